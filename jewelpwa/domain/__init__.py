@@ -1,0 +1,1 @@
+"""Pure clienteling rules: no Flask, no SQLAlchemy, no I/O; today always comes in as `on`."""

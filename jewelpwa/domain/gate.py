@@ -1,0 +1,128 @@
+"""The contact gate: the one decision every path that proposes or sends outreach goes through.
+
+decide() answers, for one follow-up of one client on one day: show it, move it later inside its window,
+expire it (with the rule that ran it out of window), or block it (do-not-contact, no channel). It never
+drops a follow-up silently: every answer carries a reason the app records.
+
+Bundling: several follow-ups for one client on one day are ONE card (ranking.rank_day merges them) and,
+when the associate reaches out, ONE touch covering all of them. The gate therefore counts touches (logged
+outreach dates), not follow-ups, so a client with a birthday and a care check on the same day is not
+punished twice by the frequency tolerance.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from jewelpwa.domain.settings import Tolerance
+from jewelpwa.domain.vocab import SERVICE_KINDS, Channel, Frequency, Kind
+from jewelpwa.domain.windows import Window
+
+# Channels the app suggests, in order; a visit needs nothing but is the client's move, not ours.
+_SUGGESTED = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
+
+
+@dataclass(frozen=True)
+class ContactPrefs:
+    """A client's communication preferences and which contact details the store holds."""
+
+    do_not_contact: bool
+    opted_out: frozenset[Channel]
+    preferred: Channel | None
+    frequency: Frequency
+    has_phone: bool
+    has_email: bool
+    has_address: bool = False
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """What to do with a follow-up today, and why."""
+
+    action: Literal["show", "move", "expire", "block"]
+    show_on: date | None
+    channel: Channel | None
+    reason: str
+
+
+def reachable(channel: Channel, prefs: ContactPrefs) -> bool:
+    """Whether the store holds what `channel` needs and the client has not opted out of it."""
+    if channel in prefs.opted_out:
+        return False
+    needs = {
+        Channel.CALL: prefs.has_phone,
+        Channel.TEXT: prefs.has_phone,
+        Channel.EMAIL: prefs.has_email,
+        Channel.MAIL: prefs.has_address,
+        Channel.VISIT: True,
+    }
+    return needs[Channel(channel)]
+
+
+def suggest_channel(prefs: ContactPrefs) -> Channel | None:
+    """The client's preferred channel when usable, else the first usable of call, text, email."""
+    if prefs.preferred is not None and reachable(prefs.preferred, prefs):
+        return prefs.preferred
+    return next((c for c in _SUGGESTED if reachable(c, prefs)), None)
+
+
+def _broken_rules(touches: Sequence[date], tolerance: Tolerance, day: date) -> list[str]:
+    """The tolerance rules one more touch on `day` would break, in words."""
+    past = [t for t in touches if t <= day]
+    broken = []
+    recent = sum(1 for t in past if (day - t).days < tolerance.per_days)
+    if recent >= tolerance.max_touches:
+        noun = "touch" if tolerance.max_touches == 1 else "touches"
+        broken.append(f"at most {tolerance.max_touches} {noun} in {tolerance.per_days} days")
+    if past and (day - max(past)).days < tolerance.min_gap_days:
+        noun = "day" if tolerance.min_gap_days == 1 else "days"
+        broken.append(f"{tolerance.min_gap_days} {noun} between touches")
+    return broken
+
+
+def next_allowed_on(touches: Sequence[date], tolerance: Tolerance, on: date) -> date:
+    """The earliest day >= on when one more touch keeps the client's frequency tolerance."""
+    day = on
+    # Past the last touch plus a full period and the gap, no rule can bind any more.
+    latest = max(touches, default=on)
+    limit = max(on, latest) + timedelta(days=tolerance.per_days + tolerance.min_gap_days)
+    while day < limit and _broken_rules(touches, tolerance, day):
+        day += timedelta(days=1)
+    return day
+
+
+def decide(
+    kind: Kind, window: Window, prefs: ContactPrefs, touches: Sequence[date], tolerance: Tolerance, on: date
+) -> GateDecision:
+    """Show, move, expire or block one follow-up of a client on day `on`, with the reason."""
+    service = kind in SERVICE_KINDS
+    if prefs.do_not_contact and not service:
+        return GateDecision("block", None, None, "do not contact")
+    channel = suggest_channel(prefs)
+    if channel is None and not service:
+        return GateDecision("block", None, None, "no channel the client accepts")
+    if on > window.expires_on:
+        return GateDecision("expire", None, channel, f"window closed on {window.expires_on.isoformat()}")
+    start_on = max(on, window.opens_on)
+    if service:
+        # Appointment reminders and pickups are what the client asked for; they are not held back by the
+        # marketing frequency tolerance.
+        allowed_on, broken = start_on, []
+    else:
+        allowed_on, broken = (
+            next_allowed_on(touches, tolerance, start_on),
+            _broken_rules(touches, tolerance, start_on),
+        )
+    rule = "; ".join(broken)
+    if allowed_on > window.expires_on:
+        return GateDecision("expire", None, channel, f"frequency limit: {rule}, past the window")
+    if allowed_on > on:
+        why = f"frequency limit: {rule}" if broken else "window not open yet"
+        return GateDecision("move", allowed_on, channel, why)
+    return GateDecision(
+        "show",
+        on,
+        channel,
+        "within contact rules" if channel else "no channel the client accepts; service shown anyway",
+    )

@@ -1,0 +1,177 @@
+"""Ranking the daily list: kind weight × client value × urgency, one card per client."""
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from jewelpwa.domain.reasons import reason_text, span
+from jewelpwa.domain.settings import EngineSettings
+from jewelpwa.domain.vocab import Kind, Tier
+from jewelpwa.domain.windows import Window
+
+# Weights follow what a missed call costs the store. Service (a repair waiting, an appointment) is a
+# promise already made, so it leads. Anniversaries and a partner's birthday are the big gift occasions
+# the trade articles build the business on; referral thanks must be prompt to reinforce the habit;
+# the first check-in sets up every later sale. Seasonal waves (Valentine's, Mother's Day, holidays)
+# touch the whole book at once, so each single one weighs less. Care and new-arrival notes are
+# pleasant but can wait; reconnect is the fallback when nothing else brings the client up.
+KIND_WEIGHT: Mapping[Kind, float] = {
+    Kind.SERVICE: 3.5,
+    Kind.ANNIVERSARY: 3.0,
+    Kind.REFERRAL_THANKS: 2.5,
+    Kind.PARTNER_BIRTHDAY: 2.2,
+    Kind.BIRTHDAY: 2.0,
+    Kind.CHECK_IN: 2.0,
+    Kind.MOTHERS_DAY: 1.8,
+    Kind.VALENTINES: 1.8,
+    Kind.PURCHASE_ANNIVERSARY: 1.6,
+    Kind.HOLIDAY_LIST: 1.5,
+    Kind.STORE_EVENT: 1.4,
+    Kind.FAMILY_DATE: 1.4,
+    Kind.CARE: 1.3,
+    Kind.RECONNECT: 1.2,
+    Kind.NEW_ARRIVALS: 1.0,
+}
+MILESTONE_BOOST = 1.5
+TIER_VALUE: Mapping[Tier, float] = {Tier.A: 3.0, Tier.B: 1.8, Tier.C: 1.0}
+# Each further reason on a card adds a little: bundling should lift a client, not bury single-reason ones.
+BUNDLE_SHARE = 0.25
+URGENCY_AT_DUE = 1.5
+URGENCY_AT_EXPIRY = 3.0
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason on a card; occasion_on and detail let talking points and opening lines use the facts."""
+
+    kind: Kind
+    text: str
+    weight: float
+    occasion_on: date | None = None
+    detail: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open follow-up the gate let through today, with what ranking needs to know."""
+
+    follow_up_id: int
+    client_id: int
+    kind: Kind
+    window: Window
+    occasion_on: date
+    tier: Tier
+    detail: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Card:
+    """One client on the daily list with every reason to call them today."""
+
+    client_id: int
+    follow_up_ids: list[int]
+    score: float
+    reasons: list[Reason]
+    why: str
+
+
+def urgency(window: Window, on: date) -> float:
+    """1.0 until the window opens, 1.5 on the due day, 3.0 from the last day on; never falls as days pass."""
+    if on >= window.expires_on:
+        return URGENCY_AT_EXPIRY
+    if on <= window.opens_on:
+        return 1.0
+    if on <= window.due_on:
+        return (
+            1.0
+            + (URGENCY_AT_DUE - 1.0) * (on - window.opens_on).days / (window.due_on - window.opens_on).days
+        )
+    left = (on - window.due_on).days / (window.expires_on - window.due_on).days
+    return URGENCY_AT_DUE + (URGENCY_AT_EXPIRY - URGENCY_AT_DUE) * left
+
+
+def score(candidate: Candidate, on: date) -> float:
+    """Kind weight (×1.5 for a milestone) × tier value × urgency."""
+    boost = MILESTONE_BOOST if candidate.detail.get("milestone") else 1.0
+    return (
+        KIND_WEIGHT[candidate.kind] * boost * TIER_VALUE[Tier(candidate.tier)] * urgency(candidate.window, on)
+    )
+
+
+def _in(days: int) -> str:
+    return "tomorrow" if days == 1 else f"in {span(days)}"
+
+
+def _due_phrase(window: Window, on: date) -> str:
+    if on == window.expires_on:
+        return "last day"
+    if on < window.due_on:
+        return f"due {_in((window.due_on - on).days)}"
+    if on == window.due_on:
+        return "due today"
+    return f"overdue, last day {_in((window.expires_on - on).days)}"
+
+
+def rank_day(candidates: Iterable[Candidate], on: date) -> list[Card]:
+    """One card per client, reasons strongest first, cards by score then client id."""
+    by_client: dict[int, list[tuple[float, Candidate]]] = defaultdict(list)
+    for candidate in candidates:
+        by_client[candidate.client_id].append((score(candidate, on), candidate))
+    cards = []
+    for client_id, scored in by_client.items():
+        # Ties broken by kind and id so the same data always gives the same card.
+        scored.sort(key=lambda pair: (-pair[0], pair[1].kind, pair[1].follow_up_id))
+        weights = [s for s, _ in scored]
+        reasons = [
+            Reason(c.kind, reason_text(c.kind, c.occasion_on, on, c.detail), s, c.occasion_on, c.detail)
+            for s, c in scored
+        ]
+        top = scored[0][1]
+        why = " · ".join([reasons[0].text, f"tier {Tier(top.tier)}", _due_phrase(top.window, on)])
+        cards.append(
+            Card(
+                client_id=client_id,
+                follow_up_ids=[c.follow_up_id for _, c in scored],
+                score=weights[0] + BUNDLE_SHARE * sum(weights[1:]),
+                reasons=reasons,
+                why=why,
+            )
+        )
+    cards.sort(key=lambda card: (-card.score, card.client_id))
+    return cards
+
+
+def tier_thresholds(settings: EngineSettings) -> tuple[float, float]:
+    """Lowest percent rank of tier A and of tier B (percent rank 1 = top spender), for SQL to reuse."""
+    return 1.0 - settings.tier_a_share, 1.0 - settings.tier_a_share - settings.tier_b_share
+
+
+def tier_for_percent_rank(pr: float, settings: EngineSettings) -> Tier:
+    """The tier of a client at percent rank `pr` of 24-month spend (0 = lowest spender, 1 = top)."""
+    a_from, b_from = tier_thresholds(settings)
+    # A hair of tolerance so 1 - 0.2 - 0.3 computed in floats still puts the median spender in B.
+    if pr >= a_from - 1e-9:
+        return Tier.A
+    if pr >= b_from - 1e-9:
+        return Tier.B
+    return Tier.C
+
+
+def assign_tiers(spend_by_client: Mapping[int, float], settings: EngineSettings) -> dict[int, Tier]:
+    """Tiers by percentile of 24-month spend among clients who spent; clients with no spend are C.
+
+    Percent rank = (spenders with strictly less spend) / (spenders - 1), 1.0 for a lone spender —
+    the SQL percent_rank() over spend ascending, with that one edge made explicit.
+    """
+    spends = sorted(s for s in spend_by_client.values() if s > 0)
+    tiers = {}
+    for client_id, spend in spend_by_client.items():
+        if spend <= 0:
+            tiers[client_id] = Tier.C
+            continue
+        below = bisect_left(spends, spend)
+        pr = 1.0 if len(spends) == 1 else below / (len(spends) - 1)
+        tiers[client_id] = tier_for_percent_rank(pr, settings)
+    return tiers

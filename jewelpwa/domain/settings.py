@@ -1,0 +1,203 @@
+"""A store's engine settings: windows, reconnect clocks, frequency tolerance; defaults from DESIGN.md §3."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Self, TypeVar
+
+from jewelpwa.domain.vocab import Frequency, Kind, Tier
+
+
+@dataclass(frozen=True)
+class WindowRule:
+    """Day offsets from an anchor day (negative = before) for when a follow-up opens, is due, expires."""
+
+    opens: int
+    due: int
+    expires: int
+
+    def __post_init__(self) -> None:
+        if not self.opens <= self.due <= self.expires:
+            raise ValueError(
+                f"window needs opens <= due <= expires, got {self.opens}, {self.due}, {self.expires}"
+            )
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """At most `max_touches` in any `per_days` days, and at least `min_gap_days` between touches."""
+
+    max_touches: int
+    per_days: int
+    min_gap_days: int
+
+    def __post_init__(self) -> None:
+        if self.max_touches < 1 or self.per_days < 1 or self.min_gap_days < 0:
+            raise ValueError(
+                f"tolerance needs max_touches >= 1, per_days >= 1, min_gap_days >= 0, got "
+                f"{self.max_touches}, {self.per_days}, {self.min_gap_days}"
+            )
+
+
+FREQUENCY_PRESETS: dict[Frequency, Tolerance] = {
+    Frequency.LOW: Tolerance(1, 30, 14),
+    Frequency.NORMAL: Tolerance(2, 30, 7),
+    Frequency.HIGH: Tolerance(4, 30, 3),
+}
+
+# Anchors: the occasion day for dated kinds (Valentine's Day is Feb 14, the holiday list Dec 24), the
+# purchase day for the purchase cadence, the reconnect day, the day a referral was recorded.
+# store_event has no rule: its window is the event's own invite day and event day.
+DEFAULT_WINDOWS: dict[Kind, WindowRule] = {
+    Kind.ANNIVERSARY: WindowRule(-56, -42, 0),
+    Kind.BIRTHDAY: WindowRule(-21, -14, 0),
+    Kind.PARTNER_BIRTHDAY: WindowRule(-28, -21, 0),
+    Kind.FAMILY_DATE: WindowRule(-28, -21, 0),
+    Kind.VALENTINES: WindowRule(-28, -14, 0),
+    Kind.MOTHERS_DAY: WindowRule(-28, -21, 0),
+    Kind.HOLIDAY_LIST: WindowRule(-39, -23, 0),
+    Kind.CHECK_IN: WindowRule(14, 21, 35),
+    Kind.CARE: WindowRule(90, 100, 130),
+    Kind.NEW_ARRIVALS: WindowRule(180, 190, 230),
+    Kind.PURCHASE_ANNIVERSARY: WindowRule(358, 365, 380),
+    Kind.RECONNECT: WindowRule(0, 7, 30),
+    Kind.REFERRAL_THANKS: WindowRule(0, 2, 21),
+    Kind.SERVICE: WindowRule(0, 0, 7),
+}
+
+DEFAULT_RECONNECT_DAYS: dict[Tier, int] = {Tier.A: 45, Tier.B: 90, Tier.C: 90}
+
+E = TypeVar("E")
+
+_KEYS = (
+    "windows",
+    "reconnect_days",
+    "frequency",
+    "country",
+    "tier_a_share",
+    "tier_b_share",
+    "max_tries",
+    "retry_days",
+)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Every rule of the engine a store may change; build it with default() or from_dict()."""
+
+    windows: Mapping[Kind, WindowRule]
+    reconnect_days: Mapping[Tier, int]
+    frequency: Mapping[Frequency, Tolerance]
+    country: str = "US"
+    tier_a_share: float = 0.2
+    tier_b_share: float = 0.3
+    max_tries: int = 3
+    retry_days: int = 2
+
+    @classmethod
+    def default(cls) -> Self:
+        """The defaults of DESIGN.md §3."""
+        return cls(dict(DEFAULT_WINDOWS), dict(DEFAULT_RECONNECT_DAYS), dict(FREQUENCY_PRESETS))
+
+    def tolerance_for(self, freq: Frequency) -> Tolerance:
+        """The frequency tolerance a client's preference stands for."""
+        return self.frequency[Frequency(freq)]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Self:
+        """Defaults overridden by a store's JSON settings; ValueError names the bad key or value."""
+        if not isinstance(d, Mapping):
+            raise ValueError(f"settings must be an object, got {d!r}")
+        unknown = sorted(set(d) - set(_KEYS))
+        if unknown:
+            raise ValueError(f"unknown setting {unknown[0]!r}")
+        base = cls.default()
+        windows = dict(base.windows)
+        for key, value in _section(d, "windows").items():
+            kind = _enum(Kind, key, "windows")
+            if kind is Kind.STORE_EVENT:
+                raise ValueError("windows.store_event: a store event's window is its invite day to its day")
+            numbers = _ints(value, 3, f"windows.{key}", minimum=None)
+            try:
+                windows[kind] = WindowRule(*numbers)
+            except ValueError as exc:
+                raise ValueError(f"windows.{key}: {exc}") from None
+        reconnect = dict(base.reconnect_days)
+        for key, value in _section(d, "reconnect_days").items():
+            reconnect[_enum(Tier, str(key).upper(), "reconnect_days")] = _int(
+                value, f"reconnect_days.{key}", 1
+            )
+        frequency = dict(base.frequency)
+        for key, value in _section(d, "frequency").items():
+            freq = _enum(Frequency, key, "frequency")
+            numbers = _ints(value, 3, f"frequency.{key}", 0)
+            try:
+                frequency[freq] = Tolerance(*numbers)
+            except ValueError as exc:
+                raise ValueError(f"frequency.{key}: {exc}") from None
+        country = d.get("country", base.country)
+        if not (isinstance(country, str) and len(country.strip()) == 2 and country.strip().isalpha()):
+            raise ValueError(f"country must be a two-letter code, got {country!r}")
+        a_share = _share(d.get("tier_a_share", base.tier_a_share), "tier_a_share")
+        b_share = _share(d.get("tier_b_share", base.tier_b_share), "tier_b_share")
+        if a_share + b_share > 1:
+            raise ValueError(f"tier_a_share + tier_b_share must be at most 1, got {a_share} + {b_share}")
+        return cls(
+            windows=windows,
+            reconnect_days=reconnect,
+            frequency=frequency,
+            country=country.strip().upper(),
+            tier_a_share=a_share,
+            tier_b_share=b_share,
+            max_tries=_int(d.get("max_tries", base.max_tries), "max_tries", 1),
+            retry_days=_int(d.get("retry_days", base.retry_days), "retry_days", 1),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-able form from_dict() reads back."""
+        return {
+            "windows": {str(k): [r.opens, r.due, r.expires] for k, r in self.windows.items()},
+            "reconnect_days": {str(k): v for k, v in self.reconnect_days.items()},
+            "frequency": {
+                str(k): [t.max_touches, t.per_days, t.min_gap_days] for k, t in self.frequency.items()
+            },
+            "country": self.country,
+            "tier_a_share": self.tier_a_share,
+            "tier_b_share": self.tier_b_share,
+            "max_tries": self.max_tries,
+            "retry_days": self.retry_days,
+        }
+
+
+def _section(d: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = d.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{key} must be an object, got {value!r}")
+    return value
+
+
+def _enum(enum: type[E], key: Any, section: str) -> E:
+    try:
+        return enum(key)  # type: ignore[call-arg]
+    except ValueError:
+        raise ValueError(f"{section}: unknown key {key!r}") from None
+
+
+def _int(value: Any, name: str, minimum: int | None) -> int:
+    # bool is an int in Python but `true` in a settings form is a mistake, not a 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return value
+
+
+def _ints(value: Any, count: int, name: str, minimum: int | None) -> list[int]:
+    if not isinstance(value, list | tuple) or len(value) != count:
+        raise ValueError(f"{name} must be a list of {count} whole numbers, got {value!r}")
+    return [_int(v, name, minimum) for v in value]
+
+
+def _share(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a fraction between 0 and 1, got {value!r}")
+    return float(value)

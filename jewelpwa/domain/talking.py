@@ -1,0 +1,189 @@
+"""Talking points and a suggested opening line for a client card, drawn only from the client's data."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from jewelpwa.domain.occasions import ordinal
+from jewelpwa.domain.ranking import Reason
+from jewelpwa.domain.reasons import month_day, month_year
+from jewelpwa.domain.vocab import Channel, Kind
+
+MAX_POINTS = 5
+# Gems people speak of in the plural when they love them ("loves sapphires"); others stay as written.
+_PLURAL = {
+    "diamond": "diamonds",
+    "sapphire": "sapphires",
+    "ruby": "rubies",
+    "emerald": "emeralds",
+    "pearl": "pearls",
+    "opal": "opals",
+    "garnet": "garnets",
+    "amethyst": "amethysts",
+    "aquamarine": "aquamarines",
+    "peridot": "peridots",
+    "citrine": "citrines",
+}
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """What a card may mention; last_purchase is (day, piece description, occasion or None)."""
+
+    first_name: str
+    partner_name: str | None = None
+    last_purchase: tuple[date, str, str | None] | None = None
+    last_purchase_for: str | None = None
+    metals: Sequence[str] = ()
+    stones: Sequence[str] = ()
+    brands: Sequence[str] = ()
+    ring_size: str | None = None
+    open_wish_items: Sequence[str] = ()
+    children: Sequence[str] = ()
+
+
+def _and(words: Sequence[str]) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _when(day: date, on: date) -> str:
+    if day.year == on.year:
+        return f"in {_MONTH_NAMES[day.month - 1]}"
+    return "last year" if day.year == on.year - 1 else f"in {day.year}"
+
+
+def _family(facts: ClientFacts) -> str | None:
+    children = f"children: {', '.join(facts.children)}" if facts.children else None
+    if facts.partner_name:
+        return f"Partner: {facts.partner_name}" + (f"; {children}" if children else "")
+    return _capitalized(children) if children else None
+
+
+def _last_purchase(facts: ClientFacts) -> str | None:
+    if facts.last_purchase is None:
+        return None
+    bought_on, piece, occasion = facts.last_purchase
+    recipient = f" for {facts.last_purchase_for}" if facts.last_purchase_for else ""
+    occasion_text = f" ({occasion})" if occasion else ""
+    return f"Last purchase: {piece}{recipient}, {month_year(bought_on)}{occasion_text}"
+
+
+def _preferences(facts: ClientFacts) -> str | None:
+    parts = []
+    loves = [m.lower() for m in facts.metals] + [_PLURAL.get(s.lower(), s.lower()) for s in facts.stones]
+    if loves:
+        parts.append(f"Loves {_and(loves)}")
+    if facts.brands:
+        parts.append(f"likes {_and(list(facts.brands))}")
+    if facts.ring_size:
+        parts.append(f"ring size {facts.ring_size}")
+    return _capitalized("; ".join(parts)) if parts else None
+
+
+def _complement(facts: ClientFacts, on: date) -> str | None:
+    if not facts.open_wish_items or facts.last_purchase is None:
+        return None
+    bought_on, piece, _ = facts.last_purchase
+    wish = _capitalized(facts.open_wish_items[0])
+    if facts.last_purchase_for and facts.last_purchase_for != facts.first_name:
+        return (
+            f"{wish} would complement the {piece} you gave {facts.last_purchase_for} {_when(bought_on, on)}"
+        )
+    return f"{wish} would complement your {piece}"
+
+
+def talking_points(facts: ClientFacts, on: date) -> list[str]:
+    """Up to five things worth mentioning, most useful first."""
+    wish = f"Wish list: {', '.join(facts.open_wish_items[:3])}" if facts.open_wish_items else None
+    points = [_family(facts), _last_purchase(facts), _preferences(facts), wish, _complement(facts, on)]
+    return [p for p in points if p][:MAX_POINTS]
+
+
+def _body(reason: Reason | None, facts: ClientFacts) -> str:
+    """The heart of the opening line: why the associate is calling, in the client's terms."""
+    if reason is None:
+        return "it's been a while, and I'd love to catch up and show you what's new."
+    detail: Mapping[str, object] = reason.detail
+    when = month_day(reason.occasion_on) if reason.occasion_on else "soon"
+    piece = detail.get("piece") or "piece"
+    name = detail.get("name") or facts.partner_name
+    match reason.kind:
+        case Kind.ANNIVERSARY:
+            years = f"{ordinal(int(detail['years']))} " if detail.get("years") else ""  # type: ignore[call-overload]
+            return f"your {years}anniversary is coming up on {when}. Shall I put together a few ideas?"
+        case Kind.BIRTHDAY:
+            return f"your birthday is coming up on {when} and we'd love to celebrate with you."
+        case Kind.PARTNER_BIRTHDAY:
+            who = f"{name}'s" if name else "a special"
+            for_whom = f"for {name}" if name else "for you"
+            return f"{who} birthday is on {when}. Want me to set aside a few ideas {for_whom}?"
+        case Kind.FAMILY_DATE:
+            return f"a special date is coming up on {when}. Can I help you find something for it?"
+        case Kind.VALENTINES:
+            for_whom = f"for {name}" if name else "for you"
+            return f"Valentine's Day is around the corner. Want me to set aside a few ideas {for_whom}?"
+        case Kind.MOTHERS_DAY:
+            return f"Mother's Day is on {when}. Can I help you find something special?"
+        case Kind.HOLIDAY_LIST:
+            return "we're helping clients get their holiday lists done early. Who's on yours this year?"
+        case Kind.STORE_EVENT:
+            what = detail.get("what") or "a special event"
+            return f"we're hosting {what} on {when} and I'd love for you to come."
+        case Kind.CHECK_IN:
+            return f"how are you enjoying the {piece}?"
+        case Kind.CARE:
+            return f"it's been a few months since you got the {piece}. Bring it by for a cleaning and check?"
+        case Kind.NEW_ARRIVALS:
+            category = detail.get("category")
+            what = f"{category}" if category and category not in ("other", "repair") else "pieces"
+            return f"we just got some new {what} in that made me think of you."
+        case Kind.PURCHASE_ANNIVERSARY:
+            return f"it's been a year since the {piece}. How is it holding up?"
+        case Kind.REFERRAL_THANKS:
+            referred = detail.get("name")
+            return (
+                f"thank you so much for sending {referred} our way!"
+                if referred
+                else "thank you so much for the referral!"
+            )
+        case Kind.SERVICE:
+            what = detail.get("what")
+            return (
+                f"a quick note: {str(what)[:1].lower()}{str(what)[1:]}."
+                if what
+                else f"a quick reminder about your visit on {when}."
+            )
+    if facts.open_wish_items:
+        return (
+            f"it's been a while! I was thinking of you and the {facts.open_wish_items[0]} on your wish list."
+        )
+    return "it's been a while, and I'd love to catch up and show you what's new."
+
+
+def opening_line(first_name: str, reasons: Sequence[Reason], facts: ClientFacts, channel: Channel) -> str:
+    """A friendly first sentence for the card's strongest reason, shaped for a call, a text or an email."""
+    body = _body(reasons[0] if reasons else None, facts)
+    if channel == Channel.TEXT:
+        return f"Hi {first_name}! {_capitalized(body)}"
+    if channel == Channel.CALL:
+        return f"Hi {first_name}, it's the store calling. {_capitalized(body)}"
+    return f"Hi {first_name}, {body}"
