@@ -1,0 +1,142 @@
+from datetime import date, timedelta
+
+import pytest
+
+from jewelpwa.domain.gate import ContactPrefs, decide, next_allowed_on, suggest_channel
+from jewelpwa.domain.settings import FREQUENCY_PRESETS, Tolerance
+from jewelpwa.domain.vocab import Channel, Frequency, Kind
+from jewelpwa.domain.windows import Window
+
+NORMAL = FREQUENCY_PRESETS[Frequency.NORMAL]
+ON = date(2026, 3, 10)
+WINDOW = Window(date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 31))
+
+
+def prefs(**changes):
+    base = dict(
+        do_not_contact=False,
+        opted_out=frozenset(),
+        preferred=None,
+        frequency=Frequency.NORMAL,
+        has_phone=True,
+        has_email=True,
+    )
+    return ContactPrefs(**(base | changes))
+
+
+def days_ago(*days):
+    return [ON - timedelta(days=d) for d in days]
+
+
+def test_do_not_contact_blocks_marketing():
+    d = decide(Kind.BIRTHDAY, WINDOW, prefs(do_not_contact=True), [], NORMAL, ON)
+    assert (d.action, d.reason) == ("block", "do not contact")
+
+
+def test_do_not_contact_still_shows_service():
+    d = decide(Kind.SERVICE, WINDOW, prefs(do_not_contact=True), [], NORMAL, ON)
+    assert (d.action, d.show_on, d.channel) == ("show", ON, Channel.CALL)
+
+
+def test_service_is_not_held_back_by_frequency_tolerance():
+    assert decide(Kind.SERVICE, WINDOW, prefs(), days_ago(1, 2), NORMAL, ON).action == "show"
+
+
+@pytest.mark.parametrize(
+    ("changes", "channel"),
+    [
+        ({}, Channel.CALL),
+        ({"preferred": Channel.TEXT}, Channel.TEXT),
+        ({"preferred": Channel.TEXT, "opted_out": frozenset({Channel.TEXT})}, Channel.CALL),
+        ({"opted_out": frozenset({Channel.CALL})}, Channel.TEXT),
+        ({"opted_out": frozenset({Channel.CALL, Channel.TEXT})}, Channel.EMAIL),
+        ({"has_phone": False}, Channel.EMAIL),
+        ({"preferred": Channel.EMAIL, "has_email": False}, Channel.CALL),
+        ({"preferred": Channel.MAIL, "has_address": True}, Channel.MAIL),
+        ({"preferred": Channel.MAIL}, Channel.CALL),
+        ({"preferred": Channel.VISIT}, Channel.VISIT),
+        ({"has_phone": False, "has_email": False}, None),
+        ({"opted_out": frozenset({Channel.CALL, Channel.TEXT, Channel.EMAIL})}, None),
+    ],
+)
+def test_opt_outs_and_contact_details_steer_the_channel(changes, channel):
+    assert suggest_channel(prefs(**changes)) == channel
+
+
+def test_no_accepted_channel_blocks_marketing_with_a_reason():
+    d = decide(Kind.CARE, WINDOW, prefs(has_phone=False, has_email=False), [], NORMAL, ON)
+    assert (d.action, d.reason) == ("block", "no channel the client accepts")
+
+
+def test_within_tolerance_shows_today():
+    d = decide(Kind.BIRTHDAY, WINDOW, prefs(), days_ago(20), NORMAL, ON)
+    assert (d.action, d.show_on, d.channel) == ("show", ON, Channel.CALL)
+
+
+def test_too_soon_after_last_touch_moves_later_inside_the_window():
+    d = decide(Kind.BIRTHDAY, WINDOW, prefs(), days_ago(3), NORMAL, ON)
+    assert (d.action, d.show_on) == ("move", ON + timedelta(days=4))
+    assert "7 days between touches" in d.reason
+
+
+def test_two_touches_in_thirty_days_moves_until_the_oldest_leaves_the_period():
+    d = decide(Kind.BIRTHDAY, WINDOW, prefs(), days_ago(25, 10), NORMAL, ON)
+    assert (d.action, d.show_on) == ("move", ON + timedelta(days=5))
+    assert "at most 2 touches in 30 days" in d.reason
+
+
+def test_moving_past_the_window_expires_with_the_rule_named():
+    short = Window(date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 12))
+    d = decide(Kind.BIRTHDAY, short, prefs(), days_ago(2), NORMAL, ON)
+    assert d.action == "expire" and "7 days between touches" in d.reason
+
+
+def test_count_rule_past_the_window_says_so():
+    short = Window(date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 12))
+    d = decide(Kind.BIRTHDAY, short, prefs(), days_ago(20, 10), NORMAL, ON)
+    assert d.action == "expire" and "at most 2 touches in 30 days" in d.reason
+
+
+def test_a_window_already_closed_expires():
+    d = decide(Kind.BIRTHDAY, WINDOW, prefs(), [], NORMAL, date(2026, 4, 1))
+    assert d.action == "expire" and "2026-03-31" in d.reason
+
+
+def test_a_window_not_yet_open_moves_to_its_opening_day():
+    d = decide(Kind.BIRTHDAY, WINDOW, prefs(), [], NORMAL, date(2026, 2, 20))
+    assert (d.action, d.show_on) == ("move", WINDOW.opens_on)
+
+
+@pytest.mark.parametrize(
+    ("freq", "touches", "expected"),
+    [
+        (Frequency.LOW, days_ago(20), ON + timedelta(days=10)),
+        (Frequency.LOW, days_ago(31), ON),
+        (Frequency.NORMAL, days_ago(7), ON),
+        (Frequency.NORMAL, days_ago(6), ON + timedelta(days=1)),
+        (Frequency.HIGH, days_ago(3, 10, 20), ON),
+        (Frequency.HIGH, days_ago(2, 10, 20), ON + timedelta(days=1)),
+        (Frequency.HIGH, days_ago(3, 10, 20, 29), ON + timedelta(days=1)),
+    ],
+)
+def test_presets_low_normal_high(freq, touches, expected):
+    assert next_allowed_on(touches, FREQUENCY_PRESETS[freq], ON) == expected
+
+
+def test_a_touch_today_holds_further_touches_back_by_the_gap():
+    assert next_allowed_on([ON], NORMAL, ON) == ON + timedelta(days=7)
+
+
+@pytest.mark.parametrize("offset", range(0, 60, 3))
+def test_next_allowed_day_keeps_both_rules(offset):
+    tolerance = Tolerance(3, 30, 5)
+    touches = days_ago(1, 8, 14, 40)
+    day = next_allowed_on(touches, tolerance, ON + timedelta(days=offset))
+    assert sum(1 for t in touches if day - timedelta(days=30) < t <= day) < 3
+    assert all((day - t).days >= 5 for t in touches if t <= day)
+    # ...and it is the earliest such day.
+    earlier = day - timedelta(days=1)
+    if earlier >= ON + timedelta(days=offset):
+        recent = sum(1 for t in touches if earlier - timedelta(days=30) < t <= earlier)
+        gap_ok = all((earlier - t).days >= 5 for t in touches if t <= earlier)
+        assert recent >= 3 or not gap_ok
