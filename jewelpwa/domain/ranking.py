@@ -1,6 +1,6 @@
 """Ranking the daily list: kind weight × client value × urgency, one card per client."""
 
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -162,8 +162,9 @@ def tier_for_percent_rank(pr: float, settings: EngineSettings) -> Tier:
 def assign_tiers(spend_by_client: Mapping[int, float], settings: EngineSettings) -> dict[int, Tier]:
     """Tiers by percentile of 24-month spend among clients who spent; clients with no spend are C.
 
-    Percent rank = (spenders with strictly less spend) / (spenders - 1), 1.0 for a lone spender —
-    the SQL percent_rank() over spend ascending, with that one edge made explicit.
+    Percent rank = 1 - (spenders with more spend) / (spenders - 1), 1.0 for a lone spender: in SQL,
+    1 - percent_rank() OVER (ORDER BY spend DESC) over clients with spend > 0. Ordering from the top
+    lets equal spenders share the higher tier rather than all sinking to the lowest.
     """
     spends = sorted(s for s in spend_by_client.values() if s > 0)
     tiers = {}
@@ -171,7 +172,7 @@ def assign_tiers(spend_by_client: Mapping[int, float], settings: EngineSettings)
         if spend <= 0:
             tiers[client_id] = Tier.C
             continue
-        below = bisect_left(spends, spend)
-        pr = 1.0 if len(spends) == 1 else below / (len(spends) - 1)
+        above = len(spends) - bisect_right(spends, spend)
+        pr = 1.0 if len(spends) == 1 else 1.0 - above / (len(spends) - 1)
         tiers[client_id] = tier_for_percent_rank(pr, settings)
     return tiers

@@ -1,0 +1,126 @@
+from datetime import date, timedelta
+
+import pytest
+
+from jewelpwa.domain.ranking import (
+    Candidate,
+    assign_tiers,
+    rank_day,
+    score,
+    tier_for_percent_rank,
+    urgency,
+)
+from jewelpwa.domain.settings import EngineSettings
+from jewelpwa.domain.vocab import Kind, Tier
+from jewelpwa.domain.windows import Window
+
+S = EngineSettings.default()
+ON = date(2026, 2, 1)
+WINDOW = Window(date(2026, 1, 20), date(2026, 2, 1), date(2026, 3, 1))
+
+
+def cand(
+    fid, client, kind=Kind.BIRTHDAY, tier=Tier.B, window=WINDOW, detail=None, occasion_on=date(2026, 3, 1)
+):
+    return Candidate(fid, client, kind, window, occasion_on, tier, detail or {})
+
+
+def test_several_reasons_for_one_client_become_one_card():
+    cards = rank_day([cand(1, 7), cand(2, 7, Kind.CARE, detail={"piece": "opal ring"}), cand(3, 8)], ON)
+    assert [c.client_id for c in cards].count(7) == 1
+    card = next(c for c in cards if c.client_id == 7)
+    assert card.follow_up_ids == [1, 2]
+    assert [r.kind for r in card.reasons] == [Kind.BIRTHDAY, Kind.CARE]
+    assert card.reasons[0].weight >= card.reasons[1].weight
+
+
+def test_bundled_card_scores_max_plus_a_quarter_of_the_rest():
+    a, b = cand(1, 7), cand(2, 7, Kind.CARE)
+    card = rank_day([a, b], ON)[0]
+    assert card.score == pytest.approx(score(a, ON) + 0.25 * score(b, ON))
+    assert card.score > rank_day([cand(3, 8)], ON)[0].score
+
+
+def test_milestone_anniversary_outranks_an_ordinary_one():
+    plain = cand(1, 7, Kind.ANNIVERSARY, detail={"years": 12, "milestone": 0})
+    milestone = cand(2, 8, Kind.ANNIVERSARY, detail={"years": 25, "milestone": 1})
+    assert [c.client_id for c in rank_day([plain, milestone], ON)] == [8, 7]
+
+
+def test_tier_a_outranks_tier_c_for_the_same_reason():
+    assert [c.client_id for c in rank_day([cand(1, 7, tier=Tier.C), cand(2, 8, tier=Tier.A)], ON)] == [8, 7]
+
+
+def test_a_follow_up_on_its_last_day_outranks_one_just_opened():
+    fresh = cand(1, 7, window=Window(ON, ON + timedelta(days=10), ON + timedelta(days=20)))
+    last_day = cand(2, 8, window=Window(ON - timedelta(days=20), ON - timedelta(days=10), ON))
+    assert [c.client_id for c in rank_day([fresh, last_day], ON)] == [8, 7]
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        WINDOW,
+        Window(ON, ON, ON + timedelta(days=7)),
+        Window(ON, ON + timedelta(days=7), ON + timedelta(days=7)),
+        Window(ON, ON, ON),
+    ],
+)
+def test_urgency_starts_at_one_ends_at_three_and_never_falls(window):
+    days = [
+        window.opens_on + timedelta(days=n) for n in range(-3, (window.expires_on - window.opens_on).days + 4)
+    ]
+    values = [urgency(window, d) for d in days]
+    assert values == sorted(values)
+    assert urgency(window, window.expires_on) == 3.0
+    assert urgency(window, window.opens_on - timedelta(days=1)) == 1.0
+
+
+def test_urgency_is_one_and_a_half_on_the_due_day():
+    assert urgency(WINDOW, WINDOW.due_on) == 1.5
+
+
+def test_equal_scores_order_by_client_id_so_the_list_is_stable():
+    cards = rank_day([cand(1, 9), cand(2, 3), cand(3, 5)], ON)
+    assert [c.client_id for c in cards] == [3, 5, 9]
+    assert [c.client_id for c in rank_day(reversed([cand(1, 9), cand(2, 3), cand(3, 5)]), ON)] == [3, 5, 9]
+
+
+def test_why_explains_the_card():
+    anniversary = cand(
+        1,
+        7,
+        Kind.ANNIVERSARY,
+        Tier.A,
+        Window(date(2026, 1, 17), date(2026, 1, 31), date(2026, 3, 14)),
+        {"years": 25, "milestone": 1},
+        date(2026, 3, 14),
+    )
+    card = rank_day([anniversary], date(2026, 1, 28))[0]
+    assert card.why == "25th anniversary Mar 14 · 6 weeks · tier A · due in 3 days"
+
+
+def test_why_says_when_it_is_the_last_day():
+    card = rank_day([cand(1, 7, occasion_on=WINDOW.expires_on)], WINDOW.expires_on)[0]
+    assert card.why.endswith("· last day")
+
+
+def test_tiers_by_percentile_of_spend_with_zero_spend_in_c():
+    spend = {n: float(n * 100) for n in range(1, 11)} | {99: 0.0}
+    tiers = assign_tiers(spend, S)
+    assert [tiers[n] for n in range(10, 0, -1)] == [Tier.A, Tier.A, Tier.B, Tier.B, Tier.B] + [Tier.C] * 5
+    assert tiers[99] is Tier.C
+
+
+def test_equal_spenders_share_the_higher_tier_and_a_lone_spender_is_a():
+    assert set(assign_tiers({1: 500.0, 2: 500.0, 3: 500.0}, S).values()) == {Tier.A}
+    assert assign_tiers({1: 900.0, 2: 100.0, 3: 100.0, 4: 100.0, 5: 50.0}, S)[3] is Tier.B
+    assert assign_tiers({1: 250.0, 2: 0.0}, S) == {1: Tier.A, 2: Tier.C}
+
+
+@pytest.mark.parametrize(
+    ("pr", "tier"),
+    [(1.0, Tier.A), (0.8, Tier.A), (0.79, Tier.B), (0.5, Tier.B), (0.49, Tier.C), (0.0, Tier.C)],
+)
+def test_tier_for_percent_rank_thresholds(pr, tier):
+    assert tier_for_percent_rank(pr, S) is tier
