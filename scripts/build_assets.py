@@ -104,8 +104,14 @@ def draw_icon(size: int, *, gem_width: float, rounded: bool, detail: bool = True
         # a four-point glint, top right of the table
         gx, gy, r = big / 2 + w * 0.42, top - h * 0.08, w * 0.11
         glint = [
-            (gx, gy - r), (gx + r * 0.22, gy - r * 0.22), (gx + r, gy), (gx + r * 0.22, gy + r * 0.22),
-            (gx, gy + r), (gx - r * 0.22, gy + r * 0.22), (gx - r, gy), (gx - r * 0.22, gy - r * 0.22),
+            (gx, gy - r),
+            (gx + r * 0.22, gy - r * 0.22),
+            (gx + r, gy),
+            (gx + r * 0.22, gy + r * 0.22),
+            (gx, gy + r),
+            (gx - r * 0.22, gy + r * 0.22),
+            (gx - r, gy),
+            (gx - r * 0.22, gy - r * 0.22),
         ]
         d.polygon(glint, fill=WHITE)
 
@@ -131,9 +137,7 @@ def build_icons() -> None:
         write_if_changed(ICONS / f"maskable-{size}.png", draw_icon(size, gem_width=0.52, rounded=False))
     # iOS rounds the corners itself and paints transparency black, so full-bleed.
     write_if_changed(ICONS / "apple-touch-icon-180.png", draw_icon(180, gem_width=0.6, rounded=False))
-    write_if_changed(
-        ICONS / "favicon-32.png", draw_icon(32, gem_width=0.8, rounded=True, detail=False)
-    )
+    write_if_changed(ICONS / "favicon-32.png", draw_icon(32, gem_width=0.8, rounded=True, detail=False))
 
 
 def main() -> None:
