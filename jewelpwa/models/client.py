@@ -1,0 +1,133 @@
+"""Clients, the people in their lives, and the yearly dates the engine turns into follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.vocab import Channel, DateKind, Frequency, Relation, Tier
+from ..extensions import db
+from ._types import Money, StoreScoped, created_at_column, enum_check, utcnow
+
+
+class Client(StoreScoped, db.Model):
+    __tablename__ = "clients"
+    __table_args__ = (
+        UniqueConstraint("store_id", "client_number"),
+        enum_check("tier", Tier),
+        enum_check("frequency", Frequency),
+        enum_check("preferred_channel", Channel, nullable=True),
+        # Today list and "my clients" filter by assignee; search walks name, digits and email prefixes.
+        Index("ix_clients_store_assignee", "store_id", "assigned_to_id"),
+        Index("ix_clients_store_search_name", "store_id", "search_name"),
+        Index("ix_clients_store_phone_digits", "store_id", "phone_digits"),
+        Index("ix_clients_store_email", "store_id", "email"),
+        Index("ix_clients_store_tier", "store_id", "tier"),
+    )
+
+    client_number: Mapped[str | None] = mapped_column(String(40))
+    first_name: Mapped[str] = mapped_column(String(80), nullable=False)
+    last_name: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    # Lower-cased "first last" so search is one indexed prefix scan on both databases.
+    search_name: Mapped[str] = mapped_column(String(170), nullable=False, default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_digits: Mapped[str | None] = mapped_column(String(20))
+    phone2: Mapped[str | None] = mapped_column(String(40))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    tier: Mapped[str] = mapped_column(String(1), nullable=False, default=Tier.C)
+    spend_24m: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    metals: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    stones: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    brands: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    styles: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    ring_size: Mapped[str | None] = mapped_column(String(10))
+
+    preferred_channel: Mapped[str | None] = mapped_column(String(8))
+    frequency: Mapped[str] = mapped_column(String(8), nullable=False, default=Frequency.NORMAL)
+    opted_out: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    source: Mapped[str | None] = mapped_column(String(40))
+    first_seen_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # Denormalised clocks, kept by log_outreach, so planning reconnects is one indexed scan.
+    last_reached_on: Mapped[date | None] = mapped_column(Date)
+    last_touch_on: Mapped[date | None] = mapped_column(Date)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    people = relationship("Person", back_populates="client", cascade="all, delete-orphan", order_by="Person.id")
+    dates = relationship("ImportantDate", back_populates="client", cascade="all, delete-orphan", order_by="ImportantDate.md")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Person(StoreScoped, db.Model):
+    __tablename__ = "people"
+    __table_args__ = (enum_check("relation", Relation),)
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    relation: Mapped[str] = mapped_column(String(10), nullable=False, default=Relation.OTHER)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+
+    client = relationship("Client", back_populates="people")
+    dates = relationship("ImportantDate", back_populates="person", cascade="all, delete-orphan")
+
+
+class ImportantDate(StoreScoped, db.Model):
+    """A yearly date of a client (person_id null) or of one of their people; the year may be unknown."""
+
+    __tablename__ = "important_dates"
+    __table_args__ = (
+        enum_check("kind", DateKind),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month_valid"),
+        CheckConstraint("day BETWEEN 1 AND 31", name="day_valid"),
+        CheckConstraint("year IS NULL OR year BETWEEN 1900 AND 2200", name="year_valid"),
+        CheckConstraint("md = month * 100 + day", name="md_matches"),
+        # The planner asks "which dates fall in the next 8 weeks" as md IN (...) per store.
+        Index("ix_important_dates_store_md", "store_id", "md"),
+    )
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    label: Mapped[str | None] = mapped_column(String(80))
+    month: Mapped[int] = mapped_column(Integer, nullable=False)
+    day: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int | None] = mapped_column(Integer)
+    md: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    client = relationship("Client", back_populates="dates")
+    person = relationship("Person", back_populates="dates")

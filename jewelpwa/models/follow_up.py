@@ -1,0 +1,118 @@
+"""Follow-ups (one reason to contact one client) and the touches that answer them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.vocab import Channel, Kind, Outcome, Status
+from ..extensions import db
+from ._types import StoreScoped, created_at_column, enum_check
+
+
+class FollowUp(StoreScoped, db.Model):
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        # The planner's idempotence rests on this: a second run inserts nothing it already made.
+        UniqueConstraint("store_id", "dedupe_key"),
+        enum_check("kind", Kind),
+        enum_check("status", Status),
+        CheckConstraint("opens_on <= due_on AND due_on <= expires_on", name="window_ordered"),
+        CheckConstraint("tries >= 0", name="tries_not_negative"),
+        # Today: open follow-ups of one assignee showing on or before a day.
+        Index("ix_follow_ups_assignee_status_show", "assignee_id", "status", "show_on"),
+        Index("ix_follow_ups_store_status_show", "store_id", "status", "show_on"),
+        Index("ix_follow_ups_client_status", "client_id", "status"),
+    )
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=Status.OPEN)
+    opens_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    expires_on: Mapped[date] = mapped_column(Date, nullable=False)
+    occasion_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # The day it next appears on a list: opens_on at first, later when tolerance or "no answer" moves it.
+    show_on: Mapped[date] = mapped_column(Date, nullable=False)
+    tries: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    source: Mapped[str] = mapped_column(String(40), nullable=False)
+    dedupe_key: Mapped[str] = mapped_column(String(120), nullable=False)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    # Why it left the list (expired by tolerance, skipped after three tries...): never a silent drop.
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = created_at_column()
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    client = relationship("Client")
+    assignee = relationship("User")
+
+
+class Outreach(StoreScoped, db.Model):
+    __tablename__ = "outreaches"
+    __table_args__ = (
+        enum_check("channel", Channel),
+        enum_check("outcome", Outcome),
+        # The offline outbox replays with the same key; the second copy must not be stored.
+        UniqueConstraint("store_id", "idempotency_key"),
+        Index("ix_outreaches_client_on", "client_id", "occurred_on"),
+        Index("ix_outreaches_user_on", "user_id", "occurred_on"),
+        Index("ix_outreaches_store_on", "store_id", "occurred_on"),
+    )
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(8), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # The store-local day, so huddles and tolerance never recompute timezones in SQL.
+    occurred_on: Mapped[date] = mapped_column(Date, nullable=False)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = created_at_column()
+
+    client = relationship("Client")
+    user = relationship("User")
+    covered = relationship("OutreachFollowUp", back_populates="outreach", cascade="all, delete-orphan")
+
+
+class OutreachFollowUp(db.Model):
+    """Which follow-ups a touch covered, with their state before it so an undo restores them exactly."""
+
+    __tablename__ = "outreach_follow_ups"
+
+    outreach_id: Mapped[int] = mapped_column(ForeignKey("outreaches.id", ondelete="CASCADE"), primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"), primary_key=True, index=True)
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+
+    outreach = relationship("Outreach", back_populates="covered")
+    follow_up = relationship("FollowUp")
+
+
+class StoreEvent(StoreScoped, db.Model):
+    """Trunk show, gemstone roundtable, special buy: an owner-made reason to invite a filtered set of clients."""
+
+    __tablename__ = "store_events"
+    __table_args__ = (CheckConstraint("invite_on <= event_on", name="invite_before_event"),)
+
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False, default="trunk_show")
+    invite_on: Mapped[date] = mapped_column(Date, nullable=False)
+    event_on: Mapped[date] = mapped_column(Date, nullable=False)
+    client_filter: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()

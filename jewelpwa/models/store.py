@@ -1,0 +1,29 @@
+"""Store: the tenant. Timezone and country drive every day and holiday the engine computes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ._types import created_at_column
+
+
+class Store(db.Model):
+    __tablename__ = "stores"
+    __table_args__ = (CheckConstraint("morning_hour BETWEEN 0 AND 23", name="morning_hour_valid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    slug: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="America/New_York")
+    country: Mapped[str] = mapped_column(String(2), nullable=False, default="US")
+    morning_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=8)
+    # Engine overrides as EngineSettings.to_dict() stores them; empty means the defaults of DESIGN.md.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    # The planner's high-water mark: catching up after downtime plans every day after this one.
+    last_planned_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,53 @@
+"""Staff accounts and their server-side sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.vocab import Role
+from ..extensions import db
+from ._types import StoreScoped, created_at_column, enum_check
+
+
+class User(StoreScoped, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        enum_check("role", Role),
+        CheckConstraint("daily_target BETWEEN 0 AND 200", name="daily_target_valid"),
+    )
+
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, default=Role.ASSOCIATE)
+    daily_target: Mapped[int] = mapped_column(Integer, nullable=False, default=10)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Push is held back inside quiet hours (store-local); both null means no quiet hours.
+    quiet_start: Mapped[time | None] = mapped_column(Time)
+    quiet_end: Mapped[time | None] = mapped_column(Time)
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    store = relationship("Store", lazy="joined")
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.OWNER, Role.MANAGER)
+
+
+class UserSession(StoreScoped, db.Model):
+    """One signed-in device. The cookie carries only a random token; deleting this row ends the session."""
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_seen_at: Mapped[datetime] = created_at_column()
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user = relationship("User", lazy="joined")

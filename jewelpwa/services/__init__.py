@@ -1,0 +1,1 @@
+"""Use cases named by verbs: check access, call the domain, commit once."""

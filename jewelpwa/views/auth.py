@@ -1,0 +1,67 @@
+"""Sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..services import accounts
+from ..services.errors import Invalid
+from ..web.limits import account_key, address_key, failed_login, limiter
+from ..web.render import after_mutation, render
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: `next` must never send a signed-in user to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("today.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, key_func=account_key, methods=["POST"], deduct_when=failed_login, scope="login-account")
+@limiter.limit(_login_limit, key_func=address_key, methods=["POST"], deduct_when=failed_login, scope="login-address")
+def login():
+    """Email and password; a failed attempt counts against both the account and the address."""
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    if request.method == "GET":
+        return render_template("auth/login.html", error=None, email="", next_url=next_url)
+    email = request.form.get("email", "")
+    signed_in = accounts.authenticate(email, request.form.get("password", ""), request.remote_addr,
+                                      request.headers.get("User-Agent"))
+    if signed_in is None:
+        error = "That email and password do not match an active account."
+        return render_template("auth/login.html", error=error, email=email, next_url=next_url), 401
+    login_user(signed_in.user)
+    return redirect(next_url, code=303)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End this device's session server-side, then forget the cookie."""
+    accounts.end_session(current_user.session_token)
+    logout_user()
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.post("/me/password")
+@login_required
+def change_password():
+    """Change the password; every other signed-in device is signed out."""
+    form = request.form
+    try:
+        accounts.change_password(current_user, form.get("current_password", ""), form.get("new_password", ""),
+                                 form.get("confirm_password", ""), keep_token=current_user.session_token)
+    except Invalid as e:
+        return render("me/index.html", "password_form", errors=e.errors), 422
+    return after_mutation(url_for("me.index"), "me/index.html", "password_form",
+                          "Password changed. Your other devices are signed out.", errors={})

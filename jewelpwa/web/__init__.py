@@ -1,0 +1,1 @@
+"""The HTTP layer around the views: sessions, headers, errors, limits, the htmx render rule."""

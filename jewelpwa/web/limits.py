@@ -1,0 +1,35 @@
+"""Login throttling kept in Redis: per account and per address, counting failed attempts only.
+
+If Redis is down, limits fall back to each process's memory (documented in docs/deploy.md): sign-in
+keeps working and is still throttled, just per process instead of store-wide.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+# The prefix separates deployments (and concurrent test runs) sharing one Redis.
+limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True, swallow_errors=True,
+                  key_prefix=os.environ.get("JEWELPWA_RATELIMIT_PREFIX", "jewelpwa"))
+
+
+def account_key() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+def address_key() -> str:
+    return "address:" + (get_remote_address() or "unknown")
+
+
+def failed_login(response: Response) -> bool:
+    """Only failed sign-ins count, so a busy store sharing one address is not locked out by success."""
+    return response.status_code == 401
+
+
+def init_limits(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter.init_app(app)
