@@ -73,10 +73,8 @@ def vapid_init_command(rotate: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .engine_cli import register_engine_cli
+
     for group in (users, demo, vapid):
         app.cli.add_command(group)
-    try:
-        from .engine_cli import register_engine_cli
-    except ImportError:  # the engine commands arrive with the engine
-        return
     register_engine_cli(app)

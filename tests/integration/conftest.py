@@ -36,7 +36,7 @@ def migrated(database_url, redis_url, tmp_path_factory):
     return database_url
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def app(migrated, redis_url, tmp_path):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": migrated, "REDIS_URL": redis_url})
     app.instance_path = str(tmp_path / "instance")

@@ -1,0 +1,105 @@
+"""plan_store_day: turn what the store knows into follow-ups for one day, idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import chain
+
+from sqlalchemy import func, select, update
+
+from ..domain.settings import EngineSettings
+from ..domain.vocab import Status
+from ..extensions import db
+from ..models import FollowUp, Store
+from . import proposing
+from .follow_ups import existing_keys, insert_new, row_for
+from .gating import LIVE, gate_showing
+from .tiers import recompute_spend_and_tiers
+
+
+@dataclass
+class PlanResult:
+    store_id: int
+    on: date
+    created: int = 0
+    expired: int = 0
+    moved: int = 0
+    list_sizes: dict[int, int] = field(default_factory=dict)
+
+
+def engine_settings(store: Store) -> EngineSettings:
+    """The store's engine settings: its overrides on top of DESIGN.md's defaults, in its country."""
+    return EngineSettings.from_dict({"country": store.country, **(store.settings or {})})
+
+
+def plan_store_day(store: Store, on: date) -> PlanResult:
+    """Create every follow-up whose window holds `on` and does not exist yet, expire stale ones, gate the rest.
+
+    Idempotent: the dedupe key makes a second run (or a concurrent one) insert nothing, so running it twice
+    or catching up after downtime gives the same rows. Commits once.
+    """
+    settings = engine_settings(store)
+    result = PlanResult(store.id, on)
+    recompute_spend_and_tiers(store.id, on, settings)
+
+    found = list(chain(
+        proposing.yearly_dates(store.id, on, settings),
+        proposing.seasonal(store.id, on, settings),
+        proposing.reconnects(store.id, on, settings),
+        proposing.referrals(store.id, on, settings),
+        proposing.store_events(store.id, on),
+    ))
+    found.extend(proposing.cadence(store.id, on, settings, known=_cadence_keys(store.id, on)))
+    seen = existing_keys(store.id, [f.proposal.dedupe_key for f in found])
+    new_rows = []
+    for f in found:
+        key = f.proposal.dedupe_key
+        if key not in seen:
+            seen.add(key)
+            new_rows.append(row_for(store.id, f.client_id, f.assignee_id, f.proposal, on))
+    insert_new(new_rows)
+    result.created = len(new_rows)
+
+    result.expired = db.session.execute(
+        update(FollowUp).where(FollowUp.store_id == store.id, FollowUp.status.in_(LIVE), FollowUp.expires_on < on)
+        .values(status=Status.EXPIRED.value, note="window closed before anyone reached the client",
+                closed_at=datetime.now(UTC)),
+        execution_options={"synchronize_session": False}).rowcount or 0
+    result.moved, closed = gate_showing(store.id, on, settings)
+    result.expired += closed
+    result.list_sizes = list_sizes(store.id, on)
+    if store.last_planned_on is None or on > store.last_planned_on:
+        store.last_planned_on = on
+    db.session.commit()
+    return result
+
+
+def _cadence_keys(store_id: int, on: date) -> set[str]:
+    """Cadence keys already made for purchases in the cadence span (read once, not per purchase)."""
+    return set(db.session.scalars(select(FollowUp.dedupe_key).where(
+        FollowUp.store_id == store_id, FollowUp.source.like("purchase:%"),
+        FollowUp.occasion_on >= on - timedelta(days=400))))
+
+
+def list_sizes(store_id: int, on: date) -> dict[int, int]:
+    """Clients showing per associate on `on` (one card per client)."""
+    rows = db.session.execute(
+        select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id)))
+        .where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
+               FollowUp.opens_on <= on, FollowUp.expires_on >= on, FollowUp.assignee_id.is_not(None))
+        .group_by(FollowUp.assignee_id))
+    return {assignee: count for assignee, count in rows}
+
+
+def catch_up(store_id: int, today: date, max_days: int = 60) -> list[PlanResult]:
+    """Plan every day after the store's last planned day through today (after downtime), oldest first."""
+    store = db.session.get(Store, store_id)
+    start = today if store.last_planned_on is None else store.last_planned_on + timedelta(days=1)
+    start = max(start, today - timedelta(days=max_days - 1))
+    results = []
+    day = start
+    while day <= today:
+        results.append(plan_store_day(store, day))
+        day += timedelta(days=1)
+    return results

@@ -1,0 +1,189 @@
+"""Set-based candidate queries: which dates, purchases and clients could have a window open on a day.
+
+SQL narrows the book to the rows whose window can hold `on` (by month-day, purchase date range, clock);
+the pure domain then computes each window exactly. No loop over every client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, false, func, or_, select
+
+from ..domain import proposals as P
+from ..domain.cadence import CADENCE_KINDS, ItemFacts, purchase_cadence
+from ..domain.occasions import month_days_between
+from ..domain.settings import EngineSettings
+from ..domain.vocab import DateKind, Kind, Relation, Tier
+from ..extensions import db
+from ..models import Client, ImportantDate, Person, Purchase, PurchaseItem, Referral, StoreEvent
+
+YEARLY_KINDS = (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY, Kind.FAMILY_DATE)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A proposal for one client, with the associate who will own it."""
+
+    client_id: int
+    assignee_id: int | None
+    proposal: P.Proposal
+
+
+def _contactable(store_id: int):
+    """Marketing follow-ups are never made for do-not-contact or erased clients."""
+    return and_(Client.store_id == store_id, Client.do_not_contact.is_(false()), Client.erased_at.is_(None))
+
+
+def yearly_kind(person_id: int | None, relation: str | None, date_kind: str) -> Kind:
+    if person_id is None:
+        return {DateKind.ANNIVERSARY: Kind.ANNIVERSARY, DateKind.BIRTHDAY: Kind.BIRTHDAY}.get(
+            DateKind(date_kind), Kind.FAMILY_DATE)
+    if relation == Relation.PARTNER and date_kind == DateKind.BIRTHDAY:
+        return Kind.PARTNER_BIRTHDAY
+    return Kind.FAMILY_DATE
+
+
+def yearly_dates(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:
+    """Birthdays, anniversaries, partners' and family dates whose window holds `on`."""
+    rules = [settings.windows[k] for k in YEARLY_KINDS]
+    # The occasion lies in [on - expires, on - opens] for some kind: only those month-days can qualify.
+    first = on - timedelta(days=max(r.expires for r in rules))
+    last = on - timedelta(days=min(r.opens for r in rules))
+    mds = sorted(m * 100 + d for m, d in month_days_between(first, last))
+    query = (
+        select(ImportantDate.id, ImportantDate.client_id, ImportantDate.person_id, ImportantDate.kind,
+               ImportantDate.label, ImportantDate.month, ImportantDate.day, ImportantDate.year,
+               Person.name, Person.relation, Client.assigned_to_id)
+        .join(Client, Client.id == ImportantDate.client_id)
+        .outerjoin(Person, Person.id == ImportantDate.person_id)
+        .where(_contactable(store_id), ImportantDate.store_id == store_id, ImportantDate.md.in_(mds))
+    )
+    for row in db.session.execute(query):
+        kind = yearly_kind(row.person_id, row.relation, row.kind)
+        detail = {k: v for k, v in (("name", row.name), ("label", row.label)) if v}
+        found = P.yearly_date_proposal(kind=kind, source=f"date:{row.id}", month=row.month, day=row.day,
+                                       year=row.year, on=on, settings=settings, detail=detail)
+        if found is not None:
+            yield Found(row.client_id, row.assigned_to_id, found)
+
+
+def seasonal(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:
+    """Valentine's (clients with a partner), Mother's Day (with children or a mother), the holiday list."""
+    has_partner = exists().where(Person.client_id == Client.id, Person.relation == Relation.PARTNER)
+    has_family = exists().where(Person.client_id == Client.id, Person.relation.in_([Relation.CHILD, Relation.PARENT]))
+    for make, condition in ((P.valentines_proposal, has_partner), (P.mothers_day_proposal, has_family),
+                            (P.holiday_list_proposal, None)):
+        if make(0, on, settings) is None:  # the season is closed: no need to ask the database
+            continue
+        query = select(Client.id, Client.assigned_to_id).where(_contactable(store_id))
+        if condition is not None:
+            query = query.where(condition)
+        for client_id, assignee_id in db.session.execute(query):
+            yield Found(client_id, assignee_id, make(client_id, on, settings))
+
+
+def reconnects(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:
+    """Clients without a conversation for their tier's reconnect period."""
+    shortest = min(settings.reconnect_days.values())
+    clock = func.coalesce(Client.last_reached_on, Client.first_seen_on)
+    query = select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.tier).where(
+        _contactable(store_id), clock <= on - timedelta(days=shortest))
+    for row in db.session.execute(query):
+        found = P.reconnect_proposal(row.id, row.last_reached_on, row.first_seen_on, Tier(row.tier), on, settings)
+        if found is not None:
+            yield Found(row.id, row.assigned_to_id, found)
+
+
+def cadence_candidates(store_id: int, on: date, settings: EngineSettings) -> list[tuple[int, int, int | None, date]]:
+    """Purchases with a cadence window holding `on`: (purchase id, client id, assignee, purchased on)."""
+    ranges = [(on - timedelta(days=settings.windows[k].expires), on - timedelta(days=settings.windows[k].opens))
+              for k in CADENCE_KINDS]
+    query = (
+        select(Purchase.id, Purchase.client_id, func.coalesce(Client.assigned_to_id, Purchase.associate_id),
+               Purchase.purchased_on)
+        .join(Client, Client.id == Purchase.client_id)
+        .where(_contactable(store_id), Purchase.store_id == store_id,
+               or_(*[Purchase.purchased_on.between(a, b) for a, b in ranges]))
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def items_by_purchase(purchase_ids: list[int]) -> dict[int, list[ItemFacts]]:
+    items: dict[int, list[ItemFacts]] = {pid: [] for pid in purchase_ids}
+    for start in range(0, len(purchase_ids), 2000):
+        chunk = purchase_ids[start:start + 2000]
+        rows = db.session.execute(
+            select(PurchaseItem.purchase_id, PurchaseItem.category, PurchaseItem.metal, PurchaseItem.stone,
+                   PurchaseItem.description).where(PurchaseItem.purchase_id.in_(chunk))
+            .order_by(PurchaseItem.purchase_id, PurchaseItem.price.desc()))
+        for row in rows:
+            items[row.purchase_id].append(ItemFacts(row.category, row.metal, row.stone, row.description))
+    return items
+
+
+def cadence(store_id: int, on: date, settings: EngineSettings, known: set[str] | None = None) -> Iterator[Found]:
+    """Check-in, care, new arrivals, purchase anniversary whose window holds `on`.
+
+    Item facts are read only for purchases with a key not yet known, so a steady-state day reads few items.
+    """
+    candidates = cadence_candidates(store_id, on, settings)
+    bare = {pid: purchase_cadence(pid, purchased_on, [], settings) for pid, _, _, purchased_on in candidates}
+    wanted = [pid for pid, proposals in bare.items()
+              if any(p.window.contains(on) and (known is None or p.dedupe_key not in known) for p in proposals)]
+    items = items_by_purchase(wanted)
+    for pid, client_id, assignee_id, purchased_on in candidates:
+        if pid not in items:
+            continue
+        for proposal in purchase_cadence(pid, purchased_on, items[pid], settings):
+            if proposal.window.contains(on):
+                yield Found(client_id, assignee_id, proposal)
+
+
+def referrals(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:
+    """Thanks to the referrer: when the referral was recorded, and at the referred client's first purchase."""
+    rule = settings.windows[Kind.REFERRAL_THANKS]
+    since = on - timedelta(days=rule.expires)
+    referrer = Client.__table__.alias("referrer")
+    recorded = (
+        select(Referral.id, Referral.referrer_id, referrer.c.assigned_to_id, Referral.recorded_on)
+        .join(referrer, referrer.c.id == Referral.referrer_id)
+        .where(Referral.store_id == store_id, Referral.recorded_on.between(since, on),
+               referrer.c.do_not_contact.is_(false()), referrer.c.erased_at.is_(None))
+    )
+    for row in db.session.execute(recorded):
+        found = P.referral_thanks_proposal(row.id, row.recorded_on, on, settings)
+        if found is not None:
+            yield Found(row.referrer_id, row.assigned_to_id, found)
+    first_purchase = (
+        select(Referral.id, Referral.referrer_id, referrer.c.assigned_to_id, func.min(Purchase.purchased_on).label("first_on"))
+        .join(referrer, referrer.c.id == Referral.referrer_id)
+        .join(Purchase, Purchase.client_id == Referral.referred_id)
+        .where(Referral.store_id == store_id, referrer.c.do_not_contact.is_(false()), referrer.c.erased_at.is_(None))
+        .group_by(Referral.id, Referral.referrer_id, referrer.c.assigned_to_id)
+        .having(func.min(Purchase.purchased_on).between(since, on))
+    )
+    for row in db.session.execute(first_purchase):
+        found = P.referral_thanks_proposal(row.id, row.first_on, on, settings, reason="first_purchase")
+        if found is not None:
+            yield Found(row.referrer_id, row.assigned_to_id, found)
+
+
+def store_events(store_id: int, on: date) -> Iterator[Found]:
+    """Invitations to events whose invite window holds `on`, for clients matching the event's filter."""
+    events = db.session.scalars(select(StoreEvent).where(
+        StoreEvent.store_id == store_id, StoreEvent.invite_on <= on, StoreEvent.event_on >= on))
+    for event in events:
+        query = select(Client.id, Client.assigned_to_id).where(_contactable(store_id))
+        wanted = event.client_filter or {}
+        if wanted.get("tiers"):
+            query = query.where(Client.tier.in_(wanted["tiers"]))
+        if wanted.get("assigned_to_id"):
+            query = query.where(Client.assigned_to_id == int(wanted["assigned_to_id"]))
+        for client_id, assignee_id in db.session.execute(query):
+            found = P.store_event_proposal(event.id, client_id, event.invite_on, event.event_on, on)
+            if found is not None:
+                yield Found(client_id, assignee_id, P.Proposal(
+                    found.kind, found.window, found.occasion_on, found.dedupe_key, found.source, {"what": event.name}))

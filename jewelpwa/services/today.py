@@ -1,0 +1,117 @@
+"""The daily list: an associate's showing follow-ups, one ranked card per client."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..domain.gate import suggest_channel
+from ..domain.ranking import Candidate, Card, rank_day, score
+from ..domain.reasons import reason_text
+from ..domain.vocab import Channel, Kind, Tier
+from ..domain.windows import Window
+from ..extensions import db
+from ..models import Client, FollowUp, Outreach, Store, User
+from .gating import LIVE, prefs_of
+
+
+@dataclass
+class TodayCard:
+    card: Card
+    client: Client
+    channel: Channel | None
+
+    @property
+    def client_id(self) -> int:
+        return self.card.client_id
+
+    @property
+    def client_name(self) -> str:
+        return self.client.display_name
+
+    @property
+    def reasons(self):
+        return self.card.reasons
+
+
+@dataclass
+class DayList:
+    on: date
+    target: int
+    done_count: int
+    cards: list[TodayCard]
+
+    @property
+    def today(self) -> list[TodayCard]:
+        """The first rows up to what is left of the target; the rest is "more"."""
+        return self.cards[: max(self.target - self.done_count, 0)]
+
+    @property
+    def more(self) -> list[TodayCard]:
+        return self.cards[len(self.today):]
+
+
+def _showing(store_id: int, on: date):
+    return (FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
+            FollowUp.opens_on <= on, FollowUp.expires_on >= on)
+
+
+def _candidate(row: FollowUp, tier: str) -> Candidate:
+    window = Window(row.opens_on, row.due_on, row.expires_on)
+    return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
+
+
+def ranked(store_id: int, on: date, assignee_id: int | None, every_assignee: bool = False) -> list[TodayCard]:
+    """Cards for one associate (or, for the agenda, the whole store) ranked by the engine."""
+    query = select(FollowUp, Client).join(Client, Client.id == FollowUp.client_id).where(*_showing(store_id, on))
+    if not every_assignee:
+        query = query.where(FollowUp.assignee_id == assignee_id)
+    clients: dict[int, Client] = {}
+    candidates = []
+    for follow_up, client in db.session.execute(query):
+        clients[client.id] = client
+        candidates.append(_candidate(follow_up, client.tier))
+    return [TodayCard(card, clients[card.client_id], suggest_channel(prefs_of(clients[card.client_id])))
+            for card in rank_day(candidates, on)]
+
+
+def done_count(user: User, on: date) -> int:
+    """Clients this associate has contacted on `on` (any outcome: a ring that went unanswered was still work)."""
+    return db.session.scalar(select(func.count(func.distinct(Outreach.client_id))).where(
+        Outreach.user_id == user.id, Outreach.occurred_on == on)) or 0
+
+
+def day_list(user: User, on: date) -> DayList:
+    """The associate's list for `on`: progress against target, today's cards, then the rest."""
+    return DayList(on, user.daily_target, done_count(user, on), ranked(user.store_id, on, user.id))
+
+
+def agenda(store: Store, on: date) -> list[dict]:
+    """Every open follow-up showing on `on`, one entry each, with its card's rank within its assignee's list."""
+    query = (select(FollowUp, Client, User.email).join(Client, Client.id == FollowUp.client_id)
+             .outerjoin(User, User.id == FollowUp.assignee_id).where(*_showing(store.id, on)))
+    rows = db.session.execute(query).all()
+    by_assignee: dict[int | None, list] = defaultdict(list)
+    for follow_up, client, email in rows:
+        by_assignee[follow_up.assignee_id].append((follow_up, client, email))
+    lines = []
+    for group in by_assignee.values():
+        cards = rank_day([_candidate(f, c.tier) for f, c, _ in group], on)
+        rank_of = {fid: (rank, card) for rank, card in enumerate(cards, start=1) for fid in card.follow_up_ids}
+        for follow_up, client, email in group:
+            rank, card = rank_of[follow_up.id]
+            candidate = _candidate(follow_up, client.tier)
+            channel = suggest_channel(prefs_of(client))
+            lines.append({
+                "client_number": client.client_number, "kind": follow_up.kind,
+                "opens_on": follow_up.opens_on.isoformat(), "due_on": follow_up.due_on.isoformat(),
+                "expires_on": follow_up.expires_on.isoformat(), "occasion_on": follow_up.occasion_on.isoformat(),
+                "assignee": email, "rank": rank, "score": round(score(candidate, on), 4),
+                "reasons": [reason_text(candidate.kind, candidate.occasion_on, on, candidate.detail), card.why],
+                "channel": channel.value if channel else None,
+            })
+    lines.sort(key=lambda line: (line["assignee"] or "", line["rank"], line["kind"]))
+    return lines

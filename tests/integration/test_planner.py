@@ -1,0 +1,151 @@
+"""plan_store_day on a real database: windows at their edges, idempotence, catch-up, gate, tiers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import FollowUp, Store
+from jewelpwa.services.planner import catch_up, plan_store_day
+from jewelpwa.services.today import agenda, day_list
+
+from .conftest import make_user
+from .factories import add_date, add_person, add_purchase, make_client
+
+
+def follow_ups(**filters) -> list[FollowUp]:
+    return list(db.session.scalars(select(FollowUp).filter_by(**filters).order_by(FollowUp.id)))
+
+
+def store_of(user) -> Store:
+    return db.session.get(Store, user.store_id)
+
+
+def test_anniversary_appears_on_opening_day_and_not_the_day_before():
+    user = make_user()
+    client = make_client(user)
+    add_date(client, "anniversary", 3, 14, 2001)  # 25th anniversary on 2026-03-14; window opens 56 days before
+    plan_store_day(store_of(user), date(2026, 1, 16))
+    assert follow_ups(kind="anniversary") == []
+    plan_store_day(store_of(user), date(2026, 1, 17))
+    [row] = follow_ups(kind="anniversary")
+    assert (row.opens_on, row.due_on, row.expires_on) == (date(2026, 1, 17), date(2026, 1, 31), date(2026, 3, 14))
+    assert row.detail["years"] == 25 and row.detail["milestone"] == 1
+    assert row.assignee_id == user.id
+
+
+def test_planning_the_same_day_twice_creates_nothing_new():
+    user = make_user()
+    client = make_client(user)
+    add_date(client, "birthday", 12, 5)
+    add_purchase(client, date(2026, 10, 1))
+    first = plan_store_day(store_of(user), date(2026, 11, 22))
+    again = plan_store_day(store_of(user), date(2026, 11, 22))
+    assert first.created >= 3 and again.created == 0  # birthday, holiday list, check-in (at least)
+    keys = [f.dedupe_key for f in follow_ups()]
+    assert len(keys) == len(set(keys))
+
+
+def test_skipping_a_week_then_catching_up_misses_nothing_and_duplicates_nothing():
+    daily_user, gap_user = make_user(store="Daily"), make_user(store="Gap")
+    for user in (daily_user, gap_user):
+        client = make_client(user)
+        add_date(client, "birthday", 12, 1)
+        add_date(client, "anniversary", 1, 10, 2016)
+        add_purchase(client, date(2026, 8, 20), stone="opal")
+    start = date(2026, 11, 1)
+    for offset in range(21):
+        plan_store_day(store_of(daily_user), start + timedelta(days=offset))
+    plan_store_day(store_of(gap_user), start)
+    catch_up(gap_user.store_id, start + timedelta(days=20))
+
+    def kinds(user):
+        return sorted((f.kind, f.occasion_on, f.status) for f in follow_ups(store_id=user.store_id))
+
+    assert kinds(daily_user) == kinds(gap_user)
+    assert store_of(gap_user).last_planned_on == start + timedelta(days=20)
+
+
+def test_partner_birthday_and_29_february_in_a_common_year():
+    user = make_user()
+    client = make_client(user)
+    partner = add_person(client, "Anna")
+    add_date(client, "birthday", 2, 29, 1988, person=partner)
+    plan_store_day(store_of(user), date(2027, 2, 1))  # 2027 is common: 28 Feb, window opens 28 days before
+    [row] = follow_ups(kind="partner_birthday")
+    assert row.occasion_on == date(2027, 2, 28)
+    assert row.detail["name"] == "Anna"
+
+
+def test_do_not_contact_clients_get_no_marketing_follow_ups():
+    user = make_user()
+    client = make_client(user, do_not_contact=True)
+    add_date(client, "birthday", 12, 5)
+    plan_store_day(store_of(user), date(2026, 11, 22))
+    assert follow_ups(client_id=client.id) == []
+
+
+def test_frequency_tolerance_moves_inside_window_instead_of_dropping(auth):
+    from datetime import UTC, datetime
+
+    from jewelpwa.services.outreach import log_outreach
+
+    user = make_user()
+    client = make_client(user)
+    add_date(client, "birthday", 12, 20)  # window Nov 29 - Dec 20
+    plan_store_day(store_of(user), date(2026, 11, 28))
+    log_outreach(user, client.id, "call", "reached", now=datetime(2026, 11, 28, 15, tzinfo=UTC))
+    plan_store_day(store_of(user), date(2026, 11, 29))
+    [row] = follow_ups(kind="birthday")
+    assert row.status == "open"
+    assert row.show_on == date(2026, 12, 5)  # 7 days after the touch on Nov 28
+    assert day_list(user, date(2026, 11, 29)).cards == []
+    plan_store_day(store_of(user), date(2026, 12, 5))
+    assert [c.client_id for c in day_list(user, date(2026, 12, 5)).cards] == [client.id]
+
+
+def test_one_card_per_client_with_reasons_merged_and_agenda_lists_each():
+    user = make_user()
+    client = make_client(user)
+    add_date(client, "birthday", 12, 5)
+    add_purchase(client, date(2026, 10, 20), stone="pearl", category="necklace")  # check-in window Nov 3 - Nov 24
+    plan_store_day(store_of(user), date(2026, 11, 22))
+    listing = day_list(user, date(2026, 11, 22))
+    assert len(listing.cards) == 1
+    kinds = {r.kind for r in listing.cards[0].reasons}
+    assert {"birthday", "check_in", "holiday_list"} <= kinds
+    lines = agenda(store_of(user), date(2026, 11, 22))
+    assert sorted(line["kind"] for line in lines) == sorted(kinds)
+    assert all(line["rank"] == 1 and line["assignee"] == user.email for line in lines)
+
+
+def test_expired_follow_up_keeps_its_reason():
+    user = make_user()
+    client = make_client(user)
+    add_date(client, "birthday", 12, 5)
+    plan_store_day(store_of(user), date(2026, 11, 22))
+    plan_store_day(store_of(user), date(2026, 12, 6))
+    [row] = follow_ups(kind="birthday")
+    assert row.status == "expired" and "window closed" in row.note
+
+
+def test_tiers_follow_24_month_spend_percentiles():
+    user = make_user()
+    clients = [make_client(user) for _ in range(10)]
+    for i, client in enumerate(clients):
+        add_purchase(client, date(2026, 6, 1), price=str(1000 * (i + 1)))
+    old_spender = make_client(user)
+    add_purchase(old_spender, date(2023, 1, 1), price="90000")  # outside 24 months: not counted
+    plan_store_day(store_of(user), date(2026, 11, 22))
+    tiers = {c.id: db.session.get(type(c), c.id).tier for c in clients + [old_spender]}
+    assert [tiers[c.id] for c in clients] == ["C"] * 5 + ["B"] * 3 + ["A"] * 2
+    assert tiers[old_spender.id] == "C"
+
+
+def test_plan_touches_only_its_own_store():
+    mine, theirs = make_user(store="Mine"), make_user(store="Theirs")
+    add_date(make_client(theirs), "birthday", 12, 5)
+    plan_store_day(store_of(mine), date(2026, 11, 22))
+    assert db.session.scalar(select(func.count(FollowUp.id))) == 0
