@@ -149,3 +149,20 @@ def test_plan_touches_only_its_own_store():
     add_date(make_client(theirs), "birthday", 12, 5)
     plan_store_day(store_of(mine), date(2026, 11, 22))
     assert db.session.scalar(select(func.count(FollowUp.id))) == 0
+
+
+def test_today_page_shows_the_ranked_list_with_reasons(client, auth):
+    from jewelpwa.services.clock import store_today
+
+    user = make_user()
+    today = store_today(store_of(user))
+    soon = today + timedelta(days=10)
+    rosa = make_client(user, first_name="Rosa")
+    add_date(rosa, "birthday", soon.month, soon.day)
+    plan_store_day(store_of(user), today)
+    auth.login(user.email)
+    page = client.get("/today").get_data(as_text=True)
+    [card] = [c for c in day_list(user, today).today if c.client_id == rosa.id]
+    assert "0 of 10 contacted today" in page
+    assert "Rosa Test" in page
+    assert card.reasons[0].text in page and "Birthday" in card.reasons[0].text
