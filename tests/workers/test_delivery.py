@@ -1,0 +1,115 @@
+"""Delivery end to end: outbox rows in SQLite, jobs in a real Redis, a real worker process, and a push
+endpoint that decrypts what it receives and verifies the VAPID signature."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from rq import Queue
+
+from jewelpwa.services import push
+from workers import queues
+
+from .factories import make_appointment, make_client, make_user, notifications, subscribe, subscription_count
+from .support import wait_for
+
+pytestmark = pytest.mark.slow
+
+SWEEP_FAST = ("--only", "sweep_outbox", "--every", "0.5")
+
+
+def test_gone_device_is_removed_and_the_other_device_still_gets_the_push(app, endpoint, procs, redis_conn):
+    user = make_user()
+    old, new = endpoint.device("old-phone"), endpoint.device("new-phone")
+    old.script.append((410, {}))
+    subscribe(user, old, new)
+
+    ids = push.queue_notification(user.id, "test:gone", "Test push", "Notifications work.", "/today", tag="t-gone")
+    queues.enqueue_deliveries(redis_conn, [(i, 0) for i in ids])
+    procs.worker()
+
+    wait_for(lambda: new.accepted, what="the new phone to receive the push")
+    wait_for(lambda: subscription_count(user.id) == 1, what="the gone subscription to be removed")
+    assert new.accepted[0].payload == {"title": "Test push", "body": "Notifications work.", "url": "/today",
+                                       "tag": "t-gone"}
+    assert [a[1] for a in old.attempts] == [(410, {})] and not old.accepted
+    assert {r.subscription_id is None and r.status for r in notifications(status="dropped")} == {"dropped"}
+    assert len(notifications(status="sent")) == 1
+    assert not endpoint.errors, endpoint.errors
+
+
+def test_429_is_retried_no_sooner_than_retry_after(app, endpoint, procs, redis_conn):
+    user = make_user()
+    phone = endpoint.device("busy-phone")
+    phone.script.append((429, {"Retry-After": "2"}))
+    subscribe(user, phone)
+
+    ids = push.queue_notification(user.id, "test:busy", "Test push", "Second try.", tag="t-busy")
+    queues.enqueue_deliveries(redis_conn, [(i, 0) for i in ids])
+    procs.worker()
+    procs.scheduler(*SWEEP_FAST)  # the sweeper is what picks the retry up when its time comes
+
+    wait_for(lambda: phone.accepted, timeout=20, what="the retried push")
+    (first, _), (second, _) = phone.attempts
+    assert second - first >= 2.0, f"retried after {second - first:.2f} s"
+    assert second - first < 6.0
+    row, = notifications()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert not endpoint.errors, endpoint.errors
+
+
+def test_reminder_killed_mid_send_is_delivered_once_per_device_after_restart(app, endpoint, procs, redis_conn):
+    user = make_user()
+    stuck, other = endpoint.device("stuck-phone"), endpoint.device("other-phone")
+    stuck.script.append("hang")  # the push service takes the request and never answers
+    subscribe(user, stuck, other)
+    appt = make_appointment(user, make_client(user), in_minutes=115)
+
+    worker = procs.worker()
+    Queue(queues.PUSH, connection=redis_conn).enqueue("workers.jobs.appointment_reminders")
+    wait_for(lambda: stuck.attempts, what="the worker to be mid-send")
+    procs.kill(worker)
+    endpoint.release.set()  # the hung request ends without an answer: it was never accepted
+
+    procs.worker()
+    procs.scheduler(*SWEEP_FAST)
+    wait_for(lambda: stuck.accepted and other.accepted, timeout=30, what="both devices to get the reminder")
+    time.sleep(3)  # more sweeps than the stale-claim window: nothing may arrive a second time
+
+    assert len(stuck.accepted) == 1 and len(other.accepted) == 1
+    assert len(stuck.attempts) == 2  # the killed send, and the one after the restart
+    payload = stuck.accepted[0].payload
+    assert payload == other.accepted[0].payload
+    assert payload["title"].startswith("Appointment at ") and payload["url"] == f"/clients/{appt.client_id}"
+    assert payload["body"].startswith("Consultation in 1 h")
+    assert "Ava" not in str(payload) and "555" not in str(payload) and "@" not in str(payload)
+    assert [r.status for r in notifications()] == ["sent", "sent"]
+    assert not endpoint.errors, endpoint.errors
+
+
+def test_after_flushall_the_sweeper_delivers_every_pending_reminder(app, endpoint, procs, redis_conn):
+    phones = []
+    for n in range(3):
+        user = make_user(name=f"Associate {n}")
+        phones.append(phone := endpoint.device(f"phone-{n}"))
+        subscribe(user, phone)
+        for minutes in (30, 60, 90, 110):
+            make_appointment(user, make_client(user), in_minutes=minutes + n)
+    ids = push.queue_appointment_reminders()
+    assert len(ids) == 12
+    queues.enqueue_deliveries(redis_conn, [(i, 0) for i in ids])
+    assert Queue(queues.PUSH, connection=redis_conn).count == 12
+
+    redis_conn.flushall()  # every queued job is gone; the outbox rows are not
+    assert Queue(queues.PUSH, connection=redis_conn).count == 0
+
+    procs.worker()
+    procs.scheduler(*SWEEP_FAST)
+    wait_for(lambda: sum(len(p.accepted) for p in phones) == 12, timeout=30, what="all 12 reminders")
+    time.sleep(1.5)
+    for phone in phones:
+        tags = phone.accepted_tags()
+        assert len(tags) == 4 and len(set(tags)) == 4, tags
+    assert {r.status for r in notifications()} == {"sent"}
+    assert not endpoint.errors, endpoint.errors
