@@ -106,7 +106,7 @@ def subscribe(user: User, subscription: dict, label: str | None = None, user_age
         row = PushSubscription(store_id=user.store_id, user_id=user.id, endpoint=endpoint)
         db.session.add(row)
     row.p256dh, row.auth, row.vapid_key_id = p256dh, auth, key_id
-    row.label = (label or "").strip()[:120] or _label_from_agent(user_agent)
+    row.label = (label or "").strip()[:120] or row.label or _label_from_agent(user_agent)
     db.session.commit()
     return row
 
