@@ -1,0 +1,156 @@
+"""Time plan_store_day at scale: the first plan of a day on a fresh book, then the next day (steady state).
+
+Default runs: 10k and 100k clients on SQLite, 100k and 1M on PostgreSQL (a private jewelpwa_bench_<random>
+database on 127.0.0.1:5432, dropped afterwards). Targets (DESIGN/issue 3): 100k on SQLite < 10 s,
+1M on PostgreSQL < 60 s, with time growing linearly.
+
+    .venv/bin/python bench/plan_scale.py
+    .venv/bin/python bench/plan_scale.py --backends sqlite --sizes 10000,100000
+    .venv/bin/python bench/plan_scale.py --backends postgresql --sizes 100000 --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+
+from jewelpwa.extensions import db  # noqa: E402
+from jewelpwa.models import Store  # noqa: E402
+from jewelpwa.services.planner import plan_store_day  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+DEFAULT_RUNS = [("sqlite", 10_000), ("sqlite", 100_000), ("postgresql", 100_000), ("postgresql", 1_000_000)]
+TARGETS = {("sqlite", 100_000): 10.0, ("postgresql", 1_000_000): 60.0}
+
+
+def timed_plan(store: Store, on: date, profile: bool) -> tuple[float, object, str, float]:
+    profiler = cProfile.Profile() if profile else None
+    cpu = time.process_time()
+    t = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = plan_store_day(store, on)
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - t
+    cpu = time.process_time() - cpu
+    text = ""
+    if profiler:
+        buf = io.StringIO()
+        stats = pstats.Stats(profiler, stream=buf)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(15)
+        text = buf.getvalue()
+    return seconds, result, text, cpu
+
+
+def run_one(backend: str, size: int, on: date, seed: int, profile: bool, rerun: bool) -> dict:
+    tmp = None
+    if backend == "postgresql":
+        url = generate.create_pg_database()
+    else:
+        tmp = tempfile.mkdtemp(prefix="jewelpwa_scale_")
+        url = f"sqlite:///{tmp}/scale.db"
+    try:
+        app = generate.make_app(url)
+        with app.app_context():
+            gen = generate.make_store(size, seed=seed, start=on)
+            if backend == "postgresql":
+                db.session.execute(db.text("ANALYZE"))
+                db.session.commit()
+            store = db.session.get(Store, gen.store_id)
+            first, r1, prof1, cpu1 = timed_plan(store, on, profile)
+            second, r2, prof2, cpu2 = timed_plan(store, on + timedelta(days=1), profile)
+            again, r3, _, _ = timed_plan(store, on + timedelta(days=1), False) if rerun else (None, None, "", 0)
+            row = {"backend": backend, "clients": size, "generate_s": round(gen.seconds, 1),
+                   "rows": gen.rows, "on": on.isoformat(),
+                   "first_s": round(first, 2), "first_created": r1.created, "first_expired": r1.expired,
+                   "first_moved": r1.moved, "first_list": sum(r1.list_sizes.values()),
+                   "second_s": round(second, 2), "second_created": r2.created, "second_expired": r2.expired,
+                   "second_moved": r2.moved, "first_cpu_s": round(cpu1, 2), "second_cpu_s": round(cpu2, 2),
+                   "rerun_same_day_s": round(again, 2) if rerun else None,
+                   "rerun_created": r3.created if rerun else None}
+            if profile:
+                row["profile_first"] = prof1
+                row["profile_second"] = prof2
+            db.session.remove()
+            db.engine.dispose()
+        return row
+    finally:
+        if backend == "postgresql":
+            generate.drop_pg_database(url)
+
+
+def report(rows: list[dict]) -> None:
+    print(f"\n{'backend':10} {'clients':>9} {'generate':>9} {'first plan':>11} {'clients/s':>10} {'created':>8} "
+          f"{'next day':>9} {'clients/s':>10} {'created':>8} {'py CPU 1st/2nd':>15} {'same day again':>15} {'target':>8}")
+    for r in rows:
+        target = TARGETS.get((r["backend"], r["clients"]))
+        verdict = "" if target is None else (f"<{target:.0f}s ok" if max(r["first_s"], r["second_s"]) < target
+                                             else f"<{target:.0f}s MISS")
+        print(f"{r['backend']:10} {r['clients']:9,} {r['generate_s']:8.1f}s {r['first_s']:10.2f}s "
+              f"{r['clients'] / r['first_s']:10,.0f} {r['first_created']:8,} {r['second_s']:8.2f}s "
+              f"{r['clients'] / r['second_s']:10,.0f} {r['second_created']:8,} "
+              f"{r['first_cpu_s']:6.1f}s/{r['second_cpu_s']:5.1f}s "
+              f"{(str(r['rerun_same_day_s']) + 's') if r['rerun_same_day_s'] is not None else '-':>15} "
+              f"{verdict:>8}")
+    for backend in sorted({r["backend"] for r in rows}):
+        mine = sorted((r for r in rows if r["backend"] == backend), key=lambda r: r["clients"])
+        for a, b in zip(mine, mine[1:], strict=False):
+            k = b["clients"] / a["clients"]
+            for col in ("first_s", "second_s"):
+                ratio = b[col] / a[col]
+                shape = "linear" if ratio <= k * 1.3 else "SUPER-LINEAR"
+                print(f"  {backend} {col}: {a['clients']:,} -> {b['clients']:,} clients (x{k:.0f}): time x{ratio:.1f} ({shape})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", help="comma list, e.g. 10000,100000 (applies to every chosen backend)")
+    parser.add_argument("--backends", help="comma list of sqlite,postgresql")
+    parser.add_argument("--date", default="2026-03-10", help="the first planned day (default 2026-03-10)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="cProfile each plan and print the hot spots")
+    parser.add_argument("--rerun", action="store_true", help="also plan the second day again (idempotent re-run)")
+    parser.add_argument("--out", default="plan_scale.json", help="file name under bench/out/")
+    args = parser.parse_args()
+    backends = args.backends.split(",") if args.backends else None
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
+    runs = DEFAULT_RUNS
+    if backends or sizes:
+        runs = [(b, s) for b in (backends or ["sqlite", "postgresql"])
+                for s in (sizes or sorted({size for bb, size in DEFAULT_RUNS if bb == b}))]
+    on = date.fromisoformat(args.date)
+    rows = []
+    for backend, size in runs:
+        print(f"-- {backend} {size:,} clients", flush=True)
+        row = run_one(backend, size, on, args.seed, args.profile, args.rerun)
+        print(f"   first {row['first_s']}s (created {row['first_created']:,}), "
+              f"next day {row['second_s']}s (created {row['second_created']:,})", flush=True)
+        if args.profile:
+            print(row["profile_first"])
+            print(row["profile_second"])
+        rows.append(row)
+    report(rows)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / args.out
+    path.write_text(json.dumps(rows, indent=2, default=str))
+    print(f"JSON written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

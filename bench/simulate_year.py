@@ -1,0 +1,342 @@
+"""Simulate a year of clienteling: plan each morning, associates work their Today list, sales start cadences.
+
+Default: a book of 1,200 clients, 3 associates, target 10 a day, 6 working days a week (closed Sundays),
+365 days from 2026-01-01 on a fresh SQLite file. Every touch goes through the real services
+(plan_store_day, day_list, log_outreach, record_purchase); the figures are then recomputed from the
+database with the pure domain rules, not taken from the services' own bookkeeping.
+
+    .venv/bin/python bench/simulate_year.py                 # 1,200 clients
+    .venv/bin/python bench/simulate_year.py --clients 5000  # more than the team can reach: who is protected?
+    .venv/bin/python bench/simulate_year.py --database-url pg   # private PostgreSQL database, dropped after
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from jewelpwa.domain.occasions import anniversary_years, is_milestone, yearly_on  # noqa: E402
+from jewelpwa.domain.settings import EngineSettings  # noqa: E402
+from jewelpwa.domain.vocab import TOUCH_OUTCOMES, Frequency, Kind  # noqa: E402
+from jewelpwa.domain.windows import window_for  # noqa: E402
+from jewelpwa.extensions import db  # noqa: E402
+from jewelpwa.models import Client, FollowUp, ImportantDate, Outreach, Person, Store, User  # noqa: E402
+from jewelpwa.services.outreach import log_outreach  # noqa: E402
+from jewelpwa.services.planner import engine_settings, plan_store_day  # noqa: E402
+from jewelpwa.services.purchases import ItemInput, record_purchase  # noqa: E402
+from jewelpwa.services.today import day_list  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+TOUCHES = {o.value for o in TOUCH_OUTCOMES}
+
+# Phone outcomes (share of attempts). Texts/emails: a reply, else the message sits there (a touch, retried).
+CALL_OUTCOMES = [("reached", 0.447), ("voicemail", 0.25), ("no_answer", 0.20), ("booked", 0.03),
+                 ("sold", 0.02), ("not_now", 0.02), ("do_not_contact", 0.003), ("reached", 0.03)]
+MESSAGE_OUTCOMES = [("replied", 0.35), ("voicemail", 0.555), ("booked", 0.04), ("sold", 0.01),
+                    ("not_now", 0.04), ("do_not_contact", 0.005)]
+BOOKED_BUYS = 0.5          # a booked appointment ends in a sale this often, 2-10 days later
+WALK_INS_PER_CLIENT_YEAR = 0.12
+
+
+def pick(rng: random.Random, table) -> str:
+    r = rng.random()
+    for value, weight in table:
+        r -= weight
+        if r <= 0:
+            return value
+    return table[-1][0]
+
+
+def a_sale(rng: random.Random) -> list[ItemInput]:
+    category = rng.choice(["ring", "earrings", "necklace", "bracelet", "pendant", "watch"])
+    return [ItemInput(category, f"{rng.lognormvariate(6.8, 0.8):.2f}", rng.choice(generate.METALS),
+                      rng.choice(generate.STONES))]
+
+
+def simulate(args) -> dict:
+    rng = random.Random(args.seed)
+    start = date.fromisoformat(args.start)
+    gen = generate.make_store(args.clients, seed=args.seed, start=start, associates=args.associates,
+                              target=args.target)
+    store = db.session.get(Store, gen.store_id)
+    tz = ZoneInfo(store.timezone)
+    users = [db.session.get(User, uid) for uid in gen.user_ids]
+    all_client_ids = list(db.session.scalars(select(Client.id).where(Client.store_id == store.id)))
+    dnc_at_start = set(db.session.scalars(select(Client.id).where(Client.store_id == store.id,
+                                                                  Client.do_not_contact.is_(True))))
+    dnc_on: dict[int, date] = {}
+    pending_sales: dict[date, list[tuple[int, int]]] = defaultdict(list)   # day -> (user id, client id)
+    list_len: dict[int, list[int]] = defaultdict(list)
+    tiers_on: dict[date, dict[int, str]] = {}
+    counts = Counter()
+    timings = Counter()
+    walk_in_rate = WALK_INS_PER_CLIENT_YEAR * len(all_client_ids) / 365
+
+    t_sim = time.perf_counter()
+    for offset in range(args.days):
+        day = start + timedelta(days=offset)
+        midday = datetime.combine(day, dtime(12, 0), tzinfo=tz)
+        t = time.perf_counter()
+        plan_store_day(store, day)
+        timings["plan"] += time.perf_counter() - t
+        tiers_on[day] = dict(db.session.execute(select(Client.id, Client.tier).where(Client.store_id == store.id)).all())
+        if day.weekday() == 6:      # closed on Sundays: nobody works the list, nothing sells
+            continue
+        t = time.perf_counter()
+        # Sales first: appointments booked earlier, and walk-ins.
+        for user_id, client_id in pending_sales.pop(day, []):
+            record_purchase(db.session.get(User, user_id), client_id, day, a_sale(rng), occasion="appointment", today=day)
+            counts["sales_booked"] += 1
+        for _ in range(int(walk_in_rate) + (rng.random() < walk_in_rate % 1)):
+            client_id = rng.choice(all_client_ids)
+            user = rng.choice(users)
+            record_purchase(user, client_id, day, a_sale(rng), occasion=rng.choice([None, "self", "gift"]), today=day)
+            counts["sales_walk_in"] += 1
+        timings["sales"] += time.perf_counter() - t
+        for user in users:
+            t = time.perf_counter()
+            dl = day_list(user, day)
+            timings["day_list"] += time.perf_counter() - t
+            list_len[user.id].append(len(dl.cards))
+            work = [(c.client_id, c.channel.value if c.channel else None, c.reasons[0].kind) for c in dl.today]
+            t = time.perf_counter()
+            for client_id, channel, top_kind in work:
+                if channel is None:
+                    counts["no_channel"] += 1
+                    continue
+                outcome = pick(rng, CALL_OUTCOMES if channel == "call" else MESSAGE_OUTCOMES)
+                snooze = day + timedelta(days=rng.randint(7, 14)) if outcome == "not_now" else None
+                log_outreach(user, client_id, channel, outcome, now=midday, snooze_until=snooze)
+                counts[f"outcome_{outcome}"] += 1
+                if outcome == "do_not_contact":
+                    dnc_on.setdefault(client_id, day)
+                elif outcome == "sold":
+                    record_purchase(user, client_id, day, a_sale(rng), occasion=str(top_kind), today=day)
+                    counts["sales_outreach"] += 1
+                elif outcome == "booked" and rng.random() < BOOKED_BUYS:
+                    pending_sales[day + timedelta(days=rng.randint(2, 10))].append((user.id, client_id))
+            timings["outreach"] += time.perf_counter() - t
+        if args.progress and offset % 30 == 0:
+            print(f"  {day}: {time.perf_counter() - t_sim:.1f}s", flush=True)
+    sim_seconds = time.perf_counter() - t_sim
+    return measure(store, start, args.days, gen, dnc_at_start, dnc_on, list_len, tiers_on, counts, timings,
+                   sim_seconds, users)
+
+
+def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, counts, timings, sim_seconds,
+            users) -> dict:
+    end = start + timedelta(days=days - 1)
+    settings: EngineSettings = engine_settings(store)
+    clients = {row.id: row for row in db.session.execute(
+        select(Client.id, Client.frequency, Client.do_not_contact, Client.tier).where(Client.store_id == store.id))}
+    touches: dict[int, list[date]] = defaultdict(list)
+    completing: dict[int, list[date]] = defaultdict(list)
+    for client_id, outcome, on in db.session.execute(
+            select(Outreach.client_id, Outreach.outcome, Outreach.occurred_on)
+            .where(Outreach.store_id == store.id).order_by(Outreach.occurred_on, Outreach.id)):
+        if outcome in TOUCHES:
+            touches[client_id].append(on)
+        if outcome in ("reached", "replied", "booked", "sold"):
+            completing[client_id].append(on)
+
+    # 1. Yearly occasions whose whole window lies inside the simulated year, of clients contactable then.
+    done_keys = set(db.session.scalars(select(FollowUp.dedupe_key).where(
+        FollowUp.store_id == store.id, FollowUp.status == "done")))
+    made_keys = set(db.session.scalars(select(FollowUp.dedupe_key).where(FollowUp.store_id == store.id)))
+    occasions = defaultdict(lambda: Counter())
+    by_tier = defaultdict(lambda: Counter())
+    rows = db.session.execute(
+        select(ImportantDate.id, ImportantDate.client_id, ImportantDate.person_id, ImportantDate.kind,
+               ImportantDate.month, ImportantDate.day, ImportantDate.year, Person.relation)
+        .outerjoin(Person, Person.id == ImportantDate.person_id).where(ImportantDate.store_id == store.id))
+    for row in rows:
+        if row.person_id is None:
+            kind = Kind.ANNIVERSARY if row.kind == "anniversary" else Kind.BIRTHDAY
+        elif row.relation == "partner" and row.kind == "birthday":
+            kind = Kind.PARTNER_BIRTHDAY
+        else:
+            continue
+        for year in (start.year, start.year + 1):
+            if row.year is not None and year <= row.year:
+                continue
+            occasion_on = yearly_on(row.month, row.day, year)
+            window = window_for(kind, occasion_on, settings)
+            if window.opens_on < start or window.expires_on > end:
+                continue
+            if row.client_id in dnc_at_start or (row.client_id in dnc_on and dnc_on[row.client_id] <= window.expires_on):
+                continue
+            key = f"{kind}:date:{row.id}:{occasion_on.isoformat()}"
+            milestone = kind is Kind.ANNIVERSARY and is_milestone(anniversary_years(row.year, occasion_on))
+            label = "anniversary (milestone)" if milestone else str(kind)
+            tier = tiers_on.get(window.opens_on, {}).get(row.client_id, "C")
+            talked = any(window.opens_on <= d <= window.expires_on for d in completing.get(row.client_id, ()))
+            for bucket in (occasions[label], by_tier[(label, tier)]):
+                bucket["occasions"] += 1
+                bucket["planned"] += key in made_keys
+                bucket["done"] += key in done_keys
+                bucket["talked_in_window"] += talked
+            if (row.month, row.day) == (2, 29):
+                occasions["29 Feb dates (any kind)"]["occasions"] += 1
+                occasions["29 Feb dates (any kind)"]["planned"] += key in made_keys
+                occasions["29 Feb dates (any kind)"]["done"] += key in done_keys
+                occasions["29 Feb dates (any kind)"]["talked_in_window"] += talked
+
+    # 2. Touches per client over the year; contactable = not DNC at start and not made DNC during the year.
+    contactable = [cid for cid in clients if cid not in dnc_at_start and cid not in dnc_on]
+    per_client = [len(touches.get(cid, [])) for cid in contactable]
+    buckets = Counter(min(n, 10) for n in per_client)
+    final_tier = {cid: clients[cid].tier for cid in clients}
+    without = Counter(final_tier[cid] for cid in contactable if not touches.get(cid))
+    tier_sizes = Counter(final_tier[cid] for cid in contactable)
+    five_by_tier = Counter(final_tier[cid] for cid in contactable if len(touches.get(cid, [])) >= 5)
+
+    # 3. Tolerance breaches, recomputed from the outreach table with the domain Tolerance per client.
+    breaches = []
+    for cid, days_ in touches.items():
+        tol = settings.tolerance_for(Frequency(clients[cid].frequency))
+        for i, d in enumerate(days_):
+            before = days_[:i]
+            recent = sum(1 for t in before if (d - t).days < tol.per_days)
+            gap = (d - before[-1]).days if before else None
+            if recent >= tol.max_touches or (gap is not None and gap < tol.min_gap_days):
+                breaches.append({"client_id": cid, "on": d.isoformat(), "frequency": clients[cid].frequency,
+                                 "recent": recent, "gap": gap})
+
+    # 4. Touches to do-not-contact clients after they became DNC (or at all, when DNC from the start).
+    dnc_touches = []
+    for cid, days_ in touches.items():
+        if cid in dnc_at_start:
+            dnc_touches += [(cid, d.isoformat()) for d in days_]
+        elif cid in dnc_on:
+            dnc_touches += [(cid, d.isoformat()) for d in days_ if d > dnc_on[cid]]
+
+    lengths = {u.email: {"min": min(list_len[u.id]), "mean": round(statistics.mean(list_len[u.id]), 1),
+                         "max": max(list_len[u.id])} for u in users}
+    return {
+        "clients": gen.clients, "days": days, "start": start.isoformat(), "generated_rows": gen.rows,
+        "generate_seconds": round(gen.seconds, 1), "simulate_seconds": round(sim_seconds, 1),
+        "timings": {k: round(v, 1) for k, v in timings.items()}, "counts": dict(sorted(counts.items())),
+        "occasions": {k: dict(v) for k, v in sorted(occasions.items())},
+        "occasions_by_tier": {f"{k[0]} / tier {k[1]}": dict(v) for k, v in sorted(by_tier.items())},
+        "touches": {"contactable_clients": len(contactable), "total": sum(per_client),
+                    "mean": round(statistics.mean(per_client), 2) if per_client else 0,
+                    "median": statistics.median(per_client) if per_client else 0,
+                    "min": min(per_client, default=0), "max": max(per_client, default=0),
+                    "distribution": {("10+" if k == 10 else str(k)): buckets[k] for k in sorted(buckets)},
+                    "share_at_least_5": round(sum(n >= 5 for n in per_client) / max(len(per_client), 1), 4),
+                    "by_tier": {t: {"contactable": tier_sizes[t], "at_least_5": five_by_tier[t],
+                                    "without_any_touch": without[t]} for t in "ABC"}},
+        "tolerance_breaches": len(breaches), "tolerance_breach_examples": breaches[:10],
+        "dnc": {"at_start": len(dnc_at_start), "became_dnc": len(dnc_on), "touches_after_dnc": len(dnc_touches),
+                "examples": dnc_touches[:10]},
+        "list_length_per_associate": lengths,
+    }
+
+
+def pct(a: int, b: int) -> str:
+    return f"{100 * a / b:5.1f}%" if b else "   n/a"
+
+
+def report(r: dict) -> None:
+    print(f"\n== Simulated year: {r['clients']:,} clients, {r['days']} days from {r['start']} ==")
+    print(f"generate {r['generate_seconds']}s, simulate {r['simulate_seconds']}s  (time in: "
+          + ", ".join(f"{k} {v}s" for k, v in r["timings"].items()) + ")")
+    print("activity: " + ", ".join(f"{k}={v}" for k, v in r["counts"].items()))
+    print("\nOccasions with the whole window inside the year (contactable clients):")
+    print(f"  {'occasion':34} {'count':>6} {'planned':>8} {'done in window':>15} {'talked in window':>17}")
+    for name, c in list(r["occasions"].items()) + [("", None)] + list(r["occasions_by_tier"].items()):
+        if c is None:
+            print("  by tier at window opening:")
+            continue
+        n = c["occasions"]
+        print(f"  {name:34} {n:6} {pct(c['planned'], n):>8} {pct(c['done'], n):>15} {pct(c['talked_in_window'], n):>17}")
+    t = r["touches"]
+    print(f"\nTouches per contactable client in the year ({t['contactable_clients']:,} clients, {t['total']:,} touches):")
+    print(f"  mean {t['mean']}, median {t['median']}, min {t['min']}, max {t['max']}; "
+          f"share with >= 5 touches: {100 * t['share_at_least_5']:.1f}% (goal 100%)")
+    print("  distribution: " + ", ".join(f"{k}: {v}" for k, v in t["distribution"].items()))
+    print(f"  {'tier':5} {'contactable':>12} {'>=5 touches':>12} {'no touch at all':>16}")
+    for tier, c in t["by_tier"].items():
+        print(f"  {tier:5} {c['contactable']:12} {pct(c['at_least_5'], c['contactable']):>12} "
+              f"{c['without_any_touch']:>8} ({pct(c['without_any_touch'], c['contactable']).strip()})")
+    print(f"\nTouches that broke the client's tolerance: {r['tolerance_breaches']} (must be 0)")
+    d = r["dnc"]
+    print(f"Touches to do-not-contact clients after DNC: {d['touches_after_dnc']} (must be 0; "
+          f"{d['at_start']} DNC at start, {d['became_dnc']} asked during the year)")
+    print("Daily list length (cards on day_list, working days):")
+    for email, s in r["list_length_per_associate"].items():
+        print(f"  {email:40} min {s['min']:4}  mean {s['mean']:6}  max {s['max']:4}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=1200)
+    parser.add_argument("--associates", type=int, default=3)
+    parser.add_argument("--target", type=int, default=10)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--start", default="2026-01-01")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database-url", help="SQLAlchemy URL, or 'pg' for a private PostgreSQL database "
+                                               "(default: a fresh SQLite file)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the run; top functions printed")
+    parser.add_argument("--progress", action="store_true")
+    args = parser.parse_args()
+
+    tmp = None
+    if args.database_url == "pg":
+        url = generate.create_pg_database()
+    elif args.database_url:
+        url = args.database_url
+    else:
+        tmp = tempfile.mkdtemp(prefix="jewelpwa_sim_")
+        url = f"sqlite:///{tmp}/sim.db"
+    t0 = time.perf_counter()
+    try:
+        app = generate.make_app(url)
+        with app.app_context():
+            profiler = cProfile.Profile() if args.profile else None
+            if profiler:
+                profiler.enable()
+            result = simulate(args)
+            if profiler:
+                profiler.disable()
+            result["database"] = db.engine.dialect.name
+            result["total_seconds"] = round(time.perf_counter() - t0, 1)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if args.database_url == "pg":
+            generate.drop_pg_database(url)
+    report(result)
+    print(f"\nTotal run time {result['total_seconds']}s on {result['database']}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"simulate_year_{args.clients}_{result['database']}.json"
+    path.write_text(json.dumps(result, indent=2, default=str))
+    print(f"JSON written to {path.relative_to(ROOT)}")
+    if profiler:
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(35)
+        stats.sort_stats("tottime").print_stats(20)
+
+
+if __name__ == "__main__":
+    main()
