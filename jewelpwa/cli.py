@@ -50,7 +50,10 @@ def seed_command(clients: int, if_empty: bool) -> None:
     """Create the realistic demo store and print its logins."""
     from .services.demo import seed_demo_store
 
-    result = seed_demo_store(clients=clients, if_empty=if_empty)
+    try:
+        result = seed_demo_store(clients=clients, if_empty=if_empty)
+    except Invalid as e:
+        fail(e)
     if result is None:
         click.echo("A store already exists; demo seed skipped.")
         return
