@@ -45,5 +45,6 @@ def insert_new(rows: Sequence[dict]) -> None:
         return
     module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     for start in range(0, len(rows), CHUNK):
-        stmt = module.insert(FollowUp).on_conflict_do_nothing(index_elements=["store_id", "dedupe_key"])
+        # The table, not the mapped class: Core inserts the batch without per-row ORM processing.
+        stmt = module.insert(FollowUp.__table__).on_conflict_do_nothing(index_elements=["store_id", "dedupe_key"])
         db.session.execute(stmt, list(rows[start:start + CHUNK]))

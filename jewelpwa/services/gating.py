@@ -54,8 +54,9 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings) -> tuple[int
     touches = touches_by_client(store_id, None, on - timedelta(days=lookback), on)
     moves: dict[date, list[int]] = defaultdict(list)
     closes: dict[tuple[str, str], list[int]] = defaultdict(list)
+    prefs_by_client: dict[int, ContactPrefs] = {}
     for row in rows:
-        prefs = prefs_of(row)
+        prefs = prefs_by_client.get(row.client_id) or prefs_by_client.setdefault(row.client_id, prefs_of(row))
         decision = decide(Kind(row.kind), Window(row.opens_on, row.due_on, row.expires_on), prefs,
                           touches.get(row.client_id, []), settings.tolerance_for(prefs.frequency), on)
         if decision.action == "move":

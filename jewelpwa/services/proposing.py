@@ -15,8 +15,10 @@ from sqlalchemy import and_, exists, false, func, or_, select
 from ..domain import proposals as P
 from ..domain.cadence import CADENCE_KINDS, ItemFacts, purchase_cadence
 from ..domain.occasions import month_days_between
+from ..domain.proposals import dedupe_key
 from ..domain.settings import EngineSettings
 from ..domain.vocab import DateKind, Kind, Relation, Tier
+from ..domain.windows import window_for
 from ..extensions import db
 from ..models import Client, ImportantDate, Person, Purchase, PurchaseItem, Referral, StoreEvent
 
@@ -130,9 +132,12 @@ def cadence(store_id: int, on: date, settings: EngineSettings, known: set[str] |
     Item facts are read only for purchases with a key not yet known, so a steady-state day reads few items.
     """
     candidates = cadence_candidates(store_id, on, settings)
-    bare = {pid: purchase_cadence(pid, purchased_on, [], settings) for pid, _, _, purchased_on in candidates}
-    wanted = [pid for pid, proposals in bare.items()
-              if any(p.window.contains(on) and (known is None or p.dedupe_key not in known) for p in proposals)]
+    # Keys first, without items or care advice: only purchases missing a key need the full cadence.
+    open_kinds = {purchased_on: [k for k in CADENCE_KINDS if window_for(k, purchased_on, settings).contains(on)]
+                  for purchased_on in {c[3] for c in candidates}}
+    wanted = [pid for pid, _, _, purchased_on in candidates
+              if any(known is None or dedupe_key(k, f"purchase:{pid}", purchased_on) not in known
+                     for k in open_kinds[purchased_on])]
     items = items_by_purchase(wanted)
     for pid, client_id, assignee_id, purchased_on in candidates:
         if pid not in items:
