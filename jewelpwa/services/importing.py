@@ -1,0 +1,857 @@
+"""CSV import of a point-of-sale export: clients (with their people and dates) and purchases.
+
+Every row is validated before anything is written; one rejected row means nothing is written and the
+report lists every problem with its line number. A clean file is written in one transaction. Re-importing
+the same file changes nothing: clients are matched by client_number and purchases by receipt_number.
+
+Rows are written layer by layer (clients, then people, then dates) with add_all and one flush per layer,
+so the database hands out ids in bulk instead of one round trip per row. Follow-ups are not made here:
+the planner makes them from these dates and purchases when it plans the day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import Row, delete, func, insert, select, update
+
+from ..domain.vocab import Channel, DateKind, Frequency, Relation
+from ..extensions import db
+from ..models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, Store, User
+from ..models._types import utcnow
+from .errors import Invalid, NotFound
+
+CLIENT_COLUMNS = (
+    "client_number", "first_name", "last_name", "email", "phone", "birthday", "anniversary",
+    "partner_name", "partner_birthday", "children", "associate_email", "preferred_channel",
+    "do_not_contact", "frequency", "notes",
+)
+CLIENT_REQUIRED = ("client_number", "first_name")
+PURCHASE_COLUMNS = (
+    "client_number", "purchased_on", "receipt_number", "description", "category", "metal", "stone",
+    "brand", "price", "occasion", "associate_email",
+)
+PURCHASE_REQUIRED = ("client_number", "purchased_on", "receipt_number", "price")
+
+# Column widths of the tables; PostgreSQL refuses longer text, so it is a row error, not a crash.
+MAX_LENGTH = {
+    "client_number": 40, "first_name": 80, "last_name": 80, "email": 254, "phone": 40,
+    "partner_name": 120, "receipt_number": 40, "description": 200, "category": 40, "metal": 40,
+    "stone": 40, "brand": 60, "occasion": 40, "associate_email": 254,
+}
+MAX_PHONE_DIGITS = 20
+MAX_PRICE = Decimal("9999999999.99")  # Numeric(12, 2)
+# IN lists are sent in chunks: SQLite caps bound parameters and PostgreSQL plans big lists slowly.
+CHUNK = 500
+
+# Plain strings: StrEnum member lookups are slow enough to show in a 50,000-row profile.
+_BIRTHDAY, _ANNIVERSARY = DateKind.BIRTHDAY.value, DateKind.ANNIVERSARY.value
+_PARTNER, _CHILD = Relation.PARTNER.value, Relation.CHILD.value
+_NORMAL = Frequency.NORMAL.value
+_CHANNELS = frozenset(c.value for c in Channel)
+_FREQUENCIES = frozenset(f.value for f in Frequency)
+_YES = {"yes", "y", "true", "t", "1"}
+_NO = {"no", "n", "false", "f", "0", ""}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
+_PRICE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in the file: the line it is on (header = 1), the column, and what to fix."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.message}" if self.column else f"row {self.row}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do). Nothing was written when `rejected` is not empty."""
+
+    kind: str  # "clients" or "purchases"
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    items: int = 0  # purchase items written (purchases only)
+    rejected: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.rejected})
+
+    @property
+    def summary(self) -> str:
+        """One line, e.g. "Would create 120 clients, update 3; 0 rows rejected"."""
+        rows = f"{self.rejected_rows} row{'' if self.rejected_rows == 1 else 's'} rejected"
+        if self.rejected:
+            return f"Nothing imported: {rows} ({len(self.rejected)} problem{'' if len(self.rejected) == 1 else 's'})"
+        create, update = ("Would create", "update") if self.dry_run else ("Created", "updated")
+        noun = self.kind if self.created != 1 else self.kind.removesuffix("s")
+        text = f"{create} {self.created} {noun}, {update} {self.updated}"
+        if self.unchanged:
+            text += f", {self.unchanged} unchanged"
+        return f"{text}; {rows}"
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+@dataclass
+class _Row:
+    line: int
+    cells: dict[str, str]
+
+
+class _Errors:
+    """Collects row errors; a row with any error is left out of the write plan."""
+
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.items.append(RowError(row, column, message))
+
+
+def _read_text(path_or_text: str | bytes | os.PathLike[str]) -> tuple[str | None, RowError | None]:
+    """The file's text (UTF-8, with or without BOM); a str with a line break is the text itself."""
+    if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
+        return path_or_text.removeprefix("\ufeff"), None
+    if isinstance(path_or_text, bytes):
+        data = path_or_text
+    else:
+        try:
+            with open(path_or_text, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise Invalid("File not read", {"file": f"{path_or_text}: {e.strerror}"}) from e
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, RowError(line, "", f"byte 0x{data[e.start]:02X} is not UTF-8 text: save the file as "
+                                        "\"CSV UTF-8\" and import it again")
+
+
+def _normalise_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _read_rows(text: str, columns: tuple[str, ...], required: tuple[str, ...],
+               errors: _Errors, warnings: _Errors) -> list[_Row]:
+    """Rows as {column: stripped cell}; header problems are errors on row 1 and stop the import."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        errors.add(1, "", f"the file is empty: the first line must name the columns ({', '.join(required)} at least)")
+        return []
+    except csv.Error as e:
+        errors.add(1, "", f"the header cannot be read ({e}): save the file as CSV")
+        return []
+    names = [_normalise_header(h) for h in header]
+    if len(names) == 1 and ";" in header[0]:
+        errors.add(1, "", "the columns are separated by semicolons: save the file as comma-separated CSV")
+        return []
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and name:
+            errors.add(1, name, "this column appears twice in the header: keep one")
+        seen.add(name)
+        if name and name not in columns:
+            warnings.add(1, name, "not an import column, ignored")
+    for name in required:
+        if name not in seen:
+            errors.add(1, name, f"column is missing from the header: the file needs {', '.join(required)}")
+    if errors.items:
+        return []
+    rows: list[_Row] = []
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(names):
+                errors.add(line, "", f"the row has {len(cells)} cells but the header names {len(names)} columns: "
+                                     "quote cells that contain commas")
+                continue
+            row = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name in columns}
+            rows.append(_Row(line, {c: row.get(c, "") for c in columns}))
+    except csv.Error as e:
+        errors.add(start, "", f"this line cannot be read as CSV ({e}): check its quotes")
+    return rows
+
+
+# --------------------------------------------------------------------------------------------- cells
+
+@dataclass(frozen=True)
+class YearlyDate:
+    month: int
+    day: int
+    year: int | None
+
+    @property
+    def md(self) -> int:
+        return self.month * 100 + self.day
+
+    def fields(self) -> dict[str, Any]:
+        return {"month": self.month, "day": self.day, "year": self.year, "md": self.md}
+
+
+def parse_yearly_date(value: str, column: str) -> YearlyDate:
+    """YYYY-MM-DD, or MM-DD when the year is unknown; 29 Feb only with a leap year or no year."""
+    not_a_date = f'{column} "{value}" is not a date: use YYYY-MM-DD or MM-DD'
+    if m := _FULL_DATE.fullmatch(value):
+        year, month, day = (int(g) for g in m.groups())
+        if not 1900 <= year <= 2200:
+            raise ValueError(f'{column} "{value}": the year must be between 1900 and 2200 (use MM-DD when it is unknown)')
+    elif m := _MONTH_DAY.fullmatch(value):
+        month, day = (int(g) for g in m.groups())
+        year = None
+    else:
+        raise ValueError(not_a_date)
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year or 2000, month)[1]:
+        if year and month == 2 and day == 29:
+            raise ValueError(f'{column} "{value}" is not a date: {year} is not a leap year '
+                             "(use 02-29 when the year is unknown)")
+        raise ValueError(not_a_date)
+    return YearlyDate(month, day, year)
+
+
+def parse_full_date(value: str, column: str) -> date:
+    if m := _FULL_DATE.fullmatch(value):
+        try:
+            return date(*(int(g) for g in m.groups()))
+        except ValueError:
+            pass
+    raise ValueError(f'{column} "{value}" is not a date: use YYYY-MM-DD')
+
+
+def parse_price(value: str) -> Decimal:
+    """A plain decimal; a leading "$" and thousands commas are allowed, a negative price is not."""
+    text = value.replace(" ", "")
+    negative = text.startswith("-") or text.startswith("$-") or (text.startswith("(") and text.endswith(")"))
+    text = text.strip("()").lstrip("-").removeprefix("$").lstrip("-")
+    m = _PRICE.fullmatch(text)
+    if not m:
+        raise ValueError(f'price "{value}" is not an amount: write it like 1250.00 or $1,250.00')
+    if negative:
+        raise ValueError(f'price "{value}" is negative: import the sale at its price and record returns in the app')
+    if m.group(2) and len(m.group(2)) > 2:
+        raise ValueError(f'price "{value}" has more than 2 decimals: round it to cents')
+    try:
+        price = Decimal(m.group(1).replace(",", "") + "." + (m.group(2) or "0"))
+    except InvalidOperation as e:  # pragma: no cover - the pattern only lets digits through
+        raise ValueError(f'price "{value}" is not an amount') from e
+    if price > MAX_PRICE:
+        raise ValueError(f'price "{value}" is too large')
+    return price.quantize(Decimal("0.01"))
+
+
+def parse_flag(value: str, column: str) -> bool | None:
+    """yes/no/true/false/1/0; blank is None (not given)."""
+    word = value.lower()
+    if word == "":
+        return None
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueError(f'{column} "{value}" is not yes or no: use yes, no, true, false, 1, 0 or leave it blank')
+
+
+def parse_children(value: str) -> list[tuple[str, YearlyDate | None]]:
+    """"Emma:2015-06-01; Liam:03-14; Noah" → [(name, date or None)]; a name given twice counts once."""
+    children: dict[str, tuple[str, YearlyDate | None]] = {}
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, _, when = (s.strip() for s in part.partition(":"))
+        if not name:
+            raise ValueError(f'children "{part}" has no name: write name:YYYY-MM-DD, name:MM-DD or just the name')
+        if len(name) > 120:
+            raise ValueError(f'children "{name[:30]}…" is longer than 120 characters')
+        born = parse_yearly_date(when, f"{name}'s birthday") if when else None
+        children[name.lower()] = (name, born)
+    return list(children.values())
+
+
+def _check_lengths(row: _Row, errors: _Errors) -> bool:
+    ok = True
+    for column, limit in MAX_LENGTH.items():
+        value = row.cells.get(column)
+        if value and len(value) > limit:
+            errors.add(row.line, column, f"is {len(value)} characters long: at most {limit} fit")
+            ok = False
+    return ok
+
+
+def _parse(row: _Row, column: str, parser: Callable[[str], Any], errors: _Errors) -> Any:
+    """Parse one non-blank cell; on failure record the parser's message and return None."""
+    value = row.cells[column]
+    if not value:
+        return None
+    try:
+        return parser(value)
+    except ValueError as e:
+        errors.add(row.line, column, str(e))
+        return None
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _store(store_id: int) -> Store:
+    store = db.session.get(Store, store_id)
+    if store is None:
+        raise NotFound("store")
+    return store
+
+
+def _staff_by_email(store_id: int) -> dict[str, User]:
+    return {u.email.lower(): u for u in db.session.scalars(select(User).where(User.store_id == store_id))}
+
+
+def find_store(ref: str | None) -> Store:
+    """The store named by slug or name; without a name, the only store there is."""
+    if ref:
+        store = db.session.scalar(select(Store).where(Store.slug == ref.strip().lower())) or db.session.scalar(
+            select(Store).where(func.lower(Store.name) == ref.strip().lower()))
+        if store is None:
+            names = ", ".join(db.session.scalars(select(Store.slug).order_by(Store.slug))) or "none yet"
+            raise Invalid("No such store", {"store": f'no store has the slug or name "{ref}" (stores: {names})'})
+        return store
+    stores = list(db.session.scalars(select(Store).order_by(Store.slug).limit(50)))
+    if not stores:
+        raise Invalid("No store", {"store": "there is no store yet: create one with `flask users create`"})
+    if len(stores) > 1:
+        raise Invalid("Which store?", {"store": "there are several stores: pass --store with one of "
+                                                + ", ".join(s.slug for s in stores)})
+    return stores[0]
+
+
+# --------------------------------------------------------------------------------------------- clients
+
+@dataclass
+class _ClientRow:
+    line: int
+    number: str
+    first_name: str
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    phone_digits: str | None
+    birthday: YearlyDate | None
+    anniversary: YearlyDate | None
+    partner_name: str | None
+    partner_birthday: YearlyDate | None
+    children: list[tuple[str, YearlyDate | None]]
+    associate_id: int | None
+    preferred_channel: str | None
+    do_not_contact: bool | None
+    frequency: str | None
+    notes: str | None
+
+
+def _validate_client(row: _Row, staff: dict[str, User], errors: _Errors) -> _ClientRow | None:
+    before = len(errors.items)
+    cells = row.cells
+    _check_lengths(row, errors)
+    if not cells["client_number"]:
+        errors.add(row.line, "client_number", "is blank: every client needs the number the point of sale gave them "
+                                              "(re-imports find the client by it)")
+    if not cells["first_name"]:
+        errors.add(row.line, "first_name", "is blank: enter the client's first name")
+    email = cells["email"].lower() or None
+    if email and not _EMAIL.fullmatch(email):
+        errors.add(row.line, "email", f'"{cells["email"]}" is not an email address: write it like name@example.com')
+    phone = cells["phone"] or None
+    digits = re.sub(r"\D", "", phone) if phone else None
+    if phone and not digits:
+        errors.add(row.line, "phone", f'"{phone}" has no digits: enter the phone number or leave it blank')
+    elif digits and len(digits) > MAX_PHONE_DIGITS:
+        errors.add(row.line, "phone", f'"{phone}" has {len(digits)} digits: at most {MAX_PHONE_DIGITS} fit')
+    birthday = _parse(row, "birthday", lambda v: parse_yearly_date(v, "birthday"), errors)
+    anniversary = _parse(row, "anniversary", lambda v: parse_yearly_date(v, "anniversary"), errors)
+    partner_birthday = _parse(row, "partner_birthday", lambda v: parse_yearly_date(v, "partner_birthday"), errors)
+    if cells["partner_birthday"] and not cells["partner_name"]:
+        errors.add(row.line, "partner_birthday", "is given without partner_name: add the partner's name in the same row")
+    children = _parse(row, "children", parse_children, errors) or []
+    channel = cells["preferred_channel"].lower() or None
+    if channel and channel not in _CHANNELS:
+        errors.add(row.line, "preferred_channel",
+                   f'"{cells["preferred_channel"]}" is not a channel: use call, text, email, visit or mail')
+    dnc = _parse(row, "do_not_contact", lambda v: parse_flag(v, "do_not_contact"), errors)
+    frequency = cells["frequency"].lower() or None
+    if frequency and frequency not in _FREQUENCIES:
+        errors.add(row.line, "frequency", f'"{cells["frequency"]}" is not a frequency: use low, normal or high')
+    associate_id = None
+    if associate := cells["associate_email"].lower():
+        user = staff.get(associate)
+        if user is None:
+            errors.add(row.line, "associate_email", f'"{cells["associate_email"]}" is not a staff email in this store')
+        elif not user.active:
+            errors.add(row.line, "associate_email",
+                       f'"{cells["associate_email"]}" is a deactivated account: assign an active associate or leave it blank')
+        else:
+            associate_id = user.id
+    if len(errors.items) > before:
+        return None
+    return _ClientRow(
+        line=row.line, number=cells["client_number"], first_name=cells["first_name"],
+        last_name=cells["last_name"] or None, email=email, phone=phone, phone_digits=digits,
+        birthday=birthday, anniversary=anniversary, partner_name=cells["partner_name"] or None,
+        partner_birthday=partner_birthday, children=children, associate_id=associate_id,
+        preferred_channel=channel, do_not_contact=dnc, frequency=frequency, notes=cells["notes"] or None,
+    )
+
+
+# ------------------------------------------------------------------------------------------ writing
+# The book's current rows are read as plain tuples and changed with executemany UPDATE / INSERT statements,
+# not as ORM objects: a 50,000-client re-import would otherwise build, compare and expire ~400,000 objects.
+# Not add_all + flush either: the ORM must match every returned id to its object by order, SQLite cannot
+# promise that order, so SQLAlchemy falls back to one INSERT per object (10,000 clients took 14 s). Here
+# RETURNING gives each new id with its natural key (client_number; client, relation and name), which needs
+# no order at all.
+
+_CLIENT_FIELDS = ("first_name", "last_name", "search_name", "email", "phone", "phone_digits",
+                  "preferred_channel", "frequency", "notes", "assigned_to_id", "do_not_contact")
+_DATE_FIELDS = ("month", "day", "year", "md")
+_ITEM_FIELDS = ("description", "category", "metal", "stone", "brand", "price")
+_PURCHASE_FIELDS = ("client_id", "purchased_on", "associate_id", "occasion", "total")
+
+# A person not written yet is named by (relation, name) under its client; a written one by its id.
+_PersonRef = int | tuple[str, str]
+
+
+def _differs(current: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(current, name) != value for name, value in values.items())
+
+
+def _insert(model: type, rows: list[dict[str, Any]], *returning: str) -> list[tuple]:
+    """One executemany INSERT (sent in multi-row batches); with `returning`, those columns of every new row."""
+    if not rows:
+        return []
+    table = model.__table__
+    stmt = insert(table)
+    if returning:
+        return [tuple(r) for r in db.session.execute(stmt.returning(*(table.c[name] for name in returning)), rows)]
+    db.session.execute(stmt, rows)
+    return []
+
+
+def _update(model: type, rows: list[dict[str, Any]]) -> None:
+    """ORM bulk UPDATE by primary key: one executemany per table."""
+    if rows:
+        db.session.execute(update(model), rows)
+
+
+@dataclass
+class _Existing:
+    """What the book already holds for the clients in the file, read in a few chunked queries."""
+
+    people: dict[int, list[Row]] = field(default_factory=dict)  # client id → partner and child rows
+    own_dates: dict[tuple[int, str], Row] = field(default_factory=dict)  # (client id, kind)
+    person_birthdays: dict[int, Row] = field(default_factory=dict)  # person id → birthday
+
+
+def _load_existing(client_ids: list[int]) -> _Existing:
+    # No store_id filter: the ids come from this store's clients already, and with one SQLite plans the
+    # query on the store index and scans every person of the store per chunk (quadratic on a re-import).
+    existing = _Existing()
+    for chunk in _chunks(client_ids):
+        for person in db.session.execute(
+            select(Person.id, Person.client_id, Person.relation, Person.name)
+            .where(Person.client_id.in_(chunk),
+                   Person.relation.in_([_PARTNER, _CHILD])).order_by(Person.id)
+        ):
+            existing.people.setdefault(person.client_id, []).append(person)
+        for when in db.session.execute(
+            select(ImportantDate.id, ImportantDate.client_id, ImportantDate.person_id, ImportantDate.kind,
+                   *(getattr(ImportantDate, f) for f in _DATE_FIELDS))
+            .where(ImportantDate.client_id.in_(chunk),
+                   ImportantDate.kind.in_([_BIRTHDAY, _ANNIVERSARY]))
+            .order_by(ImportantDate.id)
+        ):
+            if when.person_id is None:
+                existing.own_dates.setdefault((when.client_id, when.kind), when)
+            elif when.kind == _BIRTHDAY:
+                existing.person_birthdays.setdefault(when.person_id, when)
+    return existing
+
+
+class _ClientWriter:
+    """Compares validated rows with the book and collects the inserts and updates that bring it in line."""
+
+    def __init__(self, store_id: int, today: date, existing: _Existing, warnings: _Errors) -> None:
+        self.store_id, self.today, self.existing, self.warnings = store_id, today, existing, warnings
+        self.now = utcnow()  # one import is one moment; also spares a clock call per inserted row
+        self.new_clients: list[dict[str, Any]] = []
+        self.new_people: list[tuple[str, dict[str, Any]]] = []  # (client_number, values)
+        self.new_dates: list[tuple[str, _PersonRef | None, dict[str, Any]]] = []
+        self.new_consents: list[str] = []  # client numbers
+        self.client_updates: list[dict[str, Any]] = []
+        self.person_updates: list[dict[str, Any]] = []
+        self.date_updates: list[dict[str, Any]] = []
+
+    def create(self, row: _ClientRow) -> None:
+        last = row.last_name or ""
+        self.new_clients.append({
+            "store_id": self.store_id, "client_number": row.number, "first_name": row.first_name, "last_name": last,
+            "search_name": f"{row.first_name} {last}".strip().lower(), "email": row.email, "phone": row.phone,
+            "phone_digits": row.phone_digits, "assigned_to_id": row.associate_id,
+            "preferred_channel": row.preferred_channel, "frequency": row.frequency or _NORMAL,
+            "do_not_contact": bool(row.do_not_contact), "notes": row.notes, "first_seen_on": self.today,
+            "created_at": self.now, "updated_at": self.now,
+        })
+        if row.do_not_contact:
+            self.new_consents.append(row.number)
+        for kind, when in ((_BIRTHDAY, row.birthday), (_ANNIVERSARY, row.anniversary)):
+            if when:
+                self._new_date(row.number, None, kind, when)
+        if row.partner_name:
+            self._new_person(row.number, row.partner_name, _PARTNER, row.partner_birthday)
+        for name, born in row.children:
+            self._new_person(row.number, name, _CHILD, born)
+
+    def update(self, client: Row, row: _ClientRow) -> bool:
+        """Bring an existing client in line with the row; blank cells leave what the book holds."""
+        values = {name: getattr(client, name) for name in _CLIENT_FIELDS}
+        values["first_name"] = row.first_name
+        if row.last_name is not None:
+            values["last_name"] = row.last_name
+        values["search_name"] = f"{values['first_name']} {values['last_name']}".strip().lower()
+        for name in ("email", "phone", "phone_digits", "preferred_channel", "frequency", "notes"):
+            if getattr(row, name) is not None:
+                values[name] = getattr(row, name)
+        if row.associate_id is not None:
+            values["assigned_to_id"] = row.associate_id
+        if row.do_not_contact and not client.do_not_contact:
+            values["do_not_contact"] = True
+            self.new_consents.append(row.number)
+        elif row.do_not_contact is False and client.do_not_contact:
+            # Consent changes are recorded with who made them; an export cannot lift a client's do-not-contact.
+            self.warnings.add(row.line, "do_not_contact", f"client {row.number} is marked do-not-contact in the app; "
+                                                          "an import does not lift it: change it on the client's card")
+        changed = _differs(client, values)
+        if changed:
+            self.client_updates.append({"id": client.id, **values, "updated_at": self.now})
+        for kind, when in ((_BIRTHDAY, row.birthday), (_ANNIVERSARY, row.anniversary)):
+            if when:
+                current = self.existing.own_dates.get((client.id, kind))
+                changed |= self._set_date(row.number, None, current, kind, when)
+        people = self.existing.people.get(client.id, [])
+        if row.partner_name:
+            partner = next((p for p in people if p.relation == _PARTNER), None)
+            changed |= self._upsert_person(row.number, partner, row.partner_name, _PARTNER, row.partner_birthday)
+        children = {p.name.strip().lower(): p for p in people if p.relation == _CHILD}
+        for name, born in row.children:
+            changed |= self._upsert_person(row.number, children.get(name.lower()), name, _CHILD, born)
+        return changed
+
+    def _new_person(self, number: str, name: str, relation: str, born: YearlyDate | None) -> None:
+        self.new_people.append((number, {"store_id": self.store_id, "name": name, "relation": relation,
+                                         "notes": None, "created_at": self.now}))
+        if born:
+            self._new_date(number, (relation, name), _BIRTHDAY, born)
+
+    def _new_date(self, number: str, person: _PersonRef | None, kind: str, when: YearlyDate) -> None:
+        self.new_dates.append((number, person, {"store_id": self.store_id, "kind": kind, "label": None,
+                                                **when.fields()}))
+
+    def _upsert_person(self, number: str, person: Row | None, name: str, relation: str,
+                       born: YearlyDate | None) -> bool:
+        if person is None:
+            self._new_person(number, name, relation, born)
+            return True
+        changed = person.name != name
+        if changed:
+            self.person_updates.append({"id": person.id, "name": name})
+        if born:
+            current = self.existing.person_birthdays.get(person.id)
+            changed |= self._set_date(number, person.id, current, _BIRTHDAY, born)
+        return changed
+
+    def _set_date(self, number: str, person: _PersonRef | None, current: Row | None, kind: str,
+                  when: YearlyDate) -> bool:
+        """Replace the date of this kind in place (so there is never a second one), or add it."""
+        if current is None:
+            self._new_date(number, person, kind, when)
+            return True
+        if not _differs(current, when.fields()):
+            return False
+        self.date_updates.append({"id": current.id, **when.fields()})
+        return True
+
+    def write(self, client_ids: dict[str, int]) -> None:
+        """Write everything collected; `client_ids` maps the numbers of the existing clients to their ids."""
+        _update(Client, self.client_updates)
+        _update(Person, self.person_updates)
+        _update(ImportantDate, self.date_updates)
+        client_ids = dict(client_ids)
+        for id_, number in _insert(Client, self.new_clients, "id", "client_number"):
+            client_ids[number] = id_
+        people = [{**values, "client_id": client_ids[number]} for number, values in self.new_people]
+        person_ids = {(client_id, relation, name): id_ for id_, client_id, relation, name in
+                      _insert(Person, people, "id", "client_id", "relation", "name")}
+        dates = []
+        for number, person, values in self.new_dates:
+            client_id = client_ids[number]
+            if isinstance(person, tuple):
+                person = person_ids[(client_id, *person)]
+            dates.append({**values, "client_id": client_id, "person_id": person})
+        _insert(ImportantDate, dates)
+        _insert(ConsentEvent, [{"store_id": self.store_id, "client_id": client_ids[number], "user_id": None,
+                                "channel": None, "what": "do_not_contact", "value": "import", "created_at": self.now}
+                               for number in self.new_consents])
+
+
+def import_clients(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool = False, *,
+                   today: date) -> ImportReport:
+    """Import a clients CSV into one store: all rows or none; re-importing the same file changes nothing."""
+    report = ImportReport(kind="clients", dry_run=dry_run)
+    errors, warnings = _Errors(), _Errors()
+    _store(store_id)
+    text, decode_error = _read_text(path_or_text)
+    if decode_error:
+        report.rejected = [decode_error]
+        return report
+    rows = _read_rows(text, CLIENT_COLUMNS, CLIENT_REQUIRED, errors, warnings)
+    staff = _staff_by_email(store_id)
+    valid: list[_ClientRow] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        number = row.cells["client_number"]
+        parsed = _validate_client(row, staff, errors)
+        if number and number in first_line:
+            errors.add(row.line, "client_number", f'"{number}" is already on row {first_line[number]}: one row per client')
+            continue
+        first_line.setdefault(number, row.line)
+        if parsed is not None:
+            valid.append(parsed)
+
+    by_number = {c.client_number: c for c in db.session.execute(
+        select(Client.id, Client.client_number, Client.erased_at, *(getattr(Client, f) for f in _CLIENT_FIELDS))
+        .where(Client.store_id == store_id, Client.client_number.is_not(None)))}
+    for parsed in valid:
+        client = by_number.get(parsed.number)
+        if client is not None and client.erased_at is not None:
+            errors.add(parsed.line, "client_number", f'"{parsed.number}" belongs to a client whose data was erased: '
+                                                     "remove the row (an erased client is not brought back)")
+    if errors.items:
+        report.rejected = sorted(errors.items, key=lambda e: e.row)
+        report.warnings = warnings.items
+        db.session.rollback()
+        return report
+
+    matched = [by_number[p.number].id for p in valid if p.number in by_number]
+    writer = _ClientWriter(store_id, today, _load_existing(matched), warnings)
+    for parsed in valid:
+        client = by_number.get(parsed.number)
+        if client is None:
+            writer.create(parsed)
+            report.created += 1
+        elif writer.update(client, parsed):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    report.warnings = sorted(warnings.items, key=lambda e: e.row)
+    if dry_run:
+        db.session.rollback()
+        return report
+    writer.write({number: client.id for number, client in by_number.items()})
+    db.session.commit()
+    return report
+
+
+# --------------------------------------------------------------------------------------------- purchases
+
+@dataclass
+class _ItemRow:
+    line: int
+    receipt: str
+    client_id: int
+    purchased_on: date
+    associate_id: int | None
+    occasion: str | None
+    item: dict[str, Any]
+
+
+# Cells that describe the whole receipt: every row of one receipt must agree on them.
+_RECEIPT_COLUMNS = ("client_number", "purchased_on", "occasion", "associate_email")
+
+
+def _validate_purchase(row: _Row, clients: dict[str, int], staff: dict[str, User], today: date,
+                       errors: _Errors) -> _ItemRow | None:
+    before = len(errors.items)
+    cells = row.cells
+    _check_lengths(row, errors)
+    client_id = None
+    if not cells["client_number"]:
+        errors.add(row.line, "client_number", "is blank: enter the number of the client who bought it")
+    elif (client_id := clients.get(cells["client_number"])) is None:
+        errors.add(row.line, "client_number", f'"{cells["client_number"]}" is not a client of this store: '
+                                              "import the clients file first, or correct the number")
+    if not cells["receipt_number"]:
+        errors.add(row.line, "receipt_number", "is blank: re-imports match purchases by receipt number")
+    purchased_on = None
+    if not cells["purchased_on"]:
+        errors.add(row.line, "purchased_on", "is blank: enter the sale date as YYYY-MM-DD")
+    else:
+        purchased_on = _parse(row, "purchased_on", lambda v: parse_full_date(v, "purchased_on"), errors)
+        if purchased_on and purchased_on > today:
+            errors.add(row.line, "purchased_on", f'"{cells["purchased_on"]}" is in the future (today is {today.isoformat()})')
+    price = None
+    if not cells["price"]:
+        errors.add(row.line, "price", "is blank: enter the item's price (0 for no charge)")
+    else:
+        price = _parse(row, "price", parse_price, errors)
+    associate_id = None
+    if associate := cells["associate_email"].lower():
+        if (user := staff.get(associate)) is None:
+            errors.add(row.line, "associate_email", f'"{cells["associate_email"]}" is not a staff email in this store')
+        else:
+            associate_id = user.id  # a sale by someone who has since left still counts for them
+    if len(errors.items) > before:
+        return None
+    item = {name: cells[name] or None for name in _ITEM_FIELDS if name != "price"}
+    item["price"] = price
+    return _ItemRow(row.line, cells["receipt_number"], client_id, purchased_on, associate_id,
+                    cells["occasion"] or None, item)
+
+
+def _receipt_conflicts(rows: list[_Row], errors: _Errors) -> None:
+    """Rows of one receipt describe one sale: client, date, occasion and associate must agree."""
+    first: dict[str, _Row] = {}
+    for row in rows:
+        receipt = row.cells["receipt_number"]
+        if not receipt:
+            continue
+        if (head := first.setdefault(receipt, row)) is row:
+            continue
+        for column in _RECEIPT_COLUMNS:
+            mine, theirs = row.cells[column], head.cells[column]
+            if column == "associate_email":
+                mine, theirs = mine.lower(), theirs.lower()
+            # A blank occasion or associate on a later line means "same as the first line".
+            if mine != theirs and (mine and theirs or column in ("client_number", "purchased_on")):
+                errors.add(row.line, column, f'"{row.cells[column]}" differs from row {head.line} of receipt '
+                                             f'"{receipt}" ("{head.cells[column]}"): one receipt is one sale')
+
+
+def import_purchases(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool = False, *,
+                     today: date) -> ImportReport:
+    """Import a purchases CSV: rows sharing a receipt_number are one purchase with several items."""
+    report = ImportReport(kind="purchases", dry_run=dry_run)
+    errors, warnings = _Errors(), _Errors()
+    _store(store_id)
+    text, decode_error = _read_text(path_or_text)
+    if decode_error:
+        report.rejected = [decode_error]
+        return report
+    rows = _read_rows(text, PURCHASE_COLUMNS, PURCHASE_REQUIRED, errors, warnings)
+    staff = _staff_by_email(store_id)
+    clients: dict[str, int] = {number: id_ for number, id_ in db.session.execute(
+        select(Client.client_number, Client.id).where(Client.store_id == store_id, Client.client_number.is_not(None),
+                                                      Client.erased_at.is_(None)))}
+    _receipt_conflicts(rows, errors)
+    receipts: dict[str, list[_ItemRow]] = {}
+    for row in rows:
+        if (parsed := _validate_purchase(row, clients, staff, today, errors)) is not None:
+            receipts.setdefault(parsed.receipt, []).append(parsed)
+    report.warnings = warnings.items
+    if errors.items:
+        report.rejected = sorted(set(errors.items), key=lambda e: (e.row, e.column))
+        db.session.rollback()
+        return report
+
+    existing: dict[str, Row] = {}
+    items: dict[int, list[Row]] = {}
+    for chunk in _chunks(list(receipts)):
+        found = list(db.session.execute(
+            select(Purchase.id, Purchase.receipt_number, *(getattr(Purchase, f) for f in _PURCHASE_FIELDS))
+            .where(Purchase.store_id == store_id, Purchase.receipt_number.in_(chunk))))
+        existing.update((p.receipt_number, p) for p in found)
+        for item in db.session.execute(
+            select(PurchaseItem.id, PurchaseItem.purchase_id, *(getattr(PurchaseItem, f) for f in _ITEM_FIELDS))
+            .where(PurchaseItem.purchase_id.in_([p.id for p in found])).order_by(PurchaseItem.id)
+        ):
+            items.setdefault(item.purchase_id, []).append(item)
+
+    now = utcnow()
+    new_purchases: list[dict[str, Any]] = []
+    new_items: list[tuple[str | int, dict[str, Any]]] = []  # (receipt of a new purchase, or purchase id; values)
+    purchase_updates: list[dict[str, Any]] = []
+    item_updates: list[dict[str, Any]] = []
+    item_deletes: list[int] = []
+    for receipt, lines in receipts.items():
+        wanted = [line.item for line in lines]
+        header = {"client_id": lines[0].client_id, "purchased_on": lines[0].purchased_on,
+                  "associate_id": next((x.associate_id for x in lines if x.associate_id), None),
+                  "occasion": next((x.occasion for x in lines if x.occasion), None),
+                  "total": sum((i["price"] for i in wanted), Decimal("0"))}
+        purchase = existing.get(receipt)
+        if purchase is None:
+            report.created += 1
+            report.items += len(wanted)
+            new_purchases.append({"store_id": store_id, "receipt_number": receipt, "note": None,
+                                  "recipient_person_id": None, "created_at": now, **header})
+            new_items.extend((receipt, item) for item in wanted)
+            continue
+        # Items are matched by position and changed in place, so their ids (and any trade-up credit) survive.
+        current = items.get(purchase.id, [])
+        changed = _differs(purchase, header) or len(current) != len(wanted)
+        if _differs(purchase, header):
+            purchase_updates.append({"id": purchase.id, **header})
+        for old, new in zip(current, wanted, strict=False):
+            if _differs(old, new):
+                changed = True
+                item_updates.append({"id": old.id, **new})
+        item_deletes.extend(old.id for old in current[len(wanted):])
+        new_items.extend((purchase.id, item) for item in wanted[len(current):])
+        if changed:
+            report.updated += 1
+            report.items += len(wanted)
+        else:
+            report.unchanged += 1
+    if dry_run:
+        db.session.rollback()
+        return report
+    _update(Purchase, purchase_updates)
+    _update(PurchaseItem, item_updates)
+    for chunk in _chunks(item_deletes):
+        db.session.execute(delete(PurchaseItem).where(PurchaseItem.id.in_(chunk)))
+    purchase_ids = {receipt: id_ for id_, receipt in _insert(Purchase, new_purchases, "id", "receipt_number")}
+    _insert(PurchaseItem, [{"store_id": store_id, **item,
+                            "purchase_id": ref if isinstance(ref, int) else purchase_ids[ref]}
+                           for ref, item in new_items])
+    db.session.commit()
+    return report
+
+
+def error_lines(errors: Iterable[RowError]) -> list[str]:
+    """The errors as the CLI and the upload page print them: "row 14, birthday: …"."""
+    return [str(e) for e in errors]
