@@ -70,5 +70,7 @@ def agenda_command(on: date, store_name: str | None, as_json: bool) -> None:
 
 
 def register_engine_cli(app: Flask) -> None:
-    for command in (plan_command, agenda_command):
+    from .cli_import import import_group
+
+    for command in (plan_command, agenda_command, import_group):
         app.cli.add_command(command)
