@@ -43,6 +43,31 @@ def create_user_command(email: str, name: str, role: str, store_name: str, passw
     click.echo(f"Created {user.role} {user.email} in store '{user.store.name}'.")
 
 
+@users.command("deactivate")
+@click.argument("email")
+@click.option("--by", "by_email", required=True, help="Email of the owner or manager doing it (recorded in the audit).")
+def deactivate_user_command(email: str, by_email: str) -> None:
+    """Deactivate a staff account; every session it has ends at once."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+    from .services.accounts import deactivate_user, normalise_email
+    from .services.errors import NotAllowed, NotFound
+
+    actor = db.session.scalar(select(User).where(User.email == normalise_email(by_email)))
+    target = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if actor is None or target is None:
+        fail(Invalid("Unknown account", {"email": "No account with that email."}))
+    try:
+        deactivate_user(actor, target.id)
+    except Invalid as e:
+        fail(e)
+    except (NotAllowed, NotFound):
+        fail(Invalid("Not allowed", {"by": f"{by_email} cannot deactivate {email} (owners and managers of the same store only)."}))
+    click.echo(f"Deactivated {email}; their sessions have ended.")
+
+
 @demo.command("seed")
 @click.option("--clients", default=1500, show_default=True)
 @click.option("--if-empty", is_flag=True, help="Do nothing when a store already exists (used by `make run`).")

@@ -130,3 +130,14 @@ def test_session_cookie_is_httponly_and_samesite(client, auth):
     morsel = cookie["jewelpwa"]
     assert morsel["httponly"]
     assert morsel["samesite"] == "Lax"
+
+
+def test_cli_deactivation_signs_the_user_out(app, client, auth):
+    owner = make_user(role="owner")
+    associate = make_user()
+    auth.login(associate.email)
+    result = app.test_cli_runner().invoke(args=["users", "deactivate", associate.email, "--by", owner.email])
+    assert result.exit_code == 0, result.output
+    assert client.get("/today").status_code == 302
+    refused = app.test_cli_runner().invoke(args=["users", "deactivate", owner.email, "--by", associate.email])
+    assert refused.exit_code == 2 and "cannot deactivate" in refused.output

@@ -1,0 +1,44 @@
+"""Every id-bearing URL answers 404 to a user of another store, and no store B row changes.
+
+The test walks the URL map: a new route with an id in it fails here until it has a row factory below,
+so scoping cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import PushSubscription
+
+from .conftest import make_user
+
+
+def make_device(user) -> PushSubscription:
+    row = PushSubscription(store_id=user.store_id, user_id=user.id, endpoint=f"https://push.example/{user.id}",
+                           p256dh="BPublicKey", auth="secret", vapid_key_id="1")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+# Route argument -> the store B row it names.
+FACTORIES = {"device_id": make_device}
+
+
+def test_every_id_bearing_url_of_store_b_is_404_for_store_a(app, client, auth):
+    store_a_user = make_user(store="Store A")
+    store_b_user = make_user(store="Store B")
+    auth.login(store_a_user.email)
+    token = auth.csrf("/me")
+    rules = [r for r in app.url_map.iter_rules() if r.arguments and r.endpoint != "static"]
+    assert rules, "expected id-bearing routes"
+    for rule in rules:
+        missing_factories = set(rule.arguments) - set(FACTORIES)
+        assert not missing_factories, f"{rule.rule}: add a factory for {missing_factories} to this test"
+        values = {arg: FACTORIES[arg](store_b_user).id for arg in rule.arguments}
+        path = rule.build(values)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method, headers={"X-CSRFToken": token})
+            assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
+    assert db.session.scalar(select(func.count(PushSubscription.id))) == len(rules)  # nothing of B was removed
