@@ -54,12 +54,14 @@ def _dispatch(ids: list[int]) -> int:
 # --- deliveries ---------------------------------------------------------------------------------------
 
 
-def deliver_notification(notification_id: int) -> str:
-    """Send one outbox row to its device."""
-    from jewelpwa.services.push import deliver
+def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
+    """Send a batch of outbox rows, each to its own device. Returns outcome counts (kept as the job result)."""
+    from collections import Counter
+
+    from jewelpwa.services.push import deliver_many
 
     with app_context():
-        return deliver(notification_id).outcome
+        return dict(Counter(d.outcome for d in deliver_many(notification_ids)))
 
 
 def sweep_outbox() -> int:

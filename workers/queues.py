@@ -1,12 +1,13 @@
 """Queue names and the one way the web and the jobs put a delivery on a queue.
 
 Deliveries get a queue of their own so a long planning run never holds a reminder back; a worker
-listens to PUSH first. Job ids are deterministic, so the sweeper can tell "already on a queue" from
-"lost with Redis" without a second source of truth.
+listens to PUSH first. Job ids are deterministic (a retry of the same thing gets the same id).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable
 
 from redis import Redis
@@ -17,7 +18,10 @@ PUSH = "push"
 DEFAULT = "default"
 ALL = (PUSH, DEFAULT)  # listening order: pushes first
 
-DELIVER = "workers.jobs.deliver_notification"
+DELIVER = "workers.jobs.deliver_notifications"
+# Rows per delivery job. RQ's own bookkeeping costs about as much as a push, so a job carries a batch;
+# inside it every row is claimed, sent and recorded on its own.
+BATCH = 25
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -26,32 +30,38 @@ def connect(url: str) -> Redis:
     return Redis.from_url(url)
 
 
-def delivery_job_id(notification_id: int, attempts: int) -> str:
-    # The attempt number is in the id: a retry or a re-claimed stale send is a new job, a second
-    # sweep of the same attempt is not.
-    return f"push-{notification_id}-{attempts}"
-
-
-def live_job_ids(connection: Redis, job_ids: list[str]) -> set[str]:
-    """Which of these jobs still wait on a queue or run now."""
-    if not job_ids:
-        return set()
-    jobs = Job.fetch_many(job_ids, connection=connection)
-    return {job.id for job in jobs if job is not None and job.get_status(refresh=False) in _LIVE}
+def mark_seconds() -> int:
+    """How long "row N, attempt A is on a queue" holds before the sweeper may enqueue it again.
+    Longer than a normal queue wait; short enough that a batch lost with a killed worker is soon re-sent."""
+    return max(1, int(float(os.environ.get("PUSH_QUEUED_MARK_SECONDS", "120"))))
 
 
 def enqueue_deliveries(connection: Redis, rows: Iterable[tuple[int, int]]) -> int:
-    """Enqueue a delivery job per (notification id, attempts) unless one is already live. Returns how many."""
+    """Enqueue delivery of (notification id, attempts) rows not already on a queue. Returns how many rows.
+
+    The marker is only a hint that saves duplicate jobs: the claim in the database is what makes a row
+    go out once. FLUSHALL wipes markers and jobs together, so the sweeper then enqueues everything again.
+    """
     rows = list(rows)
-    ids = [delivery_job_id(n, a) for n, a in rows]
-    live = live_job_ids(connection, ids)
+    if not rows:
+        return 0
+    ttl = mark_seconds()
+    pipe = connection.pipeline(transaction=False)
+    for notification_id, attempts in rows:
+        pipe.set(f"jewelpwa:push:queued:{notification_id}:{attempts}", 1, nx=True, ex=ttl)
+    fresh = [row for row, marked in zip(rows, pipe.execute(), strict=True) if marked]
+    jobs = []
+    for start in range(0, len(fresh), BATCH):
+        chunk = fresh[start:start + BATCH]
+        ids = [n for n, _ in chunk]
+        digest = hashlib.sha1(repr(chunk).encode()).hexdigest()[:16]
+        jobs.append(Queue.prepare_data(DELIVER, args=(ids,), job_id=f"push-{ids[0]}-{digest}", timeout=BATCH * 12,
+                                       result_ttl=600, failure_ttl=24 * 3600,
+                                       description=f"deliver notifications {ids[0]}..{ids[-1]} ({len(ids)})"))
     queue = Queue(PUSH, connection=connection)
-    todo = [Queue.prepare_data(DELIVER, args=(n,), job_id=job_id, timeout=60, result_ttl=600,
-                               failure_ttl=24 * 3600, description=f"deliver notification {n}")
-            for (n, _), job_id in zip(rows, ids, strict=True) if job_id not in live]
-    for start in range(0, len(todo), 500):
-        queue.enqueue_many(todo[start:start + 500])
-    return len(todo)
+    for start in range(0, len(jobs), 200):
+        queue.enqueue_many(jobs[start:start + 200])
+    return len(fresh)
 
 
 def enqueue_once(connection: Redis, queue_name: str, func: str, job_id: str, *args: object,

@@ -9,6 +9,7 @@ import pytest
 from flask_migrate import upgrade
 
 from jewelpwa import create_app
+from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.services.vapid import init_keys
 from tests.conftest import missing
@@ -49,7 +50,9 @@ def database_url(tmp_path):
 def app(database_url, private_redis, redis_conn, instance):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": private_redis.url})
     app.instance_path = str(instance)
-    with app.app_context():
+    # Deferred BEGIN for the test body (as in the integration tests): reading an expired attribute must not
+    # take SQLite's write lock and starve the worker process. Tests write their rows before workers start.
+    with app.app_context(), read_only():
         upgrade()
         yield app
         db.session.remove()
@@ -67,6 +70,7 @@ def procs(app, database_url, private_redis, instance, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "JEWELPWA_", "PUSH_"))}
     env.update({"JEWELPWA_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": private_redis.url,
                 "JEWELPWA_INSTANCE_PATH": str(instance), "PUSH_CLAIM_STALE_SECONDS": str(STALE_CLAIM_S),
+                "PUSH_QUEUED_MARK_SECONDS": "2",
                 "VAPID_SUBJECT": "mailto:tests@jewelpwa.invalid", "LOG_LEVEL": "INFO"})
     runner = Processes(env, tmp_path)
     yield runner

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, Client, Notification, PushSubscription
 from jewelpwa.services import push
@@ -48,17 +49,21 @@ def make_appointment(user, client, in_minutes: int, kind: str = "consultation") 
 
 
 def notifications(**where) -> list[Notification]:
-    """Fresh from the database (the worker process wrote them)."""
+    """Fresh from the database (a worker process wrote them), detached: reading an attribute later must not
+    open a transaction that holds SQLite's write lock while the worker waits for it."""
     db.session.rollback()
-    query = db.select(Notification).filter_by(**where).order_by(Notification.id)
-    rows = list(db.session.scalars(query))
-    db.session.rollback()
+    with read_only():
+        rows = list(db.session.scalars(db.select(Notification).filter_by(**where).order_by(Notification.id)))
+        for row in rows:
+            db.session.expunge(row)
+        db.session.rollback()
     return rows
 
 
 def subscription_count(user_id: int) -> int:
     db.session.rollback()
-    n = db.session.scalar(db.select(db.func.count()).select_from(PushSubscription)
-                          .where(PushSubscription.user_id == user_id))
-    db.session.rollback()
+    with read_only():
+        n = db.session.scalar(db.select(db.func.count()).select_from(PushSubscription)
+                              .where(PushSubscription.user_id == user_id))
+        db.session.rollback()
     return n

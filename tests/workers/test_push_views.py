@@ -112,4 +112,5 @@ def test_test_push_queues_one_row_per_device_and_a_job_for_each(app, web, phone,
     assert response.status_code == 303
     rows = notifications()
     assert [(r.title, r.url, r.status) for r in rows] == [("JewelPWA test", "/me/devices", "pending")]
-    assert Queue(queues.PUSH, connection=redis_conn).job_ids == [f"push-{rows[0].id}-0"]
+    job, = Queue(queues.PUSH, connection=redis_conn).jobs
+    assert job.func_name == "workers.jobs.deliver_notifications" and job.args == ([rows[0].id],)
