@@ -503,9 +503,9 @@ def subscribed_users(store_id: int) -> list[User]:
                                                       User.id.in_(ids)).order_by(User.id)))
 
 
-def digest_text(cards: Iterable, target: int) -> tuple[str, str] | None:
+def digest_text(cards: Iterable) -> tuple[str, str] | None:
     """("12 clients today", "3 anniversaries, 2 care checks") — counts by kind, never a client's name."""
-    cards = list(cards)[:target] if target else list(cards)
+    cards = list(cards)
     if not cards:
         return None
     kinds = Counter(Kind(reason.kind) for card in cards for reason in card.reasons)
@@ -520,7 +520,7 @@ def queue_morning_digests(store_id: int, on: date) -> list[int]:
 
     ids: list[int] = []
     for user in subscribed_users(store_id):
-        text = digest_text((found := day_list(user, on)).cards, found.target)
+        text = digest_text(day_list(user, on).today)
         if text:
             ids += queue_notification(user.id, f"digest:{on.isoformat()}", text[0], text[1], "/today",
                                       tag=f"digest-{on.isoformat()}", ttl=DIGEST_TTL_S)
@@ -600,8 +600,7 @@ def queue_evening_nudges(store_id: int, on: date) -> list[int]:
     ids: list[int] = []
     for user in subscribed_users(store_id):
         found = day_list(user, on)
-        target = found.target or 0
-        left = min(len(found.cards), max(0, target - found.done_count))
+        target, left = found.target, len(found.today)
         if target and found.done_count < target and left:
             ids += queue_notification(user.id, f"nudge:{on.isoformat()}", "Still time today",
                                       f"{found.done_count} of {target} done — {left} more on Today.", "/today",

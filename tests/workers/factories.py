@@ -67,3 +67,14 @@ def subscription_count(user_id: int) -> int:
                               .where(PushSubscription.user_id == user_id))
         db.session.rollback()
     return n
+
+
+def make_date(client, kind: str, on, year: int | None = None):
+    """A yearly date (birthday/anniversary) of the client falling on on's month and day."""
+    from jewelpwa.models import ImportantDate
+
+    row = ImportantDate(store_id=client.store_id, client_id=client.id, kind=kind, month=on.month, day=on.day,
+                        year=year, md=on.month * 100 + on.day)
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -299,5 +299,5 @@ class Processes:
         out = []
         for proc in self.running:
             out.append(f"--- {' '.join(proc.args[2:])} (pid {proc.pid}, rc {proc.poll()})\n")
-            out.append(Path(proc.log_path).read_text(errors="replace")[-4000:])
+            out.append(Path(proc.log_path).read_text(errors="replace")[-int(os.environ.get("JEWELPWA_LOG_CHARS", "4000")):])
         return "".join(out)
