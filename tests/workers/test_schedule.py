@@ -146,3 +146,23 @@ def test_two_schedulers_make_one_plan_and_one_digest(app, endpoint, procs, redis
     assert owners <= {str(first.pid), str(second.pid)}
     assert len(notifications(status="sent")) == 2
     assert not endpoint.errors, endpoint.errors
+
+
+def test_evening_nudge_goes_to_whoever_is_behind_target_and_names_no_client(app, endpoint):
+    from jewelpwa.services.planner import catch_up
+
+    today = datetime.now(UTC).date()
+    user = make_user()
+    store = db.session.get(Store, user.store_id)
+    store.timezone = "UTC"
+    db.session.commit()
+    subscribe(user, endpoint.device("evening-phone"))
+    for n in range(3):
+        make_date(make_client(user, first_name=f"Greta{n}"), "birthday", today + timedelta(days=10 + n))
+    catch_up(store.id, today)
+
+    ids = push.queue_evening_nudges(store.id, today)
+    row, = notifications()
+    assert [row.id] == ids
+    assert row.title == "Still time today" and row.body.startswith("0 of 10 done — ") and "Greta" not in row.body
+    assert push.queue_evening_nudges(store.id, today) == []  # once a day
