@@ -53,7 +53,7 @@ def test_429_is_retried_no_sooner_than_retry_after(app, endpoint, procs, redis_c
     wait_for(lambda: phone.accepted, timeout=20, what="the retried push")
     (first, _), (second, _) = phone.attempts
     assert second - first >= 2.0, f"retried after {second - first:.2f} s"
-    assert second - first < 6.0
+    assert second - first < 15.0  # and not much later (the sweeper runs every 0.5 s here)
     row, = notifications()
     assert (row.status, row.attempts) == ("sent", 2)
     assert not endpoint.errors, endpoint.errors
