@@ -34,6 +34,7 @@ test-quick: setup
 bench: setup
 	$(PY) bench/simulate_year.py
 	$(PY) bench/plan_scale.py
+	$(PY) bench/push_rate.py
 
 lint: setup
 	.venv/bin/ruff check .
