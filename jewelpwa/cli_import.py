@@ -20,11 +20,11 @@ _store = click.option("--store", "store_ref", metavar="SLUG_OR_NAME",
 
 
 def _run(importer: Callable, file: Path, dry_run: bool, store_ref: str | None) -> None:
+    from .engine_cli import store_from_option
     from .services.clock import store_today
-    from .services.importing import find_store
 
+    store = store_from_option(store_ref)
     try:
-        store = find_store(store_ref)
         report = importer(store.id, file, dry_run, today=store_today(store))
     except Invalid as e:
         raise click.UsageError("; ".join(e.errors.values()) or e.message) from e

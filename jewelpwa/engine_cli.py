@@ -8,10 +8,9 @@ from datetime import date
 
 import click
 from flask import Flask
-from sqlalchemy import or_, select
 
-from .extensions import db
 from .models import Store
+from .services.errors import Invalid
 
 
 def parse_day(_ctx, _param, value: str) -> date:  # noqa: ANN001 - click callback
@@ -21,17 +20,14 @@ def parse_day(_ctx, _param, value: str) -> date:  # noqa: ANN001 - click callbac
         raise click.BadParameter(f"“{value}” is not a date: use YYYY-MM-DD, e.g. 2026-11-22.") from None
 
 
-def resolve_store(wanted: str | None) -> Store:
-    """The store named by slug or name, or the only store when there is one."""
-    if wanted:
-        store = db.session.scalar(select(Store).where(or_(Store.slug == wanted, Store.name == wanted)))
-        if store is None:
-            raise click.UsageError(f"No store called “{wanted}”.")
-        return store
-    stores = db.session.scalars(select(Store).limit(2)).all()
-    if len(stores) != 1:
-        raise click.UsageError("There is no store yet." if not stores else "Several stores exist: pass --store SLUG.")
-    return stores[0]
+def store_from_option(ref: str | None) -> Store:
+    """The store a --store option names (or the only one), as a usage error when it cannot be told."""
+    from .services.stores import find_store
+
+    try:
+        return find_store(ref)
+    except Invalid as e:
+        raise click.UsageError("; ".join(e.errors.values()) or e.message) from e
 
 
 @click.command("plan")
@@ -41,7 +37,7 @@ def plan_command(on: date, store_name: str | None) -> None:
     """Plan a store's day: create due follow-ups, expire stale ones, gate and rank the lists."""
     from .services.planner import plan_store_day
 
-    result = plan_store_day(resolve_store(store_name), on)
+    result = plan_store_day(store_from_option(store_name), on)
     click.echo(f"Planned {on}: {result.created} follow-ups created, {result.expired} expired, {result.moved} moved.")
     for user_id, size in sorted(result.list_sizes.items()):
         click.echo(f"  associate {user_id}: {size} clients on the list")
@@ -56,7 +52,7 @@ def agenda_command(on: date, store_name: str | None, as_json: bool) -> None:
     from .services.planner import plan_store_day
     from .services.today import agenda
 
-    store = resolve_store(store_name)
+    store = store_from_option(store_name)
     if store.last_planned_on is None or store.last_planned_on < on:
         # Planning is idempotent, so an agenda never shows a day the engine has not looked at.
         click.echo(f"(planning {on} first)", err=True)

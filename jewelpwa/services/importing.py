@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from ..domain.vocab import Channel, DateKind, Frequency, Relation
 from ..extensions import db
@@ -333,24 +333,6 @@ def _store(store_id: int) -> Store:
 
 def _staff_by_email(store_id: int) -> dict[str, User]:
     return {u.email.lower(): u for u in db.session.scalars(select(User).where(User.store_id == store_id))}
-
-
-def find_store(ref: str | None) -> Store:
-    """The store named by slug or name; without a name, the only store there is."""
-    if ref:
-        store = db.session.scalar(select(Store).where(Store.slug == ref.strip().lower())) or db.session.scalar(
-            select(Store).where(func.lower(Store.name) == ref.strip().lower()))
-        if store is None:
-            names = ", ".join(db.session.scalars(select(Store.slug).order_by(Store.slug))) or "none yet"
-            raise Invalid("No such store", {"store": f'no store has the slug or name "{ref}" (stores: {names})'})
-        return store
-    stores = list(db.session.scalars(select(Store).order_by(Store.slug).limit(50)))
-    if not stores:
-        raise Invalid("No store", {"store": "there is no store yet: create one with `flask users create`"})
-    if len(stores) > 1:
-        raise Invalid("Which store?", {"store": "there are several stores: pass --store with one of "
-                                                + ", ".join(s.slug for s in stores)})
-    return stores[0]
 
 
 # --------------------------------------------------------------------------------------------- clients
