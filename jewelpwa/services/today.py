@@ -64,11 +64,10 @@ def _candidate(row: FollowUp, tier: str) -> Candidate:
     return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
 
 
-def ranked(store_id: int, on: date, assignee_id: int | None, every_assignee: bool = False) -> list[TodayCard]:
-    """Cards for one associate (or, for the agenda, the whole store) ranked by the engine."""
-    query = select(FollowUp, Client).join(Client, Client.id == FollowUp.client_id).where(*_showing(store_id, on))
-    if not every_assignee:
-        query = query.where(FollowUp.assignee_id == assignee_id)
+def ranked(store_id: int, on: date, assignee_id: int) -> list[TodayCard]:
+    """One associate's cards, ranked by the engine."""
+    query = (select(FollowUp, Client).join(Client, Client.id == FollowUp.client_id)
+             .where(*_showing(store_id, on), FollowUp.assignee_id == assignee_id))
     clients: dict[int, Client] = {}
     candidates = []
     for follow_up, client in db.session.execute(query):

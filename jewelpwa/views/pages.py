@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask_login import current_user, login_required
 
-from ..services.errors import NotAllowed
+from ..services.access import require_manager
 
 
 def manager_required(view):
@@ -15,8 +15,7 @@ def manager_required(view):
     @login_required
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not current_user.is_manager:
-            raise NotAllowed("owners and managers only")
+        require_manager(current_user)
         return view(*args, **kwargs)
 
     return wrapped

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, redirect, render_template
+from flask import Response, flash, redirect, render_template
 from jinja2_fragments.flask import render_block
 
 from ..extensions import htmx
@@ -33,7 +33,5 @@ def after_mutation(location: str, template: str, block: str, message: str, statu
     if wants_fragment():
         body = render_block(template, block, **context)
         return Response(body, status=status, headers=toast_trigger(message, **(toast or {})))
-    from flask import flash
-
     flash(message, "success")
     return redirect(location, code=303)
