@@ -51,6 +51,7 @@ from ..models import (
     WishItem,
 )
 from .accounts import slugify
+from .batching import chunks
 from .clock import store_today
 from .errors import Invalid
 
@@ -297,10 +298,6 @@ def _seed(clients: int, seed: int, today: date | None) -> DemoResult:
     return DemoResult(store_id=store.id, store_name=store.name, clients=counts["clients"],
                       purchases=counts["purchases"], password=password,
                       logins=[(email, str(role)) for email, _, role in STAFF], counts=counts)
-
-
-def _chunks(rows: Sequence[dict]) -> list[Sequence[dict]]:
-    return [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
 
 
 def _tag(value: float) -> Decimal:
@@ -949,5 +946,5 @@ class _Builder:
         # render_nulls keeps None values in the statement; otherwise the ORM groups rows by which keys are
         # None and sends thousands of tiny batches.
         stmt = insert(model).execution_options(render_nulls=True)
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows, CHUNK):
             db.session.execute(stmt, list(chunk))

@@ -12,16 +12,13 @@ from ..domain.proposals import Proposal
 from ..domain.vocab import Status
 from ..extensions import db
 from ..models import FollowUp
-
-CHUNK = 2000
+from .batching import chunks
 
 
 def existing_keys(store_id: int, keys: Iterable[str]) -> set[str]:
     """Which of these dedupe keys the store already has (chunked IN lists keep both databases happy)."""
-    keys = list(keys)
     found: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start:start + CHUNK]
+    for chunk in chunks(list(keys)):
         found.update(db.session.scalars(
             select(FollowUp.dedupe_key).where(FollowUp.store_id == store_id, FollowUp.dedupe_key.in_(chunk))))
     return found
@@ -44,7 +41,7 @@ def insert_new(rows: Sequence[dict]) -> None:
     if not rows:
         return
     module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    for start in range(0, len(rows), CHUNK):
+    for chunk in chunks(rows):
         # The table, not the mapped class: Core inserts the batch without per-row ORM processing.
         stmt = module.insert(FollowUp.__table__).on_conflict_do_nothing(index_elements=["store_id", "dedupe_key"])
-        db.session.execute(stmt, list(rows[start:start + CHUNK]))
+        db.session.execute(stmt, chunk)

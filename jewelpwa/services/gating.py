@@ -13,6 +13,7 @@ from ..domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind, Status
 from ..domain.windows import Window
 from ..extensions import db
 from ..models import Client, FollowUp, Outreach
+from .batching import chunks
 
 LIVE = (Status.OPEN.value, Status.SNOOZED.value)
 
@@ -74,6 +75,6 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings) -> tuple[int
 
 
 def _update(ids: list[int], **values) -> None:
-    for start in range(0, len(ids), 2000):
-        db.session.execute(update(FollowUp).where(FollowUp.id.in_(ids[start:start + 2000])).values(**values),
+    for chunk in chunks(ids):
+        db.session.execute(update(FollowUp).where(FollowUp.id.in_(chunk)).values(**values),
                            execution_options={"synchronize_session": False})

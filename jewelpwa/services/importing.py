@@ -16,7 +16,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -28,6 +28,7 @@ from ..domain.vocab import Channel, DateKind, Frequency, Relation
 from ..extensions import db
 from ..models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, Store, User
 from ..models._types import utcnow
+from .batching import chunks
 from .errors import Invalid, NotFound
 
 CLIENT_COLUMNS = (
@@ -319,11 +320,6 @@ def _parse(row: _Row, column: str, parser: Callable[[str], Any], errors: _Errors
         return None
 
 
-def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
-
-
 def _store(store_id: int) -> Store:
     store = db.session.get(Store, store_id)
     if store is None:
@@ -464,7 +460,7 @@ def _load_existing(client_ids: list[int]) -> _Existing:
     # No store_id filter: the ids come from this store's clients already, and with one SQLite plans the
     # query on the store index and scans every person of the store per chunk (quadratic on a re-import).
     existing = _Existing()
-    for chunk in _chunks(client_ids):
+    for chunk in chunks(client_ids, CHUNK):
         for person in db.session.execute(
             select(Person.id, Person.client_id, Person.relation, Person.name)
             .where(Person.client_id.in_(chunk),
@@ -772,7 +768,7 @@ def import_purchases(store_id: int, path_or_text: str | bytes | os.PathLike[str]
 
     existing: dict[str, Row] = {}
     items: dict[int, list[Row]] = {}
-    for chunk in _chunks(list(receipts)):
+    for chunk in chunks(list(receipts), CHUNK):
         found = list(db.session.execute(
             select(Purchase.id, Purchase.receipt_number, *(getattr(Purchase, f) for f in _PURCHASE_FIELDS))
             .where(Purchase.store_id == store_id, Purchase.receipt_number.in_(chunk))))
@@ -824,7 +820,7 @@ def import_purchases(store_id: int, path_or_text: str | bytes | os.PathLike[str]
         return report
     _update(Purchase, purchase_updates)
     _update(PurchaseItem, item_updates)
-    for chunk in _chunks(item_deletes):
+    for chunk in chunks(item_deletes, CHUNK):
         db.session.execute(delete(PurchaseItem).where(PurchaseItem.id.in_(chunk)))
     purchase_ids = {receipt: id_ for id_, receipt in _insert(Purchase, new_purchases, "id", "receipt_number")}
     _insert(PurchaseItem, [{"store_id": store_id, **item,

@@ -21,6 +21,7 @@ from ..domain.vocab import DateKind, Kind, Relation, Tier
 from ..domain.windows import window_for
 from ..extensions import db
 from ..models import Client, ImportantDate, Person, Purchase, PurchaseItem, Referral, StoreEvent
+from .batching import chunks
 
 YEARLY_KINDS = (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY, Kind.FAMILY_DATE)
 
@@ -115,8 +116,7 @@ def cadence_candidates(store_id: int, on: date, settings: EngineSettings) -> lis
 
 def items_by_purchase(purchase_ids: list[int]) -> dict[int, list[ItemFacts]]:
     items: dict[int, list[ItemFacts]] = {pid: [] for pid in purchase_ids}
-    for start in range(0, len(purchase_ids), 2000):
-        chunk = purchase_ids[start:start + 2000]
+    for chunk in chunks(purchase_ids):
         rows = db.session.execute(
             select(PurchaseItem.purchase_id, PurchaseItem.category, PurchaseItem.metal, PurchaseItem.stone,
                    PurchaseItem.description).where(PurchaseItem.purchase_id.in_(chunk))
