@@ -327,6 +327,22 @@ def _store(store_id: int) -> Store:
     return store
 
 
+def _open(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool, kind: str,
+          columns: tuple[str, ...], required: tuple[str, ...]):
+    """The start both imports share: the store exists, the file decodes, its rows are split and staff loaded.
+
+    rows is None when the file cannot be decoded; the report then already says why.
+    """
+    report = ImportReport(kind=kind, dry_run=dry_run)
+    errors, warnings = _Errors(), _Errors()
+    _store(store_id)
+    text, decode_error = _read_text(path_or_text)
+    if decode_error:
+        report.rejected = [decode_error]
+        return report, errors, warnings, None, {}
+    return report, errors, warnings, _read_rows(text, columns, required, errors, warnings), _staff_by_email(store_id)
+
+
 def _staff_by_email(store_id: int) -> dict[str, User]:
     return {u.email.lower(): u for u in db.session.scalars(select(User).where(User.store_id == store_id))}
 
@@ -610,15 +626,10 @@ class _ClientWriter:
 def import_clients(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool = False, *,
                    today: date) -> ImportReport:
     """Import a clients CSV into one store: all rows or none; re-importing the same file changes nothing."""
-    report = ImportReport(kind="clients", dry_run=dry_run)
-    errors, warnings = _Errors(), _Errors()
-    _store(store_id)
-    text, decode_error = _read_text(path_or_text)
-    if decode_error:
-        report.rejected = [decode_error]
+    report, errors, warnings, rows, staff = _open(store_id, path_or_text, dry_run, "clients",
+                                                  CLIENT_COLUMNS, CLIENT_REQUIRED)
+    if rows is None:
         return report
-    rows = _read_rows(text, CLIENT_COLUMNS, CLIENT_REQUIRED, errors, warnings)
-    staff = _staff_by_email(store_id)
     valid: list[_ClientRow] = []
     first_line: dict[str, int] = {}
     for row in rows:
@@ -743,15 +754,10 @@ def _receipt_conflicts(rows: list[_Row], errors: _Errors) -> None:
 def import_purchases(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool = False, *,
                      today: date) -> ImportReport:
     """Import a purchases CSV: rows sharing a receipt_number are one purchase with several items."""
-    report = ImportReport(kind="purchases", dry_run=dry_run)
-    errors, warnings = _Errors(), _Errors()
-    _store(store_id)
-    text, decode_error = _read_text(path_or_text)
-    if decode_error:
-        report.rejected = [decode_error]
+    report, errors, warnings, rows, staff = _open(store_id, path_or_text, dry_run, "purchases",
+                                                  PURCHASE_COLUMNS, PURCHASE_REQUIRED)
+    if rows is None:
         return report
-    rows = _read_rows(text, PURCHASE_COLUMNS, PURCHASE_REQUIRED, errors, warnings)
-    staff = _staff_by_email(store_id)
     clients: dict[str, int] = {number: id_ for number, id_ in db.session.execute(
         select(Client.client_number, Client.id).where(Client.store_id == store_id, Client.client_number.is_not(None),
                                                       Client.erased_at.is_(None)))}
