@@ -12,6 +12,7 @@ from jewelpwa.extensions import db
 from jewelpwa.models import PushSubscription
 
 from .conftest import make_user
+from .factories import make_client
 
 
 def make_device(user) -> PushSubscription:
@@ -23,7 +24,10 @@ def make_device(user) -> PushSubscription:
 
 
 # Route argument -> the store B row it names.
-FACTORIES = {"device_id": make_device}
+FACTORIES = {
+    "device_id": make_device,
+    "client_id": make_client,
+}
 
 
 def test_every_id_bearing_url_of_store_b_is_404_for_store_a(app, client, auth):
@@ -33,12 +37,18 @@ def test_every_id_bearing_url_of_store_b_is_404_for_store_a(app, client, auth):
     token = auth.csrf("/me")
     rules = [r for r in app.url_map.iter_rules() if r.arguments and r.endpoint != "static"]
     assert rules, "expected id-bearing routes"
+    made = []
     for rule in rules:
         missing_factories = set(rule.arguments) - set(FACTORIES)
         assert not missing_factories, f"{rule.rule}: add a factory for {missing_factories} to this test"
-        values = {arg: FACTORIES[arg](store_b_user).id for arg in rule.arguments}
-        path = rule.build(values)[1]
+        rows = {arg: FACTORIES[arg](store_b_user) for arg in rule.arguments}
+        made.extend(rows.values())
+        path = rule.build({arg: row.id for arg, row in rows.items()})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method, headers={"X-CSRFToken": token})
             assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
-    assert db.session.scalar(select(func.count(PushSubscription.id))) == len(rules)  # nothing of B was removed
+    db.session.expire_all()
+    gone = [row for row in made if db.session.get(type(row), row.id) is None]
+    assert not gone, f"store B rows removed through store A: {gone}"
+    assert db.session.scalar(select(func.count(PushSubscription.id))) == sum(
+        isinstance(row, PushSubscription) for row in made)
