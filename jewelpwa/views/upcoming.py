@@ -1,15 +1,22 @@
 """Upcoming: the next weeks of milestones for my clients."""
 
-from flask import Blueprint
-from flask_login import login_required
+from flask import Blueprint, request
+from flask_login import current_user, login_required
 
+from ..services.clock import store_today
+from ..services.upcoming import upcoming_milestones
 from ..web.render import render
 
 bp = Blueprint("upcoming", __name__)
+
+WEEKS = 8
 
 
 @bp.get("/upcoming")
 @login_required
 def index():
-    """Milestones ahead, by week."""
-    return render("upcoming/index.html")
+    """Birthdays, anniversaries and family dates of my clients for the next eight weeks, by week."""
+    tier = request.args.get("tier") or None
+    on = store_today(current_user.store)
+    weeks = upcoming_milestones(current_user, on, WEEKS, tier=tier)
+    return render("upcoming/index.html", "upcoming_list", weeks=weeks, tier=tier, on=on, horizon_weeks=WEEKS)
