@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
@@ -15,6 +15,8 @@ from ..domain.vocab import Channel, Kind, Tier
 from ..domain.windows import Window
 from ..extensions import db
 from ..models import Client, FollowUp, Outreach, Store, User
+from .contact import ContactLink, contact_links
+from .facts import client_facts, opening_lines
 from .gating import LIVE, prefs_of
 
 
@@ -23,6 +25,8 @@ class TodayCard:
     card: Card
     client: Client
     channel: Channel | None
+    # Filled for the rows a page shows (with_contacts): one facts query for the whole list.
+    links: list[ContactLink] = field(default_factory=list)
 
     @property
     def client_id(self) -> int:
@@ -54,6 +58,22 @@ class DayList:
         return self.cards[len(self.today):]
 
 
+@dataclass
+class TodayPage:
+    """What the Today screen shows: the list, with "More" cut to a page (hundreds in holiday season)."""
+
+    listing: DayList
+    more_limit: int
+
+    @property
+    def more_shown(self) -> list[TodayCard]:
+        return self.listing.more[: self.more_limit]
+
+    @property
+    def more_hidden(self) -> int:
+        return max(len(self.listing.more) - self.more_limit, 0)
+
+
 def _showing(store_id: int, on: date):
     return (FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
             FollowUp.opens_on <= on, FollowUp.expires_on >= on)
@@ -64,10 +84,12 @@ def _candidate(row: FollowUp, tier: str) -> Candidate:
     return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
 
 
-def ranked(store_id: int, on: date, assignee_id: int) -> list[TodayCard]:
-    """One associate's cards, ranked by the engine."""
+def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = None) -> list[TodayCard]:
+    """One associate's cards, ranked by the engine (only one client's card when client_id is given)."""
     query = (select(FollowUp, Client).join(Client, Client.id == FollowUp.client_id)
              .where(*_showing(store_id, on), FollowUp.assignee_id == assignee_id))
+    if client_id is not None:
+        query = query.where(FollowUp.client_id == client_id)
     clients: dict[int, Client] = {}
     candidates = []
     for follow_up, client in db.session.execute(query):
@@ -86,6 +108,28 @@ def done_count(user: User, on: date) -> int:
 def day_list(user: User, on: date) -> DayList:
     """The associate's list for `on`: progress against target, today's cards, then the rest."""
     return DayList(on, user.daily_target, done_count(user, on), ranked(user.store_id, on, user.id))
+
+
+def with_contacts(store_id: int, items: list[TodayCard]) -> list[TodayCard]:
+    """Fill each row's call/text/email links with an opening line; facts for every row in one go."""
+    facts = client_facts(store_id, [item.client_id for item in items])
+    for item in items:
+        openings = opening_lines(item.client, item.reasons, facts.get(item.client_id))
+        item.links = contact_links(item.client, openings, item.channel)
+    return items
+
+
+def today_page(user: User, on: date, more_limit: int = 50) -> TodayPage:
+    """The Today screen: the list, contact links for the rows it shows, "More" cut to more_limit rows."""
+    page = TodayPage(day_list(user, on), more_limit)
+    with_contacts(user.store_id, page.listing.today + page.more_shown)
+    return page
+
+
+def today_row(user: User, client_id: int, on: date) -> TodayCard | None:
+    """One client's card as it now stands on the associate's list, or None when nothing shows today."""
+    cards = ranked(user.store_id, on, user.id, client_id)
+    return with_contacts(user.store_id, cards)[0] if cards else None
 
 
 def agenda(store: Store, on: date) -> list[dict]:

@@ -1,13 +1,15 @@
 """Today: the associate's ranked call list."""
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from ..services.clock import store_today
-from ..services.today import day_list
+from ..services.today import today_page
 from ..web.render import render
 
 bp = Blueprint("today", __name__)
+
+MORE_PAGE = 50
 
 
 @bp.get("/")
@@ -18,6 +20,7 @@ def root():
 @bp.get("/today")
 @login_required
 def index():
-    """The associate's list for today: progress against target, today's cards, then the rest."""
-    listing = day_list(current_user, store_today(current_user.store))
-    return render("today/index.html", "today_list", listing=listing)
+    """The associate's list for today: progress against target, today's rows, then "More" fifty at a time."""
+    more = min(max(request.args.get("more", MORE_PAGE, type=int), MORE_PAGE), 5000)
+    page = today_page(current_user, store_today(current_user.store), more_limit=more)
+    return render("today/index.html", "today_list", page=page)

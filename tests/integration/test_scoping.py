@@ -23,10 +23,23 @@ def make_device(user) -> PushSubscription:
     return row
 
 
+def make_outreach(user):
+    from datetime import UTC, date, datetime
+
+    from jewelpwa.models import Outreach
+    client = make_client(user)
+    row = Outreach(store_id=user.store_id, client_id=client.id, user_id=user.id, channel="call", outcome="reached",
+                   occurred_at=datetime.now(UTC), occurred_on=date.today())
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 # Route argument -> the store B row it names.
 FACTORIES = {
     "device_id": make_device,
     "client_id": make_client,
+    "outreach_id": make_outreach,
 }
 
 
