@@ -1,5 +1,261 @@
 """At the counter: add a client, log a sale, add a person, a date, a wish item or a referral."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from ..domain.reasons import month_day
+from ..domain.seasons import holiday_season
+from ..domain.vocab import DateKind, ItemCategory, Relation
+from ..services.access import get_client
+from ..services.clients import DuplicateClient, assignable_staff, create_client, phone_digits
+from ..services.clock import store_today
+from ..services.errors import Invalid
+from ..services.gift_list import GiftInput, add_gift_list, log_sale
+from ..services.people import DateInput, add_date, add_person
+from ..services.planner import engine_settings
+from ..services.purchases import ItemInput
+from ..services.referrals import record_referral, referral_of, search_referrers
+from ..services.wishes import add_wish
+from ..web.render import render, wants_fragment
 
 bp = Blueprint("counter", __name__)
+
+OCCASIONS = (("birthday", "Birthday"), ("anniversary", "Anniversary"), ("engagement", "Engagement"),
+             ("wedding", "Wedding"), ("holiday", "Holiday"), ("valentines", "Valentine's Day"),
+             ("mothers_day", "Mother's Day"), ("graduation", "Graduation"), ("self", "For themselves"),
+             ("just_because", "Just because"))
+ITEM_FIELDS = ("category", "metal", "stone", "price", "description")
+NO_JS_ITEM_ROWS = 3  # without JavaScript the sale form offers this many item rows; blank ones are ignored
+GIFT_ROWS = 3
+MAX_ROWS = 30
+
+
+def card_url(client_id: int) -> str:
+    """The client card, built by the card blueprint (a literal path until that endpoint exists)."""
+    try:
+        return url_for("card.show", client_id=client_id)
+    except BuildError:
+        return f"/clients/{client_id}"
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {"card_url": card_url}
+
+
+def go(location: str, message: str) -> Response:
+    """After a save: a 303 for browsers and boosted forms, HX-Redirect for a plain htmx request; a toast either way."""
+    flash(message, "success")
+    if wants_fragment():
+        return Response("", 200, {"HX-Redirect": location})
+    return redirect(location, code=303)
+
+
+def _today():
+    return store_today(current_user.store)
+
+
+def _date_input(prefix: str) -> DateInput:
+    f = request.form
+    return DateInput(f.get(f"{prefix}_month", ""), f.get(f"{prefix}_day", ""), f.get(f"{prefix}_year", ""),
+                     f.get(f"{prefix}_on", ""))
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _vary(response):
+    response.headers.add("Vary", "HX-Request")
+    return response
+
+
+# ------------------------------------------------------------------------------------------- add a client
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@login_required
+def new_client():
+    """Add a client in a few taps; a phone or e-mail already in the book is offered before saving."""
+    ctx = {"staff": assignable_staff(current_user), "form": request.form, "errors": {}, "message": None,
+           "duplicates": []}
+    if request.method == "POST":
+        f = request.form
+        fingerprint = f"{phone_digits(f.get('phone')) or ''}|{f.get('email', '').strip().lower()}"
+        # "Save anyway" holds only for the phone and e-mail that were shown as duplicates.
+        confirmed = f.get("confirm_duplicate") == "1" and f.get("confirm_for", fingerprint) == fingerprint
+        try:
+            client = create_client(current_user, f.get("first_name", ""), f.get("last_name", ""), f.get("phone", ""),
+                                   f.get("email", ""), f.get("date_kind", ""), _date_input("date"),
+                                   _int_or_none(f.get("assigned_to_id")), confirmed, _today())
+        except DuplicateClient as e:
+            ctx.update(duplicates=e.matches, message=e.message, fingerprint=fingerprint)
+        except Invalid as e:
+            ctx.update(errors=e.errors, message="Client not saved: fix the fields marked below.")
+        else:
+            return go(card_url(client.id), f"{client.display_name} added")
+        return _vary(Response(render("counter/client_new.html", "client_form", **ctx), 422))
+    return _vary(Response(render("counter/client_new.html", "client_form", **ctx)))
+
+
+# ------------------------------------------------------------------------------------------- log a sale
+
+def _item_rows() -> list[dict[str, str]]:
+    """Item rows in the order posted (any indices, htmx may add some); rows with nothing typed are dropped."""
+    indices = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("items-") and k.count("-") == 2
+                      and k.split("-")[1].isdigit()})
+    rows = [{name: request.form.get(f"items-{i}-{name}", "").strip() for name in ITEM_FIELDS} for i in indices[:MAX_ROWS]]
+    return [row for row in rows if any(row.values())]
+
+
+def _sale_context(client, **extra):
+    ctx = {"client": client, "form": request.form, "errors": {}, "message": None, "rows": [{}],
+           "today": _today(), "occasions": OCCASIONS, "categories": list(ItemCategory), "relations": list(Relation),
+           "no_js_rows": NO_JS_ITEM_ROWS}
+    ctx.update(extra)
+    ctx["next_item"] = max(len(ctx["rows"]), NO_JS_ITEM_ROWS)
+    return ctx
+
+
+@bp.route("/clients/<int:client_id>/sales/new", methods=["GET", "POST"])
+@login_required
+def new_sale(client_id: int):
+    """Log a sale: items, occasion, for whom; its follow-ups are scheduled at once (and the gift list offered in season)."""
+    client = get_client(current_user, client_id)
+    if request.method == "GET" and request.args.get("item", "").isdigit():
+        # htmx "Add another item": one more row, and the button moved on to the next index.
+        index = min(int(request.args["item"]), 999)
+        return _vary(Response(render("counter/_item_row.html", None, i=index, row={}, errors={}, client=client,
+                                     categories=list(ItemCategory), appended=True)))
+    if request.method == "GET":
+        return _vary(Response(render("counter/sale_new.html", "sale_form", **_sale_context(client))))
+    rows = _item_rows()
+    f = request.form
+    items = [ItemInput(category=r["category"], price=r["price"], metal=r["metal"] or None, stone=r["stone"] or None,
+                       description=r["description"] or None) for r in rows]
+    occasion = f.get("occasion") if f.get("occasion") in dict(OCCASIONS) else None
+    try:
+        sale = log_sale(current_user, client.id, f.get("purchased_on", ""), items, occasion, f.get("recipient", ""),
+                        f.get("new_recipient_name", ""), f.get("new_recipient_relation", ""),
+                        f.get("receipt_number", ""), _today())
+    except Invalid as e:
+        ctx = _sale_context(client, errors=e.errors, message=e.message, rows=rows or [{}])
+        return _vary(Response(render("counter/sale_new.html", "sale_form", **ctx), 422))
+    message = f"Sale saved · ${sale.purchase.total:,.2f}"
+    if sale.scheduled_text:
+        message += f". Scheduled: {sale.scheduled_text}"
+    if sale.gift_list_open:
+        return go(url_for("counter.gift_list", client_id=client.id), message)
+    return go(card_url(client.id), message)
+
+
+@bp.route("/clients/<int:client_id>/gift-list", methods=["GET", "POST"])
+@login_required
+def gift_list(client_id: int):
+    """Holiday season, after a sale: who else is on the client's list, each with a gift follow-up."""
+    client = get_client(current_user, client_id)
+    season = holiday_season(_today(), engine_settings(current_user.store))
+    if request.method == "GET" and request.args.get("row", "").isdigit():
+        index = min(int(request.args["row"]), 999)
+        return _vary(Response(render("counter/_gift_row.html", None, i=index, row={}, errors={}, client=client,
+                                     relations=list(Relation), appended=True)))
+    ctx = {"client": client, "season": season, "errors": {}, "message": None, "relations": list(Relation),
+           "rows": [{}] * GIFT_ROWS, "by": month_day(season.expires_on) if season else None}
+    if request.method == "POST":
+        f = request.form
+        indices = sorted({int(k.split("-")[1]) for k in f if k.startswith("gifts-") and k.split("-")[1].isdigit()})
+        rows = [{"name": f.get(f"gifts-{i}-name", "").strip(), "relation": f.get(f"gifts-{i}-relation", "")}
+                for i in indices[:MAX_ROWS]]
+        try:
+            made = add_gift_list(current_user, client.id, [GiftInput(r["name"], r["relation"]) for r in rows], _today())
+        except Invalid as e:
+            ctx.update(errors=e.errors, message=e.message, rows=rows or ctx["rows"])
+            return _vary(Response(render("counter/gift_list.html", "gift_form", **ctx), 422))
+        names = ", ".join(f"{f.detail.get('name')}" for f in made)
+        return go(card_url(client.id), f"Gift follow-ups by {ctx['by']}: {names}")
+    ctx["next_row"] = GIFT_ROWS
+    return _vary(Response(render("counter/gift_list.html", "gift_form", **ctx)))
+
+
+# ------------------------------------------------------------------------------------------- person, date, wish
+
+def _simple_form(template: str, block: str, client, save, saved_message, **extra):
+    """GET renders the form; POST calls `save()` and goes to the card, or re-renders with its errors (422)."""
+    ctx = {"client": client, "form": request.form, "errors": {}, "message": None, "relations": list(Relation),
+           "date_kinds": list(DateKind), "categories": list(ItemCategory), "cancel_url": card_url(client.id), **extra}
+    if request.method == "POST":
+        try:
+            saved = save()
+        except Invalid as e:
+            ctx.update(errors=e.errors, message=f"{e.message}: fix the fields marked below.")
+            return _vary(Response(render(template, block, **ctx), 422))
+        return go(card_url(client.id), saved_message(saved))
+    return _vary(Response(render(template, block, **ctx)))
+
+
+@bp.route("/clients/<int:client_id>/people/new", methods=["GET", "POST"])
+@login_required
+def new_person(client_id: int):
+    """Add someone in the client's life: partner, child, parent, friend; birthday optional."""
+    client = get_client(current_user, client_id)
+    f = request.form
+    return _simple_form(
+        "counter/person_new.html", "person_form", client,
+        lambda: add_person(current_user, client.id, f.get("name", ""), f.get("relation", ""), _date_input("birthday"),
+                           _today()),
+        lambda person: f"{person.name} added to {client.first_name}'s people")
+
+
+@bp.route("/clients/<int:client_id>/dates/new", methods=["GET", "POST"])
+@login_required
+def new_date(client_id: int):
+    """Add a yearly date of the client or one of their people; the year may be left out."""
+    client = get_client(current_user, client_id)
+    f = request.form
+    return _simple_form(
+        "counter/date_new.html", "date_form", client,
+        lambda: add_date(current_user, client.id, f.get("kind", ""), _date_input("date"), _today(),
+                         _int_or_none(f.get("person_id")), f.get("label", "")),
+        # 2000 is a leap year, so a 29 February date names its own day.
+        lambda row: f"Date saved: {row.label or DateKind(row.kind).value.title()} {month_day(date(2000, row.month, row.day))}")
+
+
+@bp.route("/clients/<int:client_id>/wishes/new", methods=["GET", "POST"])
+@login_required
+def new_wish(client_id: int):
+    """Note a piece the client (or someone in their life) would love."""
+    client = get_client(current_user, client_id)
+    f = request.form
+    return _simple_form(
+        "counter/wish_new.html", "wish_form", client,
+        lambda: add_wish(current_user, client.id, f.get("description", ""), _int_or_none(f.get("person_id")),
+                         f.get("category", ""), f.get("metal", ""), f.get("stone", ""), f.get("price_hint", "")),
+        lambda wish: f"Wish saved: {wish.description}")
+
+
+# ------------------------------------------------------------------------------------------- referral
+
+@bp.route("/clients/<int:client_id>/referral", methods=["GET", "POST"])
+@login_required
+def referral(client_id: int):
+    """Who referred this client: search the book by name, tap the referrer; they get a thank-you follow-up."""
+    client = get_client(current_user, client_id)
+    query = (request.values.get("q") or "").strip()
+    ctx = {"client": client, "q": query, "errors": {}, "message": None, "cancel_url": card_url(client.id),
+           "results": search_referrers(current_user, client.id, query) if query else [],
+           "current": referral_of(current_user, client.id)}
+    if request.method == "POST":
+        try:
+            row = record_referral(current_user, client.id, _int_or_none(request.form.get("referrer_id")), _today())
+        except Invalid as e:
+            ctx.update(errors=e.errors, message=e.errors.get("referrer_id") or e.message)
+            return _vary(Response(render("counter/referral.html", "referral_form", **ctx), 422))
+        referrer = get_client(current_user, row.referrer_id)
+        return go(card_url(client.id), f"Referred by {referrer.display_name}: thank-you follow-up added for them")
+    # The active search asks for the results list only; a plain htmx GET gets the whole form.
+    block = "referrer_results" if "q" in request.args and request.headers.get("HX-Trigger-Name") == "q" else "referral_form"
+    return _vary(Response(render("counter/referral.html", block, **ctx)))
