@@ -35,10 +35,16 @@ def make_outreach(user):
     return row
 
 
+def make_card_section(user):
+    """Card sections are words, not rows: a store B row's id stands in; the client check answers 404 first."""
+    return make_client(user)
+
+
 # Route argument -> the store B row it names.
 FACTORIES = {
     "device_id": make_device,
     "client_id": make_client,
+    "section": make_card_section,
     "outreach_id": make_outreach,
 }
 
