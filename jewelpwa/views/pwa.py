@@ -1,16 +1,51 @@
-"""The service worker must be served from the root so its scope covers the whole app."""
+"""The installable shell: the service worker at the root (its scope is the whole app) and the offline page."""
 
-from flask import Blueprint, current_app, send_from_directory
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request
 
 bp = Blueprint("pwa", __name__)
+
+# What sw.js precaches, relative to the static folder; keep in step with SHELL in sw.js and base.html.
+# The service worker's cache name carries a hash of these files, so changing any of them installs a new
+# worker and replaces the cache (a browser only re-installs a worker whose script bytes changed).
+SHELL_FILES = (
+    "css/app.css", "css/today.css", "css/card.css", "css/counter.css", "css/lists.css", "css/pwa.css",
+    "js/app.js", "js/outbox.js", "js/push.js", "vendor/htmx.min.js", "manifest.webmanifest",
+    "icons/icon-192.png", "icons/icon-512.png", "icons/maskable-192.png", "icons/maskable-512.png",
+    "icons/apple-touch-icon-180.png", "icons/favicon-32.png",
+)
+VERSION_MARK = "const SHELL_VERSION = 'dev';"
+
+
+def shell_version(static: Path, template: bytes) -> str:
+    digest = hashlib.sha256(template)
+    for name in SHELL_FILES:
+        path = static / name
+        digest.update(name.encode() + (path.read_bytes() if path.exists() else b""))
+    return digest.hexdigest()[:12]
 
 
 @bp.get("/sw.js")
 def service_worker():
-    """The service worker script, never cached by HTTP (the browser checks it for updates)."""
-    response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript", max_age=0)
+    """The service worker script with its shell version; never cached by HTTP (the browser checks it for updates)."""
+    static = Path(current_app.static_folder)
+    script = (static / "js" / "sw.js").read_bytes()
+    version = shell_version(static, script)
+    body = script.replace(VERSION_MARK.encode(), f"const SHELL_VERSION = '{version}';".encode(), 1)
+    response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.set_etag(version)
+    return response.make_conditional(request)
+
+
+@bp.get("/offline")
+def offline():
+    """What the service worker shows when a page cannot be fetched: public, no client data, no session."""
+    return render_template("pwa/offline.html")
 
 
 @bp.get("/healthz")

@@ -96,7 +96,17 @@
     });
   });
 
-  document.addEventListener('htmx:sendError', () => {
+  // No signal. An outcome form (form[data-outbox]) is kept by outbox.js, which marked the request with
+  // requestConfig.outboxKey and says itself what happened. A boosted link becomes a real navigation, so the
+  // service worker can answer with its offline page instead of a toast over a page that did not change.
+  document.addEventListener('htmx:sendError', (evt) => {
+    const config = evt.detail.requestConfig || {};
+    if (config.outboxKey) return;
+    const controlled = 'serviceWorker' in navigator && navigator.serviceWorker.controller;
+    if (controlled && config.boosted && config.verb === 'get' && config.path) {
+      window.location.assign(config.path);
+      return;
+    }
     showToast({ category: 'error', message: "No signal — nothing was sent. Try again when you're back online." });
   });
 

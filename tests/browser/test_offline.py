@@ -1,0 +1,169 @@
+"""No signal at the back of the store: outcomes logged offline wait on the phone and reach the server once.
+
+What is real here: Chromium's network emulation (`context.set_offline`, which in this Playwright/Chromium
+also cuts the service worker's own fetches: the offline page below is served from its cache), htmx's
+sendError, IndexedDB, the `online` event, the service worker's precache and navigation fallback, and the
+app's real database read back through `live_app.app_context()`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Outreach, Store
+from jewelpwa.services.clock import store_today
+from jewelpwa.services.planner import plan_store_day
+
+from .conftest import ARTIFACTS, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+QUEUED = "Saved on this phone — will send when online"
+OUTCOMES = [("Voicemail", "voicemail"), ("No answer", "no_answer"), ("Reached", "reached")]
+ENTRIES = "() => window.jewelOutbox.entries()"
+PUT_BACK = """async (entries) => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open('jewelpwa', 1); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  await new Promise((ok, fail) => {
+    const tx = db.transaction('outbox', 'readwrite');
+    for (const e of entries) tx.objectStore('outbox').put(e);
+    tx.oncomplete = ok; tx.onerror = fail;
+  });
+  db.close();
+}"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def planned(live_app):
+    """The demo seed writes the book; the day's list comes from the planner (the worker runs it in production).
+    Planning is idempotent (dedupe keys), so another module planning the same day changes nothing."""
+    with live_app.app_context():
+        store = db.session.get(Store, live_app.demo.store_id)
+        plan_store_day(store, store_today(store))
+        db.session.remove()
+
+
+def outreach_rows(live_app, since_id: int) -> list[tuple[int, str, str | None]]:
+    with live_app.app_context():
+        rows = db.session.execute(select(Outreach.client_id, Outreach.outcome, Outreach.idempotency_key)
+                                  .where(Outreach.id > since_id).order_by(Outreach.id)).all()
+        db.session.remove()  # no transaction may stay open: it would hold SQLite's write lock
+    return [tuple(r) for r in rows]
+
+
+def last_outreach_id(live_app) -> int:
+    with live_app.app_context():
+        value = db.session.scalar(select(func.max(Outreach.id))) or 0
+        db.session.remove()
+    return value
+
+
+def signed_in_today(page, live_app, live_server, which: int) -> None:
+    associates = [email for email, role in live_app.demo.logins if role == "associate"]
+    sign_in(page, live_server, associates[which], live_app.demo.password)
+    page.wait_for_url("**/today")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+
+
+def log_offline(page, row, label: str) -> None:
+    row.locator("summary", has_text="Log outcome").click()
+    row.get_by_role("button", name=label, exact=True).click()
+    expect(row.locator(".outbox-note")).to_have_text(f"{label}: {QUEUED}")
+
+
+def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 0)
+    rows = phone.locator("li.today-row:has(form[data-outbox])")
+    assert rows.count() >= 3, "Today needs three clients with an outcome form"
+    picked = [rows.nth(i) for i in range(3)]
+    client_ids = [int(re.sub(r"\D", "", row.get_attribute("id"))) for row in picked]
+    before = last_outreach_id(live_app)
+
+    phone.context.set_offline(True)
+    for row, (label, _) in zip(picked, OUTCOMES, strict=True):
+        log_offline(phone, row, label)
+    status = phone.locator("#outbox-status")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("3 waiting")
+    expect(phone.locator(".outbox-queued.today-row")).to_have_count(3)
+    expect(phone.get_by_text("nothing was sent")).to_have_count(0)  # app.js left these to the outbox
+    assert outreach_rows(live_app, before) == []
+    entries = phone.evaluate(ENTRIES)
+    assert len(entries) == 3 and len({e["key"] for e in entries}) == 3
+    assert {e["client_name"] for e in entries} == {row.locator(".row-name").inner_text() for row in picked}
+    screenshot(phone, "offline-outbox-waiting")
+    picked[0].scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / "offline-outbox-waiting-viewport.png"))
+
+    phone.context.set_offline(False)  # Chromium fires `online`: the outbox replays on its own
+    expect(phone.get_by_text("3 outcomes sent")).to_be_visible(timeout=15_000)
+    expect(status).to_be_hidden()
+    stored = outreach_rows(live_app, before)
+    assert sorted((c, o) for c, o, _ in stored) == sorted(zip(client_ids, [o for _, o in OUTCOMES], strict=True))
+    assert {k for _, _, k in stored} == {e["key"] for e in entries}
+    assert phone.evaluate(ENTRIES) == []
+
+    # The answers were lost on the way back (or a second tab had the same entries): replaying the same
+    # keys again, from two tabs at once, stores nothing new.
+    phone.reload()
+    other = phone.context.new_page()
+    other.goto(live_server + "/today")
+    phone.evaluate(PUT_BACK, entries)
+    phone.evaluate("() => Promise.all([window.jewelOutbox.replay()])")
+    other.evaluate("() => window.jewelOutbox.replay()")
+    phone.wait_for_function("async () => (await window.jewelOutbox.count()) === 0")
+    assert len(outreach_rows(live_app, before)) == 3
+    other.close()
+
+
+def test_offline_navigation_shows_the_offline_page_with_the_waiting_count(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 1)
+    row = phone.locator("li.today-row:has(form[data-outbox])").first
+    before = last_outreach_id(live_app)
+
+    phone.context.set_offline(True)
+    log_offline(phone, row, "Voicemail")
+    # A boosted tap on the nav cannot load: the service worker answers the navigation with the offline page.
+    phone.get_by_role("navigation").get_by_role("link", name="Clients").click()
+    expect(phone.get_by_role("heading", name="No signal right now")).to_be_visible()
+    assert phone.url.endswith("/clients")
+    expect(phone.locator("#offline-waiting")).to_have_text("1")
+    assert "You're offline. Outcomes you log are kept on this phone" in phone.locator("main").inner_text()
+    screenshot(phone, "offline-page")
+
+    phone.goto(live_server + "/upcoming")  # a typed address or a reload: the same offline page
+    expect(phone.get_by_role("heading", name="No signal right now")).to_be_visible()
+    phone.wait_for_function("() => window.jewelOutbox !== undefined")
+
+    phone.context.set_offline(False)  # the offline page reloads itself into the real page, which replays
+    expect(phone.get_by_role("heading", name="No signal right now")).to_have_count(0, timeout=15_000)
+    phone.wait_for_function("async () => (await window.jewelOutbox.count()) === 0", timeout=15_000)
+    assert [o for _, o, _ in outreach_rows(live_app, before)] == ["voicemail"]
+
+
+def test_outcomes_wait_for_a_new_sign_in_when_the_session_ended(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 2)
+    row = phone.locator("li.today-row:has(form[data-outbox])").first
+    client_id = int(re.sub(r"\D", "", row.get_attribute("id")))
+    before = last_outreach_id(live_app)
+
+    phone.context.set_offline(True)
+    log_offline(phone, row, "No answer")
+    phone.context.clear_cookies()  # the session ended while there was no signal
+    phone.context.set_offline(False)
+    phone.goto(live_server + "/today")
+    phone.wait_for_url("**/login**")
+    expect(phone.locator("#outbox-status")).to_contain_text("Sign in to send 1 waiting")
+    assert outreach_rows(live_app, before) == []
+
+    associate = [email for email, role in live_app.demo.logins if role == "associate"][2]
+    phone.get_by_label("Email").fill(associate)
+    phone.get_by_label("Password").fill(live_app.demo.password)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url("**/today")
+    expect(phone.get_by_text("1 outcome sent")).to_be_visible(timeout=15_000)
+    assert [(c, o) for c, o, _ in outreach_rows(live_app, before)] == [(client_id, "no_answer")]
