@@ -7,6 +7,12 @@ database on 127.0.0.1:5432, dropped afterwards). Targets (DESIGN/issue 3): 100k 
     .venv/bin/python bench/plan_scale.py
     .venv/bin/python bench/plan_scale.py --backends sqlite --sizes 10000,100000
     .venv/bin/python bench/plan_scale.py --backends postgresql --sizes 100000 --profile
+    .venv/bin/python bench/plan_scale.py --backends postgresql --sizes 100000 --explain
+
+Every plan is timed per step (tiers, each candidate query, keys, insert, gate, list sizes, the rest) and per
+SQL statement, by wrapping the planner's module attributes and listening to the engine from here: the
+app itself carries no timing code. --explain re-runs the slowest statements of the next-day plan under
+EXPLAIN (ANALYZE, BUFFERS) in a transaction that is rolled back.
 """
 
 from __future__ import annotations
@@ -27,9 +33,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Store  # noqa: E402
+from jewelpwa.services import planner, proposing  # noqa: E402
 from jewelpwa.services.planner import plan_store_day  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -37,17 +45,84 @@ DEFAULT_RUNS = [("sqlite", 10_000), ("sqlite", 100_000), ("postgresql", 100_000)
 TARGETS = {("sqlite", 100_000): 10.0, ("postgresql", 1_000_000): 60.0}
 
 
-def timed_plan(store: Store, on: date, profile: bool) -> tuple[float, object, str, float]:
+# (label, module, attribute): the steps of plan_store_day, timed by wrapping the names the planner calls.
+STEPS = [
+    ("tiers", planner, "recompute_spend_and_tiers"),
+    ("yearly_dates", proposing, "yearly_dates"),
+    ("seasonal", proposing, "seasonal"),
+    ("reconnects", proposing, "reconnects"),
+    ("referrals", proposing, "referrals"),
+    ("store_events", proposing, "store_events"),
+    ("keys_in_window", planner, "keys_in_window"),
+    ("cadence", proposing, "cadence"),
+    ("existing_keys", planner, "existing_keys"),
+    ("insert_new", planner, "insert_new"),
+    ("analyze", planner, "analyze_after_bulk_insert"),
+    ("gate", planner, "gate_showing"),
+    ("list_sizes", planner, "list_sizes"),
+]
+
+
+class Timings:
+    """Seconds per planner step and per SQL statement (keyed by its first words) during one plan."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+        self.sql: dict[str, list] = {}  # key -> [count, seconds, slowest seconds, statement, params]
+        self._started: list[float] = []
+
+    def wrap(self, label: str, fn):
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            out = fn(*args, **kwargs)
+            if hasattr(out, "__next__"):  # a generator: the work happens while it is consumed
+                out = list(out)
+            self.steps[label] = self.steps.get(label, 0.0) + time.perf_counter() - t
+            return out
+        return timed
+
+    def before(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self._started.append(time.perf_counter())
+
+    def after(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        seconds = time.perf_counter() - self._started.pop()
+        key = " ".join(statement.split())[:90]
+        entry = self.sql.setdefault(key, [0, 0.0, 0.0, statement, parameters, executemany])
+        entry[0] += 1
+        entry[1] += seconds
+        if seconds > entry[2]:
+            entry[2], entry[3], entry[4], entry[5] = seconds, statement, parameters, executemany
+
+    def top_sql(self, n: int = 6) -> list[dict]:
+        rows = sorted(self.sql.items(), key=lambda kv: -kv[1][1])[:n]
+        return [{"sql": k, "count": v[0], "seconds": round(v[1], 3)} for k, v in rows]
+
+
+def timed_plan(store: Store, on: date, profile: bool) -> tuple[float, object, str, float, Timings]:
     profiler = cProfile.Profile() if profile else None
+    timings = Timings()
+    originals = [(module, name, getattr(module, name)) for _, module, name in STEPS]
+    for (label, module, name), (_, _, fn) in zip(STEPS, originals, strict=True):
+        setattr(module, name, timings.wrap(label, fn))
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", timings.before)
+    event.listen(engine, "after_cursor_execute", timings.after)
     cpu = time.process_time()
     t = time.perf_counter()
-    if profiler:
-        profiler.enable()
-    result = plan_store_day(store, on)
-    if profiler:
-        profiler.disable()
-    seconds = time.perf_counter() - t
-    cpu = time.process_time() - cpu
+    try:
+        if profiler:
+            profiler.enable()
+        result = plan_store_day(store, on)
+        if profiler:
+            profiler.disable()
+    finally:
+        seconds = time.perf_counter() - t
+        cpu = time.process_time() - cpu
+        for module, name, fn in originals:
+            setattr(module, name, fn)
+        event.remove(engine, "before_cursor_execute", timings.before)
+        event.remove(engine, "after_cursor_execute", timings.after)
+    timings.steps["rest (expire, commit)"] = seconds - sum(timings.steps.values())
     text = ""
     if profiler:
         buf = io.StringIO()
@@ -55,10 +130,37 @@ def timed_plan(store: Store, on: date, profile: bool) -> tuple[float, object, st
         stats.sort_stats("cumulative").print_stats(30)
         stats.sort_stats("tottime").print_stats(15)
         text = buf.getvalue()
-    return seconds, result, text, cpu
+    return seconds, result, text, cpu, timings
 
 
-def run_one(backend: str, size: int, on: date, seed: int, profile: bool, rerun: bool) -> dict:
+def explain_slowest(timings: Timings, n: int = 3) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the n slowest single statements, rolled back (the plan's rows stay)."""
+    out = []
+    slowest = sorted((v for v in timings.sql.values() if not v[5]), key=lambda v: -v[2])[:n]
+    conn = db.engine.connect()
+    try:
+        for _, _, seconds, statement, params, _ in slowest:
+            trans = conn.begin()
+            try:
+                rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).all()
+            finally:
+                trans.rollback()
+            out.append(f"--- {seconds:.2f}s in the plan: {' '.join(statement.split())[:300]}\n"
+                       + "\n".join(r[0] for r in rows))
+    finally:
+        conn.close()
+    return "\n".join(out)
+
+
+def print_steps(label: str, timings: Timings) -> None:
+    steps = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(timings.steps.items(), key=lambda kv: -kv[1]) if v >= 0.01)
+    print(f"   {label} steps: {steps}")
+    for row in timings.top_sql(4):
+        print(f"     {row['seconds']:7.2f}s x{row['count']:<5} {row['sql']}")
+
+
+def run_one(backend: str, size: int, on: date, seed: int, profile: bool, rerun: bool,
+            explain: bool = False, keep: bool = False) -> dict:
     tmp = None
     if backend == "postgresql":
         url = generate.create_pg_database()
@@ -73,9 +175,15 @@ def run_one(backend: str, size: int, on: date, seed: int, profile: bool, rerun: 
                 db.session.execute(db.text("ANALYZE"))
                 db.session.commit()
             store = db.session.get(Store, gen.store_id)
-            first, r1, prof1, cpu1 = timed_plan(store, on, profile)
-            second, r2, prof2, cpu2 = timed_plan(store, on + timedelta(days=1), profile)
-            again, r3, _, _ = timed_plan(store, on + timedelta(days=1), False) if rerun else (None, None, "", 0)
+            first, r1, prof1, cpu1, t1 = timed_plan(store, on, profile)
+            print_steps("first", t1)
+            second, r2, prof2, cpu2, t2 = timed_plan(store, on + timedelta(days=1), profile)
+            print_steps("next day", t2)
+            plans = None
+            if explain and backend == "postgresql":
+                plans = explain_slowest(t2)
+                print(plans)
+            again, r3, _, _, _ = timed_plan(store, on + timedelta(days=1), False) if rerun else (None, None, "", 0, None)
             row = {"backend": backend, "clients": size, "generate_s": round(gen.seconds, 1),
                    "rows": gen.rows, "on": on.isoformat(),
                    "first_s": round(first, 2), "first_created": r1.created, "first_expired": r1.expired,
@@ -83,7 +191,12 @@ def run_one(backend: str, size: int, on: date, seed: int, profile: bool, rerun: 
                    "second_s": round(second, 2), "second_created": r2.created, "second_expired": r2.expired,
                    "second_moved": r2.moved, "first_cpu_s": round(cpu1, 2), "second_cpu_s": round(cpu2, 2),
                    "rerun_same_day_s": round(again, 2) if rerun else None,
-                   "rerun_created": r3.created if rerun else None}
+                   "rerun_created": r3.created if rerun else None,
+                   "first_steps": {k: round(v, 3) for k, v in t1.steps.items()},
+                   "second_steps": {k: round(v, 3) for k, v in t2.steps.items()},
+                   "first_sql": t1.top_sql(), "second_sql": t2.top_sql()}
+            if plans:
+                row["second_explain"] = plans
             if profile:
                 row["profile_first"] = prof1
                 row["profile_second"] = prof2
@@ -91,8 +204,10 @@ def run_one(backend: str, size: int, on: date, seed: int, profile: bool, rerun: 
             db.engine.dispose()
         return row
     finally:
-        if backend == "postgresql":
+        if backend == "postgresql" and not keep:
             generate.drop_pg_database(url)
+        elif keep:
+            print(f"   kept database: {url}")
 
 
 def report(rows: list[dict]) -> None:
@@ -126,6 +241,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="cProfile each plan and print the hot spots")
     parser.add_argument("--rerun", action="store_true", help="also plan the second day again (idempotent re-run)")
+    parser.add_argument("--explain", action="store_true",
+                        help="PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) the slowest next-day statements")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database (prints its URL)")
     parser.add_argument("--out", default="plan_scale.json", help="file name under bench/out/")
     args = parser.parse_args()
     backends = args.backends.split(",") if args.backends else None
@@ -138,7 +256,7 @@ def main() -> None:
     rows = []
     for backend, size in runs:
         print(f"-- {backend} {size:,} clients", flush=True)
-        row = run_one(backend, size, on, args.seed, args.profile, args.rerun)
+        row = run_one(backend, size, on, args.seed, args.profile, args.rerun, args.explain, args.keep)
         print(f"   first {row['first_s']}s (created {row['first_created']:,}), "
               f"next day {row['second_s']}s (created {row['second_created']:,})", flush=True)
         if args.profile:

@@ -8,6 +8,11 @@ Bundling: several follow-ups for one client on one day are ONE card (ranking.ran
 when the associate reaches out, ONE touch covering all of them. The gate therefore counts touches (logged
 outreach dates), not follow-ups, so a client with a birthday and a care check on the same day is not
 punished twice by the frequency tolerance.
+
+Holding for a stronger occasion: a low-weight follow-up (check-in, care, new arrivals, reconnect) that
+would show while the client's birthday, anniversary or partner's birthday opens within a few days is held
+until that opening day, inside its own window, so both reasons land on one card and the client's
+frequency tolerance is spent on the milestone rather than on a routine note just before it.
 """
 
 from collections.abc import Sequence
@@ -21,6 +26,11 @@ from jewelpwa.domain.windows import Window
 
 # Channels the app suggests, in order; a visit needs nothing but is the client's move, not ours.
 _SUGGESTED = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
+
+# Routine follow-ups that can wait a few days for a bigger reason to call, and the gift occasions worth
+# waiting for (the yearly dates the store is judged on).
+HOLDABLE_KINDS: frozenset[Kind] = frozenset({Kind.CHECK_IN, Kind.CARE, Kind.NEW_ARRIVALS, Kind.RECONNECT})
+STRONGER_KINDS: frozenset[Kind] = frozenset({Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY})
 
 
 @dataclass(frozen=True)
@@ -92,10 +102,34 @@ def next_allowed_on(touches: Sequence[date], tolerance: Tolerance, on: date) -> 
     return day
 
 
+def hold_until(kind: Kind, window: Window, openings: Sequence[date], on: date, hold_days: int) -> date | None:
+    """The opening day of a stronger occasion to wait for, or None: show the follow-up as usual.
+
+    `openings` are the days the client's stronger occasions (STRONGER_KINDS) open their windows. Only a
+    holdable kind waits, only for an opening after `on` and at most `hold_days` ahead, and never past its
+    own last day: the held follow-up still shows, on the same card as the occasion.
+    """
+    if kind not in HOLDABLE_KINDS or hold_days <= 0:
+        return None
+    last = min(on + timedelta(days=hold_days), window.expires_on)
+    return min((d for d in openings if on < d <= last), default=None)
+
+
 def decide(
-    kind: Kind, window: Window, prefs: ContactPrefs, touches: Sequence[date], tolerance: Tolerance, on: date
+    kind: Kind,
+    window: Window,
+    prefs: ContactPrefs,
+    touches: Sequence[date],
+    tolerance: Tolerance,
+    on: date,
+    openings: Sequence[date] = (),
+    hold_days: int = 0,
 ) -> GateDecision:
-    """Show, move, expire or block one follow-up of a client on day `on`, with the reason."""
+    """Show, move, expire or block one follow-up of a client on day `on`, with the reason.
+
+    `openings` and `hold_days` (see hold_until) let a routine follow-up wait for a stronger occasion of the
+    same client; without them the answer is the tolerance rule alone.
+    """
     service = kind in SERVICE_KINDS
     if prefs.do_not_contact and not service:
         return GateDecision("block", None, None, "do not contact")
@@ -115,6 +149,15 @@ def decide(
             _broken_rules(touches, tolerance, start_on),
         )
     rule = "; ".join(broken)
+    held = None if service else hold_until(kind, window, openings, start_on, hold_days)
+    if held is not None:
+        held_allowed = next_allowed_on(touches, tolerance, held)
+        # Holding must not cost the follow-up its window: if the tolerance would then run it out, it
+        # is decided as if nothing were coming.
+        if held_allowed <= window.expires_on:
+            return GateDecision(
+                "move", held_allowed, channel, f"held for a stronger occasion opening {held.isoformat()}"
+            )
     if allowed_on > window.expires_on:
         return GateDecision("expire", None, channel, f"frequency limit: {rule}, past the window")
     if allowed_on > on:

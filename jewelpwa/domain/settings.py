@@ -77,6 +77,7 @@ _KEYS = (
     "tier_b_share",
     "max_tries",
     "retry_days",
+    "hold_days",
 )
 
 
@@ -92,6 +93,9 @@ class EngineSettings:
     tier_b_share: float = 0.3
     max_tries: int = 3
     retry_days: int = 2
+    # A routine follow-up waits up to this many days for the client's birthday or anniversary to open,
+    # so both go on one card (domain.gate.hold_until); 0 turns holding off.
+    hold_days: int = 14
 
     @classmethod
     def default(cls) -> Self:
@@ -150,6 +154,7 @@ class EngineSettings:
             tier_b_share=b_share,
             max_tries=_int(d.get("max_tries", base.max_tries), "max_tries", 1),
             retry_days=_int(d.get("retry_days", base.retry_days), "retry_days", 1),
+            hold_days=_int(d.get("hold_days", base.hold_days), "hold_days", 0),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,6 +170,7 @@ class EngineSettings:
             "tier_b_share": self.tier_b_share,
             "max_tries": self.max_tries,
             "retry_days": self.retry_days,
+            "hold_days": self.hold_days,
         }
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, func, or_, select, update
 
-from ..domain.gate import ContactPrefs, decide
+from ..domain import proposals as P
+from ..domain.gate import HOLDABLE_KINDS, STRONGER_KINDS, ContactPrefs, decide
+from ..domain.occasions import month_days_between
 from ..domain.settings import EngineSettings
 from ..domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind, Status
 from ..domain.windows import Window
 from ..extensions import db
-from ..models import Client, FollowUp, Outreach
+from ..models import Client, FollowUp, ImportantDate, Outreach, Person
 from .batching import chunks
+from .proposing import yearly_kind
 
 LIVE = (Status.OPEN.value, Status.SNOOZED.value)
 
@@ -41,25 +44,83 @@ def touches_by_client(store_id: int, client_ids: list[int] | None, since: date, 
     return touches
 
 
+def _touch_query(store_id: int, since: date, until: date):
+    return select(Outreach.client_id).where(
+        Outreach.store_id == store_id, Outreach.occurred_on >= since, Outreach.occurred_on <= until,
+        Outreach.outcome.in_([o.value for o in TOUCH_OUTCOMES]))
+
+
+def _may_need_gating(store_id: int, on: date, since: date):
+    """Which showing follow-ups the gate can answer differently than "show" today (a superset).
+
+    Without a touch in the lookback the tolerance cannot bind, so a follow-up that already showed stays
+    shown unless its client is do-not-contact or may have no channel left. Those, every follow-up
+    reaching its show day today (new, moved, snoozed) and every client touched lately are gated; the
+    rest (most of the book on a steady day) need no decision and are not read at all.
+    """
+    opted = func.coalesce(cast(Client.opted_out, String), "[]")
+    opted_any = opted.not_in(["[]", "null"])
+    return or_(
+        FollowUp.show_on == on,
+        Client.do_not_contact.is_(True),
+        # No channel is possible only without a phone or with an opt-out, and the same for email.
+        (Client.phone.is_(None) | opted_any) & (Client.email.is_(None) | opted_any),
+        FollowUp.client_id.in_(_touch_query(store_id, since, on)),
+    )
+
+
+def upcoming_openings(store_id: int, client_ids: set[int], on: date, settings: EngineSettings) -> dict[int, list[date]]:
+    """Days within settings.hold_days after `on` when a client's birthday, anniversary or partner's birthday opens."""
+    if not client_ids or settings.hold_days <= 0:
+        return {}
+    horizon = on + timedelta(days=settings.hold_days)
+    rules = [settings.windows[k] for k in STRONGER_KINDS]
+    # Occasions opening in (on, horizon] lie in (on - opens, horizon - opens]: only those month-days.
+    first = on + timedelta(days=1 - max(r.opens for r in rules))
+    last = horizon - timedelta(days=min(r.opens for r in rules))
+    mds = sorted(m * 100 + d for m, d in month_days_between(first, last))
+    rows = db.session.execute(
+        select(ImportantDate.client_id, ImportantDate.id, ImportantDate.person_id, ImportantDate.kind,
+               ImportantDate.month, ImportantDate.day, ImportantDate.year, Person.relation)
+        .outerjoin(Person, Person.id == ImportantDate.person_id)
+        .where(ImportantDate.store_id == store_id, ImportantDate.md.in_(mds)))
+    openings: dict[int, list[date]] = defaultdict(list)
+    for row in rows:
+        if row.client_id not in client_ids:
+            continue
+        kind = yearly_kind(row.person_id, row.relation, row.kind)
+        if kind not in STRONGER_KINDS:
+            continue
+        # Every window is longer than the hold, so one opening in (on, horizon] holds `horizon`.
+        found = P.yearly_date_proposal(kind=kind, source=f"date:{row.id}", month=row.month, day=row.day,
+                                       year=row.year, on=horizon, settings=settings)
+        if found is not None and found.window.opens_on > on:
+            openings[row.client_id].append(found.window.opens_on)
+    return openings
+
+
 def gate_showing(store_id: int, on: date, settings: EngineSettings) -> tuple[int, int]:
-    """Run every follow-up showing on `on` through the gate; returns (moved, expired or skipped)."""
+    """Run the showing follow-ups that can change today through the gate; returns (moved, expired or skipped)."""
+    lookback = max(t.per_days + t.min_gap_days for t in settings.frequency.values())
+    since = on - timedelta(days=lookback)
     rows = db.session.execute(
         select(FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens_on, FollowUp.due_on,
                FollowUp.expires_on, Client.do_not_contact, Client.opted_out, Client.preferred_channel,
                Client.frequency, Client.phone, Client.email, Client.address_line1)
         .join(Client, Client.id == FollowUp.client_id)
         .where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
-               FollowUp.expires_on >= on)
+               FollowUp.expires_on >= on, _may_need_gating(store_id, on, since))
     ).all()
-    lookback = max(t.per_days + t.min_gap_days for t in settings.frequency.values())
-    touches = touches_by_client(store_id, None, on - timedelta(days=lookback), on)
+    touches = touches_by_client(store_id, None, since, on)
+    openings = upcoming_openings(store_id, {r.client_id for r in rows if r.kind in HOLDABLE_KINDS}, on, settings)
     moves: dict[date, list[int]] = defaultdict(list)
     closes: dict[tuple[str, str], list[int]] = defaultdict(list)
     prefs_by_client: dict[int, ContactPrefs] = {}
     for row in rows:
         prefs = prefs_by_client.get(row.client_id) or prefs_by_client.setdefault(row.client_id, prefs_of(row))
         decision = decide(Kind(row.kind), Window(row.opens_on, row.due_on, row.expires_on), prefs,
-                          touches.get(row.client_id, []), settings.tolerance_for(prefs.frequency), on)
+                          touches.get(row.client_id, []), settings.tolerance_for(prefs.frequency), on,
+                          openings.get(row.client_id, ()), settings.hold_days)
         if decision.action == "move":
             moves[decision.show_on].append(row.id)
         elif decision.action == "expire":

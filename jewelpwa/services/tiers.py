@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, select, update
+from sqlalchemy import and_, case, exists, func, literal, or_, select, update
 
 from ..domain.settings import EngineSettings
 from ..domain.vocab import Tier
@@ -16,38 +16,36 @@ SPEND_DAYS = 730
 
 
 def recompute_spend_and_tiers(store_id: int, on: date, settings: EngineSettings) -> None:
-    """Spend over the 24 months up to `on`, then tiers by spend cut-offs (same rule as domain.ranking)."""
+    """Spend over the 24 months up to `on`, then tiers by spend cut-offs (same rule as domain.ranking).
+
+    Each client row is written at most once, and only when its spend or tier changes. Spend and tier used
+    to be two UPDATEs: on a fresh book every spender was rewritten twice, and every rewrite on PostgreSQL
+    is a new row version plus an entry in each of the eight client indexes (tier is indexed, so no HOT
+    update). Now the cut-offs come first, from the new totals, and one UPDATE sets both.
+    """
     since = on - timedelta(days=SPEND_DAYS)
-    in_range = and_(Purchase.client_id == Client.id, Purchase.purchased_on > since, Purchase.purchased_on <= on)
+    in_range = (Purchase.store_id == store_id, Purchase.purchased_on > since, Purchase.purchased_on <= on)
     totals = (select(Purchase.client_id, func.sum(Purchase.total).label("total"))
-              .where(Purchase.store_id == store_id, Purchase.purchased_on > since, Purchase.purchased_on <= on)
-              .group_by(Purchase.client_id).subquery())
-    # One grouped sum joined into the update, and only rows whose value changes: on a steady day almost
-    # nothing is rewritten, which matters for SQLite (every rewritten row touches five indexes).
+              .where(*in_range).group_by(Purchase.client_id).subquery())
+    # Sorted in Python: one aggregate read (a few hundred thousand numbers at 1M clients), where SQL would
+    # aggregate the purchases again for the count and for each cut-off.
+    spends = sorted((s for s in db.session.scalars(select(totals.c.total)) if s > 0), reverse=True)
+    if spends:
+        # A client is A when at most tier_a_share·(n-1) spenders spend more: the spend at that position is
+        # the cut-off, so the ranking rule of domain.ranking.assign_tiers becomes two comparisons in SQL.
+        a_min = spends[int(settings.tier_a_share * (len(spends) - 1))]
+        b_min = spends[int((settings.tier_a_share + settings.tier_b_share) * (len(spends) - 1))]
+        tier = case((and_(totals.c.total > 0, totals.c.total >= a_min), Tier.A.value),
+                    (and_(totals.c.total > 0, totals.c.total >= b_min), Tier.B.value), else_=Tier.C.value)
+    else:
+        tier = literal(Tier.C.value)
     db.session.execute(
-        update(Client).where(Client.id == totals.c.client_id, Client.spend_24m != totals.c.total)
-        .values(spend_24m=totals.c.total), execution_options={"synchronize_session": False})
+        update(Client).where(Client.id == totals.c.client_id,
+                             or_(Client.spend_24m != totals.c.total, Client.tier != tier))
+        .values(spend_24m=totals.c.total, tier=tier), execution_options={"synchronize_session": False})
+    # Clients without a purchase in the 24 months: no spend, tier C (an anti-join, written only if changed).
+    bought = exists().where(Purchase.client_id == Client.id, *in_range)
     db.session.execute(
-        update(Client).where(Client.store_id == store_id, Client.spend_24m != 0, ~exists().where(in_range))
-        .values(spend_24m=0), execution_options={"synchronize_session": False})
-
-    spenders = db.session.scalar(select(func.count()).where(Client.store_id == store_id, Client.spend_24m > 0)) or 0
-    if spenders == 0:
-        db.session.execute(update(Client).where(Client.store_id == store_id, Client.tier != Tier.C.value)
-                           .values(tier=Tier.C.value),
-                           execution_options={"synchronize_session": False})
-        return
-    # A client is A when at most tier_a_share·(n-1) spenders spend more: the spend at that position is the
-    # cut-off, so the ranking rule of domain.ranking.assign_tiers becomes two comparisons in SQL.
-    a_min = _spend_at(store_id, int(settings.tier_a_share * (spenders - 1)))
-    b_min = _spend_at(store_id, int((settings.tier_a_share + settings.tier_b_share) * (spenders - 1)))
-    tier = case((and_(Client.spend_24m > 0, Client.spend_24m >= a_min), Tier.A.value),
-                (and_(Client.spend_24m > 0, Client.spend_24m >= b_min), Tier.B.value), else_=Tier.C.value)
-    db.session.execute(update(Client).where(Client.store_id == store_id, Client.tier != tier).values(tier=tier),
-                       execution_options={"synchronize_session": False})
-
-
-def _spend_at(store_id: int, offset: int) -> Decimal:
-    return db.session.scalar(
-        select(Client.spend_24m).where(Client.store_id == store_id, Client.spend_24m > 0)
-        .order_by(Client.spend_24m.desc()).offset(offset).limit(1))
+        update(Client).where(Client.store_id == store_id, or_(Client.spend_24m != 0, Client.tier != Tier.C.value),
+                             ~bought)
+        .values(spend_24m=Decimal("0"), tier=Tier.C.value), execution_options={"synchronize_session": False})

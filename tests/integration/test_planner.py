@@ -166,3 +166,43 @@ def test_today_page_shows_the_ranked_list_with_reasons(client, auth):
     assert "0 of 10 contacted today" in page
     assert "Rosa Test" in page
     assert card.reasons[0].text in page and "Birthday" in card.reasons[0].text
+
+
+def test_check_in_waits_for_the_birthday_opening_days_later_then_shares_its_card():
+    user = make_user()
+    client = make_client(user)
+    add_date(client, "birthday", 12, 5)  # window opens Nov 14
+    add_purchase(client, date(2026, 10, 20))  # check-in window Nov 3 - Nov 24
+    plan_store_day(store_of(user), date(2026, 11, 3))
+    [check_in] = follow_ups(kind="check_in")
+    assert check_in.status == "open" and check_in.show_on == date(2026, 11, 14)
+    assert day_list(user, date(2026, 11, 3)).cards == []
+    plan_store_day(store_of(user), date(2026, 11, 14))
+    [card] = day_list(user, date(2026, 11, 14)).cards
+    assert {"birthday", "check_in"} <= {r.kind for r in card.reasons}
+
+
+def test_a_shown_follow_up_is_skipped_once_the_client_has_no_channel_left():
+    user = make_user()
+    client = make_client(user, email=None)
+    add_date(client, "birthday", 12, 5)
+    plan_store_day(store_of(user), date(2026, 11, 22))
+    assert len(day_list(user, date(2026, 11, 22)).cards) == 1
+    client.opted_out = ["call", "text"]
+    db.session.commit()
+    plan_store_day(store_of(user), date(2026, 11, 23))
+    assert day_list(user, date(2026, 11, 23)).cards == []
+    assert {f.status for f in follow_ups(client_id=client.id)} == {"skipped"}
+
+
+def test_next_day_creates_only_what_opened_and_keeps_tiers():
+    user = make_user()
+    spender, other = make_client(user), make_client(user)
+    add_purchase(spender, date(2026, 6, 1), price="5000")
+    add_date(other, "birthday", 12, 14)  # opens Nov 23
+    first = plan_store_day(store_of(user), date(2026, 11, 22))
+    second = plan_store_day(store_of(user), date(2026, 11, 23))
+    assert first.created >= 1 and second.created == 1
+    assert [f.opens_on for f in follow_ups(client_id=other.id, kind="birthday")] == [date(2026, 11, 23)]
+    assert db.session.get(type(spender), spender.id).tier == "A"
+    assert db.session.get(type(spender), spender.id).spend_24m == 5000

@@ -140,3 +140,54 @@ def test_next_allowed_day_keeps_both_rules(offset):
         recent = sum(1 for t in touches if earlier - timedelta(days=30) < t <= earlier)
         gap_ok = all((earlier - t).days >= 5 for t in touches if t <= earlier)
         assert recent >= 3 or not gap_ok
+
+
+# Holding a routine follow-up for a stronger occasion of the same client (one card, one touch).
+CHECK_IN = Window(date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 22))
+
+
+def test_check_in_waits_for_a_birthday_opening_within_two_weeks():
+    d = decide(Kind.CHECK_IN, CHECK_IN, prefs(), [], NORMAL, ON, openings=[ON + timedelta(days=5)], hold_days=14)
+    assert (d.action, d.show_on) == ("move", ON + timedelta(days=5))
+    assert d.reason == "held for a stronger occasion opening 2026-03-15"
+
+
+@pytest.mark.parametrize("kind", [Kind.CARE, Kind.NEW_ARRIVALS, Kind.RECONNECT])
+def test_other_routine_kinds_wait_too(kind):
+    d = decide(kind, CHECK_IN, prefs(), [], NORMAL, ON, openings=[ON + timedelta(days=3)], hold_days=14)
+    assert (d.action, d.show_on) == ("move", ON + timedelta(days=3))
+
+
+@pytest.mark.parametrize(
+    ("kind", "opens_in", "why"),
+    [
+        (Kind.BIRTHDAY, 5, "an occasion is never held back"),
+        (Kind.CHECK_IN, 15, "beyond the two weeks"),
+        (Kind.CHECK_IN, 13, "after the check-in's own last day (Mar 22)"),
+        (Kind.CHECK_IN, 0, "opening today: both already show together"),
+    ],
+)
+def test_no_hold(kind, opens_in, why):
+    d = decide(kind, CHECK_IN, prefs(), [], NORMAL, ON, openings=[ON + timedelta(days=opens_in)], hold_days=14)
+    assert (d.action, d.show_on) == ("show", ON), why
+
+
+def test_holding_off_in_settings_shows_at_once():
+    d = decide(Kind.CHECK_IN, CHECK_IN, prefs(), [], NORMAL, ON, openings=[ON + timedelta(days=5)], hold_days=0)
+    assert d.action == "show"
+
+
+def test_held_day_still_keeps_the_frequency_tolerance():
+    # Touched 3 days ago: the opening day in 2 days is inside the 7-day gap, so the hold ends on day 4.
+    d = decide(Kind.CHECK_IN, CHECK_IN, prefs(), days_ago(3), NORMAL, ON,
+               openings=[ON + timedelta(days=2)], hold_days=14)
+    assert (d.action, d.show_on) == ("move", ON + timedelta(days=4))
+
+
+def test_a_hold_that_would_run_out_the_window_is_not_taken():
+    # Two touches in the last 30 days: after the opening on Mar 20 the next allowed day is past Mar 22.
+    window = Window(date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 22))
+    touches = [date(2026, 2, 25), date(2026, 3, 10)]
+    held = decide(Kind.CHECK_IN, window, prefs(), touches, NORMAL, ON, openings=[date(2026, 3, 20)], hold_days=14)
+    plain = decide(Kind.CHECK_IN, window, prefs(), touches, NORMAL, ON)
+    assert held == plain
