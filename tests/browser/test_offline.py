@@ -167,3 +167,59 @@ def test_outcomes_wait_for_a_new_sign_in_when_the_session_ended(phone, live_app,
     phone.wait_for_url("**/today")
     expect(phone.get_by_text("1 outcome sent")).to_be_visible(timeout=15_000)
     assert [(c, o) for c, o, _ in outreach_rows(live_app, before)] == [(client_id, "no_answer")]
+
+
+def test_a_refused_outcome_is_dropped_with_a_message_and_does_not_block_the_rest(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 0)
+    client_id = int(re.sub(r"\D", "", phone.locator("li.today-row").first.get_attribute("id")))
+    before = last_outreach_id(live_app)
+    fields = [["channel", "call"], ["next", "/today"], ["csrf_token", "stale"]]
+    entries = [
+        {"key": "gone-1", "url": "/clients/999999/outreach", "client_name": "Gone Client",
+         "fields": [*fields, ["outcome", "voicemail"], ["idempotency_key", "gone-1"]], "queued_at": "2026-01-01T10:00:00Z"},
+        {"key": "bad-2", "url": f"/clients/{client_id}/outreach", "client_name": "Bad Outcome",
+         "fields": [*fields, ["outcome", "maybe"], ["idempotency_key", "bad-2"]], "queued_at": "2026-01-01T10:01:00Z"},
+        {"key": "good-3", "url": f"/clients/{client_id}/outreach", "client_name": "Fine Client",
+         "fields": [*fields, ["outcome", "reached"], ["idempotency_key", "good-3"]], "queued_at": "2026-01-01T10:02:00Z"},
+    ]
+    phone.evaluate(PUT_BACK, entries)
+    phone.evaluate("() => window.jewelOutbox.replay()")
+    expect(phone.get_by_text("Not saved: voicemail for Gone Client — that client is no longer in your book.")).to_be_visible()
+    expect(phone.get_by_text("Not saved: maybe for Bad Outcome — the details were refused.")).to_be_visible()
+    expect(phone.get_by_text("1 outcome sent")).to_be_visible()
+    assert phone.evaluate(ENTRIES) == []
+    assert outreach_rows(live_app, before) == [(client_id, "reached", "good-3")]
+
+
+def test_the_cache_holds_the_shell_and_no_page_with_client_data(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 1)
+    phone.get_by_role("navigation").get_by_role("link", name="Clients").click()
+    phone.wait_for_url("**/clients")
+    phone.goto(live_server + "/today")
+    urls = phone.evaluate("""async () => {
+      const urls = [];
+      for (const name of await caches.keys()) {
+        for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+      }
+      return urls;
+    }""")
+    assert "/static/css/app.css" in urls and "/offline" in urls
+    assert [u for u in urls if not u.startswith("/static/") and u != "/offline"] == []
+
+
+def test_an_expired_form_token_keeps_the_outcome_until_a_fresh_page_sends_it(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 2)
+    client_id = int(re.sub(r"\D", "", phone.locator("li.today-row").first.get_attribute("id")))
+    before = last_outreach_id(live_app)
+    entry = {"key": "csrf-1", "url": f"/clients/{client_id}/outreach", "client_name": "Token Client",
+             "fields": [["channel", "text"], ["next", "/today"], ["outcome", "voicemail"], ["idempotency_key", "csrf-1"]],
+             "queued_at": "2026-01-01T10:00:00Z"}
+    phone.evaluate(PUT_BACK, [entry])
+    phone.evaluate("() => { document.querySelector('meta[name=csrf-token]').content = 'expired'; }")
+    phone.evaluate("() => window.jewelOutbox.replay()")
+    expect(phone.locator("#outbox-status")).to_contain_text("1 waiting")  # kept, not dropped as refused
+    assert outreach_rows(live_app, before) == []
+
+    phone.reload()  # a fresh page, a fresh token
+    expect(phone.get_by_text("1 outcome sent")).to_be_visible()
+    assert outreach_rows(live_app, before) == [(client_id, "voicemail", "csrf-1")]
