@@ -22,6 +22,8 @@ LIST_FIELDS = ("metals", "stones", "brands", "styles")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # US/Canada sizes (0-16 in quarters, "6.5", "7 1/2") or UK/Australian letters ("N", "N 1/2", "N½").
 _RING_SIZE = re.compile(r"^(\d{1,2}(\.\d{1,2})?( ?1/2| ?1/4| ?3/4)?|[A-Za-z]( ?1/2|½)?|[Zz]\+\d)$")
+_FORM_ORDER = ("first_name", "last_name", "phone", "phone2", "email", "address_line1", "address_line2", "city",
+               "region", "postal_code", "country")
 _LENGTHS = {"first_name": 80, "last_name": 80, "email": 254, "phone": 40, "phone2": 40, "address_line1": 200,
             "address_line2": 200, "city": 100, "region": 100, "postal_code": 20}
 
@@ -68,20 +70,22 @@ def _phone_error(phone: str) -> str | None:
 def _contact(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
     values = {name: _text(fields, name) for name in _LENGTHS}
     values["country"] = _text(fields, "country").upper()
-    errors = {}
+    found = {}
     if not values["first_name"]:
-        errors["first_name"] = "Enter the client's first name."
+        found["first_name"] = "Enter the client's first name."
     if values["email"] and not _EMAIL.match(values["email"]):
-        errors["email"] = "Enter an email like name@example.com."
+        found["email"] = "Enter an email like name@example.com."
     for name in ("phone", "phone2"):
         if message := _phone_error(values[name]):
-            errors[name] = message
+            found[name] = message
     if values["country"] and not re.fullmatch(r"[A-Z]{2}", values["country"]):
-        errors["country"] = "Use the two-letter country code, e.g. US or GB."
+        found["country"] = "Use the two-letter country code, e.g. US or GB."
     for name, limit in _LENGTHS.items():
-        if len(values[name]) > limit and name not in errors:
-            errors[name] = f"Keep this under {limit} characters."
-    if errors:
+        if len(values[name]) > limit and name not in found:
+            found[name] = f"Keep this under {limit} characters."
+    if found:
+        # In the form's order, so the form can put the focus on the first field to fix.
+        errors = {name: found[name] for name in _FORM_ORDER if name in found}
         raise Invalid("Contact details not saved", errors)
     for name, value in values.items():
         setattr(client, name, value or None)
