@@ -12,7 +12,7 @@ from ..domain.outcomes import FollowUpState, apply_outcome
 from ..domain.vocab import COMPLETING_OUTCOMES, TOUCH_OUTCOMES, Channel, Kind, Outcome, Status
 from ..domain.windows import Window
 from ..extensions import db
-from ..models import Client, ConsentEvent, FollowUp, Outreach, OutreachFollowUp, User
+from ..models import Client, ConsentEvent, FollowUp, Outreach, OutreachFollowUp, Purchase, User
 from .access import get_client, get_scoped
 from .clock import store_now
 from .errors import Invalid, NotAllowed
@@ -138,8 +138,12 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _last_day(client_id: int, outcomes: frozenset[Outcome]) -> date | None:
-    return db.session.scalar(select(func.max(Outreach.occurred_on)).where(
+    """The latest remaining touch of these outcomes, or sale: a sale in the store is a conversation too
+    (the demo store's clocks count them), so an undo must not wind a clock back past one."""
+    touched = db.session.scalar(select(func.max(Outreach.occurred_on)).where(
         Outreach.client_id == client_id, Outreach.outcome.in_([o.value for o in outcomes])))
+    bought = db.session.scalar(select(func.max(Purchase.purchased_on)).where(Purchase.client_id == client_id))
+    return max((d for d in (touched, bought) if d is not None), default=None)
 
 
 def undo_outreach(actor: User, outreach_id: int, now: datetime | None = None) -> Undone:

@@ -168,3 +168,14 @@ def test_plain_undo_too_late_is_refused_with_a_message(auth):
     htmx = auth.post(undo_url, {}, token_from="/today", headers={"HX-Request": "true", "HX-Target": "row-1"})
     assert "Too late to undo" in json.loads(htmx.headers["HX-Trigger"])["showToast"]["message"]
     assert outreach_count() == 1
+
+
+def test_undo_does_not_wind_the_clocks_back_past_a_sale():
+    from .factories import add_purchase
+    user = make_user()
+    client = planned_client(user)
+    add_purchase(client, ON - timedelta(days=16))
+    logged = log_outreach(user, client.id, "call", "reached", now=NOON)
+    undo_outreach(user, logged.outreach.id, now=NOON + timedelta(minutes=1))
+    client = db.session.get(Client, client.id)
+    assert client.last_reached_on == client.last_touch_on == ON - timedelta(days=16)
