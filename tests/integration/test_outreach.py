@@ -107,3 +107,35 @@ def test_a_sale_with_bad_input_says_what_to_fix_and_writes_nothing():
         record_purchase(user, client.id, ON + timedelta(days=1), [ItemInput("", "twelve")], today=ON)
     assert set(error.value.errors) == {"purchased_on", "items-0-price", "items-0-category"}
     assert db.session.scalar(select(func.count(FollowUp.id))) == 0
+
+
+def test_each_outcome_is_summed_up_in_a_few_words_for_the_row_and_toast():
+    from jewelpwa.services.outreach import summary
+    user = make_user()
+    reached, voicemail, quiet = planned_client(user), planned_client(user), planned_client(user)
+    assert summary(log_outreach(user, reached.id, "call", "reached", now=NOON).outreach) == \
+        "Reached · 2 follow-ups completed"
+    assert summary(log_outreach(user, voicemail.id, "call", "voicemail", now=NOON).outreach) == \
+        "Voicemail · back on Nov 24"
+    assert summary(log_outreach(user, quiet.id, "call", "do_not_contact", now=NOON).outreach) == \
+        "Do not contact · 2 follow-ups closed"
+
+
+def test_an_outbox_key_longer_than_the_column_is_refused_before_anything_is_written():
+    user = make_user()
+    client = planned_client(user)
+    with pytest.raises(Invalid) as error:
+        log_outreach(user, client.id, "call", "reached", now=NOON, idempotency_key="k" * 65)
+    assert "idempotency_key" in error.value.errors
+    assert db.session.scalar(select(func.count(Outreach.id))) == 0
+
+
+def test_a_boosted_outcome_form_from_the_client_card_redirects_back_to_the_card(auth):
+    user = make_user()
+    auth.login(user.email)
+    client = make_client(user)
+    response = auth.post(f"/clients/{client.id}/outreach",
+                         {"channel": "text", "outcome": "replied", "next": f"/clients/{client.id}"},
+                         headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/clients/{client.id}")
+    assert db.session.scalar(select(Outreach.outcome)) == "replied"

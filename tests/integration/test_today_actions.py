@@ -204,3 +204,17 @@ def test_more_shows_fifty_rows_and_a_show_more_link(client, user):
     assert "Show more (2 left)" in more
     assert client.get("/today?more=100").get_data(as_text=True).split('class="card today-more"', 1)[1].count(
         'class="row today-row"') == 52
+
+
+def test_an_htmx_outcome_form_elsewhere_gets_a_logged_note_with_undo_in_its_target(auth, user):
+    person = planned(user)
+    headers = {"HX-Request": "true", "HX-Target": "card-outcome"}
+    response = auth.post(f"/clients/{person.id}/outreach", {"channel": "call", "outcome": "reached"},
+                         token_from="/today", headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body and 'id="card-outcome"' in body
+    assert "Reached · " in body and "/undo" in body
+    refused = auth.post(f"/clients/{person.id}/outreach", {"channel": "call", "outcome": "not_now"},
+                        token_from="/today", headers=headers)
+    assert refused.status_code == 422 and "Pick a day after today" in refused.get_data(as_text=True)
+    assert 'hx-target="#card-outcome"' in refused.get_data(as_text=True)
