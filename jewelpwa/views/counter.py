@@ -93,7 +93,7 @@ def new_client():
                                    f.get("email", ""), f.get("date_kind", ""), _date_input("date"),
                                    _int_or_none(f.get("assigned_to_id")), confirmed, _today())
         except DuplicateClient as e:
-            ctx.update(duplicates=e.matches, message=e.message, fingerprint=fingerprint)
+            ctx.update(duplicates=e.matches, message=e.message, errors=e.errors, fingerprint=fingerprint)
         except Invalid as e:
             ctx.update(errors=e.errors, message="Client not saved: fix the fields marked below.")
         else:
