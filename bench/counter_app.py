@@ -212,6 +212,7 @@ def in_process(web, facts: dict, requests: int, budget: float = 60.0) -> dict:
     timed("today", lambda i: "/today")
     timed("today_htmx", lambda i: "/today", headers=HX)
     timed("card", lambda i: f"/clients/{own[i % len(own)]}")
+    timed("upcoming", lambda i: "/upcoming")
     # Voicemail on a different client each time: the realistic write (moves the follow-up 2 days).
     outreach_ids = own[len(own) // 2:]
     timed("outreach_voicemail", lambda i: f"/clients/{outreach_ids[i % len(outreach_ids)]}/outreach", "POST",
@@ -412,7 +413,7 @@ def print_report(result: dict) -> None:
           f"planned {f['on']} in {f['plan_s']} s · {f['email']}: {f['list_cards']} cards ({f['list_today']} today)")
     print("\nserver time in process (Flask test client)")
     print(f"{'route':<34}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    for name in ("today", "today_htmx", "card", "outreach_voicemail"):
+    for name in ("today", "today_htmx", "card", "upcoming", "outreach_voicemail"):
         row = p[name]
         if "missing" in row:
             print(f"{name:<34}{row['missing']}")

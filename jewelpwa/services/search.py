@@ -133,7 +133,7 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
         conditions.append(Client.assigned_to_id == actor.id)
     if mode == "mine":
         # Most recently touched first; clients never touched come last, newest in the book first.
-        order = (Client.last_touch_on.is_(None), Client.last_touch_on.desc(), Client.id.desc())
+        order = (Client.last_touch_on.desc().nulls_last(), Client.id.desc())
     elif mode == "email":
         order = (Client.email, Client.id)
     elif mode == "phone":
@@ -156,7 +156,9 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
     if len(result.hits) < limit:
         result.count = len(result.hits)
     else:
-        capped = select(Client.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+        # Same order as the page: the planner then walks the same index (and tests the prefix on the index
+        # alone) instead of picking any (store_id, ...) index and reading every client row of the store.
+        capped = select(Client.id).where(*conditions).order_by(*order).limit(COUNT_CAP + 1).subquery()
         result.count = db.session.scalar(select(func.count()).select_from(capped)) or 0
     return result
 

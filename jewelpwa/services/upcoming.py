@@ -70,5 +70,6 @@ def upcoming_milestones(actor: User, on: date, weeks: int = 8, tier: str | None 
         what, milestone = describe(kind, row.kind, occurs_on, row.year, row.name, row.relation, row.label)
         found.append(Milestone(row.id, f"{row.first_name} {row.last_name}".strip(), row.tier, occurs_on, kind,
                                what, milestone, row.do_not_contact))
-    found.sort(key=lambda m: (m.on, m.client_name.lower(), m.what))
+    # Within a day: milestones first, then the most valuable clients, so a capped week shows what matters.
+    found.sort(key=lambda m: (m.on, not m.milestone, m.tier, m.client_name.lower(), m.what))
     return group_by_week(found, on, lambda m: m.on)

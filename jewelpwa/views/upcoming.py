@@ -10,6 +10,7 @@ from ..web.render import render
 bp = Blueprint("upcoming", __name__)
 
 WEEKS = 8
+PER_WEEK = 40  # a big book has hundreds of dates a week: the phone shows the first, "show all" the rest
 
 
 @bp.get("/upcoming")
@@ -17,6 +18,8 @@ WEEKS = 8
 def index():
     """Birthdays, anniversaries and family dates of my clients for the next eight weeks, by week."""
     tier = request.args.get("tier") or None
+    show_all = request.args.get("all") == "1"
     on = store_today(current_user.store)
     weeks = upcoming_milestones(current_user, on, WEEKS, tier=tier)
-    return render("upcoming/index.html", "upcoming_list", weeks=weeks, tier=tier, on=on, horizon_weeks=WEEKS)
+    return render("upcoming/index.html", "upcoming_list", weeks=weeks, tier=tier, on=on, horizon_weeks=WEEKS,
+                  per_week=None if show_all else PER_WEEK)

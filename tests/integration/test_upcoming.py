@@ -129,3 +129,21 @@ def test_htmx_request_answers_the_list_fragment_and_empty_state(client, auth):
 def test_upcoming_needs_sign_in(client):
     response = client.get("/upcoming")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_crowded_week_shows_the_first_rows_milestones_first_and_a_show_all_link(client, auth, monkeypatch):
+    from jewelpwa.views import upcoming as view
+
+    monkeypatch.setattr(view, "PER_WEEK", 2)
+    me = make_user()
+    today = store_today(db.session.get(Store, me.store_id))
+    for name in ("Ann", "Bea", "Cy"):
+        add_date(make_client(me, first_name=name, last_name="Crowd"), "birthday", today.month, today.day)
+    ruby = make_client(me, first_name="Zed", last_name="Ruby")
+    add_date(ruby, "anniversary", today.month, today.day, today.year - 40)
+    auth.login(me.email)
+    page = client.get("/upcoming").get_data(as_text=True)
+    assert "Zed Ruby" in page and "40th anniversary" in page and "Ann Crowd" in page
+    assert "Bea Crowd" not in page and "Show all 4 dates of this week" in page
+    everything = client.get("/upcoming?all=1").get_data(as_text=True)
+    assert "Bea Crowd" in everything and "Cy Crowd" in everything and "Show all" not in everything
