@@ -79,22 +79,28 @@ def _showing(store_id: int, on: date):
             FollowUp.opens_on <= on, FollowUp.expires_on >= on)
 
 
-def _candidate(row: FollowUp, tier: str) -> Candidate:
+# Ranking needs these columns only; loading whole FollowUp entities cost a busy list most of its time.
+_RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens_on, FollowUp.due_on,
+                   FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail)
+
+
+def _candidate(row: FollowUp, tier: str) -> Candidate:  # a FollowUp, or a row of _RANKED_COLUMNS
     window = Window(row.opens_on, row.due_on, row.expires_on)
     return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
 
 
 def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = None) -> list[TodayCard]:
     """One associate's cards, ranked by the engine (only one client's card when client_id is given)."""
-    query = (select(FollowUp, Client).join(Client, Client.id == FollowUp.client_id)
+    query = (select(*_RANKED_COLUMNS, Client).join(Client, Client.id == FollowUp.client_id)
              .where(*_showing(store_id, on), FollowUp.assignee_id == assignee_id))
     if client_id is not None:
         query = query.where(FollowUp.client_id == client_id)
     clients: dict[int, Client] = {}
     candidates = []
-    for follow_up, client in db.session.execute(query):
+    for row in db.session.execute(query):
+        client = row.Client
         clients[client.id] = client
-        candidates.append(_candidate(follow_up, client.tier))
+        candidates.append(_candidate(row, client.tier))
     return [TodayCard(card, clients[card.client_id], suggest_channel(prefs_of(clients[card.client_id])))
             for card in rank_day(candidates, on)]
 
