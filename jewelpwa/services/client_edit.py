@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
-from ..domain.vocab import Channel, Frequency
+from sqlalchemy import update
+
+from ..domain.vocab import SERVICE_KINDS, Channel, Frequency, Status
 from ..extensions import db
-from ..models import Client, ConsentEvent, User
+from ..models import Client, ConsentEvent, FollowUp, User
 from .access import get_client
+from .clock import store_today
 from .errors import Invalid, NotFound
+from .gating import LIVE
 
 SECTIONS = ("contact", "preferences", "communication", "notes")
 # Channels a client can opt out of one by one; a visit is the client's own move, so it has no opt-out.
 OPT_OUT_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL, Channel.MAIL)
 PREFERRED_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL, Channel.MAIL, Channel.VISIT)
 NOTES_MAX = 2000
+DNC_NOTE = "do not contact"  # the gate's own words when it blocks a follow-up for the same reason
 LIST_FIELDS = ("metals", "stones", "brands", "styles")
 # Shape check only: the store types it from a card or a receipt; a full RFC parser would reject nothing useful.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -147,10 +153,26 @@ def _communication(actor: User, client: Client, fields: Mapping[str, Any]) -> No
     # Keep channels the form does not offer (none today) and the order of the vocabulary.
     client.opted_out = [c.value for c in OPT_OUT_CHANNELS if c.value in after] + sorted(
         before - {c.value for c in OPT_OUT_CHANNELS})
+    if do_not_contact != bool(client.do_not_contact):
+        _hold_marketing(client, do_not_contact, store_today(actor.store))
     client.do_not_contact = do_not_contact
     client.frequency = frequency
     client.preferred_channel = preferred or None
     db.session.add_all(events)
+
+
+def _hold_marketing(client: Client, stop: bool, on: date) -> None:
+    """Do-not-contact closes the client's marketing follow-ups now, as the gate would at the next plan (service
+    ones stay); "OK to contact" again reopens the ones it closed that are still in window, so a slip is undone."""
+    marketing = (FollowUp.client_id == client.id, FollowUp.kind.notin_([k.value for k in SERVICE_KINDS]))
+    if stop:
+        query = update(FollowUp).where(*marketing, FollowUp.status.in_(LIVE)).values(
+            status=Status.SKIPPED.value, note=DNC_NOTE, closed_at=datetime.now(UTC))
+    else:
+        query = update(FollowUp).where(*marketing, FollowUp.status == Status.SKIPPED.value, FollowUp.note == DNC_NOTE,
+                                       FollowUp.expires_on >= on).values(status=Status.OPEN.value, note=None,
+                                                                         closed_at=None)
+    db.session.execute(query, execution_options={"synchronize_session": False})
 
 
 _EDITORS: dict[str, Callable[[User, Client, Mapping[str, Any]], None]] = {

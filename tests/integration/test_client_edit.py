@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from jewelpwa.extensions import db
-from jewelpwa.models import Client, ConsentEvent
+from jewelpwa.models import Client, ConsentEvent, FollowUp, Store
+from jewelpwa.services.clock import store_today
 
 from .conftest import make_user
 from .factories import make_client
@@ -188,3 +190,47 @@ def test_cancel_gives_the_section_back_in_view_mode(signed_in):
     response = auth.client.get(f"/clients/{client.id}", query_string={"section": "notes"}, headers=HX)
     body = response.get_data(as_text=True)
     assert "<html" not in body and 'id="card-notes"' in body and "Old note" in body and "<form" not in body
+
+
+def follow_up(client, kind: str, on: date, key: str) -> FollowUp:
+    row = FollowUp(store_id=client.store_id, client_id=client.id, assignee_id=client.assigned_to_id, kind=kind,
+                   opens_on=on - timedelta(days=3), due_on=on + timedelta(days=3), expires_on=on + timedelta(days=10),
+                   occasion_on=on + timedelta(days=10), show_on=on, source="test", dedupe_key=key)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_do_not_contact_takes_marketing_off_the_list_and_ok_to_contact_brings_it_back(signed_in):
+    auth, user, client = signed_in
+    on = store_today(db.session.get(Store, user.store_id))
+    birthday = follow_up(client, "birthday", on, "b")
+    pickup = follow_up(client, "service", on, "s")
+    auth.post(f"/clients/{client.id}/communication", {"frequency": "normal", "do_not_contact": "1"})
+    db.session.expire_all()
+    assert (birthday.status, birthday.note) == ("skipped", "do not contact")
+    assert pickup.status == "open"  # a repair ready for pickup is what the client asked for
+    page = auth.client.get(f"/clients/{client.id}").get_data(as_text=True)
+    why_now = page.split('id="card-why"', 1)[1].split("</section>", 1)[0]
+    assert "Service" in why_now and "Birthday" not in why_now
+    auth.post(f"/clients/{client.id}/communication", {"frequency": "normal"})
+    db.session.expire_all()
+    assert (birthday.status, birthday.note, birthday.closed_at) == ("open", None, None)
+
+
+def test_any_associate_of_the_store_may_open_and_edit_a_walk_in(auth):
+    owner_of_book = make_user()
+    walk_in = make_client(owner_of_book, first_name="Walk")
+    colleague = make_user()
+    auth.login(colleague.email)
+    assert auth.client.get(f"/clients/{walk_in.id}").status_code == 200
+    assert auth.post(f"/clients/{walk_in.id}/notes", {"notes": "Came in for a cleaning"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Client, walk_in.id).notes == "Came in for a cleaning"
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client):
+    other = make_client(make_user())
+    for path in (f"/clients/{other.id}", f"/clients/{other.id}/edit/notes"):
+        response = client.get(path)
+        assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
