@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..domain.gate import suggest_channel
-from ..domain.occasions import next_yearly_on
+from ..domain.occasions import next_yearly_on, ordinal
 from ..domain.ranking import Card, rank_day
 from ..domain.reasons import reason_text, until
 from ..domain.talking import talking_points
@@ -63,6 +63,7 @@ class DateLine:
     year: int | None
     next_on: date
     hint: str  # "today", "in 3 weeks"
+    note: str | None = None  # "turns 43", "12th anniversary", or the year when that is all there is to say
 
 
 @dataclass
@@ -115,7 +116,15 @@ def _date_line(row: ImportantDate, on: date) -> DateLine:
     next_on = next_yearly_on(row.month, row.day, on)
     label = row.label if row.kind == DateKind.CUSTOM and row.label else _DATE_LABEL[DateKind(row.kind)]
     hint = until(next_on, on)
-    return DateLine(label, row.month, row.day, row.year, next_on, hint if hint in ("today", "tomorrow") else f"in {hint}")
+    years = next_on.year - row.year if row.year else None
+    if years and row.kind == DateKind.BIRTHDAY:
+        note = f"turns {years}"
+    elif years and row.kind == DateKind.ANNIVERSARY:
+        note = f"{ordinal(years)}"
+    else:
+        note = str(row.year) if row.year else None
+    return DateLine(label, row.month, row.day, row.year, next_on, hint if hint in ("today", "tomorrow") else f"in {hint}",
+                    note)
 
 
 def _coming_text(row: FollowUp, on: date) -> str:
