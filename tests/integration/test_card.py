@@ -28,6 +28,8 @@ def rich_client(user):
     anna = add_person(client, "Anna Quinn", "partner")
     soon = on + timedelta(days=10)
     add_date(client, "birthday", soon.month, soon.day, person=anna)
+    later = on + timedelta(days=100)
+    add_date(client, "anniversary", later.month, later.day, year=later.year - 25)
     purchase = record_purchase(user, client.id, on - timedelta(days=20),
                                [ItemInput("pendant", "2400", metal="white gold", stone="sapphire",
                                           description="Sapphire pendant")],
@@ -68,6 +70,8 @@ def test_card_shows_why_now_talking_points_people_and_timeline_in_order(auth):
     assert "Last purchase:" in words and "for Anna" in words
     # People and their dates with a hint.
     assert "Anna Quinn" in words and "in 10 days" in words
+    assert "Anniversary" in words and "· 25th in 3 months" in words
+    assert "tier A · due" in words or "tier A · overdue" in words
     # Timeline: the call (8 days ago) above the purchase (20 days ago), newest first.
     timeline = words.split("Timeline", 1)[1]
     assert timeline.index("Call · reached") < timeline.index("Purchase · $2,400")
