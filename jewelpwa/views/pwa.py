@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -22,6 +23,15 @@ VERSION_MARK = "const SHELL_VERSION = 'dev';"
 
 
 def shell_version(static: Path, template: bytes) -> str:
+    """A short hash of the worker script and every shell file."""
+    stamps = tuple((path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+                   for path in (static / name for name in SHELL_FILES))
+    return _hashed(static, template, stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _hashed(static: Path, template: bytes, _stamps: tuple) -> str:
+    # Browsers fetch /sw.js on most navigations: hash the files again only when one of them changed.
     digest = hashlib.sha256(template)
     for name in SHELL_FILES:
         path = static / name

@@ -26,6 +26,8 @@ def test_offline_page_is_public_and_tells_how_outcomes_are_kept(client):
     assert '<span id="offline-waiting">0</span> waiting' in page
     assert 'href="">Try again</a>' in page  # works with JavaScript off: reloads the address that failed
     assert "/static/js/outbox.js" in page
+    hx = client.get("/offline", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert hx.startswith("<!doctype html>")  # a whole page in every mode: it stands in for any page
 
 
 def test_offline_page_holds_no_session_store_or_token_even_when_signed_in(client, auth):
@@ -66,7 +68,7 @@ def test_shell_version_changes_when_a_shell_file_changes(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"one")
     before = shell_version(tmp_path, b"worker")
-    (tmp_path / "css" / "pwa.css").write_bytes(b"two")
+    (tmp_path / "css" / "pwa.css").write_bytes(b"two, longer")
     assert shell_version(tmp_path, b"worker") != before
     assert shell_version(tmp_path, b"worker 2") != shell_version(tmp_path, b"worker")
 
