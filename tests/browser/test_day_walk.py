@@ -1,0 +1,186 @@
+"""An associate's day at the counter, walked with a thumb in Chromium: at phone size, then on a tablet.
+
+Sign in, Today, a client card, three different outcomes with the engine's rules visible in the rows, a new
+client, a sale whose follow-ups appear on the card, and a search. Every screen is checked with axe-core
+(no serious or critical WCAG 2.1 A/AA violation), for sideways scrolling, and saved as a screenshot artifact.
+The offline half of the day (three outcomes with no signal, stored exactly once) is test_offline.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Client, FollowUp, Outreach, Store
+from jewelpwa.services.clock import store_today
+from jewelpwa.services.planner import plan_store_day
+
+from .axe import assert_no_serious_violations, axe_page
+from .conftest import PHONE, TABLET, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def planned(live_app):
+    """The worker plans the day in production; planning is idempotent, so other modules doing it too is harmless."""
+    with live_app.app_context():
+        store = db.session.get(Store, live_app.demo.store_id)
+        plan_store_day(store, store_today(store))
+        db.session.remove()
+
+
+def in_db(live_app, fn):
+    with live_app.app_context():
+        try:
+            return fn()
+        finally:
+            db.session.remove()  # an open transaction would hold SQLite's write lock against the server
+
+
+def look(page, name: str, width: int) -> None:
+    """What every screen must pass: no sideways scrolling, no serious accessibility violation, a screenshot."""
+    page.wait_for_load_state("networkidle")
+    # A toast fading in or out is half transparent: axe would measure its contrast mid-animation.
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
+    assert_no_serious_violations(page, name)
+    screenshot(page, name)
+
+
+def row_of(page, client_id: int):
+    return page.locator(f"#row-{client_id}")
+
+
+def log_outcome(page, client_id: int, button: str) -> None:
+    row = row_of(page, client_id)
+    row.locator("summary", has_text="Log outcome").click()
+    row.get_by_role("button", name=button, exact=True).click()
+
+
+def walk(page, live_app, live_server, email: str, size: str, viewport: dict[str, int]) -> None:
+    width = viewport["width"]
+    today = in_db(live_app, lambda: store_today(db.session.get(Store, live_app.demo.store_id)))
+
+    # Sign in and land on Today.
+    sign_in(page, live_server, email, live_app.demo.password)
+    page.wait_for_url("**/today")
+    expect(page.locator("#progress-label")).to_contain_text(" of ")
+    rows = page.locator("li.today-row")
+    expect(rows.first).to_be_visible()
+    look(page, f"{size}-walk-today", width)
+    ids = [int(i.removeprefix("row-")) for i in rows.evaluate_all("els => els.map(e => e.id)")][:4]
+    assert len(ids) == 4, "the demo associate should have at least four clients to call today"
+
+    # Open the first client's card: why now, talking points, a way to reach them.
+    row_of(page, ids[0]).locator("a.row-name").click()
+    page.wait_for_url(re.compile(rf"/clients/{ids[0]}$"))
+    expect(page.get_by_role("heading", name="Why now")).to_be_visible()
+    expect(page.get_by_role("heading", name="Talking points")).to_be_visible()
+    look(page, f"{size}-walk-card", width)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    page.wait_for_url("**/today")
+
+    # Three different outcomes; each row says what the engine did with it.
+    before = in_db(live_app, lambda: db.session.scalar(select(db.func.count(Outreach.id))))
+    log_outcome(page, ids[1], "Reached")
+    expect(row_of(page, ids[1])).to_contain_text(re.compile(r"Reached · (\d+ follow-ups? completed|logged)"))
+    log_outcome(page, ids[2], "Voicemail")
+    back_on = today + timedelta(days=2)
+    expect(row_of(page, ids[2])).to_contain_text(f"Voicemail · back on {back_on:%b} {back_on.day}")
+    row = row_of(page, ids[3])
+    row.locator("summary", has_text="Log outcome").click()
+    row.locator("summary", has_text="Not now").click()
+    snooze = today + timedelta(days=10)
+    row.get_by_label("Contact again on").fill(snooze.isoformat())
+    row.get_by_role("button", name="Save not now").click()
+    expect(row_of(page, ids[3])).to_contain_text(f"Not now · back on {snooze:%b} {snooze.day}")
+    look(page, f"{size}-walk-today-logged", width)
+
+    def rules_applied():
+        assert db.session.scalar(select(db.func.count(Outreach.id))) == before + 3
+        reached = db.session.scalars(select(FollowUp).where(FollowUp.client_id == ids[1])).all()
+        assert any(f.status == "done" for f in reached), "reached completes the follow-ups in window"
+        moved = db.session.scalars(select(FollowUp).where(FollowUp.client_id == ids[2],
+                                                           FollowUp.status.in_(("open", "snoozed")))).all()
+        assert moved and all(f.show_on == back_on for f in moved if f.opens_on <= today), "voicemail: 2 days"
+        snoozed = db.session.scalars(select(FollowUp).where(FollowUp.client_id == ids[3],
+                                                             FollowUp.status.in_(("open", "snoozed")))).all()
+        assert snoozed and all(f.show_on == snooze for f in snoozed if f.opens_on <= today), "not now: picked day"
+
+    in_db(live_app, rules_applied)
+
+    # A new client at the counter: name, phone, one date.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients").click()
+    page.wait_for_url("**/clients**")
+    page.get_by_role("link", name=re.compile("Add a client")).first.click()
+    page.wait_for_url("**/clients/new")
+    look(page, f"{size}-walk-client-new", width)
+    last = f"Walker{size.capitalize()}"
+    page.get_by_label("First name").fill("Harriet")
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Phone").fill("(555) 867-" + ("5309" if size == "phone" else "5310"))
+    page.get_by_label("Month", exact=True).select_option(str((today + timedelta(days=30)).month))
+    page.get_by_label("Day", exact=True).fill(str((today + timedelta(days=30)).day))
+    page.get_by_role("button", name="Save client").click()
+    page.wait_for_url(re.compile(r"/clients/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Harriet {last}")
+    new_id = int(page.url.rsplit("/", 1)[1])
+
+    # A sale: its cadence is on the card at once.
+    page.get_by_role("link", name="Log a sale").click()
+    page.wait_for_url(f"**/clients/{new_id}/sales/new")
+    look(page, f"{size}-walk-sale-new", width)
+    page.get_by_label("What").first.select_option("ring")
+    page.get_by_label("Price").first.fill("1850")
+    page.get_by_label("Metal").first.fill("platinum")
+    page.get_by_label("Stone").first.fill("sapphire")
+    page.get_by_role("button", name=re.compile("Save")).first.click()
+    page.wait_for_url(re.compile(rf"/clients/{new_id}(/gift-list)?$"))
+    if page.url.endswith("/gift-list"):
+        # Holiday season: the screen asks who else is on their list, and each person gets a follow-up.
+        look(page, f"{size}-walk-gift-list", width)
+        page.get_by_label("Name").first.fill("Anna")
+        page.get_by_role("button", name="Save the list").click()
+    page.wait_for_url(re.compile(rf"/clients/{new_id}$"))
+    coming = page.locator("section", has=page.get_by_role("heading", name="Why now"))
+    expect(coming).to_contain_text(re.compile("Check-in|check-in|Check in"))
+    look(page, f"{size}-walk-card-after-sale", width)
+    kinds = in_db(live_app, lambda: set(db.session.scalars(
+        select(FollowUp.kind).where(FollowUp.client_id == new_id))))
+    assert {"check_in", "care"} <= kinds
+
+    # Search finds the new client as the name is typed.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients").click()
+    page.wait_for_url("**/clients**")
+    page.get_by_label("Name, phone or email").press_sequentially(f"harriet {last[:5].lower()}", delay=30)
+    result = page.get_by_role("link", name=f"Harriet {last}")
+    expect(result).to_be_visible()
+    look(page, f"{size}-walk-search", width)
+    result.click()
+    page.wait_for_url(re.compile(rf"/clients/{new_id}$"))
+    assert in_db(live_app, lambda: db.session.get(Client, new_id).phone_digits.startswith("555867"))
+
+    # Upcoming: the next eight weeks, including the new client's date in about a month.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Upcoming").click()
+    page.wait_for_url("**/upcoming")
+    expect(page.locator("main")).to_contain_text(f"Harriet {last}")
+    look(page, f"{size}-walk-upcoming", width)
+
+
+def test_an_associates_day_on_a_phone(browser, live_app, live_server):
+    associate = [email for email, role in live_app.demo.logins if role == "associate"][1]
+    with axe_page(browser, PHONE) as page:
+        walk(page, live_app, live_server, associate, "phone", PHONE)
+
+
+def test_the_same_day_on_a_tablet(browser, live_app, live_server):
+    associate = [email for email, role in live_app.demo.logins if role == "associate"][2]
+    with axe_page(browser, TABLET) as page:
+        walk(page, live_app, live_server, associate, "tablet", TABLET)
