@@ -40,6 +40,13 @@ TIER_VALUE: Mapping[Tier, float] = {Tier.A: 3.0, Tier.B: 1.8, Tier.C: 1.0}
 BUNDLE_SHARE = 0.25
 URGENCY_AT_DUE = 1.5
 URGENCY_AT_EXPIRY = 3.0
+# Coverage: the store's goal is at least five touches a year for every contactable client, and the list is
+# always longer than the day. Without a nudge the top tier is called again and again while the quiet part
+# of the book waits for a reconnect every 90 days. A client short of five touches in the last 12 months
+# (counted by the planner when the follow-up was made: detail "touches_12m") ranks higher by COVERAGE_STEP
+# per missing touch; follow-ups without the count rank as before.
+TOUCH_GOAL = 5
+COVERAGE_STEP = 0.2
 
 
 @dataclass(frozen=True)
@@ -92,11 +99,23 @@ def urgency(window: Window, on: date) -> float:
     return URGENCY_AT_DUE + (URGENCY_AT_EXPIRY - URGENCY_AT_DUE) * left
 
 
+def coverage(detail: Mapping[str, object]) -> float:
+    """1.0 at five touches in 12 months or more (or when unknown), COVERAGE_STEP more per touch short of it."""
+    touches = detail.get("touches_12m")
+    if not isinstance(touches, int) or isinstance(touches, bool):
+        return 1.0
+    return 1.0 + COVERAGE_STEP * max(0, TOUCH_GOAL - touches)
+
+
 def score(candidate: Candidate, on: date) -> float:
-    """Kind weight (×1.5 for a milestone) × tier value × urgency."""
+    """Kind weight (×1.5 for a milestone) × tier value × urgency × coverage."""
     boost = MILESTONE_BOOST if candidate.detail.get("milestone") else 1.0
     return (
-        KIND_WEIGHT[candidate.kind] * boost * TIER_VALUE[Tier(candidate.tier)] * urgency(candidate.window, on)
+        KIND_WEIGHT[candidate.kind]
+        * boost
+        * TIER_VALUE[Tier(candidate.tier)]
+        * urgency(candidate.window, on)
+        * coverage(candidate.detail)
     )
 
 

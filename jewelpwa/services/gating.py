@@ -44,6 +44,16 @@ def touches_by_client(store_id: int, client_ids: list[int] | None, since: date, 
     return touches
 
 
+def touch_counts(store_id: int, on: date, days: int = 365) -> dict[int, int]:
+    """Touches per client in the `days` up to `on` (one grouped read for the whole store)."""
+    rows = db.session.execute(
+        select(Outreach.client_id, func.count()).where(
+            Outreach.store_id == store_id, Outreach.occurred_on > on - timedelta(days=days),
+            Outreach.occurred_on <= on, Outreach.outcome.in_([o.value for o in TOUCH_OUTCOMES]))
+        .group_by(Outreach.client_id))
+    return {client_id: count for client_id, count in rows}
+
+
 def _touch_query(store_id: int, since: date, until: date):
     return select(Outreach.client_id).where(
         Outreach.store_id == store_id, Outreach.occurred_on >= since, Outreach.occurred_on <= until,

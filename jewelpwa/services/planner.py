@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import FollowUp, Store
 from . import proposing
 from .follow_ups import analyze_after_bulk_insert, existing_keys, insert_new, keys_in_window, row_for
-from .gating import LIVE, gate_showing
+from .gating import LIVE, gate_showing, touch_counts
 from .tiers import recompute_spend_and_tiers
 
 
@@ -49,10 +49,11 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     # the first big insert PostgreSQL had no statistics for follow_ups yet and answered each list with a
     # sequential scan (32 s of the 45 s next-day plan at 100k clients).
     known = keys_in_window(store.id, on)
+    made = proposing.made_sources(known)
     found = list(chain(
-        proposing.yearly_dates(store.id, on, settings),
-        proposing.seasonal(store.id, on, settings),
-        proposing.reconnects(store.id, on, settings),
+        proposing.yearly_dates(store.id, on, settings, made),
+        proposing.seasonal(store.id, on, settings, made),
+        proposing.reconnects(store.id, on, settings, made),
         proposing.referrals(store.id, on, settings),
         proposing.store_events(store.id, on),
     ))
@@ -66,6 +67,12 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     seen = existing_keys(store.id, list(fresh))
     new_rows = [row_for(store.id, f.client_id, f.assignee_id, f.proposal, on)
                 for key, f in fresh.items() if key not in seen]
+    if new_rows:
+        # Ranking's coverage term (domain.ranking.coverage) lifts clients short of five touches a year; the
+        # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
+        counts = touch_counts(store.id, on)
+        for row in new_rows:
+            row["detail"] = {**row["detail"], "touches_12m": counts.get(row["client_id"], 0)}
     insert_new(new_rows)
     result.created = len(new_rows)
     analyze_after_bulk_insert(len(new_rows))

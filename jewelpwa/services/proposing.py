@@ -40,6 +40,17 @@ def _contactable(store_id: int):
     return and_(Client.store_id == store_id, Client.do_not_contact.is_(false()), Client.erased_at.is_(None))
 
 
+def made_sources(known: set[str]) -> set[str]:
+    """"kind:source" of each dedupe key (the occasion day cut off): what already has a follow-up in window.
+
+    Every proposal found on a day has a window holding it, and a source has at most one such window per
+    kind, so a known "kind:source" means its proposal exists: the candidate loops skip it before computing
+    any window (on a steady day that is nearly every row). A key with a qualifier never matches here and is
+    simply computed and found known later.
+    """
+    return {key.rsplit(":", 1)[0] for key in known}
+
+
 def yearly_kind(person_id: int | None, relation: str | None, date_kind: str) -> Kind:
     if person_id is None:
         return {DateKind.ANNIVERSARY: Kind.ANNIVERSARY, DateKind.BIRTHDAY: Kind.BIRTHDAY}.get(
@@ -49,8 +60,8 @@ def yearly_kind(person_id: int | None, relation: str | None, date_kind: str) -> 
     return Kind.FAMILY_DATE
 
 
-def yearly_dates(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:
-    """Birthdays, anniversaries, partners' and family dates whose window holds `on`."""
+def yearly_dates(store_id: int, on: date, settings: EngineSettings, made: set[str] | None = None) -> Iterator[Found]:
+    """Birthdays, anniversaries, partners' and family dates whose window holds `on` (not in `made`)."""
     rules = [settings.windows[k] for k in YEARLY_KINDS]
     # The occasion lies in [on - expires, on - opens] for some kind: only those month-days can qualify.
     first = on - timedelta(days=max(r.expires for r in rules))
@@ -64,8 +75,11 @@ def yearly_dates(store_id: int, on: date, settings: EngineSettings) -> Iterator[
         .outerjoin(Person, Person.id == ImportantDate.person_id)
         .where(_contactable(store_id), ImportantDate.store_id == store_id, ImportantDate.md.in_(mds))
     )
+    made = made or set()
     for row in db.session.execute(query):
         kind = yearly_kind(row.person_id, row.relation, row.kind)
+        if f"{kind}:date:{row.id}" in made:
+            continue
         detail = {k: v for k, v in (("name", row.name), ("label", row.label)) if v}
         found = P.yearly_date_proposal(kind=kind, source=f"date:{row.id}", month=row.month, day=row.day,
                                        year=row.year, on=on, settings=settings, detail=detail)
@@ -73,28 +87,34 @@ def yearly_dates(store_id: int, on: date, settings: EngineSettings) -> Iterator[
             yield Found(row.client_id, row.assigned_to_id, found)
 
 
-def seasonal(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:
+def seasonal(store_id: int, on: date, settings: EngineSettings, made: set[str] | None = None) -> Iterator[Found]:
     """Valentine's (clients with a partner), Mother's Day (with children or a mother), the holiday list."""
+    made = made or set()
     has_partner = exists().where(Person.client_id == Client.id, Person.relation == Relation.PARTNER)
     has_family = exists().where(Person.client_id == Client.id, Person.relation.in_([Relation.CHILD, Relation.PARENT]))
     for make, condition in ((P.valentines_proposal, has_partner), (P.mothers_day_proposal, has_family),
                             (P.holiday_list_proposal, None)):
-        if make(0, on, settings) is None:  # the season is closed: no need to ask the database
+        season = make(0, on, settings)
+        if season is None:  # the season is closed: no need to ask the database
             continue
         query = select(Client.id, Client.assigned_to_id).where(_contactable(store_id))
         if condition is not None:
             query = query.where(condition)
         for client_id, assignee_id in db.session.execute(query):
-            yield Found(client_id, assignee_id, make(client_id, on, settings))
+            if f"{season.kind}:client:{client_id}" not in made:
+                yield Found(client_id, assignee_id, make(client_id, on, settings))
 
 
-def reconnects(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:
-    """Clients without a conversation for their tier's reconnect period."""
+def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str] | None = None) -> Iterator[Found]:
+    """Clients without a conversation for their tier's reconnect period (not in `made`)."""
+    made = made or set()
     shortest = min(settings.reconnect_days.values())
     clock = func.coalesce(Client.last_reached_on, Client.first_seen_on)
     query = select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.tier).where(
         _contactable(store_id), clock <= on - timedelta(days=shortest))
     for row in db.session.execute(query):
+        if f"reconnect:client:{row.id}" in made:
+            continue
         found = P.reconnect_proposal(row.id, row.last_reached_on, row.first_seen_on, Tier(row.tier), on, settings)
         if found is not None:
             yield Found(row.id, row.assigned_to_id, found)

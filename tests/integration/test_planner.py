@@ -206,3 +206,52 @@ def test_next_day_creates_only_what_opened_and_keeps_tiers():
     assert [f.opens_on for f in follow_ups(client_id=other.id, kind="birthday")] == [date(2026, 11, 23)]
     assert db.session.get(type(spender), spender.id).tier == "A"
     assert db.session.get(type(spender), spender.id).spend_24m == 5000
+
+
+def test_big_first_plan_path_inserts_every_follow_up_once(monkeypatch):
+    from jewelpwa.services import follow_ups as follow_up_rows
+
+    monkeypatch.setattr(follow_up_rows, "COPY_FROM_ROWS", 1)  # PostgreSQL takes its COPY path from one row
+    user = make_user()
+    for day in (5, 6, 7):
+        add_date(make_client(user), "birthday", 12, day)
+    add_date(make_client(user), "anniversary", 1, 10, 2002)
+    first = plan_store_day(store_of(user), date(2026, 11, 22))
+    [anniversary] = follow_ups(kind="anniversary")
+    assert anniversary.detail == {"years": 25, "milestone": 1, "touches_12m": 0}  # JSON, not a string
+    rows = follow_ups(kind="birthday")
+    assert first.created >= 4 and len(rows) == 3
+    assert {(r.opens_on, r.status, r.assignee_id) for r in rows} == {
+        (date(2026, 11, 14), "open", user.id), (date(2026, 11, 15), "open", user.id),
+        (date(2026, 11, 16), "open", user.id)}
+    again = [follow_up_rows.row_for(r.store_id, r.client_id, r.assignee_id, _proposal_of(r), date(2026, 11, 22))
+             for r in rows]
+    follow_up_rows.insert_new(again)  # a concurrent planner's duplicates are ignored, not an error
+    db.session.commit()
+    assert len(follow_ups(kind="birthday")) == 3
+
+
+def _proposal_of(row):
+    from jewelpwa.domain.proposals import Proposal
+    from jewelpwa.domain.windows import Window
+
+    return Proposal(row.kind, Window(row.opens_on, row.due_on, row.expires_on), row.occasion_on, row.dedupe_key,
+                    row.source, row.detail)
+
+
+def test_new_follow_ups_carry_the_clients_touches_of_the_last_12_months():
+    from datetime import UTC, datetime
+
+    from jewelpwa.services.outreach import log_outreach
+
+    user = make_user()
+    touched, quiet = make_client(user), make_client(user)
+    log_outreach(user, touched.id, "call", "reached", now=datetime(2026, 6, 1, 15, tzinfo=UTC))
+    log_outreach(user, touched.id, "call", "no_answer", now=datetime(2026, 7, 1, 15, tzinfo=UTC))  # not a touch
+    for client in (touched, quiet):
+        add_date(client, "birthday", 12, 5)
+    plan_store_day(store_of(user), date(2026, 11, 22))
+    counts = {f.client_id: f.detail["touches_12m"] for f in follow_ups(kind="birthday")}
+    assert counts == {touched.id: 1, quiet.id: 0}
+    [first, second] = day_list(user, date(2026, 11, 22)).cards
+    assert first.client_id == quiet.id  # same reasons, fewer touches: the quiet client comes first

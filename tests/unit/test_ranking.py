@@ -124,3 +124,26 @@ def test_equal_spenders_share_the_higher_tier_and_a_lone_spender_is_a():
 )
 def test_tier_for_percent_rank_thresholds(pr, tier):
     assert tier_for_percent_rank(pr, S) is tier
+
+
+# Coverage: clients short of five touches in 12 months rank higher; unknown counts change nothing.
+@pytest.mark.parametrize(("touches", "factor"), [(0, 2.0), (2, 1.6), (4, 1.2), (5, 1.0), (12, 1.0)])
+def test_coverage_lifts_clients_short_of_five_touches(touches, factor):
+    plain = score(cand(1, 7), ON)
+    assert score(cand(1, 7, detail={"touches_12m": touches}), ON) == pytest.approx(plain * factor)
+
+
+def test_follow_ups_without_a_touch_count_rank_as_before():
+    assert score(cand(1, 7, detail={"touches_12m": None}), ON) == score(cand(1, 7), ON)
+
+
+def test_a_quiet_tier_c_client_passes_a_busy_tier_b_client_for_the_same_reason():
+    busy = cand(1, 7, tier=Tier.B, detail={"touches_12m": 9})
+    quiet = cand(2, 8, tier=Tier.C, detail={"touches_12m": 0})
+    assert [c.client_id for c in rank_day([busy, quiet], ON)] == [8, 7]
+
+
+def test_tier_a_still_leads_a_quiet_tier_c_client():
+    busy = cand(1, 7, tier=Tier.A, detail={"touches_12m": 9})
+    quiet = cand(2, 8, tier=Tier.C, detail={"touches_12m": 0})
+    assert [c.client_id for c in rank_day([busy, quiet], ON)] == [7, 8]
