@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, card, clients, counter, me, outreach, owner, push, pwa, today, upcoming
+    from . import admin, auth, card, clients, counter, me, outreach, owner, push, pwa, today, upcoming
 
-    for module in (auth, today, outreach, clients, card, counter, upcoming, me, owner, pwa, push):
+    for module in (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push):
         app.register_blueprint(module.bp)

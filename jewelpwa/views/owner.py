@@ -1,4 +1,4 @@
-"""Owner and manager pages for the tablet: huddles, team, staff, store settings."""
+"""Owner and manager pages for the tablet: huddles, team results, book health, milestone calendar."""
 
 from flask import Blueprint
 
@@ -8,33 +8,33 @@ from .pages import manager_required
 bp = Blueprint("owner", __name__, url_prefix="/owner")
 
 
+def _placeholder(title: str, text: str):
+    return render("owner/placeholder.html", title=title, text=text)
+
+
 @bp.get("/huddle")
 @manager_required
 def huddle():
     """Morning and evening huddle."""
-    return render("owner/placeholder.html", title="Huddle",
-                  text="The morning and evening huddle will show each associate's list and results here.")
+    return _placeholder("Huddle", "The morning and evening huddle will show each associate's list and results here.")
 
 
 @bp.get("/team")
 @manager_required
 def team():
     """Team results."""
-    return render("owner/placeholder.html", title="Team",
-                  text="Team results over 7, 30 and 90 days will appear here.")
+    return _placeholder("Team", "Team results over 7, 30 and 90 days will appear here.")
 
 
-@bp.get("/staff")
+@bp.get("/health")
 @manager_required
-def staff():
-    """Staff accounts."""
-    return render("owner/placeholder.html", title="Staff",
-                  text="Adding staff, roles and targets from the tablet comes next; use the CLI meanwhile.")
+def health():
+    """Book health."""
+    return _placeholder("Book health", "Reach, touches per client and milestone coverage will appear here.")
 
 
-@bp.get("/settings")
+@bp.get("/calendar")
 @manager_required
-def settings():
-    """Store settings."""
-    return render("owner/placeholder.html", title="Store",
-                  text="Timezone, country, morning hour and engine windows will be editable here.")
+def calendar():
+    """Milestone calendar."""
+    return _placeholder("Calendar", "A month of anniversaries and birthdays will appear here.")
