@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import ARRAY, String, any_, bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.proposals import Proposal
@@ -18,8 +18,17 @@ from .batching import chunks
 
 def existing_keys(store_id: int, keys: Iterable[str]) -> set[str]:
     """Which of these dedupe keys the store already has (chunked IN lists keep both databases happy)."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One array parameter instead of IN lists of 2,000 bound values: parsing and binding those cost
+        # more than the index probes (about 6 s for the 74k keys of a first plan at 100k clients).
+        wanted = bindparam("keys", keys, type_=ARRAY(String))
+        return set(db.session.scalars(
+            select(FollowUp.dedupe_key).where(FollowUp.store_id == store_id, FollowUp.dedupe_key == any_(wanted))))
     found: set[str] = set()
-    for chunk in chunks(list(keys)):
+    for chunk in chunks(keys):
         found.update(db.session.scalars(
             select(FollowUp.dedupe_key).where(FollowUp.store_id == store_id, FollowUp.dedupe_key.in_(chunk))))
     return found

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import String, cast, func, or_, select, update
 
 from ..domain import proposals as P
-from ..domain.gate import HOLDABLE_KINDS, STRONGER_KINDS, ContactPrefs, decide
+from ..domain.gate import HOLDABLE_KINDS, STRONGER_KINDS, ContactPrefs, decide, suggest_channel
 from ..domain.occasions import month_days_between
 from ..domain.settings import EngineSettings
 from ..domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind, Status
@@ -126,8 +126,16 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings) -> tuple[int
     moves: dict[date, list[int]] = defaultdict(list)
     closes: dict[tuple[str, str], list[int]] = defaultdict(list)
     prefs_by_client: dict[int, ContactPrefs] = {}
+    plain: dict[int, bool] = {}
     for row in rows:
         prefs = prefs_by_client.get(row.client_id) or prefs_by_client.setdefault(row.client_id, prefs_of(row))
+        if row.client_id not in touches and row.client_id not in openings and row.opens_on <= on:
+            # No touch to keep apart from and nothing to wait for: decide() can only show it or block the
+            # client, so ask once per client instead of once per follow-up (a first plan gates the book).
+            if row.client_id not in plain:
+                plain[row.client_id] = not prefs.do_not_contact and suggest_channel(prefs) is not None
+            if plain[row.client_id]:
+                continue
         decision = decide(Kind(row.kind), Window(row.opens_on, row.due_on, row.expires_on), prefs,
                           touches.get(row.client_id, []), settings.tolerance_for(prefs.frequency), on,
                           openings.get(row.client_id, ()), settings.hold_days)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import Date, Integer, and_, cast, exists, false, func, literal, or_, select
 
 from ..domain import proposals as P
 from ..domain.cadence import CADENCE_KINDS, ItemFacts, purchase_cadence
@@ -108,16 +108,30 @@ def seasonal(store_id: int, on: date, settings: EngineSettings, made: set[str] |
 def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str] | None = None) -> Iterator[Found]:
     """Clients without a conversation for their tier's reconnect period (not in `made`)."""
     made = made or set()
-    shortest = min(settings.reconnect_days.values())
+    rule = settings.windows[Kind.RECONNECT]
     clock = func.coalesce(Client.last_reached_on, Client.first_seen_on)
+    days = _days_between(clock, on)
+    # The clock repeats every reconnect_days[tier]: a window holds `on` only when the days since the clock
+    # fall inside one cycle's window. Said in SQL, about a third of the quiet clients are read instead of
+    # every client past its first period (the rest are between two windows).
+    in_a_window = or_(*[
+        and_(Client.tier == str(tier), days >= every + rule.opens, (days - rule.opens) % every <= rule.expires - rule.opens)
+        for tier, every in settings.reconnect_days.items()])
     query = select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.tier).where(
-        _contactable(store_id), clock <= on - timedelta(days=shortest))
+        _contactable(store_id), in_a_window)
     for row in db.session.execute(query):
         if f"reconnect:client:{row.id}" in made:
             continue
         found = P.reconnect_proposal(row.id, row.last_reached_on, row.first_seen_on, Tier(row.tier), on, settings)
         if found is not None:
             yield Found(row.id, row.assigned_to_id, found)
+
+
+def _days_between(start, on: date):
+    """Whole days from the date column `start` to `on`, in the bind's SQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(literal(on, Date) - start, Integer)  # date - date is an integer of days
+    return cast(func.julianday(literal(on.isoformat())) - func.julianday(start), Integer)
 
 
 def cadence_candidates(store_id: int, on: date, settings: EngineSettings) -> list[tuple[int, int, int | None, date]]:

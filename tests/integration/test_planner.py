@@ -255,3 +255,26 @@ def test_new_follow_ups_carry_the_clients_touches_of_the_last_12_months():
     assert counts == {touched.id: 1, quiet.id: 0}
     [first, second] = day_list(user, date(2026, 11, 22)).cards
     assert first.client_id == quiet.id  # same reasons, fewer touches: the quiet client comes first
+
+
+def test_reconnect_candidates_read_in_sql_match_the_domain_clock_for_every_day():
+    from jewelpwa.domain.proposals import reconnect_proposal
+    from jewelpwa.domain.vocab import Tier
+    from jewelpwa.services import proposing
+    from jewelpwa.services.planner import engine_settings
+
+    user = make_user()
+    on = date(2026, 11, 22)
+    clients = []
+    for back in range(0, 200, 3):
+        for tier in ("A", "C"):
+            clients.append(make_client(user, tier=tier, first_seen_on=on - timedelta(days=back + 400),
+                                       last_reached_on=on - timedelta(days=back)))
+    settings = engine_settings(store_of(user))
+    found = {f.client_id: f.proposal.dedupe_key for f in proposing.reconnects(user.store_id, on, settings)}
+    expected = {}
+    for c in clients:
+        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings)
+        if p is not None:
+            expected[c.id] = p.dedupe_key
+    assert found == expected and len(expected) > 20
