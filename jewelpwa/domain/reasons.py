@@ -97,6 +97,10 @@ def reason_text(kind: Kind, occasion_on: date, on: date, detail: Mapping[str, ob
         years = max(1, round((on - occasion_on).days / 365.25))
         return f"{years} year{'s' if years > 1 else ''} since the {piece}"
     if kind is Kind.RECONNECT:
+        # A client moved to a new associate (services.assignment): the first call is an introduction.
+        if "handoff_from" in detail:
+            previous = detail.get("handoff_from")
+            return f"Introduce yourself · was with {previous}" if previous else "Introduce yourself · new to your book"
         since_on = date.fromisoformat(str(detail["since"])) if detail.get("since") else occasion_on
         if detail.get("never_reached"):
             return f"No conversation yet · client for {since(since_on, on)}"

@@ -1,24 +1,269 @@
 """Owner and manager administration on the tablet: staff, client assignment, store settings and events."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-from ..web.render import render
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain.reasons import month_day
+from ..domain.vocab import Tier
+from ..services import assignment, store_events, store_settings
+from ..services import staff as staff_service
+from ..services.clock import store_now, store_today
+from ..services.errors import Invalid
+from ..web.render import after_mutation, render, wants_fragment
 from .pages import manager_required
 
 bp = Blueprint("admin", __name__, url_prefix="/owner")
+
+ROLES = (("associate", "Associate"), ("manager", "Manager"), ("owner", "Owner"))
+TIERS = tuple(t.value for t in Tier)
+
+
+def signed_in_at(at: datetime | None) -> str:
+    """A last sign-in as the owner reads it, in the store's timezone: "today 09:12", "Nov 3", "never"."""
+    if at is None:
+        return "never"
+    local = store_now(current_user.store, at if at.tzinfo else at.replace(tzinfo=UTC))
+    today = store_today(current_user.store)
+    if local.date() == today:
+        return f"today {local:%H:%M}"
+    if (today - local.date()).days == 1:
+        return f"yesterday {local:%H:%M}"
+    return f"{month_day(local.date())}" + (f", {local.year}" if local.year != today.year else "")
+
+
+@bp.context_processor
+def _choices() -> dict:
+    return {"roles": ROLES, "tiers": TIERS, "event_kinds": store_events.EVENT_KINDS, "signed_in_at": signed_in_at}
+
+
+def _vary(response) -> Response:  # noqa: ANN001
+    response = make_response(response)
+    response.headers.add("Vary", "HX-Request")
+    return response
+
+
+def _no_store(response) -> Response:  # noqa: ANN001
+    """A page with a one-time password: never kept in a cache or the back-forward history."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------------------------------- staff
+
+def _staff_page(errors=None, error_for=None, status=200):  # noqa: ANN001, ANN202
+    rows = staff_service.staff_list(current_user)
+    body = render("admin/staff.html", "staff_list", rows=rows, errors=errors or {}, error_for=error_for,
+                  today=store_today(current_user.store))
+    return _vary(make_response(body, status))
 
 
 @bp.get("/staff")
 @manager_required
 def staff():
-    """Staff accounts."""
-    return render("owner/placeholder.html", title="Staff",
-                  text="Adding staff, roles and targets from the tablet comes next; use the CLI meanwhile.")
+    """Staff accounts: role, target, clients, last sign-in; edit in place."""
+    return _staff_page()
 
 
-@bp.get("/settings")
+@bp.route("/staff/new", methods=["GET", "POST"])
+@manager_required
+def staff_new():
+    """Add a staff member; the one-time password is shown once on the answer to the POST."""
+    if request.method == "GET":
+        return render("admin/staff_new.html", "staff_form", form={}, errors={})
+    f = request.form
+    try:
+        made = staff_service.create_staff(current_user, f.get("name", ""), f.get("email", ""), f.get("role", ""),
+                                          f.get("daily_target", ""))
+    except Invalid as exc:
+        return render("admin/staff_new.html", "staff_form", form=f, errors=exc.errors, message=exc.message), 422
+    return _no_store(render("admin/staff_new.html", "staff_form", made=made, form={}, errors={}))
+
+
+def _staff_change(user_id: int, change, message: str):  # noqa: ANN001, ANN202
+    try:
+        user = change()
+    except Invalid as exc:
+        return _staff_page(exc.errors, user_id, 422)
+    rows = staff_service.staff_list(current_user)
+    return after_mutation(url_for("admin.staff"), "admin/staff.html", "staff_list", message.format(name=user.name),
+                          rows=rows, errors={}, error_for=None, today=store_today(current_user.store))
+
+
+@bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def staff_edit(user_id: int):
+    """Change role and daily target (also inline on the staff list)."""
+    if request.method == "GET":
+        member = staff_service.staff_member(current_user, user_id)
+        return render("admin/staff_edit.html", "edit_form", member=member, form={}, errors={})
+    f = request.form
+    return _staff_change(user_id, lambda: staff_service.update_staff(
+        current_user, user_id, f.get("role") or None, f.get("daily_target")), "Saved {name}.")
+
+
+@bp.post("/staff/<int:user_id>/deactivate")
+@login_required
+def staff_deactivate(user_id: int):
+    """Deactivate: every session of that person ends at once."""
+    return _staff_change(user_id, lambda: staff_service.deactivate_staff(current_user, user_id),
+                         "{name} is deactivated and signed out everywhere.")
+
+
+@bp.post("/staff/<int:user_id>/reactivate")
+@login_required
+def staff_reactivate(user_id: int):
+    """Let a deactivated person sign in again."""
+    return _staff_change(user_id, lambda: staff_service.reactivate_staff(current_user, user_id),
+                         "{name} can sign in again.")
+
+
+# ------------------------------------------------------------------------------------------ assign clients
+
+def _assign_context(args, errors=None, result=None) -> dict:  # noqa: ANN001
+    errors = dict(errors or {})
+    count = None
+    wanted = None
+    if args.get("from"):
+        try:
+            wanted = assignment.ClientFilter.parse(args.get("from"), args.getlist("tier"))
+            count = assignment.count_matching(current_user, wanted)
+        except Invalid as exc:
+            errors.update(exc.errors)
+    return {"staff": assignment.assignable(current_user), "everyone": staff_service.staff_list(current_user),
+            "form": args, "count": count, "errors": errors, "result": result}
+
+
+@bp.route("/staff/assign", methods=["GET", "POST"])
+@manager_required
+def staff_assign():
+    """Pick clients by associate and tier (live count), move them to another associate with a hand-off."""
+    if request.method == "GET":
+        block = "assign_move" if request.args.get("count_only") else "assign_form"
+        return _vary(make_response(render("admin/assign.html", block, **_assign_context(request.args))))
+    f = request.form
+    to = f.get("to", "")
+    try:
+        wanted = assignment.ClientFilter.parse(f.get("from"), f.getlist("tier"))
+        result = assignment.reassign_clients(current_user, wanted, int(to) if to.isdigit() else None,
+                                             store_today(current_user.store))
+    except Invalid as exc:
+        return render("admin/assign.html", "assign_form", **_assign_context(f, exc.errors)), 422
+    message = f"Moved {result.moved} client{'s' if result.moved != 1 else ''} to {result.to.name}."
+    if wants_fragment():
+        ctx = _assign_context(f, result=result)
+        return after_mutation(url_for("admin.staff_assign"), "admin/assign.html", "assign_form", message, **ctx)
+    flash(message, "success")
+    return redirect(url_for("admin.staff_assign", **{"from": f.get("from"), "tier": f.getlist("tier")}), 303)
+
+
+# ------------------------------------------------------------------------------------------ store settings
+
+def _settings_page(errors=None, form=None, status=200, block=None):  # noqa: ANN001, ANN202
+    view = store_settings.settings_view(current_user)
+    body = render("admin/settings.html", block, view=view, errors=errors or {}, form=form,
+                  countries=store_settings.COUNTRIES, timezones=store_settings.timezones())
+    return _vary(make_response(body, status))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
 @manager_required
 def settings():
-    """Store settings."""
-    return render("owner/placeholder.html", title="Store",
-                  text="Timezone, country, morning hour and engine windows will be editable here.")
+    """Store name, timezone, country, morning hour; engine windows and frequency presets below."""
+    if request.method == "GET":
+        return _settings_page()
+    f = request.form
+    try:
+        store_settings.update_store(current_user, f.get("name", ""), f.get("timezone", ""), f.get("country", ""),
+                                    f.get("morning_hour", ""))
+    except Invalid as exc:
+        return _settings_page(exc.errors, f, 422, "store_form")
+    return _settings_saved("store_form", "Store details saved.")
+
+
+def _settings_saved(block: str, message: str) -> Response:
+    view = store_settings.settings_view(current_user)
+    return after_mutation(url_for("admin.settings"), "admin/settings.html", block, message, view=view, errors={},
+                          form=None, countries=store_settings.COUNTRIES, timezones=store_settings.timezones())
+
+
+@bp.post("/settings/windows")
+@manager_required
+def settings_windows():
+    """Engine windows per kind: days from the occasion when a follow-up opens, is due, expires."""
+    try:
+        store_settings.update_windows(current_user, request.form)
+    except Invalid as exc:
+        return _settings_page(exc.errors, request.form, 422, "windows_form")
+    return _settings_saved("windows_form", "Windows saved; the planner uses them from its next run.")
+
+
+@bp.post("/settings/frequency")
+@manager_required
+def settings_frequency():
+    """Frequency presets: how many touches a low, normal or high tolerance client allows."""
+    try:
+        store_settings.update_frequency(current_user, request.form)
+    except Invalid as exc:
+        return _settings_page(exc.errors, request.form, 422, "frequency_form")
+    return _settings_saved("frequency_form", "Frequency presets saved.")
+
+
+@bp.post("/settings/reset")
+@manager_required
+def settings_reset():
+    """One section back to its defaults."""
+    section = request.form.get("section", "")
+    store_settings.reset_section(current_user, section)
+    return _settings_saved(f"{section}_form", "Back to the defaults.")
+
+
+# -------------------------------------------------------------------------------------------- store events
+
+def _events_context(form, errors=None, result=None) -> dict:  # noqa: ANN001
+    errors = dict(errors or {})
+    count = None
+    try:
+        count = store_events.count_invites(current_user, store_events.EventFilter.parse(form))
+    except Invalid as exc:
+        errors.update(exc.errors)
+    return {"form": form, "errors": errors, "count": count, "result": result,
+            "staff": assignment.assignable(current_user), "today": store_today(current_user.store)}
+
+
+@bp.get("/settings/events")
+@manager_required
+def settings_events():
+    """The store's events and how many invitations each made."""
+    events = store_events.list_events(current_user)
+    counts = store_events.invite_counts(current_user, [e.id for e in events])
+    return render("admin/events.html", "events_list", events=events, counts=counts,
+                  kind_names=store_events.KIND_NAMES, today=store_today(current_user.store))
+
+
+@bp.route("/settings/events/new", methods=["GET", "POST"])
+@manager_required
+def settings_events_new():
+    """A new event with a client filter and a live count; saving invites the matching contactable clients."""
+    if request.method == "GET":
+        block = "event_count" if request.args.get("count_only") else "event_form"
+        return _vary(make_response(render("admin/event_new.html", block, **_events_context(request.args))))
+    f = request.form
+    try:
+        made = store_events.create_event(current_user, f, store_today(current_user.store))
+    except Invalid as exc:
+        return render("admin/event_new.html", "event_form", **_events_context(f, exc.errors),
+                      message=exc.message), 422
+    message = (f"Invites for {made.invited} client{'s' if made.invited != 1 else ''}; "
+               f"{made.left_out} left out (do not contact).")
+    if made.already:
+        message += f" {made.already} already invited."
+    flash(message, "success")
+    if wants_fragment():
+        return Response("", 200, {"HX-Redirect": url_for("admin.settings_events")})
+    return redirect(url_for("admin.settings_events"), 303)
+

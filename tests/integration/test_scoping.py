@@ -40,12 +40,18 @@ def make_card_section(user):
     return make_client(user)
 
 
+def make_staff(user):
+    """Another staff member of store B."""
+    return make_user(store=user.store.name, role="associate")
+
+
 # Route argument -> the store B row it names.
 FACTORIES = {
     "device_id": make_device,
     "client_id": make_client,
     "section": make_card_section,
     "outreach_id": make_outreach,
+    "user_id": make_staff,
 }
 
 
