@@ -35,21 +35,18 @@ def make_outreach(user):
     return row
 
 
-def make_card_section(user):
-    """Card sections are words, not rows: a store B row's id stands in; the client check answers 404 first."""
-    return make_client(user)
-
-
 def make_staff(user):
     """Another staff member of store B."""
     return make_user(store=user.store.name, role="associate")
 
 
+# Route arguments that are words, not rows: a real value, so the walk reaches the code behind it.
+WORDS = {"section": "notes"}
+
 # Route argument -> the store B row it names.
 FACTORIES = {
     "device_id": make_device,
     "client_id": make_client,
-    "section": make_card_section,
     "outreach_id": make_outreach,
     "user_id": make_staff,
 }
@@ -64,11 +61,12 @@ def test_every_id_bearing_url_of_store_b_is_404_for_store_a(app, client, auth):
     assert rules, "expected id-bearing routes"
     made = []
     for rule in rules:
-        missing_factories = set(rule.arguments) - set(FACTORIES)
+        missing_factories = set(rule.arguments) - set(FACTORIES) - set(WORDS)
         assert not missing_factories, f"{rule.rule}: add a factory for {missing_factories} to this test"
-        rows = {arg: FACTORIES[arg](store_b_user) for arg in rule.arguments}
+        rows = {arg: FACTORIES[arg](store_b_user) for arg in rule.arguments if arg in FACTORIES}
         made.extend(rows.values())
-        path = rule.build({arg: row.id for arg, row in rows.items()})[1]
+        values = {arg: WORDS[arg] for arg in rule.arguments if arg in WORDS}
+        path = rule.build({**values, **{arg: row.id for arg, row in rows.items()}})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method, headers={"X-CSRFToken": token})
             assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
