@@ -1,40 +1,65 @@
 """Owner and manager pages for the tablet: huddles, team results, book health, milestone calendar."""
 
-from flask import Blueprint
+from flask import Blueprint, request
+from flask_login import current_user
 
+from ..services.book_health import book_health
+from ..services.clock import store_today
+from ..services.errors import Invalid
+from ..services.huddle import huddle as huddle_of
+from ..services.milestone_calendar import month_calendar
+from ..services.team_report import PERIODS, team_report
 from ..web.render import render
 from .pages import manager_required
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
 
 
-def _placeholder(title: str, text: str):
-    return render("owner/placeholder.html", title=title, text=text)
+@bp.after_request
+def _vary(response):
+    # The same URL answers a whole page or an htmx fragment.
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/huddle")
 @manager_required
 def huddle():
-    """Morning and evening huddle."""
-    return _placeholder("Huddle", "The morning and evening huddle will show each associate's list and results here.")
+    """Morning huddle (each associate's list, top reasons, appointments) or evening huddle (results)."""
+    try:
+        result = huddle_of(current_user, request.args.get("view"), request.args.get("date"))
+    except Invalid as e:
+        return render("owner/huddle.html", "huddle_body", result=None, errors=e.errors, message=e.message), 422
+    return render("owner/huddle.html", "huddle_body", result=result, errors={})
 
 
 @bp.get("/team")
 @manager_required
 def team():
-    """Team results."""
-    return _placeholder("Team", "Team results over 7, 30 and 90 days will appear here.")
+    """Team results over 7, 30 or 90 days or a chosen range, with a leaderboard and a trend chart."""
+    args = {k: request.args.get(k) for k in ("days", "start", "end")}
+    try:
+        report = team_report(current_user, store_today(current_user.store), **args)
+    except Invalid as e:
+        return render("owner/team.html", "team_body", report=None, periods=PERIODS, args=args, errors=e.errors,
+                      message=e.message), 422
+    return render("owner/team.html", "team_body", report=report, periods=PERIODS, args=args, errors={})
 
 
 @bp.get("/health")
 @manager_required
 def health():
-    """Book health."""
-    return _placeholder("Book health", "Reach, touches per client and milestone coverage will appear here.")
+    """Book health: reach by tier, touches against five a year, milestone coverage, repeat buyers, spend."""
+    return render("owner/health.html", health=book_health(current_user, store_today(current_user.store)))
 
 
 @bp.get("/calendar")
 @manager_required
 def calendar():
-    """Milestone calendar."""
-    return _placeholder("Calendar", "A month of anniversaries and birthdays will appear here.")
+    """A month of client anniversaries and birthdays, optionally one associate's clients only."""
+    args = {"month": request.args.get("month"), "associate": request.args.get("associate")}
+    try:
+        month = month_calendar(current_user, store_today(current_user.store), **args)
+    except Invalid as e:
+        return render("owner/calendar.html", "calendar_body", month=None, errors=e.errors, message=e.message), 422
+    return render("owner/calendar.html", "calendar_body", month=month, errors={})

@@ -1,0 +1,175 @@
+"""The owner's huddles: each associate's day ahead in the morning, and how it went in the evening."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ..domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status
+from ..extensions import db
+from ..models import Appointment, Client, FollowUp, User
+from .access import require_manager
+from .clock import store_now
+from .errors import Invalid
+from .gating import LIVE
+from .team_report import Figures, attributed_sales, credits_by_user, outreach_figures
+from .today import TodayCard, ranked
+
+MORNING, EVENING = "morning", "evening"
+# The morning huddle is before opening; by mid-afternoon the owner wants the day's results instead.
+EVENING_FROM = time(14, 0)
+TOP = 3
+MILESTONE_KINDS = (Kind.ANNIVERSARY.value, Kind.BIRTHDAY.value, Kind.PARTNER_BIRTHDAY.value)
+PLURAL = {Kind.ANNIVERSARY.value: "Anniversaries", Kind.BIRTHDAY.value: "Birthdays",
+          Kind.PARTNER_BIRTHDAY.value: "Partners' birthdays"}
+
+
+@dataclass(frozen=True)
+class Booking:
+    starts_at: datetime  # store-local
+    client_id: int
+    client_name: str
+    kind: str
+
+    @property
+    def what(self) -> str:
+        return AppointmentKind(self.kind).value.replace("_", " ").capitalize()
+
+
+@dataclass
+class Associate:
+    user_id: int
+    name: str
+    target: int
+    list_length: int = 0
+    top: list[TodayCard] = field(default_factory=list)
+    appointments: list[Booking] = field(default_factory=list)
+    figures: Figures = field(default_factory=Figures)
+    left_open: int = 0
+    skipped: int = 0
+
+    @property
+    def short(self) -> int:
+        """Clients still to contact to reach the target (evening)."""
+        return max(self.target - self.figures.clients, 0)
+
+
+@dataclass
+class Huddle:
+    on: date
+    view: str
+    is_today: bool
+    associates: list[Associate]
+    in_window: dict[str, int]  # kind label -> open follow-ups whose window holds the day
+    store: Figures = field(default_factory=Figures)
+
+    @property
+    def revenue(self) -> Decimal:
+        return self.store.revenue
+
+
+def _day_bounds(tz: ZoneInfo, on: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(on, time(0), tz)
+    return start, start + timedelta(days=1)
+
+
+def huddle_args(now_local: datetime, view: str | None, on: str | None) -> tuple[str, date]:
+    """Which huddle and which day: morning before 2 pm store time, evening after; Invalid on a bad date or tab."""
+    errors = {}
+    if view not in (None, "", MORNING, EVENING):
+        errors["view"] = "Choose the morning or the evening huddle."
+    day = now_local.date()
+    if on:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            errors["date"] = "Enter a date as YYYY-MM-DD."
+    if errors:
+        raise Invalid("That huddle cannot be shown.", errors)
+    if not view:
+        view = EVENING if day < now_local.date() or now_local.time() >= EVENING_FROM else MORNING
+    return view, day
+
+
+def _associates(store_id: int) -> list[Associate]:
+    rows = db.session.execute(select(User.id, User.name, User.daily_target).where(
+        User.store_id == store_id, User.active.is_(True), User.role == Role.ASSOCIATE).order_by(User.name))
+    return [Associate(row.id, row.name, row.daily_target) for row in rows]
+
+
+def _appointments(store_id: int, tz: ZoneInfo, on: date) -> dict[int, list[Booking]]:
+    start, end = _day_bounds(tz, on)
+    rows = db.session.execute(
+        select(Appointment.user_id, Appointment.starts_at, Appointment.kind, Client.id, Client.first_name,
+               Client.last_name)
+        .join(Client, Client.id == Appointment.client_id)
+        .where(Appointment.store_id == store_id, Appointment.starts_at >= start, Appointment.starts_at < end,
+               Appointment.status != AppointmentStatus.CANCELLED.value)
+        .order_by(Appointment.starts_at))
+    found: dict[int, list[Booking]] = defaultdict(list)
+    for row in rows:
+        starts = row.starts_at if row.starts_at.tzinfo else row.starts_at.replace(tzinfo=ZoneInfo("UTC"))
+        found[row.user_id].append(Booking(starts.astimezone(tz), row.id, f"{row.first_name} {row.last_name}".strip(),
+                                          row.kind))
+    return found
+
+
+def _in_window(store_id: int, on: date) -> dict[str, int]:
+    """Store-wide open anniversary and birthday follow-ups whose window holds `on`, by kind."""
+    rows = dict(db.session.execute(
+        select(FollowUp.kind, func.count()).where(
+            FollowUp.store_id == store_id, FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.status.in_(LIVE),
+            FollowUp.opens_on <= on, FollowUp.expires_on >= on).group_by(FollowUp.kind)).all())
+    return {PLURAL[kind]: rows.get(kind, 0) for kind in MILESTONE_KINDS}
+
+
+def _left_open(store_id: int, on: date) -> dict[int, int]:
+    """Clients still showing on each associate's list for `on` (not contacted, not moved)."""
+    return dict(db.session.execute(
+        select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id))).where(
+            FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
+            FollowUp.opens_on <= on, FollowUp.expires_on >= on).group_by(FollowUp.assignee_id)).all())
+
+
+def _skipped(store_id: int, tz: ZoneInfo, on: date) -> dict[int, int]:
+    start, end = _day_bounds(tz, on)
+    return dict(db.session.execute(
+        select(FollowUp.assignee_id, func.count()).where(
+            FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
+            FollowUp.closed_at >= start, FollowUp.closed_at < end).group_by(FollowUp.assignee_id)).all())
+
+
+def huddle(actor: User, view: str | None = None, on: str | None = None, now: datetime | None = None) -> Huddle:
+    """Morning: list length against target, top reasons, appointments; evening: contacts, outcomes, revenue."""
+    require_manager(actor)
+    store = actor.store
+    now_local = store_now(store, now)
+    view, day = huddle_args(now_local, view, on)
+    tz = ZoneInfo(store.timezone)
+    people = _associates(store.id)
+    result = Huddle(day, view, day == now_local.date(), people, _in_window(store.id, day))
+    bookings = _appointments(store.id, tz, day)
+    for person in people:
+        person.appointments = bookings.get(person.user_id, [])
+    if view == MORNING:
+        for person in people:
+            cards = ranked(store.id, day, person.user_id)
+            person.list_length, person.top = len(cards), cards[:TOP]
+        return result
+    figures = outreach_figures(store.id, day, day)
+    for user_id, (count, revenue) in credits_by_user(attributed_sales(store.id, day, day)).items():
+        row = figures.setdefault(user_id, Figures())
+        row.sales, row.revenue = count, revenue
+    left, skipped = _left_open(store.id, day), _skipped(store.id, tz, day)
+    for person in people:
+        person.figures = figures.get(person.user_id, Figures())
+        person.left_open = left.get(person.user_id, 0)
+        person.skipped = skipped.get(person.user_id, 0)
+    for row in figures.values():
+        result.store.add(row)
+    return result

@@ -1,0 +1,214 @@
+"""The owner's huddles: figures per associate checked against outreach, sales and follow-ups made here."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Appointment, FollowUp, Outreach
+from tests.integration.conftest import make_user
+from tests.integration.factories import add_purchase, make_client
+
+DAY = date(2026, 3, 20)
+NY = ZoneInfo("America/New_York")
+
+
+def touch(user, client, on: date, outcome: str = "reached", hour: int = 11) -> Outreach:
+    at = datetime.combine(on, time(hour), NY).astimezone(UTC)
+    row = Outreach(store_id=client.store_id, client_id=client.id, user_id=user.id, channel="call", outcome=outcome,
+                   occurred_at=at, occurred_on=on)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def follow_up(user, client, kind: str, on: date = DAY, occasion_in: int = 20, **detail) -> FollowUp:
+    occasion = on + timedelta(days=occasion_in)
+    row = FollowUp(store_id=client.store_id, client_id=client.id, assignee_id=user.id, kind=kind, status="open",
+                   opens_on=on - timedelta(days=10), due_on=on, expires_on=max(occasion, on + timedelta(days=15)),
+                   occasion_on=occasion,
+                   show_on=on - timedelta(days=10), source="test", dedupe_key=f"{kind}:{client.id}:{occasion}",
+                   detail=detail)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def section(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+def figure(html: str, name: str) -> str:
+    match = re.search(rf'data-figure="{name}">([^<]*)<', html)
+    assert match, f"no figure {name}"
+    return match.group(1).strip()
+
+
+@pytest.fixture
+def store():
+    owner = make_user(store="Huddle Store", role="owner")
+    maya = make_user(store="Huddle Store", name="Maya")
+    daniel = make_user(store="Huddle Store", name="Daniel")
+    return owner, maya, daniel
+
+
+def evening(auth, owner, on: date = DAY) -> str:
+    auth.login(owner.email)
+    response = auth.client.get(f"/owner/huddle?view=evening&date={on.isoformat()}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_evening_huddle_counts_each_associates_contacts_and_outcomes(auth, store):
+    owner, maya, daniel = store
+    clients = [make_client(maya) for _ in range(4)]
+    touch(maya, clients[0], DAY, "reached")
+    touch(maya, clients[1], DAY, "booked")
+    touch(maya, clients[2], DAY, "voicemail")
+    touch(maya, clients[3], DAY, "not_now")
+    touch(maya, clients[2], DAY, "no_answer", hour=15)  # a second try of the same client: still one client
+    touch(daniel, make_client(daniel), DAY, "sold")
+    touch(maya, clients[0], DAY - timedelta(days=1), "reached")  # yesterday is not today's work
+
+    html = evening(auth, owner)
+    mine = section(html, f"huddle-{maya.id}")
+    assert "Maya" in mine
+    assert figure(mine, "contacted") == "4"
+    assert "4 of 10 contacted" in re.sub(r"<[^>]+>", "", mine)
+    assert figure(mine, "reached") == "2"  # reached and booked are both conversations
+    assert figure(mine, "booked") == "1"
+    assert figure(mine, "sold") == "0"
+    assert figure(mine, "not-now") == "1"
+    assert figure(mine, "unanswered") == "2"
+    assert figure(section(html, f"huddle-{daniel.id}"), "sold") == "1"
+    assert figure(html, "store-contacts") == "6"
+
+
+def test_a_sale_within_thirty_days_of_an_outreach_credits_that_associate(auth, store):
+    owner, maya, daniel = store
+    day1 = DAY - timedelta(days=19)  # the sale on DAY is day 20 counted from the outreach
+    credited = make_client(maya)
+    touch(maya, credited, day1)
+    add_purchase(credited, DAY, "1500")
+    too_late = make_client(daniel)
+    touch(daniel, too_late, DAY - timedelta(days=30))  # the sale on DAY is day 31: not outreach-driven
+    add_purchase(too_late, DAY, "900")
+    walk_in = make_client(daniel)
+    touch(daniel, make_client(daniel), DAY - timedelta(days=3))  # another client's touch earns nothing
+    add_purchase(walk_in, DAY, "400")
+
+    html = evening(auth, owner)
+    assert figure(section(html, f"huddle-{maya.id}"), "revenue") == "$1,500"
+    assert figure(section(html, f"huddle-{daniel.id}"), "revenue") == "$0"
+    assert figure(html, "store-revenue") == "$1,500"
+
+
+def test_the_latest_outreach_before_the_sale_takes_the_credit(auth, store):
+    owner, maya, daniel = store
+    client = make_client(maya)
+    touch(maya, client, DAY - timedelta(days=12))
+    touch(daniel, client, DAY - timedelta(days=2))
+    add_purchase(client, DAY, "2000")
+    html = evening(auth, owner)
+    assert figure(section(html, f"huddle-{daniel.id}"), "revenue") == "$2,000"
+    assert figure(section(html, f"huddle-{maya.id}"), "revenue") == "$0"
+
+
+def test_follow_ups_left_open_show_what_got_in_the_way(auth, store):
+    owner, maya, _ = store
+    for _ in range(3):
+        follow_up(maya, make_client(maya), "birthday")
+    html = evening(auth, owner)
+    assert figure(section(html, f"huddle-{maya.id}"), "left-open") == "3"
+
+
+def test_another_stores_work_never_reaches_the_huddle(auth, store):
+    owner, maya, _ = store
+    stranger = make_user(store="Other Store", name="Stranger")
+    theirs = make_client(stranger)
+    touch(stranger, theirs, DAY, "sold")
+    add_purchase(theirs, DAY, "9999")
+    html = evening(auth, owner)
+    assert "Stranger" not in html
+    assert figure(html, "store-contacts") == "0"
+    assert figure(html, "store-revenue") == "$0"
+
+
+def test_morning_huddle_shows_list_length_top_reasons_and_appointments(auth, store):
+    owner, maya, daniel = store
+    anna = make_client(maya, first_name="Anna", last_name="Berg")
+    follow_up(maya, anna, "anniversary", years=25, milestone=True)
+    follow_up(maya, anna, "birthday")  # a second reason for the same client: still one row on the list
+    for _ in range(4):
+        follow_up(maya, make_client(maya), "check_in", occasion_in=-14)
+    follow_up(daniel, make_client(daniel), "birthday")
+    follow_up(daniel, make_client(daniel), "anniversary")
+    db.session.add(Appointment(store_id=maya.store_id, client_id=anna.id, user_id=maya.id, kind="consultation",
+                               starts_at=datetime.combine(DAY, time(15, 30), NY).astimezone(UTC)))
+    db.session.commit()
+
+    auth.login(owner.email)
+    html = auth.client.get(f"/owner/huddle?view=morning&date={DAY.isoformat()}").get_data(as_text=True)
+    mine = section(html, f"huddle-{maya.id}")
+    assert figure(mine, "list") == "5"
+    assert "Anna Berg" in mine and "25th anniversary" in mine and "chip-gold" in mine
+    assert len(re.findall(r'<li><a href="/clients/', mine)) == 3  # the top three only
+    assert "3:30 PM" in mine and "Consultation" in mine
+    assert figure(section(html, f"huddle-{daniel.id}"), "list") == "2"
+    assert figure(html, "in-window-1") == "2"  # anniversaries in window store-wide
+    assert figure(html, "in-window-2") == "2"  # birthdays
+
+
+def test_huddle_tabs_link_morning_and_evening_for_the_same_day(auth, store):
+    owner, *_ = store
+    auth.login(owner.email)
+    html = auth.client.get(f"/owner/huddle?view=evening&date={DAY.isoformat()}").get_data(as_text=True)
+    assert f'href="/owner/huddle?view=morning&amp;date={DAY.isoformat()}"' in html
+    assert re.search(r'view=evening[^"]*" aria-current="page">Evening', html)
+    assert "Evening huddle" in html
+
+
+def test_default_huddle_is_morning_before_two_and_evening_after(store):
+    from jewelpwa.services.huddle import huddle
+
+    owner, *_ = store
+    before = datetime.combine(DAY, time(13, 59), NY)
+    after = datetime.combine(DAY, time(14, 0), NY)
+    assert huddle(owner, now=before).view == "morning"
+    assert huddle(owner, now=after).view == "evening"
+    assert huddle(owner, on="2026-03-01", now=before).view == "evening"  # a past day has results
+
+
+def test_a_bad_date_is_a_422_with_the_message(auth, store):
+    owner, *_ = store
+    auth.login(owner.email)
+    response = auth.client.get("/owner/huddle?date=2026-13-45")
+    assert response.status_code == 422
+    assert "Enter a date as YYYY-MM-DD." in response.get_data(as_text=True)
+
+
+def test_htmx_gets_the_huddle_fragment_and_a_plain_request_the_page(auth, store):
+    owner, *_ = store
+    auth.login(owner.email)
+    page = auth.client.get(f"/owner/huddle?date={DAY.isoformat()}")
+    fragment = auth.client.get(f"/owner/huddle?date={DAY.isoformat()}", headers={"HX-Request": "true"})
+    boosted = auth.client.get(f"/owner/huddle?date={DAY.isoformat()}",
+                              headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in page.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True) and 'id="huddle-body"' in fragment.get_data(as_text=True)
+    assert "<html" in boosted.get_data(as_text=True)
+    assert "HX-Request" in page.headers.get("Vary", "")
+
+
+@pytest.mark.parametrize("path", ["/owner/huddle", "/owner/huddle?view=evening", "/owner/team", "/owner/health",
+                                  "/owner/calendar"])
+def test_associates_get_403_on_owner_pages(auth, store, path):
+    _, maya, _ = store
+    auth.login(maya.email)
+    assert auth.client.get(path).status_code == 403
