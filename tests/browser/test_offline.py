@@ -19,6 +19,7 @@ from jewelpwa.models import Outreach, Store
 from jewelpwa.services.clock import store_today
 from jewelpwa.services.planner import plan_store_day
 
+from .axe import assert_no_serious_violations, axe_page
 from .conftest import ARTIFACTS, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -115,7 +116,7 @@ def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, liv
     phone.evaluate(PUT_BACK, entries)
     phone.evaluate("() => Promise.all([window.jewelOutbox.replay()])")
     other.evaluate("() => window.jewelOutbox.replay()")
-    phone.wait_for_function("async () => (await window.jewelOutbox.count()) === 0")
+    phone.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0")
     assert len(outreach_rows(live_app, before)) == 3
     other.close()
 
@@ -141,7 +142,7 @@ def test_offline_navigation_shows_the_offline_page_with_the_waiting_count(phone,
 
     phone.context.set_offline(False)  # the offline page reloads itself into the real page, which replays
     expect(phone.get_by_role("heading", name="No signal right now")).to_have_count(0, timeout=15_000)
-    phone.wait_for_function("async () => (await window.jewelOutbox.count()) === 0", timeout=15_000)
+    phone.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=15_000)
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["voicemail"]
 
 
@@ -223,3 +224,17 @@ def test_an_expired_form_token_keeps_the_outcome_until_a_fresh_page_sends_it(pho
     phone.reload()  # a fresh page, a fresh token
     expect(phone.get_by_text("1 outcome sent")).to_be_visible()
     assert outreach_rows(live_app, before) == [(client_id, "voicemail", "csrf-1")]
+
+
+def test_the_waiting_state_has_no_serious_accessibility_violations(browser, live_app, live_server):
+    with axe_page(browser) as page:
+        signed_in_today(page, live_app, live_server, 1)
+        page.context.set_offline(True)
+        log_offline(page, page.locator("li.today-row:has(form[data-outbox])").first, "No answer")
+        expect(page.locator("#outbox-status")).to_contain_text("1 waiting")
+        assert_no_serious_violations(page, "Today with an outcome waiting on the phone")
+        page.goto(live_server + "/clients")
+        expect(page.get_by_role("heading", name="No signal right now")).to_be_visible()
+        assert_no_serious_violations(page, "offline page with an outcome waiting")
+        page.context.set_offline(False)
+        page.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=20_000)

@@ -2,23 +2,16 @@
 // Sections: lifecycle · offline · push · notification click.
 'use strict';
 
-// views/pwa.py replaces 'dev' with a hash of this script and the shell files: any change to them is a
-// new worker with a new cache, and the old cache is deleted when it activates.
+// views/pwa.py fills in both when it serves /sw.js: the shell's files (every stylesheet, script, icon and
+// the manifest under /static/) and a hash of them and of this script. Any change to them is a new worker
+// with a new cache; the old cache is deleted when it activates.
 const SHELL_VERSION = 'dev';
+const SHELL_FILES = [];
 const CACHE_PREFIX = 'jewelpwa-shell-';
 const SHELL_CACHE = CACHE_PREFIX + SHELL_VERSION;
 const OFFLINE_URL = '/offline';
-// The app shell: what every page links from base.html, plus the offline page. Keep in step with
-// SHELL_FILES in views/pwa.py. Nothing here holds client data.
-const SHELL = [
-  OFFLINE_URL,
-  '/static/css/app.css', '/static/css/today.css', '/static/css/card.css', '/static/css/counter.css',
-  '/static/css/lists.css', '/static/css/pwa.css',
-  '/static/js/app.js', '/static/js/outbox.js', '/static/js/push.js', '/static/vendor/htmx.min.js',
-  '/static/manifest.webmanifest',
-  '/static/icons/icon-192.png', '/static/icons/icon-512.png', '/static/icons/maskable-192.png',
-  '/static/icons/maskable-512.png', '/static/icons/apple-touch-icon-180.png', '/static/icons/favicon-32.png',
-];
+// The app shell plus the offline page. Nothing here holds client data.
+const SHELL = [OFFLINE_URL, ...SHELL_FILES.map((name) => `/static/${name}`)];
 // How long a page may take before the offline page is shown instead (a weak signal at the back of the
 // store can leave a request hanging for a minute).
 const NAVIGATION_TIMEOUT_MS = 6000;
