@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from ..domain.attribution import Credit, Sale, Touch, attribute, earliest_touch_on
+from ..domain.attribution import Credit, Sale, Touch, credit_for, earliest_touch_on
 from ..domain.charts import LineChart, line_chart
 from ..domain.vocab import COMPLETING_OUTCOMES, Outcome, Role
 from ..extensions import db
@@ -136,21 +136,26 @@ def outreach_figures(store_id: int, start: date, end: date) -> dict[int | None, 
 def attributed_sales(store_id: int, start: date, end: date) -> list[Credit]:
     """Sales in [start, end] that an outreach in the 30 days before drove, each credited to one associate.
 
-    One join fetches every (sale, earlier touch of the same client) pair that could count; the rule itself
-    (window, latest touch wins) is domain.attribution's.
+    SQL finds, for each sale, the latest touch of the same client on or before the sale day (a window
+    function, so one row per sale crosses the wire); domain.attribution decides whether it is recent enough.
+    The latest touch is the only candidate: if it is too old, every earlier one is too.
     """
-    query = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.total, Outreach.user_id,
-                    Outreach.occurred_on, Outreach.occurred_at)
+    latest = func.row_number().over(partition_by=Purchase.id,
+                                    order_by=(Outreach.occurred_on.desc(), Outreach.occurred_at.desc())).label("r")
+    pairs = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.total, Outreach.user_id,
+                    Outreach.occurred_on, Outreach.occurred_at, latest)
              .join(Outreach, Outreach.client_id == Purchase.client_id)
              .where(Purchase.store_id == store_id, Purchase.purchased_on >= start, Purchase.purchased_on <= end,
                     Outreach.store_id == store_id, Outreach.occurred_on >= earliest_touch_on(start),
-                    Outreach.occurred_on <= Purchase.purchased_on))
-    sales: dict[int, Sale] = {}
-    touches: set[Touch] = set()
-    for row in db.session.execute(query):
-        sales[row.id] = Sale(row.id, row.client_id, row.purchased_on, row.total)
-        touches.add(Touch(row.client_id, row.user_id, row.occurred_on, row.occurred_at))
-    return attribute(sales.values(), touches)
+                    Outreach.occurred_on <= Purchase.purchased_on)
+             .subquery())
+    credits = []
+    for row in db.session.execute(select(pairs).where(pairs.c.r == 1)):
+        sale = Sale(row.id, row.client_id, row.purchased_on, row.total)
+        credit = credit_for(sale, [Touch(row.client_id, row.user_id, row.occurred_on, row.occurred_at)])
+        if credit is not None:
+            credits.append(credit)
+    return credits
 
 
 def credits_by_user(credits: list[Credit]) -> dict[int | None, tuple[int, Decimal]]:

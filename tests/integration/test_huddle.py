@@ -145,8 +145,10 @@ def test_morning_huddle_shows_list_length_top_reasons_and_appointments(auth, sto
     anna = make_client(maya, first_name="Anna", last_name="Berg")
     follow_up(maya, anna, "anniversary", years=25, milestone=True)
     follow_up(maya, anna, "birthday")  # a second reason for the same client: still one row on the list
-    for _ in range(4):
-        follow_up(maya, make_client(maya), "check_in", occasion_in=-14)
+    for _ in range(3):
+        follow_up(maya, make_client(maya), "birthday", occasion_in=25)
+    for _ in range(2):
+        follow_up(maya, make_client(maya), "check_in", occasion_in=-14)  # on the list, but not a milestone
     follow_up(daniel, make_client(daniel), "birthday")
     follow_up(daniel, make_client(daniel), "anniversary")
     db.session.add(Appointment(store_id=maya.store_id, client_id=anna.id, user_id=maya.id, kind="consultation",
@@ -156,13 +158,14 @@ def test_morning_huddle_shows_list_length_top_reasons_and_appointments(auth, sto
     auth.login(owner.email)
     html = auth.client.get(f"/owner/huddle?view=morning&date={DAY.isoformat()}").get_data(as_text=True)
     mine = section(html, f"huddle-{maya.id}")
-    assert figure(mine, "list") == "5"
-    assert "Anna Berg" in mine and "25th anniversary" in mine and "chip-gold" in mine
-    assert len(re.findall(r'<li><a href="/clients/', mine)) == 3  # the top three only
+    assert figure(mine, "list") == "6"
+    top = re.findall(r'<li><a href="/clients/(\d+)">', mine)
+    assert len(top) == 3 and top[0] == str(anna.id)  # the top three only, the 25th anniversary first
+    assert "25th anniversary" in mine and "chip-gold" in mine
     assert "3:30 PM" in mine and "Consultation" in mine
     assert figure(section(html, f"huddle-{daniel.id}"), "list") == "2"
     assert figure(html, "in-window-1") == "2"  # anniversaries in window store-wide
-    assert figure(html, "in-window-2") == "2"  # birthdays
+    assert figure(html, "in-window-2") == "5"  # birthdays: Anna, three of Maya's, one of Daniel's
 
 
 def test_huddle_tabs_link_morning_and_evening_for_the_same_day(auth, store):

@@ -1,0 +1,157 @@
+"""The owner's tablet in Chromium, portrait (1024×1366) and landscape (1366×1024): huddles, team, health, calendar.
+
+Every page is checked for sideways scrolling and with axe-core, and saved as a screenshot. The evening huddle's
+figures are checked against outreach and a sale this test logs itself through the app's services (other
+browser modules share the demo store and only add rows, so the test compares before and after).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Client, Outreach, Purchase, Store, User
+from jewelpwa.services.clock import store_today
+from jewelpwa.services.outreach import log_outreach
+from jewelpwa.services.planner import plan_store_day
+
+from .axe import assert_no_serious_violations, axe_page
+from .conftest import TABLET, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LANDSCAPE = {"width": 1366, "height": 1024}
+OWNER = "owner@harborvine.demo"
+PRIYA = "priya@harborvine.demo"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def planned(live_app):
+    with live_app.app_context():
+        store = db.session.get(Store, live_app.demo.store_id)
+        plan_store_day(store, store_today(store))
+        db.session.remove()
+
+
+def in_db(live_app, fn):
+    with live_app.app_context():
+        try:
+            return fn()
+        finally:
+            db.session.remove()
+
+
+def look(page, name: str, width: int) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
+    assert_no_serious_violations(page, name)
+    screenshot(page, name)
+
+
+def evening_figures(page, user_id: int) -> dict[str, str]:
+    card = page.locator(f"#huddle-{user_id}")
+    expect(card).to_be_visible()
+    return {name: card.locator(f'[data-figure="{name}"]').first.inner_text().strip()
+            for name in ("contacted", "reached", "booked", "revenue")}
+
+
+def money(text: str) -> Decimal:
+    return Decimal(re.sub(r"[^0-9.]", "", text))
+
+
+def log_priyas_day(live_app) -> tuple[int, Decimal]:
+    """Two conversations and a booking by Priya with clients she has not touched today, and a sale from one."""
+    def work():
+        priya = db.session.scalar(select(User).where(User.email == PRIYA))
+        today = store_today(priya.store)
+        touched = set(db.session.scalars(select(Outreach.client_id).where(
+            Outreach.user_id == priya.id, Outreach.occurred_on == today)))
+        clients = [c for c in db.session.scalars(select(Client).where(
+            Client.store_id == priya.store_id, Client.assigned_to_id == priya.id,
+            Client.do_not_contact.is_(False), Client.erased_at.is_(None)).order_by(Client.id))
+            if c.id not in touched][:2]
+        assert len(clients) == 2
+        now = datetime.now(UTC)
+        log_outreach(priya, clients[0].id, "call", "reached", now=now)
+        log_outreach(priya, clients[1].id, "call", "booked", now=now)
+        total = Decimal("1234")
+        db.session.add(Purchase(store_id=priya.store_id, client_id=clients[0].id, associate_id=priya.id,
+                                purchased_on=today, total=total))
+        db.session.commit()
+        return priya.id, total
+    return in_db(live_app, work)
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("portrait", TABLET), ("landscape", LANDSCAPE)])
+def test_owner_pages_on_a_tablet(browser, live_app, live_server, size, viewport):
+    width = viewport["width"]
+    with axe_page(browser, viewport) as page:
+        sign_in(page, live_server, OWNER, live_app.demo.password)
+        page.wait_for_url("**/today")
+        # The side rail carries the owner links from 900 px.
+        page.get_by_role("link", name="Huddle").click()
+        page.wait_for_url("**/owner/huddle")
+
+        page.goto(live_server + "/owner/huddle?view=morning")
+        expect(page.get_by_role("heading", name=re.compile("Morning huddle"))).to_be_visible()
+        expect(page.locator("section.associate")).to_have_count(3)
+        lists = page.locator('[data-figure="list"]').all_inner_texts()
+        assert any(int(n) > 0 for n in lists), "the demo associates should have clients on today's lists"
+        look(page, f"{size}-owner-huddle-morning", width)
+
+        page.goto(live_server + "/owner/huddle?view=evening")
+        priya_id = in_db(live_app, lambda: db.session.scalar(select(User.id).where(User.email == PRIYA)))
+        before = evening_figures(page, priya_id)
+        priya_id, total = log_priyas_day(live_app)
+        page.reload()
+        after = evening_figures(page, priya_id)
+        assert int(after["contacted"]) == int(before["contacted"]) + 2
+        assert int(after["reached"]) == int(before["reached"]) + 2  # reached and booked are conversations
+        assert int(after["booked"]) == int(before["booked"]) + 1
+        assert money(after["revenue"]) == money(before["revenue"]) + total
+        look(page, f"{size}-owner-huddle-evening", width)
+
+        page.get_by_role("link", name="Team").click()
+        page.wait_for_url("**/owner/team")
+        expect(page.locator("svg.chart")).to_be_visible()
+        assert int(page.locator('[data-figure="store-contacts"]').inner_text().replace(",", "")) > 0
+        look(page, f"{size}-owner-team", width)
+        page.get_by_role("link", name="90 days").click()
+        expect(page.get_by_role("heading", name="Contacts per week")).to_be_visible()
+        look(page, f"{size}-owner-team-90", width)
+
+        page.get_by_role("link", name="Health").click()
+        page.wait_for_url("**/owner/health")
+        expect(page.locator('[data-figure="repeat-rate"]')).to_contain_text("%")
+        look(page, f"{size}-owner-health", width)
+
+        page.get_by_role("link", name="Calendar").click()
+        page.wait_for_url("**/owner/calendar")
+        expect(page.locator("table.month-grid td.day").first).to_be_visible()
+        assert page.locator("table.month-grid td.has").count() > 0
+        look(page, f"{size}-owner-calendar", width)
+        page.get_by_role("link", name=re.compile("→")).click()
+        expect(page.locator("#month-title")).not_to_have_text(re.compile(store_month(live_app)))
+
+
+def store_month(live_app) -> str:
+    return in_db(live_app, lambda: store_today(db.session.get(Store, live_app.demo.store_id)).strftime("%B %Y"))
+
+
+def test_owner_pages_still_work_on_a_phone(browser, live_app, live_server):
+    phone = {"width": 390, "height": 844}
+    with axe_page(browser, phone) as page:
+        sign_in(page, live_server, OWNER, live_app.demo.password)
+        page.wait_for_url("**/today")
+        for path, name in (("/owner/huddle?view=evening", "huddle"), ("/owner/team", "team"),
+                           ("/owner/health", "health"), ("/owner/calendar", "calendar")):
+            page.goto(live_server + path)
+            look(page, f"phone-owner-{name}", phone["width"])
