@@ -107,9 +107,17 @@ def _phone_condition(digits: str) -> ColumnElement[bool]:
 
 
 def _name_condition(needle: str) -> ColumnElement[bool]:
-    """Prefix of "first last", or of any later word (the last name, "van der Berg" from "berg" too)."""
-    return or_(starts_with(Client.search_name, needle),
-               Client.search_name.like("% " + _escape_like(needle) + "%", escape="\\"))
+    """Prefix of "first last"; one word is also tried as the start of a later word (the last name, "berg"
+    finds "van der Berg").
+
+    The later-word half cannot use a btree: SQLite reads the store's slice of (store_id, search_name) and
+    tests it on the index alone (about 10 ms of CPU at 50,000 clients). "grace wal" is a first-last prefix,
+    so a query of several words stays a pure index range.
+    """
+    prefix = starts_with(Client.search_name, needle)
+    if " " in needle:
+        return prefix
+    return or_(prefix, Client.search_name.like("% " + _escape_like(needle) + "%", escape="\\"))
 
 
 def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool = False,
