@@ -238,3 +238,25 @@ def test_the_waiting_state_has_no_serious_accessibility_violations(browser, live
         assert_no_serious_violations(page, "offline page with an outcome waiting")
         page.context.set_offline(False)
         page.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=20_000)
+
+
+def test_a_server_error_keeps_the_outcome_and_a_fresh_page_still_shows_the_row_waiting(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 2)
+    row = phone.locator("li.today-row:has(form[data-outbox])").first
+    row_id = row.get_attribute("id")
+    before = last_outreach_id(live_app)
+    phone.context.set_offline(True)
+    log_offline(phone, row, "Booked")
+    # The signal is back but the server answers 503 (a deploy, an overloaded box): nothing is lost.
+    phone.route("**/clients/*/outreach", lambda route: route.fulfill(status=503, body="busy"))
+    phone.context.set_offline(False)
+    phone.reload()
+    waiting = phone.locator(f"#{row_id}")
+    expect(waiting.locator(".outbox-note")).to_have_text(f"Booked: {QUEUED}")  # no second log by mistake
+    expect(phone.locator("#outbox-status")).to_contain_text("1 waiting")
+    assert outreach_rows(live_app, before) == []
+
+    phone.unroute("**/clients/*/outreach")
+    phone.locator("#outbox-status").get_by_role("button").click()  # tap "1 waiting" to send now
+    expect(phone.get_by_text("1 outcome sent")).to_be_visible()
+    assert [o for _, o, _ in outreach_rows(live_app, before)] == ["booked"]

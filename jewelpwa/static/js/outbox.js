@@ -125,8 +125,22 @@
     if (waiting) waiting.textContent = String(count);
   }
 
+  // A page rendered while outcomes wait (a boosted navigation back to Today, a reload with no signal)
+  // shows those clients as waiting too, so nobody logs the same call twice.
+  function markPending(entries) {
+    const forms = Array.from(document.querySelectorAll(FORM));
+    for (const entry of entries) {
+      for (const form of forms) {
+        if (new URL(form.action, window.location.href).pathname === entry.url) markQueued(form, entry);
+      }
+    }
+  }
+
   function refreshStatus() {
-    return countEntries().then(render, () => render(0));
+    return allEntries().then((entries) => {
+      render(entries.length);
+      markPending(entries);
+    }, () => render(0));
   }
 
   // --- queueing --------------------------------------------------------------------------------------------
@@ -218,6 +232,7 @@
     signInNeeded = false;
     const entries = (await allEntries()).sort((a, b) => (a.queued_at < b.queued_at ? -1 : 1));
     let sent = 0;
+    let dropped = 0;
     for (const entry of entries) {
       let res;
       try {
@@ -237,9 +252,10 @@
       }
       if (res.status === 400 || res.status === 429 || res.status >= 500) break;
       await deleteEntry(entry.key);
+      dropped += 1;
       toast(`Not saved: ${describe(entry)} — ${REFUSED[res.status] || `error ${res.status}`}.`, 'error');
     }
-    return sent;
+    return { sent, dropped };
   }
 
   function refreshPage() {
@@ -258,11 +274,11 @@
     // One tab at a time (Web Locks); the idempotency key makes a race harmless anyway.
     const exclusive = (fn) => (navigator.locks ? navigator.locks.request(SENT_LOCK, fn) : fn());
     running = exclusive(() => replayAll())
-      .then(async (sent) => {
-        if (sent) {
+      .then(async ({ sent, dropped }) => {
+        if (sent) toast(`${plural(sent, 'outcome')} sent`, 'success');
+        if (sent || dropped) {
           if (tabs) tabs.postMessage('changed');
-          toast(`${plural(sent, 'outcome')} sent`, 'success');
-          await refreshPage();
+          await refreshPage(); // rows that were waiting show what the server now has
         }
       })
       .catch(() => null)
