@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.proposals import Proposal, dedupe_key
 from ..domain.vocab import Kind, Role, Tier
@@ -13,8 +14,9 @@ from ..domain.windows import window_for
 from ..extensions import db
 from ..models import AuditEvent, Client, FollowUp, User
 from .access import require_manager
+from .batching import chunks
 from .errors import Invalid
-from .follow_ups import existing_keys, insert_new, row_for
+from .follow_ups import row_for
 from .gating import LIVE
 from .planner import engine_settings
 
@@ -82,11 +84,37 @@ def handoff_proposal(client_id: int, from_name: str | None, on: date, settings) 
                     {"handoff_from": from_name or "", "since": on.isoformat()})
 
 
+def _insert_handoffs(actor: User, conditions: list, to_id: int, from_name: str | None, on: date) -> int:
+    """One INSERT ... SELECT for every hand-off: the row of row_for() with the client's id, source and key.
+
+    Every hand-off shares its window and detail, so the rows differ only in client_id, source and dedupe_key;
+    building 3,000 dicts and binding them took longer on SQLite than the two UPDATEs together. ON CONFLICT
+    keeps it idempotent (a second move of the same client on the same day adds nothing).
+    Do-not-contact clients move too, but get no introduction call: a hand-off is marketing.
+    """
+    template = row_for(actor.store_id, 0, to_id, handoff_proposal(0, from_name, on, engine_settings(actor.store)), on)
+    table = FollowUp.__table__
+    source = literal("handoff:client:", String) + cast(Client.id, String)
+    per_client = {
+        "client_id": Client.id,
+        "source": source,
+        "dedupe_key": literal(f"{Kind.RECONNECT}:", String) + source + literal(f":{on.isoformat()}", String),
+    }
+    names = list(template)
+    columns = [(per_client[n] if n in per_client else literal(template[n], table.c[n].type)).label(n) for n in names]
+    chosen = select(*columns).where(*conditions, Client.do_not_contact.is_(False))
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = module.insert(table).from_select(names, chosen).on_conflict_do_nothing(
+        index_elements=["store_id", "dedupe_key"])
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT ... SELECT ... ON CONFLICT.
+    return len(db.session.execute(stmt.returning(table.c.id)).all())
+
+
 def reassign_clients(actor: User, wanted: ClientFilter, to_id: int | None, on: date) -> Reassigned:
     """Move the filtered clients and their open follow-ups to one associate; each gets a hand-off follow-up.
 
-    Three set-based statements and one batched insert, whatever the number of clients: the follow-ups move
-    first (selected by the clients' current assignee), then the clients, then the hand-offs go in.
+    Set-based statements whatever the number of clients (no query per client): the follow-ups move first and
+    the hand-offs go in (both pick the clients by their current assignee), then the clients move.
     """
     require_manager(actor)
     source = _staff(actor, wanted.from_id, "from")
@@ -98,28 +126,25 @@ def reassign_clients(actor: User, wanted: ClientFilter, to_id: int | None, on: d
     if wanted.from_id == to.id:
         raise Invalid("Clients not moved", {"to": "Choose someone other than their current associate."})
     conditions = wanted.where(actor.store_id)
-    # Do-not-contact clients move too, but get no introduction call: a hand-off is marketing.
-    contactable = [cid for cid in db.session.scalars(
-        select(Client.id).where(*conditions, Client.do_not_contact.is_(False)))]
-    chosen = select(Client.id).where(*conditions).scalar_subquery()
-    moved_follow_ups = db.session.execute(
-        update(FollowUp).where(FollowUp.store_id == actor.store_id, FollowUp.status.in_(LIVE),
-                               FollowUp.client_id.in_(chosen)).values(assignee_id=to.id),
-        execution_options={"synchronize_session": False}).rowcount
+    # The follow-ups move by client id lists (one statement per 2,000 clients, index on client_id): a join or
+    # "IN (subquery)" was planned as a nested loop by PostgreSQL when the tables' statistics were stale, as
+    # right after an import (2.3 s for 3,000 clients instead of 0.1 s).
+    client_ids = list(db.session.scalars(select(Client.id).where(*conditions)))
+    moved_follow_ups = 0
+    for chunk in chunks(client_ids):
+        moved_follow_ups += db.session.execute(
+            update(FollowUp).where(FollowUp.store_id == actor.store_id, FollowUp.status.in_(LIVE),
+                                   FollowUp.client_id.in_(chunk)).values(assignee_id=to.id),
+            execution_options={"synchronize_session": False}).rowcount
+    from_name = source.name if source else None
+    handoffs = _insert_handoffs(actor, conditions, to.id, from_name, on)
     moved = db.session.execute(
         update(Client).where(*conditions).values(assigned_to_id=to.id),
         execution_options={"synchronize_session": False}).rowcount
-    from_name = source.name if source else None
-    settings = engine_settings(actor.store)
-    rows = [row_for(actor.store_id, cid, to.id, handoff_proposal(cid, from_name, on, settings), on)
-            for cid in contactable]
-    seen = existing_keys(actor.store_id, [row["dedupe_key"] for row in rows])
-    rows = [row for row in rows if row["dedupe_key"] not in seen]
-    insert_new(rows)
     db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="clients_reassigned",
                               target=f"{moved} from user:{wanted.from_id or '-'} to user:{to.id}"[:120]))
     db.session.commit()
-    return Reassigned(moved, moved_follow_ups, len(rows), to, from_name)
+    return Reassigned(moved, moved_follow_ups, handoffs, to, from_name)
 
 
 def assignable(actor: User) -> list[User]:
