@@ -260,3 +260,22 @@ def test_a_server_error_keeps_the_outcome_and_a_fresh_page_still_shows_the_row_w
     phone.locator("#outbox-status").get_by_role("button").click()  # tap "1 waiting" to send now
     expect(phone.get_by_text("1 outcome sent")).to_be_visible()
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["booked"]
+
+
+def test_an_outcome_stuck_on_one_bar_of_signal_is_kept_after_a_timeout(phone, live_app, live_server):
+    signed_in_today(phone, live_app, live_server, 1)
+    row = phone.locator("li.today-row:has(form[data-outbox])").first
+    before = last_outreach_id(live_app)
+    phone.evaluate("() => { window.jewelOutbox.timeoutMs = 1500; }")  # 15 s on a phone
+    stuck = []
+    # The request leaves and no answer ever comes.
+    phone.route("**/clients/*/outreach", lambda route: stuck.append(route))
+    log_offline(phone, row, "Reached")
+    assert len(stuck) == 1
+    expect(phone.locator("#outbox-status")).to_contain_text("1 waiting")
+    expect(phone.get_by_text("nothing was sent")).to_have_count(0)
+
+    phone.unroute("**/clients/*/outreach")
+    phone.locator("#outbox-status").get_by_role("button").click()
+    expect(phone.get_by_text("1 outcome sent")).to_be_visible()
+    assert [o for _, o, _ in outreach_rows(live_app, before)] == ["reached"]

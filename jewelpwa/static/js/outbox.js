@@ -14,7 +14,11 @@
   const FORM = 'form[data-outbox]';
   const QUEUED_TEXT = 'Saved on this phone — will send when online';
   const SENT_LOCK = 'jewelpwa-outbox';
+  // One bar at the back of the store: a POST can hang for minutes instead of failing. After this long
+  // the outcome is kept here instead (if it did arrive, its key makes the replay a no-op).
+  const SEND_TIMEOUT_MS = 15000;
   const tabs = 'BroadcastChannel' in window ? new BroadcastChannel('jewelpwa-outbox') : null;
+  const api = { timeoutMs: SEND_TIMEOUT_MS }; // window.jewelOutbox; tests shorten the timeout
   let signInNeeded = false; // the last replay met an expired session: say so instead of "N waiting"
 
   // --- IndexedDB -----------------------------------------------------------------------------------------
@@ -179,9 +183,10 @@
     if (config.verb !== 'post' || !outboxForm(config.elt)) return;
     config.outboxKey = newKey();
     config.parameters.idempotency_key = config.outboxKey;
+    if (!config.timeout) config.timeout = api.timeoutMs;
   });
 
-  document.addEventListener('htmx:sendError', (evt) => {
+  function keep(evt) {
     const config = evt.detail.requestConfig;
     if (!config || !config.outboxKey) return;
     const form = outboxForm(config.elt);
@@ -203,7 +208,10 @@
       // No IndexedDB (a private window, storage full): nothing was kept, so say what app.js would have said.
       toast("No signal — nothing was sent. Try again when you're back online.", 'error');
     });
-  });
+  }
+
+  document.addEventListener('htmx:sendError', keep);
+  document.addEventListener('htmx:timeout', keep);
 
   // --- replay ----------------------------------------------------------------------------------------------
   function send(entry, token) {
@@ -323,7 +331,8 @@
     }, PROBE_MS);
   }
 
-  window.jewelOutbox = { count: countEntries, entries: allEntries, replay };
+  Object.assign(api, { count: countEntries, entries: allEntries, replay });
+  window.jewelOutbox = api;
   if (!('indexedDB' in window)) return;
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', replay);
   else replay();
