@@ -198,7 +198,7 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
     view, day = huddle_args(now_local, view, on)
     tz = ZoneInfo(store.timezone)
     people = _associates(store.id)
-    result = Huddle(day, view, day == now_local.date(), people, _in_window(store.id, day))
+    result = Huddle(day, view, day == now_local.date(), people, _in_window(store.id, day) if view == MORNING else {})
     bookings = _appointments(store.id, tz, day)
     for person in people:
         person.appointments = bookings.get(person.user_id, [])
