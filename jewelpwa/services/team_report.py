@@ -136,21 +136,23 @@ def outreach_figures(store_id: int, start: date, end: date) -> dict[int | None, 
 def attributed_sales(store_id: int, start: date, end: date) -> list[Credit]:
     """Sales in [start, end] that an outreach in the 30 days before drove, each credited to one associate.
 
-    SQL finds, for each sale, the latest touch of the same client on or before the sale day (a window
-    function, so one row per sale crosses the wire); domain.attribution decides whether it is recent enough.
-    The latest touch is the only candidate: if it is too old, every earlier one is too.
+    For each sale SQL finds the latest touch of the same client on or before the sale day (a correlated
+    subquery walking the (client_id, occurred_on) index backwards: one probe per sale, one row per sale back);
+    domain.attribution decides whether it is recent enough. The latest touch is the only candidate: if it is
+    too old, every earlier one is too.
     """
-    latest = func.row_number().over(partition_by=Purchase.id,
-                                    order_by=(Outreach.occurred_on.desc(), Outreach.occurred_at.desc())).label("r")
-    pairs = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.total, Outreach.user_id,
-                    Outreach.occurred_on, Outreach.occurred_at, latest)
-             .join(Outreach, Outreach.client_id == Purchase.client_id)
-             .where(Purchase.store_id == store_id, Purchase.purchased_on >= start, Purchase.purchased_on <= end,
-                    Outreach.store_id == store_id, Outreach.occurred_on >= earliest_touch_on(start),
-                    Outreach.occurred_on <= Purchase.purchased_on)
-             .subquery())
+    latest_id = (select(Outreach.id)
+                 .where(Outreach.client_id == Purchase.client_id, Outreach.store_id == store_id,
+                        Outreach.occurred_on <= Purchase.purchased_on,
+                        Outreach.occurred_on >= earliest_touch_on(start))
+                 .order_by(Outreach.occurred_on.desc(), Outreach.occurred_at.desc(), Outreach.id.desc())
+                 .limit(1).correlate(Purchase).scalar_subquery())
+    query = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.total, Outreach.user_id,
+                    Outreach.occurred_on, Outreach.occurred_at)
+             .join(Outreach, Outreach.id == latest_id)
+             .where(Purchase.store_id == store_id, Purchase.purchased_on >= start, Purchase.purchased_on <= end))
     credits = []
-    for row in db.session.execute(select(pairs).where(pairs.c.r == 1)):
+    for row in db.session.execute(query):
         sale = Sale(row.id, row.client_id, row.purchased_on, row.total)
         credit = credit_for(sale, [Touch(row.client_id, row.user_id, row.occurred_on, row.occurred_at)])
         if credit is not None:
