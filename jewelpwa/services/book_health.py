@@ -114,11 +114,13 @@ def _cold_by_tier(store_id: int, on: date) -> list[TierCold]:
 
 def _touch_bands(store_id: int, on: date, contactable: int) -> list[Band]:
     """Contactable clients by touches in the last 12 months (a touch the client noticed: not an unanswered ring)."""
+    # Do-not-contact and erased clients are a small set: excluding their ids beats joining every touch.
+    unreachable = select(Client.id).where(Client.store_id == store_id,
+                                          Client.do_not_contact.is_(True) | Client.erased_at.is_not(None))
     per_client = (select(Outreach.client_id, func.count().label("n"))
-                  .join(Client, Client.id == Outreach.client_id)
                   .where(Outreach.store_id == store_id, Outreach.occurred_on > on - timedelta(days=365),
                          Outreach.occurred_on <= on, Outreach.outcome.in_([o.value for o in TOUCH_OUTCOMES]),
-                         *_live(store_id), Client.do_not_contact.is_(False))
+                         Outreach.client_id.not_in(unreachable))
                   .group_by(Outreach.client_id).subquery())
     band = case(*[(per_client.c.n <= hi, label) for label, _, hi in TOUCH_BANDS[1:-1]], else_=TOUCH_BANDS[-1][0])
     counted = dict(db.session.execute(select(band, func.count()).group_by(band)).all())
@@ -139,7 +141,9 @@ def _coverage(store_id: int, on: date) -> list[Coverage]:
     rows = dict((kind, (n, int(c or 0))) for kind, n, c in db.session.execute(
         select(FollowUp.kind, func.count(), func.sum(met)).where(
             FollowUp.store_id == store_id, FollowUp.kind.in_(COVERED_KINDS),
-            FollowUp.occasion_on > on - timedelta(days=365), FollowUp.expires_on < on)
+            FollowUp.occasion_on > on - timedelta(days=365), FollowUp.expires_on < on,
+            # Yearly follow-ups expire on their occasion: a range on the (store_id, expires_on) index.
+            FollowUp.expires_on > on - timedelta(days=365))
         .group_by(FollowUp.kind)))
     return [Coverage(KIND_LABEL[Kind(k)], *rows.get(k, (0, 0))) for k in COVERED_KINDS]
 
