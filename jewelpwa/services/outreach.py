@@ -48,10 +48,30 @@ def _state(f: FollowUp) -> FollowUpState:
     return FollowUpState(f.id, Kind(f.kind), Window(f.opens_on, f.due_on, f.expires_on), Status(f.status), f.show_on, f.tries)
 
 
+TAP_TRUSTED_FOR = timedelta(hours=72)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def tap_time(tapped_at: datetime | None, now: datetime | None = None) -> datetime:
+    """The phone's tap time when it is plausible (the last 72 hours, a few minutes of clock skew), else now.
+
+    A phone's clock can be wrong or forged; an outcome can only be moved within the time an outbox plausibly
+    holds it, so the day's counts and the engine's clocks are never rewritten far back or into the future."""
+    now = now or datetime.now(UTC)
+    if tapped_at is None or tapped_at.tzinfo is None:
+        return now
+    if now - TAP_TRUSTED_FOR <= tapped_at <= now + CLOCK_SKEW:
+        return min(tapped_at, now)
+    return now
+
+
 def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: str | None = None,
                  now: datetime | None = None, idempotency_key: str | None = None,
-                 snooze_until: date | None = None) -> Logged:
-    """Store the touch once (the offline outbox replays with the same key) and apply the engine's rules."""
+                 snooze_until: date | None = None, tapped_at: datetime | None = None) -> Logged:
+    """Store the touch once (the offline outbox replays with the same key) and apply the engine's rules.
+
+    `tapped_at` is when the associate tapped, sent by the offline outbox: the touch belongs to that day, not to
+    the moment the signal came back (see tap_time for how far a phone's clock is trusted)."""
     client = get_client(actor, client_id)
     errors = {}
     if channel not in {c.value for c in Channel}:
@@ -71,7 +91,7 @@ def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: 
             return Logged(earlier, 0, replayed=True)
 
     store = actor.store
-    local = store_now(store, now)
+    local = store_now(store, tap_time(tapped_at, now))
     on = local.date()
     result = Outcome(outcome)
     if result is Outcome.NOT_NOW and (snooze_until is None or snooze_until <= on):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -45,6 +45,14 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+def _moment(value: str | None) -> datetime | None:
+    """The outbox's ISO tap time ("2026-11-22T15:04:05.123Z"); anything else is ignored, not an error."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def _for_today() -> bool:
     """A Today row asked: its form says view=today, or htmx targets a row-<id> element."""
     return wants_fragment() and (request.values.get("view") == "today" or (htmx.target or "").startswith("row-"))
@@ -68,7 +76,8 @@ def log(client_id: int):
     try:
         logged = log_outreach(current_user, client_id, form.get("channel", ""), outcome, form.get("note"),
                               idempotency_key=(form.get("idempotency_key") or "").strip() or None,
-                              snooze_until=_day(form.get("snooze_until")) if outcome == "not_now" else None)
+                              snooze_until=_day(form.get("snooze_until")) if outcome == "not_now" else None,
+                              tapped_at=_moment(form.get("occurred_at")))
     except Invalid as error:
         return _invalid(client_id, error, next_url)
     said = summary(logged.outreach)

@@ -279,3 +279,25 @@ def test_an_outcome_stuck_on_one_bar_of_signal_is_kept_after_a_timeout(phone, li
     phone.locator("#outbox-status").get_by_role("button").click()
     expect(phone.get_by_text("1 outcome sent")).to_be_visible()
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["reached"]
+
+
+def test_on_a_shared_phone_another_associates_outcomes_wait_for_them(phone, live_app, live_server):
+    """Sent under whoever is signed in, they would be stored under the wrong name: they wait for their owner."""
+    signed_in_today(phone, live_app, live_server, 1)
+    client_id = int(re.sub(r"\D", "", phone.locator("li.today-row").first.get_attribute("id")))
+    before = last_outreach_id(live_app)
+    entry = {"key": "shared-1", "url": f"/clients/{client_id}/outreach", "client_name": "Shared Client",
+             "fields": [["channel", "call"], ["next", "/today"], ["outcome", "voicemail"],
+                        ["idempotency_key", "shared-1"]],
+             "queued_at": "2026-01-01T10:00:00Z", "user": "another-associate"}
+    phone.evaluate(PUT_BACK, [entry])
+    phone.evaluate("() => window.jewelOutbox.replay()")
+    assert phone.evaluate(ENTRIES) == []  # not this associate's to see or send
+    expect(phone.locator("#outbox-status")).to_be_hidden()
+    assert outreach_rows(live_app, before) == []
+    raw = phone.evaluate("""async () => {
+      const db = await new Promise((ok) => { const r = indexedDB.open('jewelpwa', 1); r.onsuccess = () => ok(r.result); });
+      const all = await new Promise((ok) => { const r = db.transaction('outbox').objectStore('outbox').getAll(); r.onsuccess = () => ok(r.result); });
+      db.close(); return all.map((e) => e.key);
+    }""")
+    assert raw == ["shared-1"]  # still on the phone for its owner

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -218,3 +218,25 @@ def test_an_htmx_outcome_form_elsewhere_gets_a_logged_note_with_undo_in_its_targ
                         token_from="/today", headers=headers)
     assert refused.status_code == 422 and "Pick a day after today" in refused.get_data(as_text=True)
     assert 'hx-target="#card-outcome"' in refused.get_data(as_text=True)
+
+
+def test_an_outcome_sent_late_by_the_outbox_counts_on_the_day_it_was_tapped(auth, user):
+    """No signal in the evening, sent the next morning: the touch belongs to yesterday's list and clocks."""
+    client = planned(user)
+    tapped = datetime.now(UTC) - timedelta(hours=26)
+    tapped_on = store_today(db.session.get(Store, user.store_id), tapped)
+    response = log(auth, client.id, "voicemail", htmx=False, occurred_at=tapped.isoformat().replace("+00:00", "Z"))
+    assert response.status_code == 303
+    row = db.session.scalars(select(Outreach).where(Outreach.client_id == client.id)).one()
+    assert row.occurred_on == tapped_on
+    assert all(f.show_on == tapped_on + timedelta(days=2) for f in follow_ups(client.id) if f.status == "open")
+
+
+@pytest.mark.parametrize("offset", [timedelta(days=5), timedelta(hours=-2)], ids=["too-old", "future"])
+def test_an_implausible_tap_time_is_ignored_and_the_touch_is_stored_now(auth, user, offset):
+    client = planned(user)
+    response = log(auth, client.id, "reached", htmx=False,
+                   occurred_at=(datetime.now(UTC) - offset).isoformat())
+    assert response.status_code == 303
+    row = db.session.scalars(select(Outreach).where(Outreach.client_id == client.id)).one()
+    assert row.occurred_on == today_of(user)

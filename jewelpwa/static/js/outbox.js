@@ -52,8 +52,12 @@
 
   const putEntry = (entry) => withStore('readwrite', (s) => s.put(entry));
   const deleteEntry = (key) => withStore('readwrite', (s) => s.delete(key));
-  const allEntries = () => withStore('readonly', (s) => s.getAll());
-  const countEntries = () => withStore('readonly', (s) => s.count());
+  // Only the signed-in associate's entries: on a shared phone, another associate's outcomes wait for them
+  // (sent now, they would be stored under the wrong name). Entries from before this rule carry no user.
+  const currentUser = () => (document.body && document.body.dataset.user) || '';
+  const mine = (entry) => !entry.user || !currentUser() || entry.user === currentUser();
+  const allEntries = () => withStore('readonly', (s) => s.getAll()).then((entries) => entries.filter(mine));
+  const countEntries = () => allEntries().then((entries) => entries.length);
 
   // --- helpers ---------------------------------------------------------------------------------------------
   function newKey() {
@@ -197,8 +201,11 @@
       fields: Array.from(config.formData.entries()).filter(([, v]) => typeof v === 'string'),
       client_name: clientName(form),
       queued_at: new Date().toISOString(),
+      user: currentUser(),
     };
     if (!entry.fields.some(([name]) => name === 'idempotency_key')) entry.fields.push(['idempotency_key', entry.key]);
+    // The touch happened when it was tapped, not when the signal came back (maybe the next morning).
+    entry.fields.push(['occurred_at', entry.queued_at]);
     putEntry(entry).then(() => {
       if (form) markQueued(form, entry);
       signInNeeded = false;
