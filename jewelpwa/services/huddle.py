@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from ..domain.ranking import Candidate, Card, rank_day, score
+from ..domain.settings import EngineSettings
 from ..domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
 from ..domain.windows import Window
 from ..extensions import db
-from ..models import Appointment, Client, FollowUp, User
+from ..models import Appointment, Client, FollowUp, Store, User
 from .access import require_manager
 from .clock import store_now
 from .errors import Invalid
@@ -135,12 +136,23 @@ def _appointments(store_id: int, tz: ZoneInfo, on: date) -> dict[int, list[Booki
     return found
 
 
-def _in_window(store_id: int, on: date) -> dict[str, int]:
+def _expiring_by(store: Store, on: date) -> date:
+    """The latest a milestone follow-up open on `on` can expire: its window is never longer than the store's rule.
+
+    Milestone windows are a few weeks long, so this bound turns a scan of every live follow-up into a short
+    range on the (store_id, expires_on) index.
+    """
+    windows = EngineSettings.from_dict(store.settings or {}).windows
+    return on + timedelta(days=max(windows[Kind(k)].expires - windows[Kind(k)].opens for k in MILESTONE_KINDS))
+
+
+def _in_window(store: Store, on: date) -> dict[str, int]:
     """Store-wide open anniversary and birthday follow-ups whose window holds `on`, by kind."""
     rows = dict(db.session.execute(
         select(FollowUp.kind, func.count()).where(
-            FollowUp.store_id == store_id, FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.status.in_(LIVE),
-            FollowUp.opens_on <= on, FollowUp.expires_on >= on).group_by(FollowUp.kind)).all())
+            FollowUp.store_id == store.id, FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.status.in_(LIVE),
+            FollowUp.opens_on <= on, FollowUp.expires_on >= on, FollowUp.expires_on <= _expiring_by(store, on))
+        .group_by(FollowUp.kind)).all())
     return {PLURAL[kind]: rows.get(kind, 0) for kind in MILESTONE_KINDS}
 
 
@@ -157,18 +169,20 @@ def _list_lengths(store_id: int, on: date) -> dict[int, int]:
         .where(*_showing(store_id, on)).group_by(FollowUp.assignee_id)).all())
 
 
-def _top_milestones(store_id: int, on: date, user_ids: list[int]) -> dict[int, list[TopCard]]:
+def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, list[TopCard]]:
     """Each associate's three best-ranked clients with an anniversary or birthday on today's list."""
     rows = db.session.execute(
         select(FollowUp.id, FollowUp.client_id, FollowUp.assignee_id, FollowUp.kind, FollowUp.opens_on,
                FollowUp.due_on, FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail, Client.tier)
         .join(Client, Client.id == FollowUp.client_id)
-        .where(*_showing(store_id, on), FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.assignee_id.in_(user_ids)))
+        .where(*_showing(store.id, on), FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.assignee_id.in_(user_ids),
+               FollowUp.expires_on <= _expiring_by(store, on)))
     by_user: dict[int, list[Candidate]] = defaultdict(list)
+    kinds, tiers = {k: Kind(k) for k in MILESTONE_KINDS}, {t.value: t for t in Tier}  # thousands of rows
     for row in rows:
         by_user[row.assignee_id].append(Candidate(
-            row.id, row.client_id, Kind(row.kind), Window(row.opens_on, row.due_on, row.expires_on), row.occasion_on,
-            Tier(row.tier), row.detail or {}))
+            row.id, row.client_id, kinds[row.kind], Window(row.opens_on, row.due_on, row.expires_on), row.occasion_on,
+            tiers[row.tier], row.detail or {}))
     cards: dict[int, list[Card]] = {}
     for user_id, candidates in by_user.items():
         best: dict[int, float] = {}
@@ -198,13 +212,13 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
     view, day = huddle_args(now_local, view, on)
     tz = ZoneInfo(store.timezone)
     people = _associates(store.id)
-    result = Huddle(day, view, day == now_local.date(), people, _in_window(store.id, day) if view == MORNING else {})
+    result = Huddle(day, view, day == now_local.date(), people, _in_window(store, day) if view == MORNING else {})
     bookings = _appointments(store.id, tz, day)
     for person in people:
         person.appointments = bookings.get(person.user_id, [])
     lengths = _list_lengths(store.id, day)
     if view == MORNING:
-        tops = _top_milestones(store.id, day, [p.user_id for p in people])
+        tops = _top_milestones(store, day, [p.user_id for p in people])
         for person in people:
             person.list_length, person.top = lengths.get(person.user_id, 0), tops.get(person.user_id, [])
         return result
