@@ -35,9 +35,12 @@ def store_from_option(ref: str | None) -> Store:
 @click.option("--store", "store_name", default=None, help="Store slug or name (default: the only store).")
 def plan_command(on: date, store_name: str | None) -> None:
     """Plan a store's day: create due follow-ups, expire stale ones, gate and rank the lists."""
+    from .services.day_lists import build_day_lists
     from .services.planner import plan_store_day
 
-    result = plan_store_day(store_from_option(store_name), on)
+    store = store_from_option(store_name)
+    result = plan_store_day(store, on)
+    build_day_lists(store.id, on)
     click.echo(f"Planned {on}: {result.created} follow-ups created, {result.expired} expired, {result.moved} moved.")
     for user_id, size in sorted(result.list_sizes.items()):
         click.echo(f"  associate {user_id}: {size} clients on the list")

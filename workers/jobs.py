@@ -87,10 +87,13 @@ def plan_due_stores() -> int:
 
 def plan_store(store_id: int, on: str) -> int:
     """Plan every day the store has missed, up to and including `on` (catch-up after downtime)."""
+    from jewelpwa.services.day_lists import build_day_lists
     from jewelpwa.services.planner import catch_up
 
     with app_context():
-        return len(catch_up(store_id, date.fromisoformat(on)))
+        days = len(catch_up(store_id, date.fromisoformat(on)))
+        build_day_lists(store_id, date.fromisoformat(on))  # Today then reads its top rows, not the whole list
+        return days
 
 
 def morning_digests() -> int:

@@ -1,6 +1,7 @@
 """SQLAlchemy tables only; behaviour lives in services/ and rules in domain/."""
 
 from .client import Client, ImportantDate, Person
+from .day_list import DayList, DayListCard
 from .extras import Appointment, ConsentEvent, Referral, TradeUpCredit, WishItem
 from .follow_up import FollowUp, Outreach, OutreachFollowUp, StoreEvent
 from .purchase import Purchase, PurchaseItem
@@ -13,6 +14,8 @@ __all__ = [
     "AuditEvent",
     "Client",
     "ConsentEvent",
+    "DayList",
+    "DayListCard",
     "FollowUp",
     "ImportantDate",
     "Notification",

@@ -32,7 +32,7 @@ from .access import get_client
 from .contact import ContactLink, contact_links
 from .facts import client_facts, opening_lines
 from .gating import LIVE, prefs_of
-from .today import _candidate
+from .today import candidate
 
 TIMELINE_CAP = 30
 _AFTER_PURCHASE = frozenset({Kind.CHECK_IN, Kind.CARE, Kind.NEW_ARRIVALS, Kind.PURCHASE_ANNIVERSARY})
@@ -142,7 +142,7 @@ def _follow_ups(client: Client, on: date) -> tuple[Card | None, list[ComingUp]]:
         .order_by(FollowUp.opens_on, FollowUp.id)).all()
     showing = [r for r in rows if r.show_on <= on and r.opens_on <= on]
     later = [r for r in rows if r not in showing]
-    cards = rank_day([_candidate(r, client.tier) for r in showing], on)
+    cards = rank_day([candidate(r, client.tier) for r in showing], on)
     coming = [ComingUp(Kind(r.kind), KIND_LABEL[Kind(r.kind)], _coming_text(r, on), r.opens_on, r.due_on,
                        max(r.opens_on, r.show_on))
               for r in sorted(later, key=lambda r: (max(r.opens_on, r.show_on), r.id))]

@@ -47,6 +47,12 @@ class DayList:
     target: int
     done_count: int
     cards: list[TodayCard]
+    # How many clients the whole list holds when `cards` is only its top (Today reads a page, not 16,000 rows).
+    total: int | None = None
+
+    @property
+    def more_count(self) -> int:
+        return (len(self.cards) if self.total is None else max(self.total, len(self.cards))) - len(self.today)
 
     @property
     def today(self) -> list[TodayCard]:
@@ -71,7 +77,7 @@ class TodayPage:
 
     @property
     def more_hidden(self) -> int:
-        return max(len(self.listing.more) - self.more_limit, 0)
+        return max(self.listing.more_count - len(self.more_shown), 0)
 
 
 def _showing(store_id: int, on: date):
@@ -80,27 +86,31 @@ def _showing(store_id: int, on: date):
 
 
 # Ranking needs these columns only; loading whole FollowUp entities cost a busy list most of its time.
-_RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens_on, FollowUp.due_on,
+RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens_on, FollowUp.due_on,
                    FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail)
 
 
-def _candidate(row: FollowUp, tier: str) -> Candidate:  # a FollowUp, or a row of _RANKED_COLUMNS
+def candidate(row: FollowUp, tier: str) -> Candidate:  # a FollowUp, or a row of RANKED_COLUMNS
     window = Window(row.opens_on, row.due_on, row.expires_on)
     return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
 
 
-def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = None) -> list[TodayCard]:
-    """One associate's cards, ranked by the engine (only one client's card when client_id is given)."""
-    query = (select(*_RANKED_COLUMNS, Client).join(Client, Client.id == FollowUp.client_id)
+def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = None,
+           client_ids: list[int] | None = None) -> list[TodayCard]:
+    """One associate's cards, ranked by the engine (only one client's card when client_id is given, only
+    those clients' cards when client_ids is)."""
+    query = (select(*RANKED_COLUMNS, Client).join(Client, Client.id == FollowUp.client_id)
              .where(*_showing(store_id, on), FollowUp.assignee_id == assignee_id))
     if client_id is not None:
         query = query.where(FollowUp.client_id == client_id)
+    if client_ids is not None:
+        query = query.where(FollowUp.client_id.in_(client_ids))
     clients: dict[int, Client] = {}
     candidates = []
     for row in db.session.execute(query):
         client = row.Client
         clients[client.id] = client
-        candidates.append(_candidate(row, client.tier))
+        candidates.append(candidate(row, client.tier))
     return [TodayCard(card, clients[card.client_id], suggest_channel(prefs_of(clients[card.client_id])))
             for card in rank_day(candidates, on)]
 
@@ -111,9 +121,19 @@ def done_count(user: User, on: date) -> int:
         Outreach.user_id == user.id, Outreach.occurred_on == on)) or 0
 
 
-def day_list(user: User, on: date) -> DayList:
-    """The associate's list for `on`: progress against target, today's cards, then the rest."""
-    return DayList(on, user.daily_target, done_count(user, on), ranked(user.store_id, on, user.id))
+def day_list(user: User, on: date, rows: int | None = None) -> DayList:
+    """The associate's list for `on`: progress against target, today's cards, then the rest.
+
+    With `rows`, only the first rows are ranked, from the list the worker kept (services/day_lists.py), and
+    `total` says how long the whole list is; without, the whole list is ranked now (exact, slower)."""
+    done = done_count(user, on)
+    if rows is None:
+        return DayList(on, user.daily_target, done, ranked(user.store_id, on, user.id))
+    from .day_lists import top_client_ids
+
+    client_ids, total = top_client_ids(user, on, rows)
+    cards = ranked(user.store_id, on, user.id, client_ids=client_ids)[:rows] if client_ids else []
+    return DayList(on, user.daily_target, done, cards, total)
 
 
 def with_contacts(store_id: int, items: list[TodayCard]) -> list[TodayCard]:
@@ -127,7 +147,8 @@ def with_contacts(store_id: int, items: list[TodayCard]) -> list[TodayCard]:
 
 def today_page(user: User, on: date, more_limit: int = 50) -> TodayPage:
     """The Today screen: the list, contact links for the rows it shows, "More" cut to more_limit rows."""
-    page = TodayPage(day_list(user, on), more_limit)
+    target_left = max(user.daily_target - done_count(user, on), 0)
+    page = TodayPage(day_list(user, on, rows=target_left + more_limit), more_limit)
     with_contacts(user.store_id, page.listing.today + page.more_shown)
     return page
 
@@ -148,18 +169,18 @@ def agenda(store: Store, on: date) -> list[dict]:
         by_assignee[follow_up.assignee_id].append((follow_up, client, email))
     lines = []
     for group in by_assignee.values():
-        cards = rank_day([_candidate(f, c.tier) for f, c, _ in group], on)
+        cards = rank_day([candidate(f, c.tier) for f, c, _ in group], on)
         rank_of = {fid: (rank, card) for rank, card in enumerate(cards, start=1) for fid in card.follow_up_ids}
         for follow_up, client, email in group:
             rank, card = rank_of[follow_up.id]
-            candidate = _candidate(follow_up, client.tier)
+            one = candidate(follow_up, client.tier)
             channel = suggest_channel(prefs_of(client))
             lines.append({
                 "client_number": client.client_number, "kind": follow_up.kind,
                 "opens_on": follow_up.opens_on.isoformat(), "due_on": follow_up.due_on.isoformat(),
                 "expires_on": follow_up.expires_on.isoformat(), "occasion_on": follow_up.occasion_on.isoformat(),
-                "assignee": email, "rank": rank, "score": round(score(candidate, on), 4),
-                "reasons": [reason_text(candidate.kind, candidate.occasion_on, on, candidate.detail), card.why],
+                "assignee": email, "rank": rank, "score": round(score(one, on), 4),
+                "reasons": [reason_text(one.kind, one.occasion_on, on, one.detail), card.why],
                 "channel": channel.value if channel else None,
             })
     lines.sort(key=lambda line: (line["assignee"] or "", line["rank"], line["kind"]))
