@@ -30,6 +30,14 @@ def _showing(store_id: int, on: date):
             FollowUp.opens_on <= on, FollowUp.expires_on >= on)
 
 
+SHOWING_COLUMNS = (FollowUp.status, FollowUp.show_on, FollowUp.opens_on, FollowUp.expires_on)
+
+
+def shows(row, on: date) -> bool:  # noqa: ANN001 - a row carrying SHOWING_COLUMNS
+    """_showing in Python, for the few rows a query reads by id or client instead of by window."""
+    return row.status in LIVE and row.show_on <= on and row.opens_on <= on and row.expires_on >= on
+
+
 def build_day_list(user: User, on: date, commit: bool = True) -> DayList:
     """Rank the associate's whole list for `on` once and keep the order (replacing an earlier build)."""
     from .today import RANKED_COLUMNS, candidate
@@ -75,8 +83,12 @@ def top_client_ids(user: User, on: date, rows: int) -> tuple[list[int], int]:
     logged = db.session.scalar(select(func.count(func.distinct(Outreach.client_id))).where(
         Outreach.user_id == user.id, Outreach.occurred_on == on, Outreach.client_id.in_(in_list))) or 0
     kept = list(db.session.scalars(in_list.order_by(DayListCard.position).limit(rows + SLACK + logged)))
-    newer = set(db.session.scalars(select(FollowUp.client_id).distinct().where(
-        FollowUp.id > listing.max_follow_up_id, FollowUp.assignee_id == user.id, *_showing(user.store_id, on))))
+    # Only the id range in SQL: with the window conditions too, both databases prefer a window index and
+    # read every follow-up of the store; the rows made since the build are few, so the rest is checked here.
+    newer = {row.client_id for row in db.session.execute(
+        select(FollowUp.client_id, FollowUp.store_id, FollowUp.assignee_id, *SHOWING_COLUMNS)
+        .where(FollowUp.id > listing.max_follow_up_id))
+        if row.store_id == user.store_id and row.assignee_id == user.id and shows(row, on)}
     newer_elsewhere = len(newer) - (db.session.scalar(select(func.count()).select_from(DayListCard).where(
         DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(newer))) if newer else 0)
     return list(dict.fromkeys([*kept, *newer])), max(listing.cards + newer_elsewhere - logged, 0)

@@ -99,15 +99,25 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
            client_ids: list[int] | None = None) -> list[TodayCard]:
     """One associate's cards, ranked by the engine (only one client's card when client_id is given, only
     those clients' cards when client_ids is)."""
-    query = (select(*RANKED_COLUMNS, Client).join(Client, Client.id == FollowUp.client_id)
-             .where(*_showing(store_id, on), FollowUp.assignee_id == assignee_id))
-    if client_id is not None:
-        query = query.where(FollowUp.client_id == client_id)
-    if client_ids is not None:
-        query = query.where(FollowUp.client_id.in_(client_ids))
+    from .day_lists import SHOWING_COLUMNS, shows
+
+    if client_ids is None:
+        query = (select(*RANKED_COLUMNS, Client).join(Client, Client.id == FollowUp.client_id)
+                 .where(*_showing(store_id, on), FollowUp.assignee_id == assignee_id))
+        if client_id is not None:
+            query = query.where(FollowUp.client_id == client_id)
+        rows = db.session.execute(query)
+    else:
+        # A page of known clients: read their live follow-ups by client (an index probe each) and check the
+        # window here; with the window in SQL the databases scan the store's whole window index instead.
+        query = (select(*RANKED_COLUMNS, FollowUp.store_id, FollowUp.assignee_id, *SHOWING_COLUMNS, Client)
+                 .join(Client, Client.id == FollowUp.client_id)
+                 .where(FollowUp.client_id.in_(client_ids), FollowUp.status.in_(LIVE)))
+        rows = [row for row in db.session.execute(query)
+                if row.store_id == store_id and row.assignee_id == assignee_id and shows(row, on)]
     clients: dict[int, Client] = {}
     candidates = []
-    for row in db.session.execute(query):
+    for row in rows:
         client = row.Client
         clients[client.id] = client
         candidates.append(candidate(row, client.tier))

@@ -47,7 +47,8 @@ def look(page, name: str, width: int) -> None:
     """What every screen must pass: no sideways scrolling, no serious accessibility violation, a screenshot."""
     page.wait_for_load_state("networkidle")
     # A toast fading in or out is half transparent: axe would measure its contrast mid-animation.
-    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')"
+                           " && !document.querySelector('.toast.leaving')")
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
     assert_no_serious_violations(page, name)
@@ -115,6 +116,12 @@ def walk(page, live_app, live_server, email: str, size: str, viewport: dict[str,
         assert snoozed and all(f.show_on == snooze for f in snoozed if f.opens_on <= today), "not now: picked day"
 
     in_db(live_app, rules_applied)
+
+    # "More" is read when opened: the first fifty of the rest of the list arrive in place.
+    if page.locator("#more").count():
+        page.locator("#more summary").click()
+        expect(page.locator("#more li.today-row").first).to_be_visible()
+        assert page.locator("#more").get_attribute("open") is not None
 
     # A new client at the counter: name, phone, one date.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients").click()

@@ -191,17 +191,19 @@ def test_an_associate_cannot_log_for_another_stores_client(auth, user):
     assert outreach_count() == 0
 
 
-def test_more_shows_fifty_rows_and_a_show_more_link(client, user):
+def test_more_is_read_when_opened_fifty_at_a_time(client, user):
     user.daily_target = 1
     db.session.commit()
     for _ in range(53):
         make_client(user, tier="C")
     on = today_of(user)
     plan_store_day(db.session.get(Store, user.store_id), on)  # holiday list (or reconnect) puts everyone on
-    page = client.get("/today").get_data(as_text=True)
-    more = page.split('class="card today-more"', 1)[1]
-    assert more.count('class="row today-row"') == 50
-    assert "Show more (2 left)" in more
+    more = client.get("/today").get_data(as_text=True).split('class="card today-more"', 1)[1]
+    assert "More (52)" in more and more.count('class="row today-row"') == 0  # closed: only the count
+    assert 'hx-get="/today?more=50"' in more and "Show the next 50" in more
+    opened = client.get("/today?more=50").get_data(as_text=True).split('class="card today-more"', 1)[1]
+    assert opened.count('class="row today-row"') == 50
+    assert "Show more (2 left)" in opened
     assert client.get("/today?more=100").get_data(as_text=True).split('class="card today-more"', 1)[1].count(
         'class="row today-row"') == 52
 
