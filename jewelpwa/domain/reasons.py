@@ -74,6 +74,8 @@ def _title(kind: Kind, detail: Mapping[str, object]) -> str:
             return f"{name}'s date"
         if label:
             return str(label)
+    if kind is Kind.HOLIDAY_LIST and detail.get("gift") and name:
+        return f"Gift for {name}"  # a person added to the client's holiday list at the counter
     if kind is Kind.VALENTINES and name:
         return f"Valentine's Day for {name}"
     if kind in (Kind.STORE_EVENT, Kind.SERVICE) and detail.get("what"):

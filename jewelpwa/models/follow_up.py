@@ -37,6 +37,8 @@ class FollowUp(StoreScoped, db.Model):
         Index("ix_follow_ups_assignee_status_show", "assignee_id", "status", "show_on"),
         Index("ix_follow_ups_store_status_show", "store_id", "status", "show_on"),
         Index("ix_follow_ups_client_status", "client_id", "status"),
+        # The planner's daily read of follow-ups whose window holds the day (migration 0002).
+        Index("ix_follow_ups_store_expires", "store_id", "expires_on"),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)

@@ -214,13 +214,12 @@ def store_events(store_id: int, on: date) -> Iterator[Found]:
     """Invitations to events whose invite window holds `on`, for clients matching the event's filter."""
     events = db.session.scalars(select(StoreEvent).where(
         StoreEvent.store_id == store_id, StoreEvent.invite_on <= on, StoreEvent.event_on >= on))
+    # The owner's filter, read exactly as the events page counted it (imported here: store_events uses follow_ups).
+    from .store_events import EventFilter, matching
+
     for event in events:
-        query = select(Client.id, Client.assigned_to_id).where(_contactable(store_id))
-        wanted = event.client_filter or {}
-        if wanted.get("tiers"):
-            query = query.where(Client.tier.in_(wanted["tiers"]))
-        if wanted.get("assigned_to_id"):
-            query = query.where(Client.assigned_to_id == int(wanted["assigned_to_id"]))
+        wanted = EventFilter.from_dict(event.client_filter or {})
+        query = select(Client.id, Client.assigned_to_id).where(_contactable(store_id), *matching(store_id, wanted))
         for client_id, assignee_id in db.session.execute(query):
             found = P.store_event_proposal(event.id, client_id, event.invite_on, event.event_on, on)
             if found is not None:

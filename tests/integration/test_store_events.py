@@ -144,3 +144,19 @@ def test_events_page_lists_events_and_invite_counts(client, auth):
     assert "Special buy</span>" in html
     fragment = client.get("/owner/settings/events", headers=HX).get_data(as_text=True)
     assert "<html" not in fragment and 'id="events"' in fragment
+
+
+def test_the_nightly_plan_invites_only_the_clients_the_owners_filter_chose(client, auth):
+    """The planner reads the whole filter (stone, category, spend), not just tier and associate."""
+    from jewelpwa.services.planner import plan_store_day
+
+    owner = make_user(role="owner")
+    maya = make_user(role="associate")
+    chosen = make_client(maya, spend_24m=Decimal("5000"))
+    add_purchase(chosen, date(2026, 3, 1), category="ring", stone="sapphire")
+    make_client(maya, spend_24m=Decimal("9000"))  # no sapphire: not invited, tonight either
+    auth.login(owner.email)
+    today = store_today(owner.store)
+    auth.post("/owner/settings/events/new", _event(today, name="Sapphire evening", stone="sapphire"))
+    plan_store_day(owner.store, today + timedelta(days=1))
+    assert [f.client_id for f in _invites(owner.store_id)] == [chosen.id]

@@ -79,6 +79,8 @@ def test_day_distances_read_like_speech(days, text):
         ),
         (Kind.MOTHERS_DAY, date(2026, 5, 10), date(2026, 4, 19), {}, "Mother's Day May 10 · 3 weeks"),
         (Kind.HOLIDAY_LIST, date(2026, 12, 24), date(2026, 12, 1), {}, "Holiday list Dec 24 · 3 weeks"),
+        (Kind.HOLIDAY_LIST, date(2026, 12, 24), date(2026, 12, 1), {"gift": 1, "name": "Anna"},
+         "Gift for Anna Dec 24 · 3 weeks"),
         (
             Kind.STORE_EVENT,
             date(2026, 3, 20),
