@@ -35,6 +35,8 @@ bench: setup
 	$(PY) bench/simulate_year.py
 	$(PY) bench/plan_scale.py
 	$(PY) bench/push_rate.py
+	$(PY) bench/counter_app.py
+	$(PY) bench/reports.py
 
 lint: setup
 	.venv/bin/ruff check .
