@@ -93,8 +93,8 @@ def add_activity(store_id: int, user_ids: list[int], today: date, seed: int = 11
     outreach, touched = [], []
     for back in range(365):
         on = today - timedelta(days=back)
-        if on.weekday() == 6:
-            continue  # closed on Sundays
+        if on.weekday() == 6 and back:
+            continue  # closed on Sundays (but today always has a day's work, so the evening huddle has figures)
         for uid in user_ids:
             for k in range(CONTACTS_PER_DAY):
                 cid = rng.choice(by_user[uid])
