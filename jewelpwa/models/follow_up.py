@@ -39,6 +39,8 @@ class FollowUp(StoreScoped, db.Model):
         Index("ix_follow_ups_client_status", "client_id", "status"),
         # The planner's daily read of follow-ups whose window holds the day (migration 0002).
         Index("ix_follow_ups_store_expires", "store_id", "expires_on"),
+        # The owner's reports: one kind's follow-ups in a window (huddle milestones, milestone coverage).
+        Index("ix_follow_ups_store_kind_expires", "store_id", "kind", "expires_on"),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PHONE, TABLET
+from .conftest import PHONE, TABLET, screenshot
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -96,3 +96,15 @@ def assert_no_serious_violations(page, context_name: str) -> list[dict]:
         + format_violations(blocking)
     )
     return [v for v in found if v["impact"] not in BLOCKING]
+
+
+def look(page, name: str, width: int) -> None:
+    """What every screen must pass: no sideways scrolling, no serious accessibility violation, a screenshot."""
+    page.wait_for_load_state("networkidle")
+    # A toast fading in or out is half transparent: axe would measure its contrast mid-animation.
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')"
+                           " && !document.querySelector('.toast.leaving')")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
+    assert_no_serious_violations(page, name)
+    screenshot(page, name)

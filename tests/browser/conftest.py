@@ -30,10 +30,30 @@ def live_app(tmp_path_factory, redis_url):
     app.instance_path = str(instance)
     with app.app_context():
         upgrade()
+        from jewelpwa.extensions import db
+        from jewelpwa.models import Store
+        from jewelpwa.services.clock import store_today
         from jewelpwa.services.demo import seed_demo_store
+        from jewelpwa.services.planner import plan_store_day
 
         app.demo = seed_demo_store(clients=150)
+        # The worker plans the day in production; the pages under test need today's lists.
+        store = db.session.get(Store, app.demo.store_id)
+        plan_store_day(store, store_today(store))
+        db.session.remove()
     return app
+
+
+def in_db(live_app, fn):
+    """Run fn against the live app's database and close the session: an open transaction would hold
+    SQLite's write lock against the server under test."""
+    from jewelpwa.extensions import db
+
+    with live_app.app_context():
+        try:
+            return fn()
+        finally:
+            db.session.remove()
 
 
 @pytest.fixture(scope="session")

@@ -18,41 +18,14 @@ from sqlalchemy import select
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, Outreach, Store
 from jewelpwa.services.clock import store_today
-from jewelpwa.services.planner import plan_store_day
 
-from .axe import assert_no_serious_violations, axe_page
-from .conftest import PHONE, TABLET, screenshot, sign_in
+from .axe import axe_page, look
+from .conftest import PHONE, TABLET, in_db, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def planned(live_app):
-    """The worker plans the day in production; planning is idempotent, so other modules doing it too is harmless."""
-    with live_app.app_context():
-        store = db.session.get(Store, live_app.demo.store_id)
-        plan_store_day(store, store_today(store))
-        db.session.remove()
 
-
-def in_db(live_app, fn):
-    with live_app.app_context():
-        try:
-            return fn()
-        finally:
-            db.session.remove()  # an open transaction would hold SQLite's write lock against the server
-
-
-def look(page, name: str, width: int) -> None:
-    """What every screen must pass: no sideways scrolling, no serious accessibility violation, a screenshot."""
-    page.wait_for_load_state("networkidle")
-    # A toast fading in or out is half transparent: axe would measure its contrast mid-animation.
-    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')"
-                           " && !document.querySelector('.toast.leaving')")
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
-    assert_no_serious_violations(page, name)
-    screenshot(page, name)
 
 
 def row_of(page, client_id: int):

@@ -15,9 +15,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
-from jewelpwa.models import Outreach, Store
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.planner import plan_store_day
+from jewelpwa.models import Outreach
 
 from .axe import assert_no_serious_violations, axe_page
 from .conftest import ARTIFACTS, screenshot, sign_in
@@ -37,15 +35,6 @@ PUT_BACK = """async (entries) => {
   db.close();
 }"""
 
-
-@pytest.fixture(scope="module", autouse=True)
-def planned(live_app):
-    """The demo seed writes the book; the day's list comes from the planner (the worker runs it in production).
-    Planning is idempotent (dedupe keys), so another module planning the same day changes nothing."""
-    with live_app.app_context():
-        store = db.session.get(Store, live_app.demo.store_id)
-        plan_store_day(store, store_today(store))
-        db.session.remove()
 
 
 def outreach_rows(live_app, since_id: int) -> list[tuple[int, str, str | None]]:

@@ -20,8 +20,8 @@ from jewelpwa.models import FollowUp, Store, User
 from jewelpwa.services.accounts import create_user
 from jewelpwa.services.clock import store_today
 
-from .axe import assert_no_serious_violations, axe_page
-from .conftest import PHONE, TABLET, screenshot, sign_in
+from .axe import axe_page, look
+from .conftest import PHONE, TABLET, in_db, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,21 +29,6 @@ LANDSCAPE = {"width": 1366, "height": 1024}
 OWNER = "owner@harborvine.demo"
 
 
-def in_db(live_app, fn):
-    with live_app.app_context():
-        try:
-            return fn()
-        finally:
-            db.session.remove()
-
-
-def look(page, name: str, width: int) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
-    assert_no_serious_violations(page, name)
-    screenshot(page, name)
 
 
 def _colleague_with_clients(live_app, tag: str) -> tuple[int, list[int]]:
@@ -95,6 +80,8 @@ def test_owner_runs_staff_assignment_settings_and_events(browser, live_app, live
 
         # Move Taylor's three clients to Sam, with the live count.
         page.get_by_role("link", name="Assign clients").click()
+        page.wait_for_url("**/owner/staff/assign")
+        page.wait_for_load_state("networkidle")  # htmx has wired the live count (a person cannot pick sooner)
         page.get_by_label("Now with").select_option(str(taylor_id))
         expect(page.locator("#assign-move .adm-count")).to_contain_text("3 clients match")
         page.get_by_label("Move to").select_option(str(sam_id))

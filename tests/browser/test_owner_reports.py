@@ -19,10 +19,9 @@ from jewelpwa.extensions import db
 from jewelpwa.models import Client, Outreach, Purchase, Store, User
 from jewelpwa.services.clock import store_today
 from jewelpwa.services.outreach import log_outreach
-from jewelpwa.services.planner import plan_store_day
 
-from .axe import assert_no_serious_violations, axe_page
-from .conftest import TABLET, screenshot, sign_in
+from .axe import axe_page, look
+from .conftest import TABLET, in_db, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,29 +30,7 @@ OWNER = "owner@harborvine.demo"
 PRIYA = "priya@harborvine.demo"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def planned(live_app):
-    with live_app.app_context():
-        store = db.session.get(Store, live_app.demo.store_id)
-        plan_store_day(store, store_today(store))
-        db.session.remove()
 
-
-def in_db(live_app, fn):
-    with live_app.app_context():
-        try:
-            return fn()
-        finally:
-            db.session.remove()
-
-
-def look(page, name: str, width: int) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
-    assert_no_serious_violations(page, name)
-    screenshot(page, name)
 
 
 def evening_figures(page, user_id: int) -> dict[str, str]:
