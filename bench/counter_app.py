@@ -50,6 +50,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, Store, User  # noqa: E402
 from jewelpwa.services.clock import store_today  # noqa: E402
+from jewelpwa.services.day_lists import build_day_lists  # noqa: E402
 from jewelpwa.services.planner import plan_store_day  # noqa: E402
 from jewelpwa.services.today import day_list  # noqa: E402
 
@@ -126,6 +127,10 @@ def build_store(url: str, clients: int, seed: int, reuse: bool = False, associat
         t = time.perf_counter()
         plan_store_day(store, on)
         plan_s = time.perf_counter() - t
+        # As the worker does after planning: each associate's ranked list is kept for Today to read.
+        t = time.perf_counter()
+        build_day_lists(store.id, on)
+        lists_s = time.perf_counter() - t
         lists = {}
         for uid in gen.user_ids:
             user = db.session.get(User, uid)
@@ -138,7 +143,7 @@ def build_store(url: str, clients: int, seed: int, reuse: bool = False, associat
         store_ids = list(db.session.scalars(select(Client.id).where(Client.store_id == gen.store_id,
                                                                     Client.erased_at.is_(None)).order_by(Client.id)))
         facts = {"store_id": gen.store_id, "on": on.isoformat(), "generate_s": round(gen.seconds, 1),
-                 "plan_s": round(plan_s, 2), "rows": gen.rows, "user_id": uid, "email": email,
+                 "plan_s": round(plan_s, 2), "day_lists_s": round(lists_s, 2), "rows": gen.rows, "user_id": uid, "email": email,
                  "list_cards": cards, "list_today": today, "list_ids": list_ids, "own_ids": own,
                  "store_ids": store_ids}
         db.session.remove()

@@ -79,10 +79,13 @@ def top_client_ids(user: User, on: date, rows: int) -> tuple[list[int], int]:
     """Clients whose cards may be among the first `rows` today, and about how many clients the list holds."""
     listing = _listing(user, on)
     in_list = select(DayListCard.client_id).where(DayListCard.day_list_id == listing.id)
-    # Clients this associate already logged today have left the list (or moved down): read that many more.
+    # Clients this associate already logged today have left the list (or moved down): skip them in SQL, so a
+    # busy afternoon (hundreds logged) still ranks a page of clients, not every one logged so far.
+    logged_today = select(Outreach.client_id).where(Outreach.user_id == user.id, Outreach.occurred_on == on)
     logged = db.session.scalar(select(func.count(func.distinct(Outreach.client_id))).where(
         Outreach.user_id == user.id, Outreach.occurred_on == on, Outreach.client_id.in_(in_list))) or 0
-    kept = list(db.session.scalars(in_list.order_by(DayListCard.position).limit(rows + SLACK + logged)))
+    kept = list(db.session.scalars(in_list.where(DayListCard.client_id.not_in(logged_today))
+                                   .order_by(DayListCard.position).limit(rows + SLACK)))
     # Only the id range in SQL: with the window conditions too, both databases prefer a window index and
     # read every follow-up of the store; the rows made since the build are few, so the rest is checked here.
     newer = {row.client_id for row in db.session.execute(
