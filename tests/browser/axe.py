@@ -101,10 +101,13 @@ def assert_no_serious_violations(page, context_name: str) -> list[dict]:
 def look(page, name: str, width: int) -> None:
     """What every screen must pass: no sideways scrolling, no serious accessibility violation, a screenshot."""
     page.wait_for_load_state("networkidle")
-    # A toast fading in or out is half transparent: axe would measure its contrast mid-animation.
+    # Hold every toast where it is (app.js pauses a toast's timer while the pointer is on it), so none starts
+    # fading out while axe runs; one already fading is waited out: half transparent, its contrast is not real.
+    page.evaluate("() => document.querySelectorAll('.toast').forEach((t) => t.dispatchEvent(new Event('mouseenter')))")
     page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')"
                            " && !document.querySelector('.toast.leaving')")
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{name} scrolls sideways: {scroll}px wide on a {width}px screen"
     assert_no_serious_violations(page, name)
     screenshot(page, name)
+    page.evaluate("() => document.querySelectorAll('.toast').forEach((t) => t.dispatchEvent(new Event('mouseleave')))")

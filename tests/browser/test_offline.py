@@ -9,6 +9,7 @@ app's real database read back through `live_app.app_context()`.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -132,6 +133,10 @@ def test_offline_navigation_shows_the_offline_page_with_the_waiting_count(phone,
     phone.context.set_offline(False)  # the offline page reloads itself into the real page, which replays
     expect(phone.get_by_role("heading", name="No signal right now")).to_have_count(0, timeout=15_000)
     phone.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=15_000)
+    # The entry leaves the phone once the server answered; give the server's commit a moment to be readable.
+    deadline = time.monotonic() + 5
+    while not outreach_rows(live_app, before) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["voicemail"]
 
 

@@ -144,7 +144,10 @@ def test_two_schedulers_make_one_plan_and_one_digest(app, endpoint, procs, redis
     assert db.session.scalar(db.select(db.func.count()).select_from(FollowUp)) == follow_ups
     owners = {redis_conn.get(k).decode() for k in redis_conn.scan_iter("jewelpwa:slot:periodic-plan_due_stores-*")}
     assert owners <= {str(first.pid), str(second.pid)}
-    assert len(notifications(status="sent")) == 2
+    # One digest and one milestone push, each once. (Run near the evening hour, the evening nudge is sent
+    # too: it is another kind of push, not a repeat of these, so it is left out of the count.)
+    sent = [n.tag for n in notifications(status="sent") if not n.tag.startswith("nudge")]
+    assert sorted(sent) == sorted(set(sent)) and len(sent) == 2, sent
     assert not endpoint.errors, endpoint.errors
 
 
