@@ -81,7 +81,9 @@ def test_owner_runs_staff_assignment_settings_and_events(browser, live_app, live
         # Move Taylor's three clients to Sam, with the live count.
         page.get_by_role("link", name="Assign clients").click()
         page.wait_for_url("**/owner/staff/assign")
-        page.wait_for_load_state("networkidle")  # htmx has wired the live count (a person cannot pick sooner)
+        # Pick once htmx has wired the live count to the form (a person cannot pick sooner than that).
+        page.wait_for_function("() => { const f = document.querySelector('form[hx-get*=\"count_only\"]');"
+                               " return Boolean(f && f['htmx-internal-data']); }")
         page.get_by_label("Now with").select_option(str(taylor_id))
         expect(page.locator("#assign-move .adm-count")).to_contain_text("3 clients match")
         page.get_by_label("Move to").select_option(str(sam_id))
