@@ -57,6 +57,11 @@ def signed_in_today(page, live_app, live_server, which: int) -> None:
     associates = [email for email, role in live_app.demo.logins if role == "associate"]
     sign_in(page, live_server, associates[which], live_app.demo.password)
     page.wait_for_url("**/today")
+    # The worker installs (precaching the shell) and claims the page. If it activated too late to claim this
+    # document, the next load is controlled, as for a person opening the app a second time.
+    page.wait_for_function("async () => Boolean(await navigator.serviceWorker.ready)", timeout=30_000)
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
 
 
