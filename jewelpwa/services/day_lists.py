@@ -20,22 +20,9 @@ from ..domain.ranking import rank_day
 from ..extensions import db
 from ..models import Client, DayList, DayListCard, FollowUp, Outreach, User
 from .batching import chunks
-from .gating import LIVE
+from .gating import SHOWING_COLUMNS, showing, shows
 
 SLACK = 20  # rows read beyond what the page shows, for clients whose list changed since the build
-
-
-def _showing(store_id: int, on: date):
-    return (FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
-            FollowUp.opens_on <= on, FollowUp.expires_on >= on)
-
-
-SHOWING_COLUMNS = (FollowUp.status, FollowUp.show_on, FollowUp.opens_on, FollowUp.expires_on)
-
-
-def shows(row, on: date) -> bool:  # noqa: ANN001 - a row carrying SHOWING_COLUMNS
-    """_showing in Python, for the few rows a query reads by id or client instead of by window."""
-    return row.status in LIVE and row.show_on <= on and row.opens_on <= on and row.expires_on >= on
 
 
 def build_day_list(user: User, on: date, commit: bool = True) -> DayList:
@@ -44,7 +31,7 @@ def build_day_list(user: User, on: date, commit: bool = True) -> DayList:
 
     watermark = db.session.scalar(select(func.max(FollowUp.id))) or 0  # read first: later rows are "newer"
     rows = db.session.execute(select(*RANKED_COLUMNS, Client.tier).join(Client, Client.id == FollowUp.client_id)
-                              .where(*_showing(user.store_id, on), FollowUp.assignee_id == user.id))
+                              .where(*showing(user.store_id, on), FollowUp.assignee_id == user.id))
     cards = rank_day([candidate(row, row.tier) for row in rows], on)
     db.session.execute(delete(DayList).where(DayList.user_id == user.id,
                                              (DayList.listed_on == on) | (DayList.listed_on < on - timedelta(days=2))))

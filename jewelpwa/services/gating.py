@@ -21,6 +21,20 @@ from .proposing import yearly_kind
 LIVE = (Status.OPEN.value, Status.SNOOZED.value)
 
 
+def showing(store_id: int, on: date):
+    """Follow-ups on a list on `on`: live, shown from today or earlier, window holding the day."""
+    return (FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
+            FollowUp.opens_on <= on, FollowUp.expires_on >= on)
+
+
+SHOWING_COLUMNS = (FollowUp.status, FollowUp.show_on, FollowUp.opens_on, FollowUp.expires_on)
+
+
+def shows(row, on: date) -> bool:  # noqa: ANN001 - a row carrying SHOWING_COLUMNS
+    """`showing` in Python, for the few rows a query reads by id or client instead of by window."""
+    return row.status in LIVE and row.show_on <= on and row.opens_on <= on and row.expires_on >= on
+
+
 def prefs_of(client) -> ContactPrefs:  # noqa: ANN001 - a Client row or a row with the same columns
     return ContactPrefs(
         do_not_contact=bool(client.do_not_contact),

@@ -19,7 +19,7 @@ from ..models import Appointment, Client, FollowUp, Store, User
 from .access import require_manager
 from .clock import store_now
 from .errors import Invalid
-from .gating import LIVE
+from .gating import LIVE, showing
 from .team_report import Figures, attributed_sales, credits_by_user, outreach_figures
 
 MORNING, EVENING = "morning", "evening"
@@ -156,17 +156,11 @@ def _in_window(store: Store, on: date) -> dict[str, int]:
     return {PLURAL[kind]: rows.get(kind, 0) for kind in MILESTONE_KINDS}
 
 
-def _showing(store_id: int, on: date):
-    """Follow-ups on a list on `on`: the same rule as the Today list (services.today)."""
-    return (FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
-            FollowUp.opens_on <= on, FollowUp.expires_on >= on)
-
-
 def _list_lengths(store_id: int, on: date) -> dict[int, int]:
     """Clients on each associate's list for `on` (in the evening: the ones not contacted or moved)."""
     return dict(db.session.execute(
         select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id)))
-        .where(*_showing(store_id, on)).group_by(FollowUp.assignee_id)).all())
+        .where(*showing(store_id, on)).group_by(FollowUp.assignee_id)).all())
 
 
 def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, list[TopCard]]:
@@ -175,7 +169,7 @@ def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, li
         select(FollowUp.id, FollowUp.client_id, FollowUp.assignee_id, FollowUp.kind, FollowUp.opens_on,
                FollowUp.due_on, FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail, Client.tier)
         .join(Client, Client.id == FollowUp.client_id)
-        .where(*_showing(store.id, on), FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.assignee_id.in_(user_ids),
+        .where(*showing(store.id, on), FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.assignee_id.in_(user_ids),
                FollowUp.expires_on <= _expiring_by(store, on)))
     by_user: dict[int, list[Candidate]] = defaultdict(list)
     kinds, tiers = {k: Kind(k) for k in MILESTONE_KINDS}, {t.value: t for t in Tier}  # thousands of rows

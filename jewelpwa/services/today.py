@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Client, FollowUp, Outreach, Store, User
 from .contact import ContactLink, contact_links
 from .facts import client_facts, opening_lines
-from .gating import LIVE, prefs_of
+from .gating import LIVE, SHOWING_COLUMNS, prefs_of, showing, shows
 
 
 @dataclass
@@ -80,11 +80,6 @@ class TodayPage:
         return max(self.listing.more_count - len(self.more_shown), 0)
 
 
-def _showing(store_id: int, on: date):
-    return (FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
-            FollowUp.opens_on <= on, FollowUp.expires_on >= on)
-
-
 # Ranking needs these columns only; loading whole FollowUp entities cost a busy list most of its time.
 RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens_on, FollowUp.due_on,
                    FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail)
@@ -99,11 +94,9 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
            client_ids: list[int] | None = None) -> list[TodayCard]:
     """One associate's cards, ranked by the engine (only one client's card when client_id is given, only
     those clients' cards when client_ids is)."""
-    from .day_lists import SHOWING_COLUMNS, shows
-
     if client_ids is None:
         query = (select(*RANKED_COLUMNS, Client).join(Client, Client.id == FollowUp.client_id)
-                 .where(*_showing(store_id, on), FollowUp.assignee_id == assignee_id))
+                 .where(*showing(store_id, on), FollowUp.assignee_id == assignee_id))
         if client_id is not None:
             query = query.where(FollowUp.client_id == client_id)
         rows = db.session.execute(query)
@@ -131,12 +124,12 @@ def done_count(user: User, on: date) -> int:
         Outreach.user_id == user.id, Outreach.occurred_on == on)) or 0
 
 
-def day_list(user: User, on: date, rows: int | None = None) -> DayList:
+def day_list(user: User, on: date, rows: int | None = None, done: int | None = None) -> DayList:
     """The associate's list for `on`: progress against target, today's cards, then the rest.
 
     With `rows`, only the first rows are ranked, from the list the worker kept (services/day_lists.py), and
     `total` says how long the whole list is; without, the whole list is ranked now (exact, slower)."""
-    done = done_count(user, on)
+    done = done_count(user, on) if done is None else done
     if rows is None:
         return DayList(on, user.daily_target, done, ranked(user.store_id, on, user.id))
     from .day_lists import top_client_ids
@@ -157,8 +150,9 @@ def with_contacts(store_id: int, items: list[TodayCard]) -> list[TodayCard]:
 
 def today_page(user: User, on: date, more_limit: int = 50) -> TodayPage:
     """The Today screen: the list, contact links for the rows it shows, "More" cut to more_limit rows."""
-    target_left = max(user.daily_target - done_count(user, on), 0)
-    page = TodayPage(day_list(user, on, rows=target_left + more_limit), more_limit)
+    done = done_count(user, on)
+    rows = max(user.daily_target - done, 0) + more_limit
+    page = TodayPage(day_list(user, on, rows=rows, done=done), more_limit)
     with_contacts(user.store_id, page.listing.today + page.more_shown)
     return page
 
@@ -172,7 +166,7 @@ def today_row(user: User, client_id: int, on: date) -> TodayCard | None:
 def agenda(store: Store, on: date) -> list[dict]:
     """Every open follow-up showing on `on`, one entry each, with its card's rank within its assignee's list."""
     query = (select(FollowUp, Client, User.email).join(Client, Client.id == FollowUp.client_id)
-             .outerjoin(User, User.id == FollowUp.assignee_id).where(*_showing(store.id, on)))
+             .outerjoin(User, User.id == FollowUp.assignee_id).where(*showing(store.id, on)))
     rows = db.session.execute(query).all()
     by_assignee: dict[int | None, list] = defaultdict(list)
     for follow_up, client, email in rows:
