@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -28,6 +29,7 @@ from ..models import (
     User,
     WishItem,
 )
+from . import appointments, relationship_card
 from .access import get_client
 from .contact import ContactLink, contact_links
 from .facts import client_facts, opening_lines
@@ -106,6 +108,8 @@ class ClientCard:
     referred: list[Client]
     consent: list[tuple[ConsentEvent, str | None]]
     spend_total: Decimal = Decimal("0")
+    # Later areas' sections, one entry each: appointments and repairs, relationship extras.
+    parts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def timeline_capped(self) -> bool:
@@ -225,4 +229,6 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     return ClientCard(client=client, on=on, assignee=assignee, today=today, coming_up=coming, talking_points=points,
                       suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,
                       timeline_total=total, wish_items=list(wishes), referred_by=referred_by, referred=referred,
-                      consent=[(event, who) for event, who in consent], spend_total=spend)
+                      consent=[(event, who) for event, who in consent], spend_total=spend,
+                      parts={"service": appointments.card_part(actor, client, on),
+                             "relations": relationship_card.card_part(actor, client, on)})

@@ -4,7 +4,27 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, auth, card, clients, counter, me, outreach, owner, push, pwa, today, upcoming
+    from . import (
+        admin,
+        appointments,
+        auth,
+        card,
+        clients,
+        counter,
+        data,
+        feeds,
+        me,
+        outreach,
+        owner,
+        push,
+        pwa,
+        relations,
+        repairs,
+        segments,
+        today,
+        upcoming,
+    )
 
-    for module in (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push):
+    for module in (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push,
+                   appointments, repairs, relations, data, segments, feeds):
         app.register_blueprint(module.bp)

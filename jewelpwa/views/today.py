@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from ..services.appointments import day_appointments
 from ..services.clock import store_today
 from ..services.today import today_page
 from ..web.render import render
@@ -25,5 +26,6 @@ def index():
     "More" is read when it is opened (`?more=50`): in holiday season it holds thousands of clients, and the
     first screen should cost ten rows, not sixty."""
     more = min(max(request.args.get("more", 0, type=int), 0), 5000)
-    page = today_page(current_user, store_today(current_user.store), more_limit=more)
-    return render("today/index.html", "today_list", page=page)
+    on = store_today(current_user.store)
+    page = today_page(current_user, on, more_limit=more)
+    return render("today/index.html", "today_list", page=page, appointments=day_appointments(current_user, on))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from jewelpwa.extensions import db
 from jewelpwa.models import PushSubscription
 
+from . import scoping_data, scoping_relations, scoping_segments, scoping_service
 from .conftest import make_user
 from .factories import make_client
 
@@ -41,7 +42,8 @@ def make_staff(user):
 
 
 # Route arguments that are words, not rows: a real value, so the walk reaches the code behind it.
-WORDS = {"section": "notes"}
+WORDS = {"section": "notes", **scoping_data.WORDS, **scoping_segments.WORDS, **scoping_service.WORDS,
+         **scoping_relations.WORDS}
 
 # Route argument -> the store B row it names.
 FACTORIES = {
@@ -49,6 +51,10 @@ FACTORIES = {
     "client_id": make_client,
     "outreach_id": make_outreach,
     "user_id": make_staff,
+    **scoping_data.FACTORIES,
+    **scoping_segments.FACTORIES,
+    **scoping_service.FACTORIES,
+    **scoping_relations.FACTORIES,
 }
 
 

@@ -1,0 +1,7 @@
+"""Store B rows for test_scoping's URL walk: share links, trade-up, loyalty (issue 8).
+
+FACTORIES maps a route argument to a function(store_b_user) -> row; WORDS maps a word argument to a real value.
+"""
+
+FACTORIES: dict = {}
+WORDS: dict = {}
