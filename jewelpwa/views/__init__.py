@@ -21,10 +21,11 @@ def register_blueprints(app: Flask) -> None:
         relations,
         repairs,
         segments,
+        share,
         today,
         upcoming,
     )
 
     for module in (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push,
-                   appointments, repairs, relations, data, segments, feeds):
+                   appointments, repairs, relations, share, data, segments, feeds):
         app.register_blueprint(module.bp)
