@@ -11,15 +11,13 @@ the planner makes them from these dates and purchases when it plans the day.
 
 from __future__ import annotations
 
-import calendar
 import csv
-import io
 import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, text, update
@@ -28,20 +26,17 @@ from ..domain.vocab import Channel, DateKind, Frequency, Relation
 from ..extensions import db
 from ..models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, Store, User
 from ..models._types import utcnow
+from . import import_mapping, pos_csv
 from .batching import chunks
 from .errors import Invalid, NotFound
+from .pos_csv import YearlyDate
 
-CLIENT_COLUMNS = (
-    "client_number", "first_name", "last_name", "email", "phone", "birthday", "anniversary",
-    "partner_name", "partner_birthday", "children", "associate_email", "preferred_channel",
-    "do_not_contact", "frequency", "notes",
-)
-CLIENT_REQUIRED = ("client_number", "first_name")
-PURCHASE_COLUMNS = (
-    "client_number", "purchased_on", "receipt_number", "description", "category", "metal", "stone",
-    "brand", "price", "occasion", "associate_email",
-)
-PURCHASE_REQUIRED = ("client_number", "purchased_on", "receipt_number", "price")
+CLIENT_COLUMNS = import_mapping.CLIENT_FIELDS
+CLIENT_REQUIRED = import_mapping.REQUIRED["clients"]
+PURCHASE_COLUMNS = import_mapping.PURCHASE_FIELDS
+PURCHASE_REQUIRED = import_mapping.REQUIRED["purchases"]
+# How often the validation loop reports progress to a background job.
+PROGRESS_EVERY = 2000
 
 # Column widths of the tables; PostgreSQL refuses longer text, so it is a row error, not a crash.
 MAX_LENGTH = {
@@ -50,7 +45,6 @@ MAX_LENGTH = {
     "stone": 40, "brand": 60, "occasion": 40, "associate_email": 254,
 }
 MAX_PHONE_DIGITS = 20
-MAX_PRICE = Decimal("9999999999.99")  # Numeric(12, 2)
 # IN lists are sent in chunks: SQLite caps bound parameters and PostgreSQL plans big lists slowly.
 CHUNK = 500
 
@@ -63,9 +57,6 @@ _FREQUENCIES = frozenset(f.value for f in Frequency)
 _YES = {"yes", "y", "true", "t", "1"}
 _NO = {"no", "n", "false", "f", "0", ""}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_FULL_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
-_PRICE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 
 
 @dataclass(frozen=True)
@@ -80,6 +71,22 @@ class RowError:
         return f"row {self.row}, {self.column}: {self.message}" if self.column else f"row {self.row}: {self.message}"
 
 
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Row `row` (new client `client_number`) has the phone or email of the book's client `existing_number`."""
+
+    row: int
+    client_number: str
+    existing_id: int
+    existing_number: str | None
+    existing_name: str
+    by: str  # "phone" or "email"
+
+    def __str__(self) -> str:
+        return (f"row {self.row}: client {self.client_number} has the {self.by} of {self.existing_name} "
+                f"(client {self.existing_number or 'without a number'})")
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, in a dry run, would do). Nothing was written when `rejected` is not empty."""
@@ -92,6 +99,8 @@ class ImportReport:
     items: int = 0  # purchase items written (purchases only)
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    # New clients whose phone or email is already a client's under another number: offered, never merged.
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -133,140 +142,98 @@ class _Errors:
         self.items.append(RowError(row, column, message))
 
 
-def _read_text(path_or_text: str | bytes | os.PathLike[str]) -> tuple[str | None, RowError | None]:
-    """The file's text (UTF-8, with or without BOM); a str with a line break is the text itself."""
+Source = str | bytes | os.PathLike[str]
+
+
+def read_text(path_or_text: Source) -> tuple[str, str]:
+    """The file's text and encoding (UTF-8 with or without BOM, else Windows-1252); a str with a line break
+    is the text itself."""
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
-        return path_or_text.removeprefix("\ufeff"), None
+        return path_or_text.removeprefix("\ufeff"), "text"
     if isinstance(path_or_text, bytes):
-        data = path_or_text
-    else:
-        try:
-            with open(path_or_text, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            raise Invalid("File not read", {"file": f"{path_or_text}: {e.strerror}"}) from e
+        return pos_csv.decode(path_or_text)
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return None, RowError(line, "", f"byte 0x{data[e.start]:02X} is not UTF-8 text: save the file as "
-                                        "\"CSV UTF-8\" and import it again")
+        with open(path_or_text, "rb") as f:
+            return pos_csv.decode(f.read())
+    except OSError as e:
+        raise Invalid("File not read", {"file": f"{path_or_text}: {e.strerror}"}) from e
 
 
 def _normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def _read_rows(text: str, columns: tuple[str, ...], required: tuple[str, ...],
+def _read_rows(text: str, kind: str, store_id: int, mapping: list[str] | None,
                errors: _Errors, warnings: _Errors) -> list[_Row]:
-    """Rows as {column: stripped cell}; header problems are errors on row 1 and stop the import."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Rows as {field: stripped cell}; header problems are errors on row 1 and stop the import.
+
+    Without a mapping the header names decide (documented names, then the store's remembered choices and
+    the names point-of-sale systems use); the upload page passes the mapping the owner confirmed.
+    """
+    columns, required = import_mapping.FIELDS[kind], import_mapping.REQUIRED[kind]
     try:
-        header = next(reader)
-    except StopIteration:
-        errors.add(1, "", f"the file is empty: the first line must name the columns ({', '.join(required)} at least)")
-        return []
+        table = pos_csv.read_table(text)
     except csv.Error as e:
         errors.add(1, "", f"the header cannot be read ({e}): save the file as CSV")
         return []
-    names = [_normalise_header(h) for h in header]
-    if len(names) == 1 and ";" in header[0]:
-        errors.add(1, "", "the columns are separated by semicolons: save the file as comma-separated CSV")
+    if not table.header:
+        errors.add(1, "", f"the file is empty: the first line must name the columns ({', '.join(required)} at least)")
         return []
-    seen: set[str] = set()
-    for name in names:
-        if name in seen and name:
-            errors.add(1, name, "this column appears twice in the header: keep one")
-        seen.add(name)
-        if name and name not in columns:
-            warnings.add(1, name, "not an import column, ignored")
+    if mapping is None:
+        names = [_normalise_header(h) for h in table.header]
+        seen: set[str] = set()
+        for name in names:
+            if name in seen and name in columns:
+                errors.add(1, name, "this column appears twice in the header: keep one")
+            seen.add(name)
+        mapping = import_mapping.recognise(table.header, kind, import_mapping.remembered(store_id, kind))
+        for name, field_ in zip(table.header, mapping, strict=True):
+            if name.strip() and not field_:
+                warnings.add(1, _normalise_header(name), "not an import column, ignored")
+    elif len(mapping) != len(table.header):
+        raise Invalid("The mapping does not fit the file", {"mapping": "choose a field for each column again"})
     for name in required:
-        if name not in seen:
+        if name not in mapping:
             errors.add(1, name, f"column is missing from the header: the file needs {', '.join(required)}")
     if errors.items:
         return []
+    wanted = [(i, f) for i, f in enumerate(mapping) if f]
+    width = len(mapping)
     rows: list[_Row] = []
-    start = reader.line_num + 1
+    unescape = pos_csv.unescape_formula
+    line = 1
     try:
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(c.strip() for c in cells):
+        for line, cells in table.rows:
+            if len(cells) > width:
+                errors.add(line, "", f"the row has {len(cells)} cells but the header names {width} columns: "
+                                     "quote cells that contain the separator")
                 continue
-            if len(cells) > len(names):
-                errors.add(line, "", f"the row has {len(cells)} cells but the header names {len(names)} columns: "
-                                     "quote cells that contain commas")
-                continue
-            row = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name in columns}
-            rows.append(_Row(line, {c: row.get(c, "") for c in columns}))
+            row = dict.fromkeys(columns, "")
+            for i, name in wanted:
+                if i < len(cells):
+                    row[name] = unescape(cells[i].strip())
+            rows.append(_Row(line, row))
     except csv.Error as e:
-        errors.add(start, "", f"this line cannot be read as CSV ({e}): check its quotes")
+        errors.add(line + 1, "", f"this line cannot be read as CSV ({e}): check its quotes")
     return rows
 
 
 # --------------------------------------------------------------------------------------------- cells
 
-@dataclass(frozen=True)
-class YearlyDate:
-    month: int
-    day: int
-    year: int | None
-
-    @property
-    def md(self) -> int:
-        return self.month * 100 + self.day
-
-    def fields(self) -> dict[str, Any]:
-        return {"month": self.month, "day": self.day, "year": self.year, "md": self.md}
-
-
 def parse_yearly_date(value: str, column: str) -> YearlyDate:
-    """YYYY-MM-DD, or MM-DD when the year is unknown; 29 Feb only with a leap year or no year."""
-    not_a_date = f'{column} "{value}" is not a date: use YYYY-MM-DD or MM-DD'
-    if m := _FULL_DATE.fullmatch(value):
-        year, month, day = (int(g) for g in m.groups())
-        if not 1900 <= year <= 2200:
-            raise ValueError(f'{column} "{value}": the year must be between 1900 and 2200 (use MM-DD when it is unknown)')
-    elif m := _MONTH_DAY.fullmatch(value):
-        month, day = (int(g) for g in m.groups())
-        year = None
-    else:
-        raise ValueError(not_a_date)
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year or 2000, month)[1]:
-        if year and month == 2 and day == 29:
-            raise ValueError(f'{column} "{value}" is not a date: {year} is not a leap year '
-                             "(use 02-29 when the year is unknown)")
-        raise ValueError(not_a_date)
-    return YearlyDate(month, day, year)
+    return pos_csv.parse_yearly_date(value, column)
 
 
 def parse_full_date(value: str, column: str) -> date:
-    if m := _FULL_DATE.fullmatch(value):
-        try:
-            return date(*(int(g) for g in m.groups()))
-        except ValueError:
-            pass
-    raise ValueError(f'{column} "{value}" is not a date: use YYYY-MM-DD')
+    return pos_csv.parse_full_date(value, column)
 
 
 def parse_price(value: str) -> Decimal:
-    """A plain decimal; a leading "$" and thousands commas are allowed, a negative price is not."""
-    text = value.replace(" ", "")
-    negative = text.startswith("-") or text.startswith("$-") or (text.startswith("(") and text.endswith(")"))
-    text = text.strip("()").lstrip("-").removeprefix("$").lstrip("-")
-    m = _PRICE.fullmatch(text)
-    if not m:
-        raise ValueError(f'price "{value}" is not an amount: write it like 1250.00 or $1,250.00')
-    if negative:
-        raise ValueError(f'price "{value}" is negative: import the sale at its price and record returns in the app')
-    if m.group(2) and len(m.group(2)) > 2:
-        raise ValueError(f'price "{value}" has more than 2 decimals: round it to cents')
-    try:
-        price = Decimal(m.group(1).replace(",", "") + "." + (m.group(2) or "0"))
-    except InvalidOperation as e:  # pragma: no cover - the pattern only lets digits through
-        raise ValueError(f'price "{value}" is not an amount') from e
-    if price > MAX_PRICE:
-        raise ValueError(f'price "{value}" is too large')
-    return price.quantize(Decimal("0.01"))
+    return pos_csv.parse_price(value, "price")
+
+
+def _date_fields(when: YearlyDate) -> dict[str, Any]:
+    return {"month": when.month, "day": when.day, "year": when.year, "md": when.md}
 
 
 def parse_flag(value: str, column: str) -> bool | None:
@@ -327,20 +294,28 @@ def _store(store_id: int) -> Store:
     return store
 
 
-def _open(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool, kind: str,
-          columns: tuple[str, ...], required: tuple[str, ...]):
-    """The start both imports share: the store exists, the file decodes, its rows are split and staff loaded.
+Progress = Callable[[int, int], None]
 
-    rows is None when the file cannot be decoded; the report then already says why.
-    """
+
+def _open(store_id: int, path_or_text: Source, dry_run: bool, kind: str, mapping: list[str] | None):
+    """The start both imports share: the store exists, the file decodes, its rows are split and staff loaded."""
     report = ImportReport(kind=kind, dry_run=dry_run)
     errors, warnings = _Errors(), _Errors()
     _store(store_id)
-    text, decode_error = _read_text(path_or_text)
-    if decode_error:
-        report.rejected = [decode_error]
-        return report, errors, warnings, None, {}
-    return report, errors, warnings, _read_rows(text, columns, required, errors, warnings), _staff_by_email(store_id)
+    text, _encoding = read_text(path_or_text)
+    rows = _read_rows(text, kind, store_id, mapping, errors, warnings)
+    return report, errors, warnings, rows, _staff_by_email(store_id)
+
+
+def _counting(rows: list[_Row], progress: Progress | None):
+    """The rows, telling `progress` (a background job's) how far the checks have got every few thousand."""
+    total = len(rows)
+    for i, row in enumerate(rows):
+        if progress and i % PROGRESS_EVERY == 0:
+            progress(i, total)
+        yield row
+    if progress:
+        progress(total, total)
 
 
 def _staff_by_email(store_id: int) -> dict[str, User]:
@@ -574,7 +549,7 @@ class _ClientWriter:
 
     def _new_date(self, number: str, person: _PersonRef | None, kind: str, when: YearlyDate) -> None:
         self.new_dates.append((number, person, {"store_id": self.store_id, "kind": kind, "label": None,
-                                                **when.fields()}))
+                                                **_date_fields(when)}))
 
     def _upsert_person(self, number: str, person: Row | None, name: str, relation: str,
                        born: YearlyDate | None) -> bool:
@@ -595,9 +570,9 @@ class _ClientWriter:
         if current is None:
             self._new_date(number, person, kind, when)
             return True
-        if not _differs(current, when.fields()):
+        if not _differs(current, _date_fields(when)):
             return False
-        self.date_updates.append({"id": current.id, **when.fields()})
+        self.date_updates.append({"id": current.id, **_date_fields(when)})
         return True
 
     def write(self, client_ids: dict[str, int]) -> None:
@@ -634,16 +609,17 @@ def _refresh_statistics(rows: int) -> None:
         db.session.execute(text("ANALYZE clients, people, important_dates, purchases, purchase_items"))
 
 
-def import_clients(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool = False, *,
-                   today: date) -> ImportReport:
-    """Import a clients CSV into one store: all rows or none; re-importing the same file changes nothing."""
-    report, errors, warnings, rows, staff = _open(store_id, path_or_text, dry_run, "clients",
-                                                  CLIENT_COLUMNS, CLIENT_REQUIRED)
-    if rows is None:
-        return report
+def import_clients(store_id: int, path_or_text: Source, dry_run: bool = False, *, today: date,
+                   mapping: list[str] | None = None, commit: bool = True,
+                   progress: Progress | None = None) -> ImportReport:
+    """Import a clients CSV into one store: all rows or none; re-importing the same file changes nothing.
+
+    With commit=False a clean apply is left in the session for the caller to commit with its own rows.
+    """
+    report, errors, warnings, rows, staff = _open(store_id, path_or_text, dry_run, "clients", mapping)
     valid: list[_ClientRow] = []
     first_line: dict[str, int] = {}
-    for row in rows:
+    for row in _counting(rows, progress):
         number = row.cells["client_number"]
         parsed = _validate_client(row, staff, errors)
         if number and number in first_line:
@@ -664,9 +640,11 @@ def import_clients(store_id: int, path_or_text: str | bytes | os.PathLike[str], 
     if errors.items:
         report.rejected = sorted(errors.items, key=lambda e: e.row)
         report.warnings = warnings.items
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return report
 
+    report.duplicates = _possible_duplicates(store_id, [p for p in valid if p.number not in by_number])
     matched = [by_number[p.number].id for p in valid if p.number in by_number]
     writer = _ClientWriter(store_id, today, _load_existing(matched), warnings)
     for parsed in valid:
@@ -680,12 +658,32 @@ def import_clients(store_id: int, path_or_text: str | bytes | os.PathLike[str], 
             report.unchanged += 1
     report.warnings = sorted(warnings.items, key=lambda e: e.row)
     if dry_run:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return report
     writer.write({number: client.id for number, client in by_number.items()})
     _refresh_statistics(report.created + report.updated)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return report
+
+
+def _possible_duplicates(store_id: int, new: list[_ClientRow]) -> list[PossibleDuplicate]:
+    """New clients whose phone digits or email already belong to a client of the store under another number."""
+    by_phone = {p.phone_digits: p for p in new if p.phone_digits and len(p.phone_digits) >= 7}
+    by_email = {p.email: p for p in new if p.email}
+    found: dict[int, PossibleDuplicate] = {}
+    for column, wanted, by in ((Client.phone_digits, by_phone, "phone"), (Client.email, by_email, "email")):
+        for chunk in chunks(list(wanted), CHUNK):
+            for client in db.session.execute(
+                select(Client.id, Client.client_number, Client.first_name, Client.last_name, column.label("value"))
+                .where(Client.store_id == store_id, Client.erased_at.is_(None), column.in_(chunk))
+            ):
+                row = wanted[client.value]
+                if row.line not in found and client.client_number != row.number:
+                    found[row.line] = PossibleDuplicate(row.line, row.number, client.id, client.client_number,
+                                                        f"{client.first_name} {client.last_name}".strip(), by)
+    return sorted(found.values(), key=lambda d: d.row)
 
 
 # --------------------------------------------------------------------------------------------- purchases
@@ -763,25 +761,25 @@ def _receipt_conflicts(rows: list[_Row], errors: _Errors) -> None:
                                              f'"{receipt}" ("{head.cells[column]}"): one receipt is one sale')
 
 
-def import_purchases(store_id: int, path_or_text: str | bytes | os.PathLike[str], dry_run: bool = False, *,
-                     today: date) -> ImportReport:
+def import_purchases(store_id: int, path_or_text: Source, dry_run: bool = False, *, today: date,
+                     mapping: list[str] | None = None, commit: bool = True,
+                     progress: Progress | None = None) -> ImportReport:
     """Import a purchases CSV: rows sharing a receipt_number are one purchase with several items."""
-    report, errors, warnings, rows, staff = _open(store_id, path_or_text, dry_run, "purchases",
-                                                  PURCHASE_COLUMNS, PURCHASE_REQUIRED)
-    if rows is None:
-        return report
+    report, errors, warnings, rows, staff = _open(store_id, path_or_text, dry_run, "purchases", mapping)
     clients: dict[str, int] = {number: id_ for number, id_ in db.session.execute(
         select(Client.client_number, Client.id).where(Client.store_id == store_id, Client.client_number.is_not(None),
                                                       Client.erased_at.is_(None)))}
+    rows = _skip_erased(store_id, rows, clients, report, errors)
     _receipt_conflicts(rows, errors)
     receipts: dict[str, list[_ItemRow]] = {}
-    for row in rows:
+    for row in _counting(rows, progress):
         if (parsed := _validate_purchase(row, clients, staff, today, errors)) is not None:
             receipts.setdefault(parsed.receipt, []).append(parsed)
     report.warnings = warnings.items
     if errors.items:
         report.rejected = sorted(set(errors.items), key=lambda e: (e.row, e.column))
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return report
 
     existing: dict[str, Row] = {}
@@ -834,7 +832,8 @@ def import_purchases(store_id: int, path_or_text: str | bytes | os.PathLike[str]
         else:
             report.unchanged += 1
     if dry_run:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return report
     _update(Purchase, purchase_updates)
     _update(PurchaseItem, item_updates)
@@ -845,8 +844,33 @@ def import_purchases(store_id: int, path_or_text: str | bytes | os.PathLike[str]
                             "purchase_id": ref if isinstance(ref, int) else purchase_ids[ref]}
                            for ref, item in new_items])
     _refresh_statistics(report.created)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return report
+
+
+def _skip_erased(store_id: int, rows: list[_Row], clients: dict[str, int], report: ImportReport,
+                 errors: _Errors) -> list[_Row]:
+    """Rows of an erased client: its receipts already in the book are kept as they are (an export taken after
+    an erasure re-imports cleanly); a new sale for it is an error."""
+    erased = set(db.session.scalars(select(Client.client_number).where(
+        Client.store_id == store_id, Client.erased_at.is_not(None), Client.client_number.is_not(None))))
+    if not erased:
+        return rows
+    mine = [r for r in rows if r.cells["client_number"] in erased and r.cells["client_number"] not in clients]
+    if not mine:
+        return rows
+    known: set[str] = set()
+    for chunk in chunks(list({r.cells["receipt_number"] for r in mine}), CHUNK):
+        known.update(db.session.scalars(select(Purchase.receipt_number).where(
+            Purchase.store_id == store_id, Purchase.receipt_number.in_(chunk))))
+    for row in mine:
+        if row.cells["receipt_number"] not in known:
+            errors.add(row.line, "client_number", f'"{row.cells["client_number"]}" belongs to a client whose data '
+                                                  "was erased: a new sale cannot be added to it")
+    report.unchanged += len({r.cells["receipt_number"] for r in mine if r.cells["receipt_number"] in known})
+    skipped = {id(r) for r in mine}
+    return [r for r in rows if id(r) not in skipped]
 
 
 def error_lines(errors: Iterable[RowError]) -> list[str]:
