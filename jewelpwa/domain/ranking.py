@@ -31,6 +31,8 @@ KIND_WEIGHT: Mapping[Kind, float] = {
     Kind.STORE_EVENT: 1.4,
     Kind.FAMILY_DATE: 1.4,
     Kind.CARE: 1.3,
+    # A free cleaning brings the client (and the piece) into the store, which a care note does not.
+    Kind.CLEANING: 1.3,
     Kind.RECONNECT: 1.2,
     Kind.NEW_ARRIVALS: 1.0,
 }

@@ -91,6 +91,10 @@ def reason_text(kind: Kind, occasion_on: date, on: date, detail: Mapping[str, ob
     piece = detail.get("piece") or "purchase"
     if kind is Kind.CHECK_IN or kind is Kind.CARE:
         return f"{KIND_LABEL[kind]} · {piece}, {since(occasion_on, on)}"
+    if kind is Kind.CLEANING:
+        # The offer comes every six months; the time since the purchase says which one this is.
+        bought_on = date.fromisoformat(str(detail["bought"])) if detail.get("bought") else occasion_on
+        return f"{KIND_LABEL[kind]} · {piece}, {since(bought_on, on)}"
     if kind is Kind.NEW_ARRIVALS:
         category = detail.get("category")
         where = f" in {category}" if category and category not in ("other", "repair") else ""

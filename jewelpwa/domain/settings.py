@@ -62,6 +62,9 @@ DEFAULT_WINDOWS: dict[Kind, WindowRule] = {
     Kind.RECONNECT: WindowRule(0, 7, 30),
     Kind.REFERRAL_THANKS: WindowRule(0, 2, 21),
     Kind.SERVICE: WindowRule(0, 0, 7),
+    # Anchored on each six-month mark after the purchase of a piece that benefits from a cleaning
+    # (domain/cleaning.py): a month to call and book the free visit.
+    Kind.CLEANING: WindowRule(0, 7, 30),
 }
 
 DEFAULT_RECONNECT_DAYS: dict[Tier, int] = {Tier.A: 45, Tier.B: 90, Tier.C: 90}

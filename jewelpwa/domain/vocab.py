@@ -21,6 +21,8 @@ class Kind(StrEnum):
     RECONNECT = "reconnect"
     REFERRAL_THANKS = "referral_thanks"
     SERVICE = "service"
+    # A free cleaning visit every six months for a piece that benefits from it (domain/cleaning.py).
+    CLEANING = "cleaning"
 
 
 # Service follow-ups (appointment reminders, repair pickups) are what the client asked for, so they
@@ -161,4 +163,5 @@ KIND_LABEL: dict[Kind, str] = {
     Kind.RECONNECT: "Reconnect",
     Kind.REFERRAL_THANKS: "Referral thanks",
     Kind.SERVICE: "Service",
+    Kind.CLEANING: "Free cleaning",
 }

@@ -42,8 +42,12 @@ class Appointment(StoreScoped, db.Model):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default=AppointmentStatus.BOOKED)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
+    # What happened, written when the associate marks it done, no-show or cancelled (migration 0007).
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     client = relationship("Client")
+    user = relationship("User")
 
 
 class WishItem(StoreScoped, db.Model):
@@ -85,7 +89,10 @@ class TradeUpCredit(StoreScoped, db.Model):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True)
     purchase_item_id: Mapped[int] = mapped_column(ForeignKey("purchase_items.id", ondelete="CASCADE"), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    # The policy's terms at the sale, kept with the credit: a later policy change does not move a promise made.
+    min_price: Mapped[Decimal | None] = mapped_column(Money)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="available")
+    used_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
 
 

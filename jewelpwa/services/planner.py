@@ -58,6 +58,7 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
         proposing.store_events(store.id, on),
     ))
     found.extend(proposing.cadence(store.id, on, settings, known=known))
+    found.extend(proposing.cleanings(store.id, on, settings, made))
     fresh: dict[str, proposing.Found] = {}
     for f in found:
         if f.proposal.dedupe_key not in known:

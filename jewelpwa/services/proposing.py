@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Date, Integer, and_, cast, exists, false, func, literal, or_, select
 
+from ..domain import cleaning as C
 from ..domain import proposals as P
 from ..domain.cadence import CADENCE_KINDS, ItemFacts, purchase_cadence
 from ..domain.occasions import month_days_between
 from ..domain.proposals import dedupe_key
 from ..domain.settings import EngineSettings
-from ..domain.vocab import DateKind, Kind, Relation, Tier
+from ..domain.vocab import AppointmentKind, AppointmentStatus, DateKind, ItemCategory, Kind, Relation, Tier
 from ..domain.windows import window_for
 from ..extensions import db
-from ..models import Client, ImportantDate, Person, Purchase, PurchaseItem, Referral, StoreEvent
+from ..models import Appointment, Client, ImportantDate, Person, Purchase, PurchaseItem, Referral, StoreEvent
 from .batching import chunks
 
 YEARLY_KINDS = (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY, Kind.FAMILY_DATE)
@@ -225,3 +226,52 @@ def store_events(store_id: int, on: date) -> Iterator[Found]:
             if found is not None:
                 yield Found(client_id, assignee_id, P.Proposal(
                     found.kind, found.window, found.occasion_on, found.dedupe_key, found.source, {"what": event.name}))
+
+
+def _benefits(item) -> object:
+    """domain.cleaning.benefits_from_cleaning said in SQL, from the same word lists (`item` is an alias)."""
+    def has(column, words):
+        return [func.lower(column).like(f"%{word}%") for word in words]
+
+    category = func.lower(func.coalesce(item.category, ""))
+    return and_(category != ItemCategory.REPAIR.value,
+                or_(category.in_(C.CATEGORIES), *has(item.stone, C.STONES), *has(item.metal, C.METALS),
+                    *has(item.description, C.DESCRIPTION_WORDS)))
+
+
+def cleanings(store_id: int, on: date, settings: EngineSettings, made: set[str] | None = None) -> Iterator[Found]:
+    """Free cleaning offers: the client's latest purchase of a piece that benefits, at each six-month mark.
+
+    SQL reads only purchases on the days whose six-month marks can open a window today (index on store and
+    day), of contactable clients with no later such purchase, no cleaning booked and none in the last six
+    months; domain.cleaning decides each window exactly.
+    """
+    made = made or set()
+    item = PurchaseItem.__table__.alias("item")
+    later, later_item = Purchase.__table__.alias("later"), PurchaseItem.__table__.alias("later_item")
+    newer = or_(later.c.purchased_on > Purchase.purchased_on,
+                and_(later.c.purchased_on == Purchase.purchased_on, later.c.id > Purchase.id))
+    newer_piece = exists().where(later.c.client_id == Purchase.client_id, newer,
+                                 later_item.c.purchase_id == later.c.id, _benefits(later_item))
+    since = datetime.combine(on - timedelta(days=C.RECENT_CLEANING_DAYS), time.min, tzinfo=UTC)
+    cleaning = and_(Appointment.client_id == Client.id, Appointment.kind == AppointmentKind.CLEANING.value)
+    booked = exists().where(cleaning, Appointment.status == AppointmentStatus.BOOKED.value)
+    cleaned = exists().where(cleaning, Appointment.status == AppointmentStatus.DONE.value, Appointment.starts_at >= since)
+    query = (
+        select(Purchase.id, Purchase.client_id, func.coalesce(Client.assigned_to_id, Purchase.associate_id),
+               Purchase.purchased_on, item.c.category, item.c.metal, item.c.stone, item.c.description)
+        .join(Client, Client.id == Purchase.client_id)
+        .join(item, item.c.purchase_id == Purchase.id)
+        .where(_contactable(store_id), Purchase.store_id == store_id, _benefits(item),
+               or_(*[Purchase.purchased_on.between(a, b) for a, b in C.purchase_ranges(on, settings)]),
+               ~newer_piece, ~booked, ~cleaned)
+        .order_by(Purchase.id, item.c.price.desc())
+    )
+    seen: set[int] = set()
+    for pid, client_id, assignee_id, purchased_on, *facts in db.session.execute(query):
+        if pid in seen or f"{Kind.CLEANING}:purchase:{pid}" in made:
+            continue
+        seen.add(pid)  # the dearest piece of the purchase names it
+        found = C.cleaning_proposal(C.CleaningFacts(pid, purchased_on, ItemFacts(*facts)), on, settings)
+        if found is not None:
+            yield Found(client_id, assignee_id, found)

@@ -183,9 +183,12 @@ def topic_for(tag: str) -> str:
 
 def queue_notification(user_id: int, key: str, title: str, body: str, url: str = "/today",
                        tag: str | None = None, urgency: str = "normal", ttl: int = DEFAULT_TTL_S,
-                       now: datetime | None = None) -> list[int]:
-    """One outbox row per device of the user; a key already queued for a device is left alone. Returns new ids."""
-    now = now or utcnow()
+                       now: datetime | None = None, send_at: datetime | None = None) -> list[int]:
+    """One outbox row per device of the user; a key already queued for a device is left alone. Returns new ids.
+
+    `send_at` queues a push ahead of its time (an appointment reminder made at booking): it waits until then,
+    and its age for the sweeper's "too old" rule counts from then, not from the booking."""
+    now = max(send_at, now or utcnow()) if send_at is not None else (now or utcnow())
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return []
