@@ -40,6 +40,7 @@ from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import (  # noqa: E402
     Appointment,
     Client,
+    DayList,
     FollowUp,
     ImportantDate,
     Outreach,
@@ -51,6 +52,7 @@ from jewelpwa.models import (  # noqa: E402
 from jewelpwa.services.accounts import create_user  # noqa: E402
 from jewelpwa.services.book_health import book_health  # noqa: E402
 from jewelpwa.services.clock import store_today  # noqa: E402
+from jewelpwa.services.day_lists import build_day_lists  # noqa: E402
 from jewelpwa.services.huddle import huddle  # noqa: E402
 from jewelpwa.services.milestone_calendar import month_calendar  # noqa: E402
 from jewelpwa.services.planner import plan_store_day  # noqa: E402
@@ -204,26 +206,50 @@ def timed(label: str, call, runs: int) -> dict:
     return row
 
 
-def run(url: str, clients: int, runs: int, plan: bool = False) -> dict:
+def _existing(clients: int) -> tuple[Store, int, list[int]] | None:
+    """A store an earlier `--reuse` run left in the database (same day only: the activity is dated)."""
+    store_row = db.session.scalar(select(Store).where(Store.name == f"Reports Bench {clients}"))
+    if store_row is None:
+        return None
+    staff = db.session.execute(select(User.id, User.role).where(User.store_id == store_row.id).order_by(User.id)).all()
+    owner_id = next(uid for uid, role in staff if role == "owner" and uid)
+    return store_row, owner_id, [uid for uid, role in staff if role == "associate"]
+
+
+def run(url: str, clients: int, runs: int, plan: bool = False, reuse: bool = False) -> dict:
     app = generate.make_app(url)
     with app.app_context():
-        store = generate.make_store(clients, store_name=f"Reports Bench {clients}")
-        owner = create_user(f"owner-{store.store_id}@bench.example", "Bench Owner", "owner",
-                            f"Reports Bench {clients}", generate.PASSWORD)
-        owner_id = owner.id
-        store_row = db.session.get(Store, store.store_id)
-        today = store_today(store_row)
-        t = time.perf_counter()
-        if plan:
-            plan_store_day(store_row, today)
-        planned = time.perf_counter() - t
-        activity = add_activity(store.store_id, store.user_ids, today, planned=plan)
-        print((f"planned today in {planned:.1f}s; " if plan else "") + "added "
-              + ", ".join(f"{k}={v:,}" for k, v in activity.items()))
+        found = _existing(clients) if reuse else None
+        planned, activity = 0.0, {}
+        if found:
+            store_row, owner_id, user_ids = found
+            today = store_today(store_row)
+            print(f"reusing {store_row.name} in {url}")
+        else:
+            store = generate.make_store(clients, store_name=f"Reports Bench {clients}")
+            owner = create_user(f"owner-{store.store_id}@bench.example", "Bench Owner", "owner",
+                                f"Reports Bench {clients}", generate.PASSWORD)
+            owner_id, user_ids = owner.id, store.user_ids
+            store_row = db.session.get(Store, store.store_id)
+            today = store_today(store_row)
+            t = time.perf_counter()
+            if plan:
+                plan_store_day(store_row, today)
+            planned = time.perf_counter() - t
+            activity = add_activity(store.store_id, user_ids, today, planned=plan)
+            print((f"planned today in {planned:.1f}s; " if plan else "") + "added "
+                  + ", ".join(f"{k}={v:,}" for k, v in activity.items()))
+        # The worker builds each associate's ranked list right after planning (services.day_lists); the
+        # morning huddle reads those, so the bench builds them the same way.
+        if not db.session.scalar(select(func.count()).select_from(DayList).where(DayList.store_id == store_row.id,
+                                                                                 DayList.listed_on == today)):
+            t = time.perf_counter()
+            cards = build_day_lists(store_row.id, today)
+            print(f"built today's lists ({cards:,} cards) in {time.perf_counter() - t:.1f}s")
         morning = datetime.combine(today, clock_time(9), ZoneInfo(store_row.timezone))
         evening = datetime.combine(today, clock_time(18), ZoneInfo(store_row.timezone))
         month = today.strftime("%Y-%m")
-        one = str(store.user_ids[0])
+        one = str(user_ids[0])
 
         def actor() -> User:
             return db.session.get(User, owner_id)
@@ -265,6 +291,8 @@ def main() -> None:
     parser.add_argument("--plan", action="store_true",
                         help="make today's lists with the real planner (minutes for a first plan of 50k clients on "
                              "a busy machine) instead of bulk-inserting follow-ups of the same shape")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --database-url sqlite:////tmp/x.db: keep the file and reuse the store it holds")
     parser.add_argument("--database-url", default=None,
                         help='a SQLAlchemy URL, or "pg" for a private PostgreSQL database dropped afterwards '
                              "(default: a fresh SQLite file in /tmp)")
@@ -275,7 +303,7 @@ def main() -> None:
         else:
             url = args.database_url or f"sqlite:///{tmp}/reports.db"
         try:
-            result = run(url, args.clients, args.runs, args.plan)
+            result = run(url, args.clients, args.runs, args.plan, args.reuse)
         finally:
             if args.database_url == "pg":
                 generate.drop_pg_database(url)

@@ -8,19 +8,20 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from ..domain.ranking import Candidate, Card, rank_day, score
 from ..domain.settings import EngineSettings
 from ..domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
 from ..domain.windows import Window
 from ..extensions import db
-from ..models import Appointment, Client, FollowUp, Store, User
+from ..models import Appointment, Client, DayList, DayListCard, FollowUp, Store, User
 from .access import require_manager
 from .clock import store_now
 from .errors import Invalid
 from .gating import LIVE, showing
 from .team_report import Figures, attributed_sales, credits_by_user, outreach_figures
+from .today import ranked
 
 MORNING, EVENING = "morning", "evening"
 # The morning huddle is before opening; by mid-afternoon the owner wants the day's results instead.
@@ -190,6 +191,41 @@ def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, li
     return {user_id: [TopCard(c.client_id, names[c.client_id], c) for c in top] for user_id, top in cards.items()}
 
 
+def _milestone_showing(on: date):
+    """A live anniversary or birthday follow-up of the day-list card's client, on its associate's list today."""
+    return (exists().where(FollowUp.client_id == DayListCard.client_id, FollowUp.assignee_id == DayList.user_id,
+                           FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
+                           FollowUp.opens_on <= on, FollowUp.expires_on >= on))
+
+
+def _from_day_lists(store: Store, on: date, user_ids: list[int]) -> tuple[dict[int, int], dict[int, list[TopCard]]]:
+    """List lengths and top milestones read from the lists the planner ranked this morning (services.day_lists).
+
+    Walking one associate's stored order until three clients with a milestone turn up costs a few index probes;
+    scoring every milestone in the store (thousands of rows with their details) cost 100-300 ms at 50,000
+    clients. Follow-ups made after the build (ids above its watermark) are ranked in, as Today does. Associates
+    whose list was not built (a day not planned yet) are left out, for the caller to compute.
+    """
+    listings = db.session.execute(select(DayList.id, DayList.user_id, DayList.cards, DayList.max_follow_up_id)
+                                  .where(DayList.user_id.in_(user_ids), DayList.listed_on == on)).all()
+    lengths, tops = {}, {}
+    for listing in listings:
+        first = list(db.session.scalars(
+            select(DayListCard.client_id).join(DayList, DayList.id == DayListCard.day_list_id)
+            .where(DayListCard.day_list_id == listing.id, _milestone_showing(on))
+            .order_by(DayListCard.position).limit(TOP)))
+        # Only the id range in SQL (see services.day_lists.top_client_ids): the rows made since the build are few.
+        newer = [row.client_id for row in db.session.execute(
+            select(FollowUp.client_id, FollowUp.store_id, FollowUp.assignee_id, FollowUp.kind)
+            .where(FollowUp.id > listing.max_follow_up_id))
+            if row.store_id == store.id and row.assignee_id == listing.user_id and row.kind in MILESTONE_KINDS]
+        cards = ranked(store.id, on, listing.user_id, client_ids=list(dict.fromkeys([*first, *newer])))
+        with_milestone = [c for c in cards if any(r.kind.value in MILESTONE_KINDS for r in c.card.reasons)]
+        lengths[listing.user_id] = listing.cards
+        tops[listing.user_id] = [TopCard(c.client.id, c.client.display_name, c.card) for c in with_milestone[:TOP]]
+    return lengths, tops
+
+
 def _skipped(store_id: int, tz: ZoneInfo, on: date) -> dict[int, int]:
     start, end = _day_bounds(tz, on)
     return dict(db.session.execute(
@@ -210,12 +246,16 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
     bookings = _appointments(store.id, tz, day)
     for person in people:
         person.appointments = bookings.get(person.user_id, [])
-    lengths = _list_lengths(store.id, day)
     if view == MORNING:
-        tops = _top_milestones(store, day, [p.user_id for p in people])
+        lengths, tops = _from_day_lists(store, day, [p.user_id for p in people])
+        unlisted = [p.user_id for p in people if p.user_id not in lengths]
+        if unlisted:
+            lengths = {**_list_lengths(store.id, day), **lengths}
+            tops.update(_top_milestones(store, day, unlisted))
         for person in people:
             person.list_length, person.top = lengths.get(person.user_id, 0), tops.get(person.user_id, [])
         return result
+    lengths = _list_lengths(store.id, day)
     figures = outreach_figures(store.id, day, day)
     for user_id, (count, revenue) in credits_by_user(attributed_sales(store.id, day, day)).items():
         row = figures.setdefault(user_id, Figures())

@@ -168,6 +168,30 @@ def test_morning_huddle_shows_list_length_top_reasons_and_appointments(auth, sto
     assert figure(html, "in-window-2") == "5"  # birthdays: Anna, three of Maya's, one of Daniel's
 
 
+def test_morning_huddle_reads_the_planners_lists_and_ranks_in_a_milestone_made_after_them(auth, store):
+    from jewelpwa.services.day_lists import build_day_lists
+
+    owner, maya, daniel = store
+    clients = [make_client(maya, first_name=f"Client{i}") for i in range(4)]
+    for c in clients:
+        follow_up(maya, c, "check_in", occasion_in=-14)  # on the list, but not a milestone
+    follow_up(maya, clients[3], "birthday", occasion_in=25)
+    early = make_client(maya, first_name="Early", tier="A")
+    follow_up(maya, early, "anniversary")
+    build_day_lists(maya.store_id, DAY)
+    # Made after the morning's build (a client added at the counter): its 25th anniversary must still lead.
+    late = make_client(maya, first_name="Late", tier="A")
+    follow_up(maya, late, "anniversary", years=25, milestone=True)
+
+    auth.login(owner.email)
+    mine = section(auth.client.get(f"/owner/huddle?view=morning&date={DAY.isoformat()}").get_data(as_text=True),
+                   f"huddle-{maya.id}")
+    assert figure(mine, "list") == "5"  # the list as the planner built it this morning
+    top = re.findall(r'<li><a href="/clients/(\d+)">', mine)
+    # Check-in-only clients are on the list but are not milestones; the birthday bundled with a check-in is.
+    assert top == [str(late.id), str(early.id), str(clients[3].id)]
+
+
 def test_huddle_tabs_link_morning_and_evening_for_the_same_day(auth, store):
     owner, *_ = store
     auth.login(owner.email)
