@@ -229,10 +229,11 @@ def store_events(store_id: int, on: date) -> Iterator[Found]:
 
 
 def _benefits(item) -> object:
-    """domain.cleaning.benefits_from_cleaning said in SQL, from the same word lists (`item` is an alias)."""
+    """domain.cleaning.benefits_from_cleaning said in SQL, from the same word lists (`item`: a purchase_items alias)."""
     def has(column, words):
         return [func.lower(column).like(f"%{word}%") for word in words]
 
+    item = item.c
     category = func.lower(func.coalesce(item.category, ""))
     return and_(category != ItemCategory.REPAIR.value,
                 or_(category.in_(C.CATEGORIES), *has(item.stone, C.STONES), *has(item.metal, C.METALS),
