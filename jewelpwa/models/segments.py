@@ -1,3 +1,78 @@
 """Saved segments, campaigns and calendar feeds (issue 7)."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import StoreScoped, created_at_column, utcnow
+
+__all__ = ["CalendarFeed", "Campaign", "Segment"]
+
+
+class Segment(StoreScoped, db.Model):
+    """A named client filter (services.segments.SegmentFilter as JSON) an owner reuses for campaigns and mail."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("store_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    filter: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
+
+
+class Campaign(StoreScoped, db.Model):
+    """One run of a segment into follow-ups, with what the contact gate left out (kept for the owner to read)."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("opens_on <= due_on AND due_on <= expires_on", name="window_ordered"),
+        Index("ix_campaigns_store_created", "store_id", "created_at"),
+    )
+
+    # The segment may be deleted later; the campaign keeps the filter it ran with.
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(80), nullable=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(8))
+    opens_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    expires_on: Mapped[date] = mapped_column(Date, nullable=False)
+    filter: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    made: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Reason -> count of matching clients the gate left out ({"do not contact": 9, "opted out of texts": 5}).
+    left_out: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    segment = relationship("Segment")
+
+
+class CalendarFeed(StoreScoped, db.Model):
+    """A user's secret ICS URL; only the SHA-256 of the token is kept, so a database leak reveals no feed."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    user = relationship("User")

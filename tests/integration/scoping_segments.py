@@ -3,5 +3,24 @@
 FACTORIES maps a route argument to a function(store_b_user) -> row; WORDS maps a word argument to a real value.
 """
 
-FACTORIES: dict = {}
-WORDS: dict = {}
+import itertools
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Segment
+
+
+_numbers = itertools.count(1)
+
+
+def make_segment(user) -> Segment:
+    """A saved segment of store B (every store B client, so a leak would show its whole book)."""
+    row = Segment(store_id=user.store_id, name=f"Store B segment {next(_numbers)}", filter={}, created_by_id=user.id)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+FACTORIES: dict = {"segment_id": make_segment}
+# The feed URL is public and keyed by its secret: a token no feed has must be 404 (tests/integration/
+# test_calendar_feed.py opens a real one).
+WORDS: dict = {"feed_token": "not-a-real-feed-token-0123456789abcdefghijkl"}
