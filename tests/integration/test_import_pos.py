@@ -129,3 +129,24 @@ def test_a_confirmed_mapping_reads_columns_no_name_list_knows(owner):
     assert (report.created, report.rejected) == (1, [])
     client = by_number(owner.store_id, "K1")
     assert client.first_name == "Jürgen" and (client.dates[0].month, client.dates[0].day) == (5, 3)
+
+
+def test_cli_reads_a_point_of_sale_file_with_a_mapping_for_unknown_headers(app, owner, tmp_path):
+    from jewelpwa.cli_import import import_group
+
+    app.cli.add_command(import_group)
+    runner = app.test_cli_runner()
+    german = tmp_path / "kunden.csv"
+    german.write_bytes("Kunde;Vorname;E-mail;Geburtstag\nK1;Jürgen;j@example.com;03.05.1970\n".encode("cp1252"))
+
+    result = runner.invoke(args=["import", "clients", str(german), "--mapping", "Kunde=client_number,Vorname=first_name"])
+    assert result.exit_code == 0, result.output
+    assert "Created 1 client, updated 0; 0 rows rejected" in result.output
+    assert by_number(owner.store_id, "K1").first_name == "Jürgen"
+
+    result = runner.invoke(args=["import", "clients", str(german), "--mapping", "Shoe=notes"])
+    assert result.exit_code == 2 and 'no column "Shoe"' in result.output
+
+    result = runner.invoke(args=["import", "clients", str(POS / "clients_us.csv"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Would create 2 clients" in result.output
