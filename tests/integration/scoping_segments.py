@@ -8,7 +8,6 @@ import itertools
 from jewelpwa.extensions import db
 from jewelpwa.models import Segment
 
-
 _numbers = itertools.count(1)
 
 
