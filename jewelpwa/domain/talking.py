@@ -3,13 +3,17 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from jewelpwa.domain.occasions import ordinal
+from jewelpwa.domain.occasions import next_yearly_on, ordinal
 from jewelpwa.domain.ranking import Reason
 from jewelpwa.domain.reasons import month_day, month_year
+from jewelpwa.domain.share import WishListFacts, WishListNudge, wish_list_nudges
 from jewelpwa.domain.vocab import Channel, Kind
 
 MAX_POINTS = 5
+# Trade-up credit is worth a mention while the anniversary follow-up is open (DESIGN.md: 56 days before).
+TRADE_UP_ANNIVERSARY_DAYS = 56
 # Gems people speak of in the plural when they love them ("loves sapphires"); others stay as written.
 _PLURAL = {
     "diamond": "diamonds",
@@ -54,6 +58,10 @@ class ClientFacts:
     ring_size: str | None = None
     open_wish_items: Sequence[str] = ()
     children: Sequence[str] = ()
+    wish_lists: Sequence[WishListFacts] = ()
+    trade_up_credit: Decimal | None = None  # available credit, summed
+    anniversary: tuple[int, int] | None = None  # the client's wedding anniversary (month, day)
+    as_of: date | None = None  # the day these facts were read for (opening lines that are not given one)
 
 
 def _and(words: Sequence[str]) -> str:
@@ -111,10 +119,27 @@ def _complement(facts: ClientFacts, on: date) -> str | None:
     return f"{wish} would complement your {piece}"
 
 
+def wish_list_nudge(facts: ClientFacts, on: date) -> WishListNudge | None:
+    """The wish list worth sending now: its owner's occasion is at most three weeks away (domain.share)."""
+    nudges = wish_list_nudges(facts.wish_lists, on)
+    return nudges[0] if nudges else None
+
+
+def _trade_up(facts: ClientFacts, on: date) -> str | None:
+    if not facts.trade_up_credit or facts.anniversary is None:
+        return None
+    anniversary_on = next_yearly_on(*facts.anniversary, on)
+    if (anniversary_on - on).days > TRADE_UP_ANNIVERSARY_DAYS:
+        return None
+    return f"Anniversary {month_day(anniversary_on)}: ${facts.trade_up_credit:,.0f} trade-up credit toward a new piece"
+
+
 def talking_points(facts: ClientFacts, on: date) -> list[str]:
-    """Up to five things worth mentioning, most useful first."""
+    """Up to five things worth mentioning, most useful first (what cannot wait comes first)."""
     wish = f"Wish list: {', '.join(facts.open_wish_items[:3])}" if facts.open_wish_items else None
-    points = [_family(facts), _last_purchase(facts), _preferences(facts), wish, _complement(facts, on)]
+    nudge = wish_list_nudge(facts, on)
+    points = [nudge.text if nudge else None, _trade_up(facts, on), _family(facts), _last_purchase(facts),
+              _preferences(facts), wish, _complement(facts, on)]
     return [p for p in points if p][:MAX_POINTS]
 
 
@@ -179,9 +204,19 @@ def _body(reason: Reason | None, facts: ClientFacts) -> str:
     return "it's been a while, and I'd love to catch up and show you what's new."
 
 
-def opening_line(first_name: str, reasons: Sequence[Reason], facts: ClientFacts, channel: Channel) -> str:
+def _wish_list_offer(facts: ClientFacts, on: date | None) -> str:
+    """For a person's list the client is the giver: offer to send it. The client's own list goes to their
+    partner, so it is never mentioned to the client (it would spoil the surprise)."""
+    nudge = wish_list_nudge(facts, on) if on is not None else None
+    if nudge is None or nudge.person_id is None:
+        return ""
+    return f" {nudge.owner_name}'s {nudge.occasion} is {nudge.when}: shall I send you {nudge.owner_name}'s wish list?"
+
+
+def opening_line(first_name: str, reasons: Sequence[Reason], facts: ClientFacts, channel: Channel,
+                 on: date | None = None) -> str:
     """A friendly first sentence for the card's strongest reason, shaped for a call, a text or an email."""
-    body = _body(reasons[0] if reasons else None, facts)
+    body = _body(reasons[0] if reasons else None, facts) + _wish_list_offer(facts, on)
     if channel == Channel.TEXT:
         return f"Hi {first_name}! {_capitalized(body)}"
     if channel == Channel.CALL:

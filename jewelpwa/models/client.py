@@ -59,6 +59,10 @@ class Client(StoreScoped, db.Model):
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     tier: Mapped[str] = mapped_column(String(1), nullable=False, default=Tier.C)
     spend_24m: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
+    # Denormalised so lists show the store-named loyalty tier without a query per row: kept by record_purchase,
+    # the nightly services/tiers.py and saving the store's tiers (services/loyalty.py).
+    lifetime_spend: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), server_default="0")
+    loyalty_tier: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
 
     metals: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..domain.cadence import ItemFacts, piece_name
 from ..domain.ranking import Reason
+from ..domain.share import WishListFacts
 from ..domain.talking import ClientFacts, opening_line
-from ..domain.vocab import Channel, Relation
+from ..domain.vocab import Channel, DateKind, Relation
 from ..extensions import db
-from ..models import Client, Person, Purchase, PurchaseItem, WishItem
+from ..models import (
+    Client,
+    ImportantDate,
+    Person,
+    Purchase,
+    PurchaseItem,
+    ShareLink,
+    Store,
+    TradeUpCredit,
+    WishItem,
+)
 from .batching import chunks
 
 OPENING_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
@@ -36,15 +50,47 @@ def _latest_purchases(store_id: int, client_ids: list[int]):
     return db.session.execute(select(newest).where(newest.c.n == 1)).all()
 
 
-def client_facts(store_id: int, client_ids: list[int]) -> dict[int, ClientFacts]:
-    """ClientFacts for each client of the store in client_ids (others are left out): five queries per 2,000 ids."""
+def _own_date(kind: DateKind):
+    """The client's own yearly date of a kind as month*100+day, a scalar subquery (no extra statement)."""
+    return (select(func.min(ImportantDate.md))
+            .where(ImportantDate.client_id == Client.id, ImportantDate.person_id.is_(None), ImportantDate.kind == kind)
+            .correlate(Client).scalar_subquery())
+
+
+def _md(value: int | None) -> tuple[int, int] | None:
+    return divmod(value, 100) if value else None
+
+
+def _shared_on():
+    """When the newest live link to a wish item's list was made (the list is the item's client and person)."""
+    same_list = or_(ShareLink.person_id == WishItem.person_id,
+                    and_(ShareLink.person_id.is_(None), WishItem.person_id.is_(None)))
+    return (select(func.max(ShareLink.created_at))
+            .where(ShareLink.client_id == WishItem.client_id, same_list, ShareLink.revoked_at.is_(None))
+            .correlate(WishItem).scalar_subquery())
+
+
+def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -> dict[int, ClientFacts]:
+    """ClientFacts for each client of the store in client_ids (others are left out): five queries per 2,000 ids.
+
+    Dates, trade-up credit and share links ride along as scalar subqueries, so the count stays at five.
+    `on` (the store's today when left out) dates the facts for opening lines that do not get a day."""
     facts: dict[int, ClientFacts] = {}
+    credit = (select(func.sum(TradeUpCredit.amount))
+              .where(TradeUpCredit.client_id == Client.id, TradeUpCredit.status == "available")
+              .correlate(Client).scalar_subquery())
+    person_birthday = (select(func.min(ImportantDate.md))
+                       .where(ImportantDate.person_id == Person.id, ImportantDate.kind == DateKind.BIRTHDAY)
+                       .correlate(Person).scalar_subquery())
     for ids in chunks(sorted(set(client_ids))):
         clients = db.session.execute(
-            select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size)
+            select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size,
+                   _own_date(DateKind.BIRTHDAY).label("birthday"), _own_date(DateKind.ANNIVERSARY).label("anniversary"),
+                   credit.label("credit"), Store.timezone)
+            .join(Store, Store.id == Client.store_id)
             .where(Client.store_id == store_id, Client.id.in_(ids))).all()
         people = db.session.execute(
-            select(Person.id, Person.client_id, Person.name, Person.relation)
+            select(Person.id, Person.client_id, Person.name, Person.relation, person_birthday.label("birthday"))
             .where(Person.store_id == store_id, Person.client_id.in_(ids)).order_by(Person.id)).all()
         latest = _latest_purchases(store_id, ids)
         items: dict[int, list[ItemFacts]] = defaultdict(list)
@@ -56,11 +102,15 @@ def client_facts(store_id: int, client_ids: list[int]) -> dict[int, ClientFacts]
                     .where(PurchaseItem.purchase_id.in_(purchase_ids)).order_by(PurchaseItem.id)):
                 items[row.purchase_id].append(ItemFacts(row.category, row.metal, row.stone, row.description))
         wishes: dict[int, list[str]] = defaultdict(list)
-        for client_id, description in db.session.execute(
-                select(WishItem.client_id, WishItem.description)
+        # (client, person or None) -> [open items, newest live share link]
+        lists: dict[tuple[int, int | None], list] = {}
+        for client_id, description, person_id, shared_at in db.session.execute(
+                select(WishItem.client_id, WishItem.description, WishItem.person_id, _shared_on())
                 .where(WishItem.store_id == store_id, WishItem.client_id.in_(ids), WishItem.status == "open")
                 .order_by(WishItem.created_at.desc(), WishItem.id.desc())):
             wishes[client_id].append(description)
+            entry = lists.setdefault((client_id, person_id), [0, shared_at])
+            entry[0] += 1
 
         person_name = {p.id: _first(p.name) for p in people}
         partner: dict[int, str | None] = {}
@@ -70,6 +120,7 @@ def client_facts(store_id: int, client_ids: list[int]) -> dict[int, ClientFacts]
                 partner[p.client_id] = _first(p.name)
             elif p.relation == Relation.CHILD and _first(p.name):
                 children[p.client_id].append(_first(p.name))
+        person_birthdays = {p.id: _md(p.birthday) for p in people}
         last = {row.client_id: row for row in latest}
 
         for c in clients:
@@ -80,15 +131,44 @@ def client_facts(store_id: int, client_ids: list[int]) -> dict[int, ClientFacts]
                             (items[purchase.id] or [ItemFacts(None, None, None, None)])[0])
                 last_purchase = (purchase.purchased_on, piece_name(main), purchase.occasion or None)
                 for_whom = person_name.get(purchase.recipient_person_id) if purchase.recipient_person_id else None
+            as_of = on or store_today_in(c.timezone)
+            wish_lists = []
+            for (client_id, person_id), (count, shared_at) in lists.items():
+                if client_id != c.id:
+                    continue
+                if person_id is None:
+                    own = [("birthday", *_md(c.birthday))] if c.birthday else []
+                    own += [("anniversary", *_md(c.anniversary))] if c.anniversary else []
+                    wish_lists.append(WishListFacts(c.first_name, None, count, tuple(own), partner.get(c.id),
+                                                    _day_of(shared_at, c.timezone)))
+                else:
+                    birthday = person_birthdays.get(person_id)
+                    wish_lists.append(WishListFacts(person_name.get(person_id) or "Their", person_id, count,
+                                                    (("birthday", *birthday),) if birthday else (), c.first_name,
+                                                    _day_of(shared_at, c.timezone)))
             facts[c.id] = ClientFacts(
                 first_name=c.first_name, partner_name=partner.get(c.id), last_purchase=last_purchase,
                 last_purchase_for=for_whom, metals=tuple(c.metals or ()), stones=tuple(c.stones or ()),
                 brands=tuple(c.brands or ()), ring_size=c.ring_size, open_wish_items=tuple(wishes[c.id]),
-                children=tuple(children[c.id]))
+                children=tuple(children[c.id]), wish_lists=tuple(wish_lists),
+                trade_up_credit=Decimal(c.credit) if c.credit else None, anniversary=_md(c.anniversary),
+                as_of=as_of)
     return facts
+
+
+def store_today_in(timezone: str) -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo(timezone)).date()
+
+
+def _day_of(at: datetime | None, timezone: str) -> date | None:
+    """A stored UTC time as the store's day (SQLite hands back naive UTC)."""
+    if at is None:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(ZoneInfo(timezone)).date()
 
 
 def opening_lines(client, reasons: Sequence[Reason], facts: ClientFacts | None) -> dict[Channel, str]:  # noqa: ANN001
     """A suggested first sentence per channel (call, text, email) for the client's strongest reason."""
     facts = facts or ClientFacts(first_name=client.first_name)
-    return {channel: opening_line(client.first_name, reasons, facts, channel) for channel in OPENING_CHANNELS}
+    return {channel: opening_line(client.first_name, reasons, facts, channel, facts.as_of)
+            for channel in OPENING_CHANNELS}

@@ -14,7 +14,9 @@ from ..models import FollowUp, Person, Purchase, PurchaseItem, User
 from .access import get_client
 from .errors import Invalid
 from .follow_ups import insert_new, row_for
+from .loyalty import add_to_lifetime
 from .planner import engine_settings
+from .trade_up import grant_credits
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def _price(raw: str, index: int, errors: dict[str, str]) -> Decimal:
 def record_purchase(actor: User, client_id: int, purchased_on: date, items: list[ItemInput],
                     occasion: str | None = None, recipient_person_id: int | None = None,
                     receipt_number: str | None = None, today: date | None = None) -> Purchase:
-    """Save the sale and create its check-in, care, new-arrivals and anniversary follow-ups right away."""
+    """Save the sale, create its check-in, care, new-arrivals and anniversary follow-ups, trade-up credit and loyalty tier."""
     client = get_client(actor, client_id)
     errors: dict[str, str] = {}
     if not items:
@@ -79,6 +81,8 @@ def record_purchase(actor: User, client_id: int, purchased_on: date, items: list
     insert_new([row_for(actor.store_id, client.id, assignee, p, on) for p in proposals
                 if p.window.expires_on >= on])
     client.spend_24m = (client.spend_24m or Decimal("0")) + purchase.total
+    add_to_lifetime(client, purchase.total)
+    grant_credits(purchase)
     db.session.commit()
     return purchase
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..domain.proposals import Proposal, referral_thanks_proposal
 from ..extensions import db
-from ..models import Client, Referral, User
-from .access import get_client
+from ..models import Client, Purchase, Referral, User
+from .access import get_client, require_manager
 from .errors import Invalid
 from .follow_ups import insert_new, row_for
 from .planner import engine_settings
@@ -64,3 +67,34 @@ def record_referral(actor: User, client_id: int, referrer_id: int | None, today:
         insert_new([row_for(actor.store_id, referrer.id, referrer.assigned_to_id, proposal, today)])
     db.session.commit()
     return referral
+
+
+TOP_REFERRERS = 25
+
+
+@dataclass(frozen=True)
+class TopReferrer:
+    client_id: int
+    name: str
+    referred: int
+    bought: int
+    spend: Decimal  # lifetime spend of the clients they referred
+
+
+def top_referrers(actor: User, limit: int = TOP_REFERRERS) -> list[TopReferrer]:
+    """The store's referrers, most referred clients first, then most who bought, then what those clients spent."""
+    require_manager(actor)
+    referrer, referred = aliased(Client), aliased(Client)
+    bought = exists().where(Purchase.client_id == referred.id)
+    count = func.count(Referral.id)
+    buyers = func.count(Referral.id).filter(bought)
+    spend = func.coalesce(func.sum(referred.lifetime_spend), 0)
+    rows = db.session.execute(
+        select(referrer.id, referrer.first_name, referrer.last_name, count, buyers, spend)
+        .join(Referral, Referral.referrer_id == referrer.id)
+        .join(referred, referred.id == Referral.referred_id)
+        .where(Referral.store_id == actor.store_id, referrer.erased_at.is_(None))
+        .group_by(referrer.id, referrer.first_name, referrer.last_name)
+        .order_by(count.desc(), buyers.desc(), spend.desc(), referrer.last_name, referrer.first_name, referrer.id)
+        .limit(limit)).all()
+    return [TopReferrer(r[0], f"{r[1]} {r[2]}".strip(), r[3], r[4], Decimal(r[5] or 0)) for r in rows]

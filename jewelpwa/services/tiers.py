@@ -11,6 +11,7 @@ from ..domain.settings import EngineSettings
 from ..domain.vocab import Tier
 from ..extensions import db
 from ..models import Client, Purchase
+from .loyalty import refresh_lifetime_spend
 
 SPEND_DAYS = 730
 
@@ -51,3 +52,6 @@ def recompute_spend_and_tiers(store_id: int, on: date, settings: EngineSettings)
         update(Client).where(Client.store_id == store_id, or_(Client.spend_24m != 0, Client.tier != Tier.C.value),
                              ~bought)
         .values(spend_24m=Decimal("0"), tier=Tier.C.value), execution_options={"synchronize_session": False})
+    # Store-named loyalty tiers by lifetime spend ride along: imported sales and purchases edited elsewhere are
+    # counted by the next plan (record_purchase keeps them current during the day).
+    refresh_lifetime_spend(store_id)

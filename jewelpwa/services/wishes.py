@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain.vocab import ItemCategory
 from ..extensions import db
 from ..models import Person, User, WishItem
-from .access import get_client
+from .access import get_client, get_scoped
 from .errors import Invalid
 from .importing import parse_price
 
@@ -42,5 +42,19 @@ def add_wish(actor: User, client_id: int, description: str, person_id: int | Non
     wish = WishItem(store_id=client.store_id, client_id=client.id, person_id=person_id, description=description,
                     category=category or None, metal=metal or None, stone=stone or None, price_hint=price)
     db.session.add(wish)
+    db.session.commit()
+    return wish
+
+
+WISH_STATUSES = ("bought", "removed", "open")
+
+
+def set_wish_status(actor: User, wish_id: int, status: str) -> WishItem:
+    """Mark a wish item bought or removed (it leaves the card and every shared list at once), or open again."""
+    wish = get_scoped(actor, WishItem, wish_id)
+    get_client(actor, wish.client_id)
+    if status not in WISH_STATUSES:
+        raise Invalid("Wish not changed", {"status": "Mark the item bought or removed."})
+    wish.status = status
     db.session.commit()
     return wish

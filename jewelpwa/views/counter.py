@@ -20,7 +20,8 @@ from ..services.people import DateInput, add_date, add_person
 from ..services.planner import engine_settings
 from ..services.purchases import ItemInput
 from ..services.referrals import record_referral, referral_of, search_referrers
-from ..services.wishes import add_wish
+from ..services.trade_up import set_credit_status
+from ..services.wishes import add_wish, set_wish_status
 from ..web.render import render, wants_fragment
 
 bp = Blueprint("counter", __name__)
@@ -235,6 +236,26 @@ def new_wish(client_id: int):
         lambda: add_wish(current_user, client.id, f.get("description", ""), _int_or_none(f.get("person_id")),
                          f.get("category", ""), f.get("metal", ""), f.get("stone", ""), f.get("price_hint", "")),
         lambda wish: f"Wish saved: {wish.description}")
+
+
+WISH_DONE = {"bought": "marked bought", "removed": "removed from the list", "open": "back on the list"}
+
+
+@bp.post("/wishes/<int:wish_id>/status")
+@login_required
+def wish_status(wish_id: int):
+    """Bought or removed: the item leaves the card and every shared link to its list at once."""
+    wish = set_wish_status(current_user, wish_id, request.form.get("status", ""))
+    return go(card_url(wish.client_id) + "#card-wishes", f"{wish.description} {WISH_DONE[wish.status]}")
+
+
+@bp.post("/trade-up/<int:credit_id>/status")
+@login_required
+def trade_up_status(credit_id: int):
+    """At the counter: a trade-up credit used toward a new piece (or back to available after a mistaken tap)."""
+    credit = set_credit_status(current_user, credit_id, request.form.get("status", ""), _today())
+    said = "used" if credit.status == "used" else "available again"
+    return go(card_url(credit.client_id) + "#card-relations", f"Trade-up credit ${credit.amount:,.0f} {said}")
 
 
 # ------------------------------------------------------------------------------------------- referral
