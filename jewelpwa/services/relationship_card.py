@@ -6,14 +6,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..domain.share import WishListFacts, WishListNudge, wish_list_nudges
 from ..domain.vocab import DateKind, Relation
 from ..extensions import db
-from ..models import Client, ImportantDate, Person, Purchase, Referral, ShareLink, User, WishItem
+from ..models import (
+    Client,
+    ImportantDate,
+    LoyaltyPolicy,
+    LoyaltyTier,
+    Person,
+    Purchase,
+    Referral,
+    ShareLink,
+    TradeUpCredit,
+    User,
+    WishItem,
+)
 from .loyalty import LoyaltyStanding, standing
-from .trade_up import LedgerLine, ledger, policy_of
+from .trade_up import LedgerLine, ledger
 
 
 @dataclass
@@ -52,37 +65,45 @@ def _first(name: str | None) -> str:
 
 
 def _wish_lists(client: Client, on: date) -> tuple[list[WishList], list[WishListNudge]]:
-    items = db.session.scalars(select(WishItem).where(WishItem.client_id == client.id, WishItem.status == "open")
-                               .order_by(WishItem.created_at.desc(), WishItem.id.desc())).all()
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.client_id == client.id))}
-    lists: dict[int | None, WishList] = {}
-    for item in items:
-        person = people.get(item.person_id) if item.person_id else None
-        wish_list = lists.setdefault(item.person_id if person else None,
-                                     WishList(_first(person.name) if person else client.first_name, person))
-        wish_list.items.append(item)
-    if not lists:
+    """Open items grouped by whose list, each list's live links, and the nudge to send one: one query."""
+    same_list = or_(ShareLink.person_id == WishItem.person_id,
+                    and_(ShareLink.person_id.is_(None), WishItem.person_id.is_(None)))
+    live = (ShareLink.client_id == WishItem.client_id, same_list, ShareLink.revoked_at.is_(None))
+    links = select(func.count(ShareLink.id)).where(*live).correlate(WishItem).scalar_subquery()
+    shared_at = select(func.max(ShareLink.created_at)).where(*live).correlate(WishItem).scalar_subquery()
+    partner = (select(Person.name).where(Person.client_id == client.id, Person.relation == Relation.PARTNER)
+               .order_by(Person.id).limit(1).scalar_subquery())
+
+    def md(kind: DateKind, person_id) -> object:  # noqa: ANN001
+        person = ImportantDate.person_id.is_(None) if person_id is None else ImportantDate.person_id == person_id
+        return (select(func.min(ImportantDate.md)).where(ImportantDate.client_id == client.id, person,
+                                                          ImportantDate.kind == kind).scalar_subquery())
+
+    # Dates ride along as scalar subqueries: the card pays one statement for its wish lists.
+    rows = db.session.execute(
+        select(WishItem, Person, links, shared_at, partner, md(DateKind.BIRTHDAY, None),
+               md(DateKind.ANNIVERSARY, None), md(DateKind.BIRTHDAY, WishItem.person_id).correlate(WishItem))
+        .outerjoin(Person, Person.id == WishItem.person_id)
+        .where(WishItem.client_id == client.id, WishItem.status == "open")
+        .order_by(WishItem.created_at.desc(), WishItem.id.desc())).all()
+    if not rows:
         return [], []
-    links = db.session.execute(select(ShareLink.person_id, func.count(ShareLink.id), func.max(ShareLink.created_at))
-                               .where(ShareLink.client_id == client.id, ShareLink.revoked_at.is_(None))
-                               .group_by(ShareLink.person_id)).all()
-    shared = {person_id: (count, at) for person_id, count, at in links}
-    dates = db.session.execute(select(ImportantDate.person_id, ImportantDate.kind, ImportantDate.month, ImportantDate.day)
-                               .where(ImportantDate.client_id == client.id,
-                                      ImportantDate.kind.in_((DateKind.BIRTHDAY, DateKind.ANNIVERSARY)))).all()
-    partner = next((p for p in sorted(people.values(), key=lambda p: p.id) if p.relation == Relation.PARTNER), None)
-    facts = []
-    for person_id, wish_list in lists.items():
-        count, at = shared.get(person_id, (0, None))
-        wish_list.live_links = count
-        if person_id is None:
-            occasions = tuple((kind, m, d) for pid, kind, m, d in dates if pid is None)
-            giver = _first(partner.name) if partner else None
+    lists: dict[int | None, WishList] = {}
+    terms: dict[int | None, tuple] = {}
+    for item, person, count, at, partner_name, birthday, anniversary, person_birthday in rows:
+        key = person.id if person else None
+        wish_list = lists.setdefault(key, WishList(_first(person.name) if person else client.first_name, person))
+        wish_list.items.append(item)
+        wish_list.live_links = count or 0
+        if key is None:
+            occasions = [(label, *divmod(v, 100)) for label, v in (("birthday", birthday), ("anniversary", anniversary))
+                         if v]
+            giver = _first(partner_name) or None
         else:
-            occasions = tuple((kind, m, d) for pid, kind, m, d in dates if pid == person_id and kind == DateKind.BIRTHDAY)
+            occasions = [("birthday", *divmod(person_birthday, 100))] if person_birthday else []
             giver = client.first_name
-        facts.append(WishListFacts(wish_list.owner_name, person_id, len(wish_list.items), occasions, giver,
-                                   at.date() if at else None))
+        terms[key] = (tuple(occasions), giver, at.date() if at else None)
+    facts = [WishListFacts(w.owner_name, key, len(w.items), *terms[key]) for key, w in lists.items()]
     nudges = wish_list_nudges(facts, on)
     for nudge in nudges:
         lists[nudge.person_id].nudge = nudge
@@ -91,20 +112,26 @@ def _wish_lists(client: Client, on: date) -> tuple[list[WishList], list[WishList
     return ordered, nudges
 
 
-def _referral_counts(client: Client) -> tuple[int, int, Decimal]:
-    """How many clients this one referred, how many of them bought, and their lifetime spend (one query)."""
+def _summary(client: Client):  # noqa: ANN202
+    """Referrals made (how many, how many bought, their spend), the store's policy and the client's credit count:
+    one statement of scalar subqueries, so the card pays for the ledger only when there is one."""
+    referred = aliased(Client)
     bought = exists().where(Purchase.client_id == Referral.referred_id)
-    row = db.session.execute(select(func.count(Referral.id), func.count(Referral.id).filter(bought),
-                                    func.coalesce(func.sum(Client.lifetime_spend), 0))
-                             .join(Client, Client.id == Referral.referred_id)
-                             .where(Referral.referrer_id == client.id)).one()
-    return row[0] or 0, row[1] or 0, Decimal(row[2] or 0)
+    mine = Referral.referrer_id == client.id
+    return db.session.execute(select(
+        select(func.count(Referral.id)).where(mine).scalar_subquery(),
+        select(func.count(Referral.id)).where(mine, bought).scalar_subquery(),
+        select(func.coalesce(func.sum(referred.lifetime_spend), 0)).join(Referral, Referral.referred_id == referred.id)
+        .where(mine).scalar_subquery(),
+        select(LoyaltyPolicy.trade_up_enabled).where(LoyaltyPolicy.store_id == client.store_id).scalar_subquery(),
+        select(func.count(TradeUpCredit.id)).where(TradeUpCredit.client_id == client.id).scalar_subquery(),
+        select(func.count(LoyaltyTier.id)).where(LoyaltyTier.store_id == client.store_id).scalar_subquery(),
+    )).one()
 
 
 def card_part(actor: User, client: Client, on: date) -> RelationsPart:
     """Read for the card of a client the caller already scoped to the actor's store."""
-    policy = policy_of(client.store_id)
+    referred, bought, spend, trade_up_on, credits, tiers = _summary(client)
     lists, nudges = _wish_lists(client, on)
-    referred, bought, spend = _referral_counts(client)
-    return RelationsPart(standing(client), bool(policy.trade_up_enabled), ledger(client), lists, nudges, referred,
-                         bought, spend)
+    return RelationsPart(standing(client) if tiers else None, bool(trade_up_on), ledger(client) if credits else [], lists, nudges,
+                         referred or 0, bought or 0, Decimal(spend or 0))
