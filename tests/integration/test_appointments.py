@@ -136,7 +136,23 @@ def test_a_no_show_puts_a_call_to_reschedule_on_today(auth):
     cards = day_list(user, DAY).cards
     assert [c.client_id for c in cards] == [client.id]
     assert cards[0].reasons[0].text.startswith("Reschedule missed consultation")
-    # Today lists the day's appointments at the top, with what happened.
     auth.login(user.email)
     appt_page = auth.client.get(f"/appointments/{appt.id}").get_data(as_text=True)
     assert "No-show" in appt_page and "No answer at the door" in appt_page
+
+
+def test_today_lists_my_appointments_of_the_day_above_the_calls(auth):
+    user = make_user()
+    colleague = make_user(store=user.store.name)
+    mine, theirs = make_client(user, first_name="Iris"), make_client(colleague, first_name="Otto")
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    db.session.add_all([Appointment(store_id=user.store_id, client_id=c.id, user_id=u.id, kind="private_viewing",
+                                    starts_at=now, duration_min=30, status="booked")
+                        for c, u in ((mine, user), (theirs, colleague))])
+    db.session.commit()
+    auth.login(user.email)
+    page = auth.client.get("/today").get_data(as_text=True)
+    section = page[page.index('id="today-appointments"'):page.index('id="today-list"')]
+    assert "Private viewing" in section and f'href="/clients/{mine.id}"' in section
+    assert store_now(user.store, now).strftime("%-I:%M %p").lower() in section
+    assert "Otto" not in section

@@ -1,0 +1,113 @@
+"""The service desk at phone size in Chromium: book an appointment from a card and find it on Today; take in
+a repair, move it to "ready" with one tap each, and find the pickup call on Today. Every screen passes
+look(): no sideways scrolling, no serious axe violation, a screenshot artifact."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Client, FollowUp, Store, User
+from jewelpwa.services.clock import store_now
+
+from .axe import axe_page, look
+from .conftest import PHONE, in_db, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+WIDTH = PHONE["width"]
+
+
+def maya_and_clients(live_app, count: int) -> tuple[str, list[tuple[int, str]], datetime]:
+    """The first demo associate, a few of her contactable clients (id, name), and the store's local time."""
+    email = next(e for e, role in live_app.demo.logins if role == "associate")
+
+    def find():
+        user = db.session.scalar(select(User).where(User.email == email))
+        clients = db.session.scalars(select(Client).where(Client.assigned_to_id == user.id,
+                                                          Client.do_not_contact.is_(False))
+                                     .order_by(Client.id.desc()).limit(count)).all()
+        return [(c.id, c.display_name) for c in clients], store_now(db.session.get(Store, user.store_id))
+
+    clients, now = in_db(live_app, find)
+    return email, clients, now
+
+
+def test_book_an_appointment_from_the_card_and_see_it_on_today(browser, live_app, live_server):
+    email, [(client_id, name)], now = maya_and_clients(live_app, 1)
+    # Ten minutes from now, on a five-minute mark; near midnight that is tomorrow (then Today cannot show it).
+    at = (now + timedelta(minutes=14)).replace(second=0, microsecond=0)
+    at -= timedelta(minutes=at.minute % 5)
+    with axe_page(browser, PHONE) as page:
+        sign_in(page, live_server, email, live_app.demo.password)
+        page.wait_for_url("**/today")
+        page.goto(f"{live_server}/clients/{client_id}")
+        page.get_by_role("link", name="Book appointment").click()
+        page.wait_for_url(re.compile(rf"/clients/{client_id}/appointments/new$"))
+        page.get_by_label("Cleaning").check()
+        page.get_by_label("Day").fill(now.date().isoformat())
+        page.get_by_label("Time").fill("00:00")
+        page.get_by_label("How long").select_option("45")
+        page.get_by_label("Note").fill("Engagement ring, prongs")
+        page.get_by_role("button", name="Book appointment").click()
+        expect(page.locator("#at-error")).to_contain_text("That time has passed")
+        look(page, "phone-service-book-error", WIDTH)
+
+        page.get_by_label("Day").fill(at.date().isoformat())
+        page.get_by_label("Time").fill(at.strftime("%H:%M"))
+        page.get_by_role("button", name="Book appointment").click()
+        page.wait_for_url(re.compile(rf"/clients/{client_id}$"))
+        when = f"{at.strftime('%a %-d %b')} {at.strftime('%-I:%M %p').lower()}"
+        expect(page.locator("#card-service")).to_contain_text(f"Next: Cleaning, {when}")
+        look(page, "phone-service-card-booked", WIDTH)
+
+        if at.date() == now.date():
+            page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+            page.wait_for_url("**/today")
+            line = page.locator("#today-appointments li", has_text=name)
+            expect(line).to_contain_text("Cleaning")
+            expect(line).to_contain_text(at.strftime("%-I:%M %p").lower())
+            look(page, "phone-service-today-appointments", WIDTH)
+            line.get_by_role("link", name=name).click()
+            page.wait_for_url(re.compile(rf"/clients/{client_id}$"))
+
+
+def test_move_a_repair_to_ready_and_see_the_pickup_call_on_today(browser, live_app, live_server):
+    email, clients, _ = maya_and_clients(live_app, 2)
+    client_id, name = clients[1]
+    with axe_page(browser, PHONE) as page:
+        sign_in(page, live_server, email, live_app.demo.password)
+        page.wait_for_url("**/today")
+        page.goto(f"{live_server}/clients/{client_id}")
+        page.get_by_role("link", name="Take in a repair").click()
+        page.wait_for_url(re.compile(rf"/repairs/intake/{client_id}$"))
+        page.get_by_label("The piece").fill("Gold chain")
+        page.get_by_label("Work to do").fill("Fix the clasp")
+        page.get_by_label("Quote").fill("40")
+        look(page, "phone-service-repair-intake", WIDTH)
+        page.get_by_role("button", name="Take in repair").click()
+        page.wait_for_url(re.compile(rf"/clients/{client_id}$"))
+
+        row = page.locator("#card-service li.repair-row", has_text="Gold chain")
+        expect(row).to_contain_text("Received")
+        row.get_by_role("button", name="To the bench").click()
+        expect(row).to_contain_text("At the bench")  # swapped in place by htmx: still on the card
+        row.get_by_role("button", name="Mark ready").click()
+        expect(row).to_contain_text("Ready for pickup")
+        expect(row.get_by_role("button", name="Picked up")).to_be_visible()
+        assert re.search(rf"/clients/{client_id}$", page.url)
+        look(page, "phone-service-repair-ready", WIDTH)
+
+        made = in_db(live_app, lambda: db.session.scalar(select(FollowUp.show_on).where(
+            FollowUp.client_id == client_id, FollowUp.kind == "service")))
+        assert made is not None
+        # The whole list (its top rows and "More"): the pickup call is on it, with its reason.
+        page.goto(f"{live_server}/today?more=500")
+        today_row = page.locator(f"#row-{client_id}")
+        expect(today_row).to_contain_text("Repair ready for pickup: Gold chain")
+        today_row.scroll_into_view_if_needed()
+        look(page, "phone-service-today-pickup", WIDTH)
