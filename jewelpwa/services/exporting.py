@@ -26,6 +26,7 @@ from ..models import AuditEvent, Client, ImportantDate, Outreach, Person, Purcha
 from ..models._types import utcnow
 from .access import require_manager
 from .import_mapping import CLIENT_FIELDS, PURCHASE_FIELDS
+from .importing import app_number, app_receipt
 from .pos_csv import neutralise
 
 PAGE = 1000
@@ -92,11 +93,6 @@ def _yearly(row: Any) -> str:
     return f"{row.year:04d}-{row.month:02d}-{row.day:02d}" if row.year else f"{row.month:02d}-{row.day:02d}"
 
 
-def client_number(client_id: int, number: str | None) -> str:
-    """A client added in the app has no point-of-sale number; the export names it by its id."""
-    return number or f"JP-{client_id}"
-
-
 def clients_csv(store_id: int) -> Iterator[str]:
     """The store's clients (erased ones left out) in the import's columns, one line at a time."""
     out = _Lines()
@@ -127,7 +123,7 @@ def clients_csv(store_id: int) -> Iterator[str]:
             partner = next((p for p in mine if p.relation == Relation.PARTNER), None)
             children = "; ".join(f"{p.name}:{born[p.id]}" if p.id in born else p.name
                                  for p in mine if p.relation == Relation.CHILD)
-            yield out.row((client_number(c.id, c.client_number), c.first_name, c.last_name, c.email, c.phone,
+            yield out.row((app_number(c.id, c.client_number), c.first_name, c.last_name, c.email, c.phone,
                            own.get((c.id, DateKind.BIRTHDAY)), own.get((c.id, DateKind.ANNIVERSARY)),
                            partner.name if partner else None, born.get(partner.id) if partner else None,
                            children, staff.get(c.assigned_to_id), c.preferred_channel, c.do_not_contact,
@@ -147,8 +143,8 @@ def purchases_csv(store_id: int) -> Iterator[str]:
             .where(PurchaseItem.store_id == store_id))
     for page in _pages(stmt, PurchaseItem.id):
         for r in page:
-            yield out.row((client_number(r.client_id, r.client_number), r.purchased_on,
-                           r.receipt_number or f"JP-P{r.purchase_id}", r.description, r.category, r.metal, r.stone,
+            yield out.row((app_number(r.client_id, r.client_number), r.purchased_on,
+                           app_receipt(r.purchase_id, r.receipt_number), r.description, r.category, r.metal, r.stone,
                            r.brand, r.price, r.occasion, staff.get(r.associate_id)))
 
 
@@ -163,7 +159,7 @@ def outreach_csv(store_id: int) -> Iterator[str]:
             .join(Client, Client.id == Outreach.client_id).where(Outreach.store_id == store_id))
     for page in _pages(stmt, Outreach.id):
         for r in page:
-            yield out.row((r.occurred_at, client_number(r.client_id, r.client_number),
+            yield out.row((r.occurred_at, app_number(r.client_id, r.client_number),
                            f"{r.first_name} {r.last_name}".strip(), staff.get(r.user_id), r.channel, r.outcome,
                            r.note))
 

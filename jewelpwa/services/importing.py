@@ -629,9 +629,9 @@ def import_clients(store_id: int, path_or_text: Source, dry_run: bool = False, *
         if parsed is not None:
             valid.append(parsed)
 
-    by_number = {c.client_number: c for c in db.session.execute(
+    by_number = {app_number(c.id, c.client_number): c for c in db.session.execute(
         select(Client.id, Client.client_number, Client.erased_at, *(getattr(Client, f) for f in _CLIENT_FIELDS))
-        .where(Client.store_id == store_id, Client.client_number.is_not(None)))}
+        .where(Client.store_id == store_id))}
     for parsed in valid:
         client = by_number.get(parsed.number)
         if client is not None and client.erased_at is not None:
@@ -766,9 +766,8 @@ def import_purchases(store_id: int, path_or_text: Source, dry_run: bool = False,
                      progress: Progress | None = None) -> ImportReport:
     """Import a purchases CSV: rows sharing a receipt_number are one purchase with several items."""
     report, errors, warnings, rows, staff = _open(store_id, path_or_text, dry_run, "purchases", mapping)
-    clients: dict[str, int] = {number: id_ for number, id_ in db.session.execute(
-        select(Client.client_number, Client.id).where(Client.store_id == store_id, Client.client_number.is_not(None),
-                                                      Client.erased_at.is_(None)))}
+    clients: dict[str, int] = {app_number(id_, number): id_ for number, id_ in db.session.execute(
+        select(Client.client_number, Client.id).where(Client.store_id == store_id, Client.erased_at.is_(None)))}
     rows = _skip_erased(store_id, rows, clients, report, errors)
     _receipt_conflicts(rows, errors)
     receipts: dict[str, list[_ItemRow]] = {}
@@ -785,10 +784,8 @@ def import_purchases(store_id: int, path_or_text: Source, dry_run: bool = False,
     existing: dict[str, Row] = {}
     items: dict[int, list[Row]] = {}
     for chunk in chunks(list(receipts), CHUNK):
-        found = list(db.session.execute(
-            select(Purchase.id, Purchase.receipt_number, *(getattr(Purchase, f) for f in _PURCHASE_FIELDS))
-            .where(Purchase.store_id == store_id, Purchase.receipt_number.in_(chunk))))
-        existing.update((p.receipt_number, p) for p in found)
+        found = _purchases_by_receipt(store_id, chunk, *(getattr(Purchase, f) for f in _PURCHASE_FIELDS))
+        existing.update((app_receipt(p.id, p.receipt_number), p) for p in found)
         for item in db.session.execute(
             select(PurchaseItem.id, PurchaseItem.purchase_id, *(getattr(PurchaseItem, f) for f in _ITEM_FIELDS))
             .where(PurchaseItem.purchase_id.in_([p.id for p in found])).order_by(PurchaseItem.id)
@@ -849,12 +846,38 @@ def import_purchases(store_id: int, path_or_text: Source, dry_run: bool = False,
     return report
 
 
+# Clients and purchases made in the app have no point-of-sale number: exports name them by id, and a
+# re-import of that export finds them by the same name (so it changes nothing instead of adding copies).
+_APP_RECEIPT = re.compile(r"JP-P(\d{1,18})")
+
+
+def app_number(client_id: int, number: str | None) -> str:
+    return number or f"JP-{client_id}"
+
+
+def app_receipt(purchase_id: int, receipt: str | None) -> str:
+    return receipt or f"JP-P{purchase_id}"
+
+
+def _purchases_by_receipt(store_id: int, receipts: list[str], *columns: Any) -> list[Row]:
+    """The store's purchases with these receipt numbers, and those without one named JP-P<id>."""
+    wanted = (Purchase.id, Purchase.receipt_number, *columns)
+    found = list(db.session.execute(select(*wanted).where(Purchase.store_id == store_id,
+                                                          Purchase.receipt_number.in_(receipts))))
+    ids = [int(m[1]) for r in receipts if (m := _APP_RECEIPT.fullmatch(r))]
+    if ids:
+        found += db.session.execute(select(*wanted).where(Purchase.store_id == store_id, Purchase.id.in_(ids),
+                                                          Purchase.receipt_number.is_(None)))
+    return found
+
+
 def _skip_erased(store_id: int, rows: list[_Row], clients: dict[str, int], report: ImportReport,
                  errors: _Errors) -> list[_Row]:
     """Rows of an erased client: its receipts already in the book are kept as they are (an export taken after
     an erasure re-imports cleanly); a new sale for it is an error."""
-    erased = set(db.session.scalars(select(Client.client_number).where(
-        Client.store_id == store_id, Client.erased_at.is_not(None), Client.client_number.is_not(None))))
+    erased = {app_number(id_, number) for id_, number in db.session.execute(select(Client.id, Client.client_number)
+                                                                           .where(Client.store_id == store_id,
+                                                                                  Client.erased_at.is_not(None)))}
     if not erased:
         return rows
     mine = [r for r in rows if r.cells["client_number"] in erased and r.cells["client_number"] not in clients]
@@ -862,8 +885,7 @@ def _skip_erased(store_id: int, rows: list[_Row], clients: dict[str, int], repor
         return rows
     known: set[str] = set()
     for chunk in chunks(list({r.cells["receipt_number"] for r in mine}), CHUNK):
-        known.update(db.session.scalars(select(Purchase.receipt_number).where(
-            Purchase.store_id == store_id, Purchase.receipt_number.in_(chunk))))
+        known.update(app_receipt(p.id, p.receipt_number) for p in _purchases_by_receipt(store_id, chunk))
     for row in mine:
         if row.cells["receipt_number"] not in known:
             errors.add(row.line, "client_number", f'"{row.cells["client_number"]}" belongs to a client whose data '

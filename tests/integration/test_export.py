@@ -76,3 +76,25 @@ def test_every_export_is_recorded_with_who_and_what(client, auth):
         AuditEvent.action.like("export_%")).order_by(AuditEvent.id)).all()
     assert events == [("export_clients", owner.id), ("export_purchases", owner.id), ("export_outreach", owner.id),
                       ("export_archive", owner.id)]
+
+
+def test_clients_and_sales_made_in_the_app_round_trip_by_their_jp_names_without_copies(client, auth):
+    from datetime import date
+
+    from jewelpwa.models import Client, Purchase
+
+    from .factories import add_purchase, make_client
+
+    owner = login_owner(auth)
+    walk_in = make_client(owner, client_number=None, first_name="Walk", last_name="In")
+    add_purchase(walk_in, date(2024, 12, 1), "300", description="Hoops")  # logged at the counter: no receipt
+    clients = client.get("/owner/data/clients.csv", buffered=True).data
+    sales = client.get("/owner/data/purchases.csv", buffered=True).data
+    assert rows(clients)[0]["client_number"] == f"JP-{walk_in.id}"
+    assert rows(sales)[0]["receipt_number"].startswith("JP-P")
+
+    assert import_clients(owner.store_id, clients, today=TODAY).unchanged == 1
+    report = import_purchases(owner.store_id, sales, today=TODAY)
+    assert (report.rejected, report.created, report.unchanged) == ([], 0, 1)
+    assert len(db.session.scalars(select(Client.id)).all()) == 1
+    assert len(db.session.scalars(select(Purchase.id)).all()) == 1
