@@ -156,6 +156,15 @@ def split_date(value: str) -> tuple[int, int, int | None]:
     raise ValueError("shape")
 
 
+def _day_first_with_slashes(value: str, column: str, month: int, day: int) -> None:
+    """"14/02/1985" is day first, which slashes do not mean here: say so instead of "not a date"."""
+    if "/" in value and month > 12 and 1 <= day <= 12:
+        parts = value.strip().split("/")
+        swapped = "/".join([parts[1], parts[0], *parts[2:]])
+        raise ValueError(f'{column} "{value}" has month {month}: slashes mean month first ({swapped}); write a '
+                         f'day-first date with dots ({".".join(parts)})')
+
+
 def parse_yearly_date(value: str, column: str) -> YearlyDate:
     """A yearly date (birthday, anniversary): the year may be left out; 29 Feb only in a leap year or without one."""
     not_a_date = f'{column} "{value}" is not a date: use {YEARLY_FORMATS_HELP}'
@@ -163,6 +172,7 @@ def parse_yearly_date(value: str, column: str) -> YearlyDate:
         month, day, year = split_date(value)
     except ValueError:
         raise ValueError(not_a_date) from None
+    _day_first_with_slashes(value, column, month, day)
     if year is not None and not 1900 <= year <= 2200:
         raise ValueError(f'{column} "{value}": the year must be between 1900 and 2200 (leave it out when it is unknown)')
     if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year or 2000, month)[1]:
@@ -178,6 +188,10 @@ def parse_full_date(value: str, column: str) -> date:
     message = f'{column} "{value}" is not a date with a year: use {DATE_FORMATS_HELP} with the year'
     try:
         month, day, year = split_date(value)
+    except ValueError:
+        raise ValueError(message) from None
+    _day_first_with_slashes(value, column, month, day)
+    try:
         if year is None:
             raise ValueError(message)
         return date(year, month, day)

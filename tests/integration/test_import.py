@@ -158,7 +158,8 @@ def test_messy_purchases_file_reports_every_error_and_writes_nothing(owner):
     assert "negative" in messages[(2, "price")]
     assert '"C999" is not a client of this store' in messages[(3, "client_number")]
     assert "in the future" in messages[(4, "purchased_on")]
-    assert messages[(5, "purchased_on")].startswith('purchased_on "24/12/2024" is not a date with a year: use ')
+    assert messages[(5, "purchased_on")] == ('purchased_on "24/12/2024" has month 24: slashes mean month first '
+                                             "(12/24/2024); write a day-first date with dots (24.12.2024)")
     assert "differs from row 8" in messages[(9, "client_number")]
     assert count(Purchase) == count(PurchaseItem) == 0
 
