@@ -492,7 +492,7 @@ _PLURAL = {
     Kind.CARE: ("care check", "care checks"), Kind.NEW_ARRIVALS: ("new-arrivals note", "new-arrivals notes"),
     Kind.PURCHASE_ANNIVERSARY: ("purchase anniversary", "purchase anniversaries"),
     Kind.RECONNECT: ("reconnect", "reconnects"), Kind.REFERRAL_THANKS: ("referral thanks", "referral thanks"),
-    Kind.SERVICE: ("service call", "service calls"),
+    Kind.SERVICE: ("service call", "service calls"), Kind.CLEANING: ("cleaning offer", "cleaning offers"),
 }
 
 
