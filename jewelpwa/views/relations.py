@@ -30,7 +30,7 @@ def _context(**overrides) -> dict:
     rows = [{"name": t.name, "min_spend": f"{t.min_spend:.0f}" if t.min_spend == int(t.min_spend) else str(t.min_spend),
              "perks": t.perks} for t in tiers]
     ctx = {"tier_rows": rows + [{}] * BLANK_TIER_ROWS, "policy": policy, "categories": trade_up.CATEGORIES,
-           "referrers": referrals.top_referrers(current_user), "errors": {}, "form": None, "message": None}
+           "referrers": referrals.top_referrers(current_user), "errors": {}, "form": None, "form_message": None}
     ctx.update(overrides)
     return ctx
 
@@ -47,7 +47,7 @@ def _save(block: str, save, message: str, form_rows=None):  # noqa: ANN001, ANN2
         save()
     except Invalid as exc:
         extra = {"tier_rows": form_rows} if form_rows is not None else {}
-        ctx = _context(errors=exc.errors, form=request.form, message=f"{exc.message}: fix the fields marked below.",
+        ctx = _context(errors=exc.errors, form=request.form, form_message=f"{exc.message}: fix the fields marked below.",
                        failed=block, **extra)
         return _vary(render(TEMPLATE, block, **ctx), 422)
     return after_mutation(url_for("relations.index") + f"#{block.replace('_', '-')}", TEMPLATE, block, message,
