@@ -235,7 +235,9 @@ def new_wish(client_id: int):
         "counter/wish_new.html", "wish_form", client,
         lambda: add_wish(current_user, client.id, f.get("description", ""), _int_or_none(f.get("person_id")),
                          f.get("category", ""), f.get("metal", ""), f.get("stone", ""), f.get("price_hint", "")),
-        lambda wish: f"Wish saved: {wish.description}")
+        lambda wish: f"Wish saved: {wish.description}",
+        # "Add to Anna's list" on the card opens the form with Anna chosen.
+        form=request.form if request.method == "POST" else request.args)
 
 
 WISH_DONE = {"bought": "marked bought", "removed": "removed from the list", "open": "back on the list"}

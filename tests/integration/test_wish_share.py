@@ -58,7 +58,9 @@ def send_link(auth, client_id, person_id=None):
 def test_wish_form_offers_the_clients_people_and_the_card_groups_wishes_by_whose_list(auth):
     _, tom, anna = tom_and_anna(auth)
     form = auth.client.get(f"/clients/{tom.id}/wishes/new").get_data(as_text=True)
-    assert f'<option value="{anna.id}"' in form and "Anna Kowalski (partner)" in form
+    assert f'<option value="{anna.id}">Anna Kowalski (partner)' in form
+    chosen = auth.client.get(f"/clients/{tom.id}/wishes/new?person_id={anna.id}").get_data(as_text=True)
+    assert f'<option value="{anna.id}" selected>Anna Kowalski (partner)' in chosen
     assert add_wish_via_form(auth, tom.id, description="Emerald studs", person_id=str(anna.id), metal="yellow gold",
                              price_hint="900").status_code == 303
     add_wish_via_form(auth, tom.id, description="Steel dive watch")
@@ -152,3 +154,16 @@ def test_card_suggests_sending_the_list_exactly_in_the_three_weeks_before_the_bi
     # Once sent, the suggestion rests until the next birthday.
     send_link(auth, tom.id, anna.id)
     assert "send Tom Anna's wish list" not in words(card_on(TODAY + timedelta(days=2)))
+
+
+def test_opening_line_offers_the_client_their_persons_list_in_the_window(auth, monkeypatch):
+    from jewelpwa.models import Store
+    from jewelpwa.services.clock import store_today
+
+    monkeypatch.setattr(card_view, "store_today", store_today)  # opening lines are read for the store's real today
+    owner = make_user(role="owner")
+    today = store_today(db.session.get(Store, owner.store_id))
+    _, tom, anna = tom_and_anna(auth, birthday=today + timedelta(days=21))
+    add_wish_via_form(auth, tom.id, description="Emerald studs", person_id=str(anna.id))
+    card = words(auth.client.get(f"/clients/{tom.id}").get_data(as_text=True))
+    assert "Anna's birthday is in 3 weeks: shall I send you Anna's wish list?" in card.split("Say:", 1)[1]
