@@ -1,0 +1,73 @@
+"""A gift-giver wish list at phone size in Chromium: add a wish for the client's partner, send the private link,
+open it as the giver (no login, first name only), revoke it. Every screen passes look()."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Client, Person, User
+
+from .axe import axe_page, look
+from .conftest import PHONE, in_db, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+WIDTH = PHONE["width"]
+
+
+def client_with_partner(live_app) -> tuple[str, int, str, str]:
+    """A demo associate, one of her clients with a new partner "Lena Marsh": (email, client id, last name, phone)."""
+    email = next(e for e, role in live_app.demo.logins if role == "associate")
+
+    def make():
+        user = db.session.scalar(select(User).where(User.email == email))
+        client = db.session.scalar(select(Client).where(Client.assigned_to_id == user.id, Client.phone.is_not(None))
+                                   .order_by(Client.id).limit(1))
+        db.session.add(Person(store_id=client.store_id, client_id=client.id, name="Lena Marsh", relation="partner"))
+        db.session.commit()
+        return client.id, client.last_name, client.phone
+
+    return (email, *in_db(live_app, make))
+
+
+def test_send_a_partners_wish_list_open_it_as_the_giver_and_revoke_it(browser, live_app, live_server):
+    email, client_id, last_name, phone = client_with_partner(live_app)
+    with axe_page(browser, PHONE) as page:
+        sign_in(page, live_server, email, live_app.demo.password)
+        page.wait_for_url("**/today")
+        page.goto(f"{live_server}/clients/{client_id}")
+        page.locator("#card-wishes").get_by_role("link", name="Add wish item").click()
+        page.get_by_label("What would they love?").fill("Opal drop earrings")
+        page.get_by_label("For whom").select_option(label="Lena Marsh (partner)")
+        page.get_by_label("Stone").fill("opal")
+        page.get_by_label("Price around").fill("650")
+        look(page, "phone-wish-new", WIDTH)
+        page.get_by_role("button", name="Save wish").click()
+        page.wait_for_url(re.compile(rf"/clients/{client_id}$"))
+        lena = page.locator(".wish-list", has_text="Lena")
+        expect(lena).to_contain_text("Opal drop earrings")
+        look(page, "phone-card-wish-lists", WIDTH)
+
+        lena.get_by_role("button", name="Send wish list of Lena").click()
+        expect(page.get_by_role("heading", name="Send Lena’s wish list")).to_be_visible()
+        text_link = page.get_by_role("link", name=re.compile("Text it to"))
+        expect(text_link).to_have_attribute("href", re.compile(r"^sms:\d+\?&body=Hi%20"))
+        look(page, "phone-wish-send", WIDTH)
+        url = re.search(r"https?://\S+/w/[\w-]+", page.get_by_label("Message").input_value()).group(0)
+
+        with axe_page(browser, PHONE) as giver:  # another phone, nobody signed in
+            giver.goto(url)
+            expect(giver.get_by_role("heading", name="Lena’s wish list")).to_be_visible()
+            expect(giver.locator("body")).to_contain_text("Opal drop earrings")
+            body = giver.locator("body").inner_text()
+            assert "Marsh" not in body and last_name not in body and phone not in body
+            look(giver, "phone-wish-shared", WIDTH)
+
+            page.goto(f"{live_server}/clients/{client_id}")
+            page.locator(".wish-list", has_text="Lena").get_by_role("button", name=re.compile("Revoke link")).click()
+            page.wait_for_url(re.compile(rf"/clients/{client_id}"))
+            assert giver.goto(url).status == 404
