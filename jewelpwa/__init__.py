@@ -45,7 +45,7 @@ def init_config(app: Flask, config_name: str, overrides: dict[str, Any]) -> None
 
 
 def init_database(app: Flask) -> None:
-    from . import models  # noqa: F401 - registers the tables on the metadata
+    from . import data_version, models  # noqa: F401 - models registers the tables on the metadata
     from .database import install_sqlite_hooks, sqlite_engine_options
     from .extensions import db, migrate
 
@@ -53,6 +53,7 @@ def init_database(app: Flask) -> None:
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    data_version.install()
     with app.app_context():
         install_sqlite_hooks(db.engine)
 

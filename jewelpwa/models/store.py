@@ -26,4 +26,7 @@ class Store(db.Model):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     # The planner's high-water mark: catching up after downtime plans every day after this one.
     last_planned_on: Mapped[date | None] = mapped_column(Date)
+    # Bumped by every commit that changed the store's data (jewelpwa/data_version.py): a page kept in
+    # jewelpwa/web/page_cache.py is served again only while this number has not moved.
+    data_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = created_at_column()

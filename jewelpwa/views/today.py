@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..services.appointments import day_appointments
 from ..services.clock import store_today
 from ..services.today import today_page
+from ..web.page_cache import kept, page_key
 from ..web.render import render
 
 bp = Blueprint("today", __name__)
@@ -27,5 +28,11 @@ def index():
     first screen should cost ten rows, not sixty."""
     more = min(max(request.args.get("more", 0, type=int), 0), 5000)
     on = store_today(current_user.store)
-    page = today_page(current_user, on, more_limit=more)
-    return render("today/index.html", "today_list", page=page, appointments=day_appointments(current_user, on))
+
+    def make() -> str:
+        page = today_page(current_user, on, more_limit=more)
+        return render("today/index.html", "today_list", page=page, appointments=day_appointments(current_user, on))
+
+    # Kept for a minute while nothing in the store changes (web/page_cache.py): reopening Today is the
+    # commonest request of the day.
+    return kept(page_key(on), make)
