@@ -18,7 +18,7 @@ from ..domain.share import mailto_href, share_message, sms_href
 from ..domain.vocab import Relation
 from ..extensions import db
 from ..models import Client, Person, ShareLink, Store, User, WishItem
-from .access import get_client, get_scoped
+from .access import get_client
 from .errors import Invalid, NotFound
 from .trade_up import policy_of
 
@@ -99,16 +99,6 @@ def create_share_link(actor: User, client_id: int, person_id: int | None, url_fo
     can_mail = own or bool(email)
     return Sending(link, url, owner, giver, message, sms_href(phone, message) if can_text else None,
                    mailto_href(email, subject, message) if can_mail else None, own)
-
-
-def revoke_share_link(actor: User, share_link_id: int) -> ShareLink:
-    """The link stops working at once (404); the list and its items stay."""
-    link = get_scoped(actor, ShareLink, share_link_id)
-    get_client(actor, link.client_id)
-    if link.revoked_at is None:
-        link.revoked_at = datetime.now(UTC)
-    db.session.commit()
-    return link
 
 
 def revoke_list_links(actor: User, client_id: int, person_id: int | None) -> int:

@@ -167,3 +167,19 @@ def test_opening_line_offers_the_client_their_persons_list_in_the_window(auth, m
     add_wish_via_form(auth, tom.id, description="Emerald studs", person_id=str(anna.id))
     card = words(auth.client.get(f"/clients/{tom.id}").get_data(as_text=True))
     assert "Anna's birthday is in 3 weeks: shall I send you Anna's wish list?" in card.split("Say:", 1)[1]
+
+
+def test_another_stores_list_person_and_items_are_404(auth):
+    _, tom, _ = tom_and_anna(auth)
+    other = make_user(store="Other Store")
+    theirs = make_client(other, first_name="Zed")
+    stranger = add_person(theirs, "Yara Zed", "partner")
+    wish = WishItem(store_id=other.store_id, client_id=theirs.id, person_id=stranger.id, description="Their secret")
+    db.session.add(wish)
+    db.session.commit()
+    for path in (f"/clients/{tom.id}/wish-lists/share", f"/clients/{tom.id}/wish-lists/revoke"):
+        assert auth.post(path, {"person_id": str(stranger.id)}, token_from=f"/clients/{tom.id}").status_code == 404
+    assert auth.post(f"/clients/{theirs.id}/wish-lists/share", {}, token_from=f"/clients/{tom.id}").status_code == 404
+    assert auth.post(f"/wishes/{wish.id}/status", {"status": "removed"}, token_from=f"/clients/{tom.id}").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(WishItem, wish.id).status == "open" and db.session.scalar(select(ShareLink.id)) is None
