@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -53,10 +54,7 @@ def test_european_export_in_windows_1252_with_semicolons_and_day_first_dates_imp
     zoe = by_number(owner.store_id, "1003")
     assert zoe.email == "zoe@example.com" and zoe.notes == "Notes; with a semicolon"
     assert {(d.kind, d.month, d.day) for d in zoe.dates} == {("birthday", 7, 1), ("anniversary", 3, 14)}
-
-
-def test_a_formula_in_a_name_is_stored_as_plain_text(owner):
-    import_clients(owner.store_id, POS / "clients_semicolon_1252.csv", today=TODAY)
+    # A formula in a name is stored as plain text (exports neutralise it: test_export.py).
     assert by_number(owner.store_id, "1002").first_name == '=HYPERLINK("http://evil.test","Click")'
 
 
@@ -150,3 +148,24 @@ def test_cli_reads_a_point_of_sale_file_with_a_mapping_for_unknown_headers(app, 
     result = runner.invoke(args=["import", "clients", str(POS / "clients_us.csv"), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "Would create 2 clients" in result.output
+
+
+# Pure parsers, one test each with every case (each integration test pays for a database reset).
+PRICES = [("$1,250.00", "1250.00"), ("1.250,00 €", "1250.00"), ("€1.250,00", "1250.00"), ("1 250,00", "1250.00"),
+          ("USD 1,250", "1250.00"), ("12,50", "12.50"), ("1,250", "1250.00"), ("1.250.000", "1250000.00"),
+          ("0", "0.00")]
+DATES = [("03/14/1985", (3, 14, 1985)), ("3/14/85", (3, 14, 1985)), ("14.03.1985", (3, 14, 1985)),
+         ("1985-03-14", (3, 14, 1985)), ("March 14, 1985", (3, 14, 1985)), ("14 Mar 1985", (3, 14, 1985)),
+         ("03-14", (3, 14, None)), ("3/14", (3, 14, None)), ("14.03.", (3, 14, None)), ("Mar 14", (3, 14, None)),
+         ("14 Mar", (3, 14, None)), ("02-29", (2, 29, None))]
+
+
+def test_prices_and_dates_in_every_common_point_of_sale_format():
+    from jewelpwa.services.pos_csv import parse_price, parse_yearly_date
+
+    assert [(cell, parse_price(cell)) for cell, _ in PRICES] == [(cell, Decimal(amount)) for cell, amount in PRICES]
+    for cell in ("-5", "(12.00)", "12.3456", "1,2,3", "abc"):
+        with pytest.raises(ValueError, match=re.escape(f'price "{cell}"')):
+            parse_price(cell)
+    found = [(cell, (w.month, w.day, w.year)) for cell, _ in DATES for w in [parse_yearly_date(cell, "birthday")]]
+    assert found == DATES
