@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
-from sqlalchemy import event, select  # noqa: E402
+from sqlalchemy import event, select, update  # noqa: E402
 from werkzeug.exceptions import MethodNotAllowed, NotFound  # noqa: E402
 
 from jewelpwa.extensions import db  # noqa: E402
@@ -191,7 +191,7 @@ def in_process(web, facts: dict, requests: int, budget: float = 60.0) -> dict:
     token = csrf_of(today_html)
     out: dict = {}
 
-    def timed(name: str, path_of, method: str = "GET", data_of=None, headers=None) -> None:
+    def timed(name: str, path_of, method: str = "GET", data_of=None, headers=None, before=None) -> None:
         probe = path_of(0)
         if not route_exists(web, probe, method):
             out[name] = {"missing": f"missing route: {method} {probe}"}
@@ -202,6 +202,8 @@ def in_process(web, facts: dict, requests: int, budget: float = 60.0) -> dict:
             if i >= min(20, requests) and time.perf_counter() - started > budget:
                 break  # a slow route gets a time budget, not 250 requests: the count is reported
             path = path_of(i)
+            if before is not None:
+                before()
             t = time.perf_counter()
             if method == "GET":
                 response = client.get(path, headers=headers)
@@ -216,7 +218,17 @@ def in_process(web, facts: dict, requests: int, budget: float = 60.0) -> dict:
         out[name] = {**summary_ms(samples[5:] if len(samples) > 20 else samples), "statuses": statuses}
 
     own = facts["own_ids"]
+
+    def store_changed() -> None:
+        # What any write in the store does (jewelpwa/data_version.py): the kept Today is stale, the next is made.
+        with web.app_context():
+            db.session.execute(update(Store).where(Store.id == facts["store_id"])
+                               .values(data_version=Store.data_version + 1))
+            db.session.commit()
+
+    # Today twice: reopened with nothing changed (served from web/page_cache.py), and made fresh after a write.
     timed("today", lambda i: "/today")
+    timed("today_fresh", lambda i: "/today", before=store_changed)
     timed("today_htmx", lambda i: "/today", headers=HX)
     timed("card", lambda i: f"/clients/{own[i % len(own)]}")
     timed("upcoming", lambda i: "/upcoming")
@@ -456,7 +468,8 @@ def print_report(result: dict) -> None:
 
 def check_goals(result: dict) -> dict:
     p, g = result["in_process"], result.get("wrk", {})
-    goals = {"today p95 < 25 ms": p["today"].get("p95_ms", 1e9) < GOALS["today_p95_ms"],
+    goals = {"today p95 < 25 ms (reopened, kept)": p["today"].get("p95_ms", 1e9) < GOALS["today_p95_ms"],
+             "today p95 < 25 ms (fresh, after a write)": p["today_fresh"].get("p95_ms", 1e9) < GOALS["today_p95_ms"],
              "first load < 60 KB gzip": p["first_load"]["kb_gz"] < GOALS["first_load_kb"]}
     if isinstance(g.get("today"), dict) and g["today"].get("share_of_hello") is not None:
         goals["today >= 40 % of /bench/hello req/s"] = g["today"]["share_of_hello"] >= GOALS["today_share_of_hello"]
