@@ -7,17 +7,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..domain.proposals import Proposal, dedupe_key
-from ..domain.vocab import AppointmentKind, AppointmentStatus, Kind
+from ..domain.vocab import AppointmentKind, AppointmentStatus, Kind, Status
 from ..domain.windows import window_for
 from ..extensions import db
-from ..models import Appointment, Client, User
+from ..models import Appointment, Client, FollowUp, User
 from . import appointment_reminders as reminders
 from .access import get_client, get_scoped
 from .errors import Invalid
 from .follow_ups import insert_new, row_for
+from .gating import LIVE
 from .outreach import log_outreach
 from .planner import engine_settings
 
@@ -156,6 +157,13 @@ def book_appointment(actor: User, client_id: int, form: BookingInput, now: datet
     values = _parse(actor, form, now, None)
     appt = Appointment(store_id=client.store_id, client_id=client.id, status=AppointmentStatus.BOOKED, **values)
     db.session.add(appt)
+    if appt.kind == AppointmentKind.CLEANING:
+        # The free-cleaning offer did its job: it leaves the list instead of asking the client again.
+        db.session.execute(
+            update(FollowUp).where(FollowUp.client_id == client.id, FollowUp.kind == Kind.CLEANING.value,
+                                   FollowUp.status.in_(LIVE))
+            .values(status=Status.DONE.value, note="cleaning booked", closed_at=now),
+            execution_options={"synchronize_session": False})
     db.session.commit()
     reminders.queue_reminders(appt, now)
     return appt

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, FollowUp, Store
+from jewelpwa.services.appointments import BookingInput, book_appointment, close_appointment
 from jewelpwa.services.planner import plan_store_day
 from jewelpwa.services.today import day_list
 
@@ -67,8 +68,21 @@ def test_cleaning_offers_open_six_months_after_a_piece_that_benefits_and_are_mad
     plan(user, date(2026, 9, 11))
     assert len(cleaning_offers(user.store_id)) == 1
 
-    # Six months on, the next offer for the same piece.
+    # Booking the cleaning takes the offer off the list.
+    visit = book_appointment(user, ring.id, BookingInput("cleaning", "2026-09-14", "11:00"),
+                             now=datetime(2026, 9, 11, 15, tzinfo=UTC))
+    db.session.refresh(offer)
+    assert (offer.status, offer.note) == ("done", "cleaning booked")
+
+    # Six months on, the next offer for the same piece waits until the last cleaning is six months old.
+    close_appointment(user, visit.id, "done", now=datetime(2026, 9, 14, 16, tzinfo=UTC))
+    def ring_offers():
+        return [(r.occasion_on, r.show_on) for r in db.session.scalars(
+            select(FollowUp).where(FollowUp.client_id == ring.id, FollowUp.kind == "cleaning")
+            .order_by(FollowUp.occasion_on))]
+
     plan(user, date(2027, 3, 10))
-    rows = db.session.scalars(select(FollowUp).where(FollowUp.client_id == ring.id, FollowUp.kind == "cleaning")
-                              .order_by(FollowUp.occasion_on)).all()
-    assert [r.occasion_on for r in rows] == [MARK, date(2027, 3, 10)]
+    assert ring_offers() == [(MARK, MARK)]
+    assert cleaned.id in cleaning_offers(user.store_id)  # its cleaning was in June: a year on, it is offered
+    plan(user, date(2027, 3, 16))
+    assert ring_offers() == [(MARK, MARK), (date(2027, 3, 10), date(2027, 3, 16))]
