@@ -156,6 +156,8 @@ def save_outcome(import_id: int, report: dict, status: str) -> ImportRun:
     run = db.session.get(ImportRun, import_id)
     run.report, run.status, run.error = report, status, None
     run.rows_done, run.finished_at = run.rows_total, utcnow()
+    if status == "applied":
+        run.data = b""  # the rows are in the book now; a kept copy of the file would outlive an erasure
     db.session.commit()
     return run
 

@@ -23,6 +23,7 @@ from ..models import (
     DayListCard,
     FollowUp,
     ImportantDate,
+    ImportRun,
     Notification,
     Outreach,
     Person,
@@ -147,7 +148,19 @@ def erase_client(actor: User, client_id: int, address: str | None = None, now: d
                           (DayListCard, DayListCard.client_id)):
         db.session.execute(delete(model).where(column == cid))
     db.session.execute(delete(Referral).where(or_(Referral.referrer_id == cid, Referral.referred_id == cid)))
+    _forget_in_uploads(store_id, cid)
     db.session.add(AuditEvent(store_id=store_id, user_id=actor.id, action="client_erased",
                               target=f"client:{cid}", address=address))
     db.session.commit()
     return client
+
+
+def _forget_in_uploads(store_id: int, client_id: int) -> None:
+    """Uploaded files not yet applied still hold the client's row: they are deleted (the owner uploads again).
+    Applied runs keep no file, only their report: possible duplicates that name this client are dropped."""
+    for run in db.session.scalars(select(ImportRun).where(ImportRun.store_id == store_id)):
+        if run.status in ("uploaded", "checked", "failed"):
+            db.session.delete(run)
+        elif run.report.get("duplicates"):
+            run.report = {**run.report, "duplicates": [d for d in run.report["duplicates"]
+                                                       if d.get("existing_id") != client_id]}

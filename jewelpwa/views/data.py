@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from redis.exceptions import RedisError
 
 from ..services import exporting, import_runs, privacy
 from ..services.errors import Invalid
@@ -91,10 +92,14 @@ def _step(import_id: int, step: str):  # noqa: ANN202
     if background:
         from workers.import_jobs import enqueue
 
-        # A new job id per click (to the second): a dry run after a changed mapping is a new job.
-        enqueue(current_app.config["REDIS_URL"], run.id, step, int(time.time()))
-    else:
-        import_runs.run_step(run.id, step)
+        try:
+            # A new job id per click (to the second): a dry run after a changed mapping is a new job.
+            enqueue(current_app.config["REDIS_URL"], run.id, step, int(time.time()))
+            return redirect(url_for("data.import_run", import_id=run.id), code=303)
+        except RedisError:
+            # No queue: the database holds everything, so the request does the work itself (slower, same result).
+            current_app.logger.warning("import %s: Redis unavailable, running %s in the request", run.id, step)
+    import_runs.run_step(run.id, step)
     return redirect(url_for("data.import_run", import_id=run.id), code=303)
 
 

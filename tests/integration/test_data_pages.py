@@ -72,6 +72,7 @@ def test_upload_maps_columns_dry_runs_then_applies_and_remembers_the_mapping(cli
     assert applied.status_code == 303
     assert "Created 3 clients, update" in client.get(run_url).get_data(as_text=True)
     assert db.session.scalar(select(Client.notes).where(Client.client_number == "1001")) is None
+    assert db.session.scalar(select(ImportRun.data)) == b""  # the applied file is not kept
     remembered = db.session.scalar(select(ImportMapping).where(ImportMapping.store_id == owner.store_id))
     assert remembered.columns["notes"] == "" and remembered.columns["custno"] == "client_number"
 
@@ -113,3 +114,13 @@ def test_an_empty_upload_is_422_on_the_file_field(client, auth):
                          content_type="multipart/form-data")
     assert answer.status_code == 422
     assert "Choose a CSV file" in answer.get_data(as_text=True)
+
+
+def test_without_a_reachable_queue_a_big_file_is_checked_in_the_request(app, client, auth):
+    login_owner(auth)
+    app.config.update(IMPORT_BACKGROUND_ROWS=1, REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    run_url = upload(auth, client, POS / "clients_us.csv").headers["Location"]
+    form = selected(client.get(run_url).get_data(as_text=True))
+    assert auth.post(run_url + "/mapping", form, token_from=run_url).status_code == 303
+    assert "Would create 2 clients" in client.get(run_url).get_data(as_text=True)
+    assert db.session.scalar(select(ImportRun.status)) == "checked"

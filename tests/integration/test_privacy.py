@@ -17,12 +17,14 @@ from jewelpwa.models import (
     ConsentEvent,
     FollowUp,
     ImportantDate,
+    ImportRun,
     Notification,
     Outreach,
     Person,
     Purchase,
     WishItem,
 )
+from jewelpwa.services import import_runs
 from jewelpwa.services.importing import import_clients, import_purchases
 from jewelpwa.services.search import search_clients
 
@@ -72,6 +74,9 @@ def test_export_erase_export_round_trip_keeps_sales_and_removes_everything_perso
     assert record["consent_events"][0]["what"] == "opt_out"
     assert {d["kind"] for d in record["important_dates"]} == {"birthday", "anniversary"}
 
+    # An upload of the point of sale's file that was never applied still holds Maria's row.
+    pending_id = import_runs.upload(owner, "clients", "again.csv", (POS / "clients_us.csv").read_bytes()).id
+
     confirm = client.get(f"/owner/data/clients/{maria.id}/erase")
     assert confirm.status_code == 200 and "Erase Maria Lopez?" in confirm.get_data(as_text=True)
     assert auth.post(f"/owner/data/clients/{maria.id}/erase", token_from="/owner/data/").status_code == 303
@@ -86,6 +91,7 @@ def test_export_erase_export_round_trip_keeps_sales_and_removes_everything_perso
     follow_up = db.session.scalar(select(FollowUp).where(FollowUp.client_id == maria.id))
     assert (follow_up.status, follow_up.note, follow_up.detail) == ("skipped", "client erased", {})
     assert db.session.scalar(select(Notification.status)) == "dropped"
+    assert db.session.get(ImportRun, pending_id) is None
 
     # The second export: no trace of Maria, the same sales and totals.
     clients_after = exported(client, "/owner/data/clients.csv")
