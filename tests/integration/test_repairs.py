@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Repair
 from jewelpwa.services.clock import store_today
+from jewelpwa.services.errors import Invalid
+from jewelpwa.services.repairs import move_repair, take_in_repair
 from jewelpwa.services.today import day_list
 
 from .conftest import make_user
@@ -108,3 +111,17 @@ def test_overdue_pickups_and_promises_show_on_the_list_and_the_card(auth):
     fragment = auth.client.get("/repairs/?show=ready", headers=HX).get_data(as_text=True)
     assert "<html" not in fragment and "Signet ring" not in fragment and "Pearl strand" in fragment
     assert "Ready 9 days, not picked up" in auth.client.get(f"/clients/{client.id}").get_data(as_text=True)
+
+
+def test_cancelling_a_ready_repair_takes_the_pickup_call_off_today():
+    user = make_user()
+    client = make_client(user)
+    repair = take_in_repair(user, client.id, "Opal pendant", "New bail", "", "", store_today(user.store))
+    move_repair(user, repair.id, "at_the_bench")
+    move_repair(user, repair.id, "ready")
+    assert [c.client_id for c in day_list(user, store_today(user.store)).cards] == [client.id]
+    move_repair(user, repair.id, "cancelled")
+    assert day_list(user, store_today(user.store)).cards == []
+    assert db.session.scalar(select(FollowUp.status).where(FollowUp.client_id == client.id)) == "skipped"
+    with pytest.raises(Invalid):
+        move_repair(user, repair.id, "ready")
