@@ -435,7 +435,7 @@ def print_report(result: dict) -> None:
           f"planned {f['on']} in {f['plan_s']} s · {f['email']}: {f['list_cards']} cards ({f['list_today']} today)")
     print("\nserver time in process (Flask test client)")
     print(f"{'route':<34}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    for name in ("today", "today_htmx", "card", "upcoming", "outreach_voicemail"):
+    for name in ("today", "today_fresh", "today_htmx", "card", "upcoming", "outreach_voicemail"):
         row = p[name]
         if "missing" in row:
             print(f"{name:<34}{row['missing']}")
