@@ -102,6 +102,13 @@ def test_move_a_repair_to_ready_and_see_the_pickup_call_on_today(browser, live_a
         assert re.search(rf"/clients/{client_id}$", page.url)
         look(page, "phone-service-repair-ready", WIDTH)
 
+        # The store's repair list, filtered to what is ready for pickup.
+        page.get_by_role("link", name="All of the store's repairs").click()
+        page.wait_for_url("**/repairs/")
+        page.get_by_role("link", name="Ready for pickup").click()
+        expect(page.locator("li.repair-row", has_text="Gold chain")).to_contain_text(name)
+        look(page, "phone-service-repairs-ready", WIDTH)
+
         made = in_db(live_app, lambda: db.session.scalar(select(FollowUp.show_on).where(
             FollowUp.client_id == client_id, FollowUp.kind == "service")))
         assert made is not None
