@@ -12,8 +12,8 @@ from jewelpwa.domain.share import WishListFacts, WishListNudge, wish_list_nudges
 from jewelpwa.domain.vocab import Channel, Kind
 
 MAX_POINTS = 5
-# Trade-up credit is worth a mention while the anniversary follow-up is open (DESIGN.md: 56 days before).
-TRADE_UP_ANNIVERSARY_DAYS = 56
+# Trade-up credit is worth a mention while the anniversary follow-up is open (DESIGN.md default: 56 days before).
+ANNIVERSARY_LEAD_DAYS = 56
 # Gems people speak of in the plural when they love them ("loves sapphires"); others stay as written.
 _PLURAL = {
     "diamond": "diamonds",
@@ -62,6 +62,7 @@ class ClientFacts:
     trade_up_credit: Decimal | None = None  # available credit, summed
     anniversary: tuple[int, int] | None = None  # the client's wedding anniversary (month, day)
     as_of: date | None = None  # the day these facts were read for (opening lines that are not given one)
+    anniversary_lead: int = ANNIVERSARY_LEAD_DAYS  # the store's anniversary window opens this many days before
 
 
 def _and(words: Sequence[str]) -> str:
@@ -129,7 +130,7 @@ def _trade_up(facts: ClientFacts, on: date) -> str | None:
     if not facts.trade_up_credit or facts.anniversary is None:
         return None
     anniversary_on = next_yearly_on(*facts.anniversary, on)
-    if (anniversary_on - on).days > TRADE_UP_ANNIVERSARY_DAYS:
+    if (anniversary_on - on).days > facts.anniversary_lead:
         return None
     return f"Anniversary {month_day(anniversary_on)}: ${facts.trade_up_credit:,.0f} trade-up credit toward a new piece"
 

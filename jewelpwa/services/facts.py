@@ -12,9 +12,10 @@ from sqlalchemy import and_, func, or_, select
 
 from ..domain.cadence import ItemFacts, piece_name
 from ..domain.ranking import Reason
+from ..domain.settings import EngineSettings
 from ..domain.share import WishListFacts
 from ..domain.talking import ClientFacts, opening_line
-from ..domain.vocab import Channel, DateKind, Relation
+from ..domain.vocab import Channel, DateKind, Kind, Relation
 from ..extensions import db
 from ..models import (
     Client,
@@ -86,7 +87,7 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
         clients = db.session.execute(
             select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size,
                    _own_date(DateKind.BIRTHDAY).label("birthday"), _own_date(DateKind.ANNIVERSARY).label("anniversary"),
-                   credit.label("credit"), Store.timezone)
+                   credit.label("credit"), Store.timezone, Store.country, Store.settings)
             .join(Store, Store.id == Client.store_id)
             .where(Client.store_id == store_id, Client.id.in_(ids))).all()
         people = db.session.execute(
@@ -122,6 +123,7 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
                 children[p.client_id].append(_first(p.name))
         person_birthdays = {p.id: _md(p.birthday) for p in people}
         last = {row.client_id: row for row in latest}
+        lead = next((_anniversary_lead(c.country, c.settings) for c in clients if c.credit), None)
 
         for c in clients:
             purchase = last.get(c.id)
@@ -152,8 +154,14 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
                 brands=tuple(c.brands or ()), ring_size=c.ring_size, open_wish_items=tuple(wishes[c.id]),
                 children=tuple(children[c.id]), wish_lists=tuple(wish_lists),
                 trade_up_credit=Decimal(c.credit) if c.credit else None, anniversary=_md(c.anniversary),
-                as_of=as_of)
+                as_of=as_of, **({"anniversary_lead": lead} if lead is not None else {}))
     return facts
+
+
+def _anniversary_lead(country: str, settings: dict | None) -> int:
+    """Days before an anniversary its follow-up opens in this store: trade-up credit is mentioned from then."""
+    rules = EngineSettings.from_dict({"country": country, **(settings or {})})
+    return -rules.windows[Kind.ANNIVERSARY].opens
 
 
 def store_today_in(timezone: str) -> date:

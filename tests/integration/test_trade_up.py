@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from jewelpwa.extensions import db
-from jewelpwa.models import TradeUpCredit
+from jewelpwa.models import Store, TradeUpCredit
 from jewelpwa.services.purchases import ItemInput, record_purchase
 from jewelpwa.views import card as card_view
 from jewelpwa.views import counter
@@ -103,3 +103,8 @@ def test_credit_is_a_talking_point_when_the_anniversary_is_near(auth):
     point = "Anniversary Jul 20: $1,200 trade-up credit toward a new piece"
     assert point in words(auth.client.get(f"/clients/{near.id}").get_data(as_text=True))
     assert "trade-up credit toward" not in words(auth.client.get(f"/clients/{far.id}").get_data(as_text=True))
+    # A store whose anniversary follow-ups open 30 days before mentions the credit from then, not at 40 days.
+    store = db.session.get(Store, owner.store_id)
+    store.settings = {"windows": {"anniversary": [-30, -20, 0]}}
+    db.session.commit()
+    assert "trade-up credit toward" not in words(auth.client.get(f"/clients/{near.id}").get_data(as_text=True))
