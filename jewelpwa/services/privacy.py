@@ -1,6 +1,7 @@
 """A client's privacy requests: everything the store holds about them (JSON), and erasure.
 
 Erasure removes personal data everywhere and keeps the sales, anonymised, because the books need them.
+Repairs are kept as they are: a piece may still be at the bench and has to go back to its owner.
 The client row stays (with its point-of-sale number, so a later import does not bring them back), named
 "Erased client", with `erased_at` set: every list, search and card already leaves such a client out.
 """
@@ -30,6 +31,8 @@ from ..models import (
     Purchase,
     PurchaseItem,
     Referral,
+    Repair,
+    ShareLink,
     User,
     WishItem,
 )
@@ -62,7 +65,7 @@ def _all(model: type, *where: Any) -> list[Any]:
 
 def client_record(actor: User, client_id: int, address: str | None = None) -> dict[str, Any]:
     """Everything about one client: contact, people, dates, purchases, outreach, follow-ups, wishes, referrals,
-    consent ledger, appointments. Owner and manager only; the export is audited."""
+    consent ledger, appointments, repairs. Owner and manager only; the export is audited."""
     client = get_client(actor, client_id)  # another store's client is 404 before the role is 403
     require_manager(actor)
     staff = {u.id: u.email for u in db.session.scalars(select(User).where(User.store_id == actor.store_id))}
@@ -87,6 +90,7 @@ def client_record(actor: User, client_id: int, address: str | None = None) -> di
         "consent_events": [{**_row(e), "user_email": staff.get(e.user_id)}
                            for e in _all(ConsentEvent, ConsentEvent.client_id == client.id)],
         "appointments": [_row(a) for a in _all(Appointment, Appointment.client_id == client.id)],
+        "repairs": [_row(r) for r in _all(Repair, Repair.client_id == client.id)],
     }
     db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="client_exported",
                               target=f"client:{client.id}", address=address))
@@ -144,6 +148,7 @@ def erase_client(actor: User, client_id: int, address: str | None = None, now: d
     db.session.execute(update(Client).where(Client.store_id == store_id, Client.referred_by_id == cid)
                        .values(referred_by_id=None))
     for model, column in ((WishItem, WishItem.client_id), (ImportantDate, ImportantDate.client_id),
+                          (ShareLink, ShareLink.client_id),
                           (Person, Person.client_id), (ConsentEvent, ConsentEvent.client_id),
                           (DayListCard, DayListCard.client_id)):
         db.session.execute(delete(model).where(column == cid))
