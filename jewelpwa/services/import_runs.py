@@ -96,8 +96,6 @@ def set_mapping(actor: User, import_id: int, mapping: list[str]) -> ImportRun:
     mapping += [""] * (len(run.header) - len(mapping))
     errors = import_mapping.check(mapping, run.kind)
     if errors:
-        run.mapping = mapping  # shown again as chosen, with the messages
-        db.session.rollback()
         raise Invalid("Check the columns", errors)
     run.mapping = mapping
     run.status, run.report, run.error, run.rows_done = "uploaded", {}, None, 0

@@ -107,12 +107,12 @@ def _step(import_id: int, step: str):  # noqa: ANN202
 @login_required
 def import_mapping(import_id: int):
     """Save the column choices (remembered for next time) and run the dry run."""
-    mapping = [request.form.get(f"column_{i}", "") for i in range(len(import_runs.get_run(current_user, import_id).header))]
+    run = import_runs.get_run(current_user, import_id)
+    mapping = [request.form.get(f"column_{i}", "") for i in range(len(run.header))]
     try:
         import_runs.set_mapping(current_user, import_id, mapping)
     except Invalid as exc:
-        run = import_runs.get_run(current_user, import_id)
-        run.mapping = mapping
+        run.mapping = mapping  # shown again as chosen, next to the messages (never committed)
         return _run_page(run, exc.errors, exc.message, 422)
     return _step(import_id, "check")
 
