@@ -124,6 +124,10 @@ class YearlyDate:
     def md(self) -> int:
         return self.month * 100 + self.day
 
+    def fields(self) -> dict[str, int | None]:
+        """The ImportantDate columns this date fills (services.people.new_date_row)."""
+        return {"month": self.month, "day": self.day, "year": self.year, "md": self.md}
+
 
 def _year(text: str) -> int:
     year = int(text)
