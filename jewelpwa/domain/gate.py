@@ -29,7 +29,7 @@ _SUGGESTED = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
 
 # Routine follow-ups that can wait a few days for a bigger reason to call, and the gift occasions worth
 # waiting for (the yearly dates the store is judged on).
-HOLDABLE_KINDS: frozenset[Kind] = frozenset({Kind.CHECK_IN, Kind.CARE, Kind.NEW_ARRIVALS, Kind.RECONNECT})
+HOLDABLE_KINDS: frozenset[Kind] = frozenset({Kind.CHECK_IN, Kind.CARE, Kind.CLEANING, Kind.NEW_ARRIVALS, Kind.RECONNECT})
 STRONGER_KINDS: frozenset[Kind] = frozenset({Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY})
 
 

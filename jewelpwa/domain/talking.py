@@ -172,12 +172,16 @@ def _body(reason: Reason | None, facts: ClientFacts) -> str:
         case Kind.HOLIDAY_LIST:
             return "we're helping clients get their holiday lists done early. Who's on yours this year?"
         case Kind.STORE_EVENT:
+            if detail.get("campaign_id"):  # a campaign (services/campaigns.py), not an event day
+                return str(detail.get("message") or "I thought of you and wanted to share what's new.")
             what = detail.get("what") or "a special event"
             return f"we're hosting {what} on {when} and I'd love for you to come."
         case Kind.CHECK_IN:
             return f"how are you enjoying the {piece}?"
         case Kind.CARE:
             return f"it's been a few months since you got the {piece}. Bring it by for a cleaning and check?"
+        case Kind.CLEANING:
+            return f"your {piece} is due for its free cleaning and prong check. When would you like to drop by?"
         case Kind.NEW_ARRIVALS:
             category = detail.get("category")
             what = f"{category}" if category and category not in ("other", "repair") else "pieces"

@@ -211,7 +211,7 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     """The card's read model: why now, coming up, talking points, people, timeline, wishes, referrals, consent."""
     client = get_client(actor, client_id)
     today, coming = _follow_ups(client, on)
-    facts = client_facts(client.store_id, [client.id]).get(client.id)
+    facts = client_facts(client.store_id, [client.id], on).get(client.id)
     points = talking_points(facts, on) if facts else []
     reasons = today.reasons if today else []
     suggested = suggest_channel(prefs_of(client))

@@ -6,8 +6,6 @@ import html
 import re
 from datetime import date, timedelta
 
-import pytest
-
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, LoyaltyTier, Store
 from jewelpwa.services.clock import store_today
@@ -140,8 +138,6 @@ def test_a_today_row_logged_as_reached_keeps_the_loyalty_tier(auth):
     assert "Birthday Test" in row and "Loyalty tier Gold" in row
 
 
-@pytest.mark.xfail(reason="needs the lead's one-line include of relations/_badge.html in today/_card.html",
-                   strict=False)
 def test_today_rows_show_the_loyalty_tier(auth):
     gold_client_on_today(auth)
     page = words(auth.client.get("/today").get_data(as_text=True))
