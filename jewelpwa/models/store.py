@@ -14,7 +14,10 @@ from ._types import created_at_column
 
 class Store(db.Model):
     __tablename__ = "stores"
-    __table_args__ = (CheckConstraint("morning_hour BETWEEN 0 AND 23", name="morning_hour_valid"),)
+    __table_args__ = (
+        CheckConstraint("morning_hour BETWEEN 0 AND 23", name="morning_hour_valid"),
+        CheckConstraint("team_figures IN ('private', 'shared')", name="team_figures_valid"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), nullable=False)
@@ -29,4 +32,6 @@ class Store(db.Model):
     # Bumped by every commit that changed the store's data (jewelpwa/data_version.py): a page kept in
     # jewelpwa/web/page_cache.py is served again only while this number has not moved.
     data_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # The owner's choice: associates see only their own results ("private") or the whole team's ("shared").
+    team_figures: Mapped[str] = mapped_column(String(8), nullable=False, default="private", server_default="private")
     created_at: Mapped[datetime] = created_at_column()

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..domain.reasons import month_day
 from ..domain.vocab import Tier
-from ..services import assignment, store_events, store_settings
+from ..services import assignment, store_events, store_settings, team_board
 from ..services import staff as staff_service
 from ..services.clock import store_now, store_today
 from ..services.errors import Invalid
@@ -211,6 +211,17 @@ def settings_frequency():
     except Invalid as exc:
         return _settings_page(exc.errors, request.form, 422, "frequency_form")
     return _settings_saved("frequency_form", "Frequency presets saved.")
+
+
+@bp.post("/settings/team-figures")
+@manager_required
+def settings_team_figures():
+    """Whether associates see each other's figures on their Me page."""
+    try:
+        team_board.set_team_figures(current_user, request.form.get("team_figures", ""))
+    except Invalid as exc:
+        return _settings_page(exc.errors, request.form, 422, "team_figures_form")
+    return _settings_saved("team_figures_form", "Team figures setting saved.")
 
 
 @bp.post("/settings/reset")

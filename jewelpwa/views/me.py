@@ -4,6 +4,8 @@ from flask import Blueprint, make_response, url_for
 from flask_login import current_user, login_required
 
 from ..services import calendar_feed
+from ..services.clock import store_today
+from ..services.team_board import week_board
 from ..web.render import after_mutation, render
 
 bp = Blueprint("me", __name__)
@@ -24,8 +26,9 @@ def feed_links(token: str) -> dict[str, str]:
 @bp.get("/me")
 @login_required
 def index():
-    """Account page."""
-    return render("me/index.html", errors={})
+    """Account page, with my last seven days (and the team's, where the owner shares them)."""
+    board = week_board(current_user, store_today(current_user.store))
+    return render("me/index.html", errors={}, board=board)
 
 
 @bp.post("/me/calendar-feed")
