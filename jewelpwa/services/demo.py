@@ -258,6 +258,11 @@ class _Client:
     id: int | None = None
 
 
+DEMO_TIERS = (("Silver", "0", "Free cleaning any time"),
+              ("Gold", "2500", "Free cleaning, 10% off repairs, early invitations to trunk shows"),
+              ("Platinum", "10000", "All Gold perks, private viewings and complimentary engraving"))
+
+
 def seed_demo_store(
     clients: int = 1500, if_empty: bool = False, *, seed: int = DEFAULT_SEED, today: date | None = None
 ) -> DemoResult | None:
@@ -294,10 +299,24 @@ def _seed(clients: int, seed: int, today: date | None) -> DemoResult:
     builder = _Builder(random.Random(seed), store, today or store_today(store), [u.id for u in staff])
     builder.build(clients)
     counts = builder.persist()
+    _loyalty(store.id)
     db.session.commit()
     return DemoResult(store_id=store.id, store_name=store.name, clients=counts["clients"],
                       purchases=counts["purchases"], password=password,
                       logins=[(email, str(role)) for email, _, role in STAFF], counts=counts)
+
+
+def _loyalty(store_id: int) -> None:
+    """Named tiers and a trade-up policy, so the card and the lists show them from the first start."""
+    from ..models import LoyaltyPolicy, LoyaltyTier
+    from .loyalty import refresh_lifetime_spend
+
+    db.session.add_all(LoyaltyTier(store_id=store_id, name=name, min_spend=Decimal(minimum), perks=perks)
+                       for name, minimum, perks in DEMO_TIERS)
+    db.session.add(LoyaltyPolicy(store_id=store_id, trade_up_enabled=True, trade_up_percent=100,
+                                 trade_up_multiple=Decimal("2"), trade_up_categories=["earrings", "necklace", "ring"]))
+    db.session.flush()
+    refresh_lifetime_spend(store_id)
 
 
 def _tag(value: float) -> Decimal:

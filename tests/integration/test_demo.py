@@ -251,3 +251,16 @@ def test_same_seed_and_day_give_the_same_store_but_a_new_password(app):
     second = seed_demo_store(clients=CLIENTS, today=TODAY)
     assert snapshot() == before
     assert first.password != second.password
+
+
+def test_the_demo_book_has_named_loyalty_tiers_by_lifetime_spend(demo):
+    """The card and the lists show a tier from the first start: each client's tier matches their lifetime spend."""
+    from jewelpwa.models import Client, Purchase
+
+    spend = dict(db.session.execute(select(Purchase.client_id, func.sum(Purchase.total))
+                                    .where(Purchase.store_id == demo.store_id).group_by(Purchase.client_id)).all())
+    tiers = dict(db.session.execute(select(Client.id, Client.loyalty_tier).where(Client.store_id == demo.store_id)).all())
+    expected = {cid: ("Platinum" if spend.get(cid, 0) >= 10000 else "Gold" if spend.get(cid, 0) >= 2500 else "Silver")
+                for cid in tiers}
+    assert tiers == expected
+    assert {"Silver", "Gold", "Platinum"} <= set(tiers.values())
