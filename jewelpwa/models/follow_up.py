@@ -39,8 +39,10 @@ class FollowUp(StoreScoped, db.Model):
         Index("ix_follow_ups_client_status", "client_id", "status"),
         # The planner's daily read of follow-ups whose window holds the day (migration 0002).
         Index("ix_follow_ups_store_expires", "store_id", "expires_on"),
-        # The owner's reports: one kind's follow-ups in a window (huddle milestones, milestone coverage).
-        Index("ix_follow_ups_store_kind_expires", "store_id", "kind", "expires_on"),
+        # The owner's reports: one kind's follow-ups in a window (huddle milestones, milestone coverage); the
+        # trailing columns let book health's coverage read the index alone (migration 0011).
+        Index("ix_follow_ups_store_kind_expires_cover", "store_id", "kind", "expires_on", "status", "client_id",
+              "opens_on", "occasion_on"),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
