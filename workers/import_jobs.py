@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import logging
 
+from jewelpwa.services.import_runs import JOB_TIMEOUT_S
+
 from . import queues
 from .jobs import app_context
 
 RUN_IMPORT = "workers.import_jobs.run_import"
-TIMEOUT_S = 1800
 log = logging.getLogger(__name__)
 
 
 def enqueue(redis_url: str, import_id: int, step: str, attempt: int) -> bool:
     """Put the step on the default queue under an id of its own (the same click twice is one job)."""
     return queues.enqueue_once(queues.connect(redis_url), queues.DEFAULT, RUN_IMPORT,
-                               f"import-{import_id}-{step}-{attempt}", import_id, step, timeout=TIMEOUT_S)
+                               f"import-{import_id}-{step}-{attempt}", import_id, step, timeout=JOB_TIMEOUT_S)
 
 
 def run_import(import_id: int, step: str) -> str:

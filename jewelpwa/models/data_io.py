@@ -66,3 +66,6 @@ class ImportRun(StoreScoped, db.Model):
     error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = created_at_column()
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a background step last showed life (started, or reported progress): a step silent for longer than
+    # its job could run was lost with its worker (services.import_runs.settle_lost).
+    touched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

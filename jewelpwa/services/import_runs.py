@@ -8,7 +8,7 @@ and the apply see exactly the same bytes, and the apply checks everything again 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -26,6 +26,11 @@ MAX_BYTES = 25 * 1024 * 1024
 BACKGROUND_ROWS = 5000  # more rows than this run as a background job (config IMPORT_BACKGROUND_ROWS)
 KINDS = ("clients", "purchases")
 RUNNING = ("checking", "applying")
+# The background job's own time limit (workers/import_jobs.py): past it, RQ has stopped the step anyway.
+JOB_TIMEOUT_S = 1800
+# A dry run reports progress every few thousand rows, so ten silent minutes mean its worker is gone; an apply
+# on SQLite reports none until it commits, so only the job's time limit says it is lost.
+LOST_AFTER = {"checking": timedelta(minutes=10), "applying": timedelta(seconds=JOB_TIMEOUT_S + 60)}
 SAMPLE_ROWS = 3
 
 
@@ -66,7 +71,27 @@ def upload(actor: User, kind: str, filename: str, data: bytes) -> ImportRun:
 def get_run(actor: User, import_id: int) -> ImportRun:
     run = get_scoped(actor, ImportRun, import_id)  # another store's run is 404 before the role is 403
     require_manager(actor)
+    settle_lost(run)
     return run
+
+
+def settle_lost(run: ImportRun, now: datetime | None = None) -> bool:
+    """A background step whose worker died (killed, machine restarted) would say "checking" for ever. Once it
+    has been silent longer than it could have run, mark it failed with what to do; an apply is one
+    transaction, so a lost one wrote nothing."""
+    if run.status not in RUNNING:
+        return False
+    touched = run.touched_at or run.created_at
+    touched = touched if touched.tzinfo else touched.replace(tzinfo=UTC)
+    if (now or utcnow()) - touched <= LOST_AFTER[run.status]:
+        return False
+    run.error = ("the dry run stopped before it finished (its worker stopped); run it again"
+                 if run.status == "checking" else
+                 "the worker stopped before the import finished; it is all-or-nothing, so check the file and "
+                 "apply it again")
+    run.status, run.finished_at = "failed", now or utcnow()
+    db.session.commit()
+    return True
 
 
 def recent_runs(actor: User, limit: int = 10) -> list[ImportRun]:
@@ -116,7 +141,7 @@ def start(actor: User, import_id: int, step: str) -> tuple[ImportRun, bool]:
     background = run.rows_total > background_rows()
     if background:
         run.status = "checking" if step == "check" else "applying"
-        run.rows_done, run.error = 0, None
+        run.rows_done, run.error, run.touched_at = 0, None, utcnow()
         db.session.commit()
     return run, background
 
@@ -170,7 +195,7 @@ def record_progress(import_id: int, done: int, total: int) -> None:
     sees it while the import's own transaction is still open."""
     with db.engine.begin() as conn:
         conn.execute(update(ImportRun.__table__).where(ImportRun.__table__.c.id == import_id)
-                     .values(rows_done=done, rows_total=max(total, 1)))
+                     .values(rows_done=done, rows_total=max(total, 1), touched_at=utcnow()))
 
 
 def record_failure(import_id: int, message: str, at: datetime | None = None) -> None:

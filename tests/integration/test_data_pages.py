@@ -124,3 +124,33 @@ def test_without_a_reachable_queue_a_big_file_is_checked_in_the_request(app, cli
     assert auth.post(run_url + "/mapping", form, token_from=run_url).status_code == 303
     assert "Would create 2 clients" in client.get(run_url).get_data(as_text=True)
     assert db.session.scalar(select(ImportRun.status)) == "checked"
+
+
+def test_a_step_whose_worker_died_is_shown_failed_with_what_to_do_and_can_start_again(app, client, auth):
+    """A worker killed mid-job leaves no half-written rows (an apply is one transaction) and no page stuck on
+    "checking": once the step has been silent longer than it could run, the page says so."""
+    from datetime import timedelta
+
+    from jewelpwa.models._types import utcnow
+
+    login_owner(auth)
+    run_url = upload(auth, client, POS / "clients_us.csv").headers["Location"]
+    form = selected(client.get(run_url).get_data(as_text=True))
+    assert auth.post(run_url + "/mapping", form, token_from=run_url).status_code == 303  # checked
+    run = db.session.scalar(select(ImportRun))
+    run.status, run.touched_at = "applying", utcnow() - timedelta(minutes=20)  # as a background apply does
+    db.session.commit()
+    assert "The import stopped" not in client.get(run_url).get_data(as_text=True)  # an apply may run 30 minutes
+
+    run = db.session.scalar(select(ImportRun))
+    run.touched_at = utcnow() - timedelta(minutes=45)
+    db.session.commit()
+    page = client.get(run_url).get_data(as_text=True)
+    assert "The import stopped" in page and "apply it again" in page
+    db.session.expire_all()
+    assert db.session.scalar(select(ImportRun.status)) == "failed"
+    assert db.session.scalar(select(func.count(Client.id))) == 0
+
+    assert "Try the dry run again" in page  # the page's own way back, with the file's column choices
+    assert auth.post(run_url + "/mapping", form, token_from=run_url).status_code == 303
+    assert "Would create 2 clients" in client.get(run_url).get_data(as_text=True)
