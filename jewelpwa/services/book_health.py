@@ -102,14 +102,18 @@ def _erased(store_id: int):
     return select(Client.id).where(Client.store_id == store_id, Client.erased_at.is_not(None))
 
 
-def _cold_by_tier(store_id: int, on: date) -> list[TierCold]:
-    """Contactable clients with no reached/replied/booked/sold touch in 90 days, per tier."""
+def _clients_by_tier(store_id: int, on: date) -> tuple[list[TierCold], int, int]:
+    """Contactable clients with no reached/replied/booked/sold touch in 90 days, per tier; and the book's
+    size and do-not-contact count, from the same scan of the clients."""
     since = on - timedelta(days=COLD_DAYS)
-    cold = case((Client.last_reached_on.is_(None) | (Client.last_reached_on < since), 1), else_=0)
-    rows = {tier: (n, c) for tier, n, c in db.session.execute(
-        select(Client.tier, func.count(), func.sum(cold)).where(*_live(store_id), Client.do_not_contact.is_(False))
-        .group_by(Client.tier))}
-    return [TierCold(t.value, rows.get(t.value, (0, 0))[0], int(rows.get(t.value, (0, 0))[1] or 0)) for t in Tier]
+    dnc = Client.do_not_contact.is_(True)
+    cold = case((dnc, 0), (Client.last_reached_on.is_(None) | (Client.last_reached_on < since), 1), else_=0)
+    rows = {tier: (n, int(d or 0), int(c or 0)) for tier, n, d, c in db.session.execute(
+        select(Client.tier, func.count(), func.sum(case((dnc, 1), else_=0)), func.sum(cold))
+        .where(*_live(store_id)).group_by(Client.tier))}
+    by_tier = [TierCold(t.value, rows.get(t.value, (0, 0, 0))[0] - rows.get(t.value, (0, 0, 0))[1],
+                        rows.get(t.value, (0, 0, 0))[2]) for t in Tier]
+    return by_tier, sum(n for n, _, _ in rows.values()), sum(d for _, d, _ in rows.values())
 
 
 def _touch_bands(store_id: int, on: date, contactable: int) -> list[Band]:
@@ -166,10 +170,8 @@ def book_health(actor: User, on: date) -> BookHealth:
     """Reach by tier, touches against the goal of five, milestone coverage, repeat rate, spend, do-not-contact."""
     require_manager(actor)
     store_id = actor.store_id
-    clients, dnc = db.session.execute(select(
-        func.count(), func.sum(case((Client.do_not_contact.is_(True), 1), else_=0))).where(*_live(store_id))).one()
-    dnc = int(dnc or 0)
+    cold_by_tier, clients, dnc = _clients_by_tier(store_id, on)
     contactable = clients - dnc
     buyers, repeat, spend, recent = _purchases(store_id, on)
-    return BookHealth(on, contactable, _cold_by_tier(store_id, on), _touch_bands(store_id, on, contactable),
+    return BookHealth(on, contactable, cold_by_tier, _touch_bands(store_id, on, contactable),
                       _coverage(store_id, on), buyers, repeat, spend, clients, dnc, recent)
