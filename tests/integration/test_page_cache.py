@@ -112,3 +112,17 @@ def test_two_devices_of_one_associate_each_get_their_own_csrf_token(auth, app):
     for device, token in zip((phone, tablet), tokens, strict=True):
         response = device.client.post("/me/password", data={"csrf_token": token, "current_password": "wrong"})
         assert response.status_code != 400, "the page's token must be this device's own"
+
+
+def test_upcoming_is_kept_too_and_shows_a_date_added_since(auth):
+    from .factories import add_date
+
+    user = make_user(store="Kept Store")
+    auth.login(user.email)
+    auth.client.get("/upcoming")
+    used = statements_during(lambda: auth.client.get("/upcoming"))
+    assert used <= 2, f"a kept Upcoming ran {used} statements"
+    client = make_client(user, first_name="Rosalind")
+    soon = today_of(user) + timedelta(days=9)
+    add_date(client, "birthday", soon.month, soon.day)
+    assert "Rosalind" in auth.client.get("/upcoming").get_data(as_text=True)
