@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 
-from sqlalchemy import String, cast, func, or_, select, update
+from sqlalchemy import String, cast, func, literal, or_, select, update
 
 from ..domain import proposals as P
 from ..domain.gate import HOLDABLE_KINDS, STRONGER_KINDS, ContactPrefs, decide, suggest_channel
@@ -103,13 +104,17 @@ def upcoming_openings(store_id: int, client_ids: set[int], on: date, settings: E
     first = on + timedelta(days=1 - max(r.opens for r in rules))
     last = horizon - timedelta(days=min(r.opens for r in rules))
     mds = sorted(m * 100 + d for m, d in month_days_between(first, last))
-    rows = db.session.execute(
-        select(ImportantDate.client_id, ImportantDate.id, ImportantDate.person_id, ImportantDate.kind,
-               ImportantDate.month, ImportantDate.day, ImportantDate.year, Person.relation)
-        .outerjoin(Person, Person.id == ImportantDate.person_id)
-        .where(ImportantDate.store_id == store_id, ImportantDate.md.in_(mds)))
+    columns = (ImportantDate.client_id, ImportantDate.id, ImportantDate.person_id, ImportantDate.kind,
+               ImportantDate.month, ImportantDate.day, ImportantDate.year)
+    in_horizon = (ImportantDate.store_id == store_id, ImportantDate.md.in_(mds))
+    # The client's own dates, then their people's, instead of one outer join: most dates have no person, and
+    # PostgreSQL hashed those NULL keys into one bucket (131,072 batches, 110 s of a 1M-client plan).
+    own = db.session.execute(select(*columns, literal(None).label("relation"))
+                             .where(*in_horizon, ImportantDate.person_id.is_(None)))
+    of_people = db.session.execute(select(*columns, Person.relation)
+                                   .join(Person, Person.id == ImportantDate.person_id).where(*in_horizon))
     openings: dict[int, list[date]] = defaultdict(list)
-    for row in rows:
+    for row in chain(own, of_people):
         if row.client_id not in client_ids:
             continue
         kind = yearly_kind(row.person_id, row.relation, row.kind)

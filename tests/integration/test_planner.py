@@ -278,3 +278,20 @@ def test_reconnect_candidates_read_in_sql_match_the_domain_clock_for_every_day()
         if p is not None:
             expected[c.id] = p.dedupe_key
     assert found == expected and len(expected) > 20
+
+
+def test_a_check_in_waits_for_a_partners_birthday_or_an_own_anniversary_opening_within_the_hold():
+    """Both kinds of date a stronger occasion comes from (a person's, the client's own) hold a check-in back."""
+    user = make_user()
+    on = date(2026, 3, 10)
+    bought = on - timedelta(days=14)  # the check-in opens today
+    partner_side, own_side, plain = (make_client(user, first_name=n) for n in ("Partner", "Own", "Plain"))
+    for client in (partner_side, own_side, plain):
+        add_purchase(client, bought)
+    lena_birthday = on + timedelta(days=33)  # a partner's birthday window opens 28 days before: on + 5
+    add_date(partner_side, "birthday", lena_birthday.month, lena_birthday.day, person=add_person(partner_side, "Lena"))
+    anniversary = on + timedelta(days=61)  # an anniversary window opens 56 days before: on + 5
+    add_date(own_side, "anniversary", anniversary.month, anniversary.day, 2010)
+    plan_store_day(store_of(user), on)
+    shows = {f.client_id: f.show_on for f in follow_ups(kind="check_in")}
+    assert shows == {partner_side.id: on + timedelta(days=5), own_side.id: on + timedelta(days=5), plain.id: on}
