@@ -32,7 +32,7 @@ TOP = 3
 # texts, bundling). A client's card scores at least its best reason, so the top cards come from these.
 SHORTLIST = 12
 # The stored list is read a page at a time for its first milestones, at most MAX_SCAN clients deep.
-SCAN_PAGE, MAX_SCAN = 200, 2000
+SCAN_PAGE, MAX_SCAN = 50, 2000
 MILESTONE_KINDS = (Kind.ANNIVERSARY.value, Kind.BIRTHDAY.value, Kind.PARTNER_BIRTHDAY.value)
 PLURAL = {Kind.ANNIVERSARY.value: "Anniversaries", Kind.BIRTHDAY.value: "Birthdays",
           Kind.PARTNER_BIRTHDAY.value: "Partners' birthdays"}
