@@ -87,11 +87,3 @@ def standing(client: Client) -> LoyaltyStanding | None:
         return None
     spend = client.lifetime_spend or Decimal("0")
     return LoyaltyStanding(tier_for(spend, tiers), spend, next_tier(spend, tiers))
-
-
-def tier_names(store_id: int, client_ids: Sequence[int]) -> dict[int, str]:
-    """Loyalty tier names for a list of client ids, in one query (for rows that carry ids, not Client objects)."""
-    if not client_ids:
-        return {}
-    return dict(db.session.execute(select(Client.id, Client.loyalty_tier).where(
-        Client.store_id == store_id, Client.id.in_(list(client_ids)), Client.loyalty_tier.is_not(None))).all())

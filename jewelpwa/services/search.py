@@ -40,6 +40,7 @@ class ClientHit:
     last_touch_on: date | None
     assignee: str | None
     mine: bool
+    loyalty_tier: str | None = None  # the store-named tier, kept on the client row (services/loyalty.py)
 
 
 @dataclass
@@ -152,13 +153,13 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
         order = (Client.search_name, Client.id)
     query = (
         select(Client.id, Client.first_name, Client.last_name, Client.tier, Client.phone, Client.email,
-               Client.last_touch_on, Client.assigned_to_id, User.name)
+               Client.last_touch_on, Client.assigned_to_id, Client.loyalty_tier, User.name)
         .outerjoin(User, User.id == Client.assigned_to_id)
         .where(*conditions).order_by(*order).limit(limit)
     )
     result.hits = [
         ClientHit(row.id, f"{row.first_name} {row.last_name}".strip(), row.tier, row.phone, row.email,
-                  row.last_touch_on, row.name, row.assigned_to_id == actor.id)
+                  row.last_touch_on, row.name, row.assigned_to_id == actor.id, row.loyalty_tier)
         for row in db.session.execute(query)
     ]
     if len(result.hits) < limit:

@@ -16,14 +16,6 @@ BLANK_TIER_ROWS = 2  # without JavaScript the form offers this many empty rows f
 TEMPLATE = "relations/index.html"
 
 
-@bp.app_template_global()
-def loyalty_tiers_of(hits) -> dict[int, str]:  # noqa: ANN001
-    """Search hits carry ids, not clients: their loyalty tiers in one query for the whole list."""
-    if not current_user.is_authenticated:
-        return {}
-    return loyalty.tier_names(current_user.store_id, [hit.id for hit in hits])
-
-
 def _context(**overrides) -> dict:
     tiers = loyalty.store_tiers(current_user.store_id)
     policy = trade_up.policy_of(current_user.store_id)
