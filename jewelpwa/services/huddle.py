@@ -20,7 +20,7 @@ from .access import require_manager
 from .clock import store_now
 from .errors import Invalid
 from .gating import LIVE, SHOWING_COLUMNS, showing, shows
-from .team_report import Figures, attributed_sales, credits_by_user, outreach_figures
+from .team_report import Figures, results_by_user
 from .today import ranked
 
 MORNING, EVENING = "morning", "evening"
@@ -270,10 +270,7 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
             person.list_length, person.top = lengths.get(person.user_id, 0), tops.get(person.user_id, [])
         return result
     lengths = _list_lengths(store.id, day)
-    figures = outreach_figures(store.id, day, day)
-    for user_id, (count, revenue) in credits_by_user(attributed_sales(store.id, day, day)).items():
-        row = figures.setdefault(user_id, Figures())
-        row.sales, row.revenue = count, revenue
+    figures = results_by_user(store.id, day, day)
     skipped = _skipped(store.id, tz, day)
     for person in people:
         person.figures = figures.get(person.user_id, Figures())

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import User
 from .access import require_manager
 from .errors import Invalid
-from .team_report import Figures, Member, attributed_sales, credits_by_user, outreach_figures, staff_of
+from .team_report import Figures, Member, results_by_user, staff_of
 
 WEEK_DAYS = 7
 CHOICES = {"private": "Private: each associate sees only their own figures",
@@ -40,10 +40,7 @@ def sees_team(actor: User) -> bool:
 def week_board(actor: User, today: date) -> Board:
     """The last seven days (today included): my figures, and the team's when I may see them."""
     start = today - timedelta(days=WEEK_DAYS - 1)
-    figures = outreach_figures(actor.store_id, start, today)
-    for user_id, (count, revenue) in credits_by_user(attributed_sales(actor.store_id, start, today)).items():
-        row = figures.setdefault(user_id, Figures())
-        row.sales, row.revenue = count, revenue
+    figures = results_by_user(actor.store_id, start, today)
     team = None
     if sees_team(actor):
         team = [Member(uid, name, figures.get(uid, Figures())) for uid, name in staff_of(actor.store_id).items()]

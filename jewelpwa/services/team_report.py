@@ -186,15 +186,21 @@ def _trend(store_id: int, start: date, end: date, names: dict[int, str]) -> tupl
     return line_chart(labels, series), unit
 
 
+def results_by_user(store_id: int, start: date, end: date) -> dict[int | None, Figures]:
+    """Each associate's contacts and outcomes in [start, end], with the sales their outreach drove."""
+    figures = outreach_figures(store_id, start, end)
+    for user_id, (count, revenue) in credits_by_user(attributed_sales(store_id, start, end)).items():
+        row = figures.setdefault(user_id, Figures())
+        row.sales, row.revenue = count, revenue
+    return figures
+
+
 def team_report(actor: User, today: date, days: str | None = None, start: str | None = None,
                 end: str | None = None) -> TeamReport:
     """Per associate and for the store: contacts, reach rate, bookings, attributed sales, conversion, trend."""
     require_manager(actor)
     first, last, preset = report_range(today, days, start, end)
-    figures = outreach_figures(actor.store_id, first, last)
-    for user_id, (count, revenue) in credits_by_user(attributed_sales(actor.store_id, first, last)).items():
-        row = figures.setdefault(user_id, Figures())
-        row.sales, row.revenue = count, revenue
+    figures = results_by_user(actor.store_id, first, last)
     shown = staff_of(actor.store_id, set(figures))
     members = [Member(uid, name, figures.get(uid, Figures())) for uid, name in shown.items()]
     # Touches by people no longer on the staff (deactivated, or deleted: user_id null) still count for the store.
