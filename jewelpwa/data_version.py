@@ -37,10 +37,10 @@ def _store_of(obj: object) -> int | None:
 
 def _after_flush(session: Session, _flush_context) -> None:  # noqa: ANN001 - SQLAlchemy hook
     changed = _changed(session)
-    for obj in chain(session.new, session.deleted, session.dirty):
+    # session.dirty builds a new set on each access: read it once (a seed or import flushes thousands of rows).
+    modified = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    for obj in chain(session.new, session.deleted, modified):
         if getattr(obj, "__tablename__", None) in QUIET_TABLES:
-            continue
-        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
         store_id = _store_of(obj)
         changed.add(store_id if store_id is not None else EVERY_STORE)
