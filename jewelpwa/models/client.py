@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +39,12 @@ class Client(StoreScoped, db.Model):
         Index("ix_clients_store_phone_digits", "store_id", "phone_digits"),
         Index("ix_clients_store_email", "store_id", "email"),
         Index("ix_clients_store_tier", "store_id", "tier"),
+        # Book health leaves out the few do-not-contact and erased clients by id: without these it read
+        # the whole clients table once per figure to find them (10 ms each at 50k clients on PostgreSQL).
+        Index("ix_clients_store_dnc", "store_id", postgresql_where=text("do_not_contact IS true"),
+              sqlite_where=text("do_not_contact IS 1")),
+        Index("ix_clients_store_erased", "store_id", postgresql_where=text("erased_at IS NOT NULL"),
+              sqlite_where=text("erased_at IS NOT NULL")),
     )
 
     client_number: Mapped[str | None] = mapped_column(String(40))
