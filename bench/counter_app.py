@@ -6,7 +6,8 @@ Steps: generate a store (bench/generate.py), plan today, sign in as the associat
   searches (EXPLAIN [QUERY PLAN] of the SQL they really ran);
 - "first load": gzip bytes of the Today HTML and every stylesheet and script it references (htmx included);
 - under gunicorn (bench/bench_wsgi.py, `--workers` sync workers) measured by wrk: requests/s of the bare
-  `/bench/hello`, `/today`, `/clients/<id>` and `POST /clients/<id>/outreach` (voicemail, many clients).
+  `/bench/hello`, `/today`, `/clients/<id>`, `POST /clients/<id>/outreach` (voicemail, many clients) and
+  client search (`/clients?q=...` as htmx, cycling through the in-process queries), with p50/p95/p99.
 Routes that do not exist (yet) are reported as "missing route" instead of failing the run.
 
 Goals (issue 4): Today p95 < 25 ms server time; Today ≥ 40 % of the bare route's throughput; first load < 60 KB.
@@ -316,22 +317,23 @@ function setup(thread)
   counter = counter + 1
 end
 local ids = {%(ids)s}
-local method, template, body = "%(method)s", "%(path)s", "%(body)s"
+local method, prefix, suffix, body = "%(method)s", "%(prefix)s", "%(suffix)s", "%(body)s"
 local headers = {%(headers)s}
 local i = 0
 function init(args) i = offset or 0 end
 function request()
   i = i + 1
-  local path = template
-  if #ids > 0 then path = string.gsub(template, "{id}", tostring(ids[(i %% #ids) + 1])) end
+  local path = prefix
+  if #ids > 0 then path = prefix .. tostring(ids[(i %% #ids) + 1]) .. suffix end
   if method == "POST" then return wrk.format("POST", path, headers, body) end
   return wrk.format("GET", path, headers)
 end
 function done(summary, latency, requests)
-  io.write(string.format('WRK_JSON {"requests": %%d, "duration_us": %%d, "status_errors": %%d, "socket_errors": %%d, "p50_us": %%d, "p99_us": %%d}\n',
+  io.write(string.format('WRK_JSON {"requests": %%d, "duration_us": %%d, "status_errors": %%d, "socket_errors": %%d, "p50_us": %%d, "p75_us": %%d, "p90_us": %%d, "p95_us": %%d, "p99_us": %%d}\n',
     summary.requests, summary.duration, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(75), latency:percentile(90), latency:percentile(95),
+    latency:percentile(99)))
 end
 """
 
@@ -341,12 +343,15 @@ def lua_quote(s: str) -> str:
 
 
 def run_wrk(port: int, workdir: Path, name: str, path: str, method: str = "GET", headers: dict | None = None,
-            body: str = "", ids: list[int] | None = None, duration: int = 10, connections: int = 8,
+            body: str = "", ids: list[int | str] | None = None, duration: int = 10, connections: int = 8,
             threads: int = 2) -> dict:
+    """wrk on `path`; with `ids`, each request puts the next one in place of "{id}" (numbers or strings)."""
     script = workdir / f"{name}.lua"
+    # Concatenated in Lua rather than string.gsub'd: a URL-encoded query's "%" is special in a gsub replacement.
+    prefix, _, suffix = path.partition("{id}")
     script.write_text(LUA % {
-        "ids": ", ".join(str(i) for i in (ids or [])), "method": method, "path": lua_quote(path),
-        "body": lua_quote(body),
+        "ids": ", ".join(f'"{lua_quote(i)}"' if isinstance(i, str) else str(i) for i in (ids or [])),
+        "method": method, "prefix": lua_quote(prefix), "suffix": lua_quote(suffix), "body": lua_quote(body),
         "headers": ", ".join(f'["{lua_quote(k)}"] = "{lua_quote(v)}"' for k, v in (headers or {}).items()),
     })
     # A slow route must show up as few requests per second, not as timeouts (wrk's default is 2 s).
@@ -360,7 +365,7 @@ def run_wrk(port: int, workdir: Path, name: str, path: str, method: str = "GET",
     seconds = raw["duration_us"] / 1e6
     return {"rps": round(raw["requests"] / seconds, 1), "requests": raw["requests"],
             "status_errors": raw["status_errors"], "socket_errors": raw["socket_errors"],
-            "p50_ms": round(raw["p50_us"] / 1000, 2), "p99_ms": round(raw["p99_us"] / 1000, 2)}
+            **{f"p{p}_ms": round(raw[f"p{p}_us"] / 1000, 2) for p in (50, 75, 90, 95, 99)}}
 
 
 def under_gunicorn(url: str, secret: str, facts: dict, web, args) -> dict:
@@ -413,8 +418,14 @@ def under_gunicorn(url: str, secret: str, facts: dict, web, args) -> dict:
                 body=urlencode({"channel": "call", "outcome": "voicemail", "csrf_token": token}), **common)
         else:
             out["outreach_voicemail"] = {"missing": "missing route: POST /clients/<id>/outreach"}
+        # Search as the search box sends it (htmx fragment), cycling through the in-process queries.
+        if route_exists(web, "/clients", "GET"):
+            out["search"] = run_wrk(port, workdir, "search", "/clients?{id}", ids=[urlencode({"q": q}) for q in SEARCHES],
+                                    headers={"Cookie": cookie, "HX-Request": "true"}, **common)
+        else:
+            out["search"] = {"missing": "missing route: GET /clients"}
         hello = out["hello"].get("rps")
-        for name in ("today", "card", "outreach_voicemail"):
+        for name in ("today", "card", "outreach_voicemail", "search"):
             if hello and out[name].get("rps") is not None:
                 out[name]["share_of_hello"] = round(out[name]["rps"] / hello, 3)
     finally:
@@ -452,14 +463,14 @@ def print_report(result: dict) -> None:
     elif g:
         print(f"\nthroughput under gunicorn ({g['workers']} workers), wrk -t{g['threads']} -c{g['connections']} "
               f"-d{g['duration_s']}s")
-        print(f"{'route':<24}{'req/s':>10}{'share':>8}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
-        for name in ("hello", "today", "card", "outreach_voicemail"):
+        print(f"{'route':<24}{'req/s':>10}{'share':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        for name in ("hello", "today", "card", "outreach_voicemail", "search"):
             row = g.get(name, {})
             if "missing" in row or "error" in row:
                 print(f"{name:<24}{row.get('missing') or row.get('error')}")
                 continue
             share = row.get("share_of_hello", 1.0 if name == "hello" else "-")
-            print(f"{name:<24}{row['rps']:>10}{share:>8}{row['p50_ms']:>10}"
+            print(f"{name:<24}{row['rps']:>10}{share:>8}{row['p50_ms']:>10}{row['p95_ms']:>10}"
                   f"{row['p99_ms']:>10}{row['status_errors'] + row['socket_errors']:>8}")
     print("\ngoals")
     for name, ok in result["goals"].items():
