@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 PYTEST  := .venv/bin/pytest
 
-.PHONY: run test test-quick setup assets bench lint clean
+.PHONY: run test test-quick setup assets bench bench-quick lint clean
 
 setup: .venv/.installed assets
 
@@ -31,12 +31,13 @@ test: setup
 test-quick: setup
 	$(PYTEST) -q -m "not slow"
 
+# Every benchmark through one harness: one table, bench/out/summary.json (bench/README.md, "One command").
 bench: setup
-	$(PY) bench/simulate_year.py
-	$(PY) bench/plan_scale.py
-	$(PY) bench/push_rate.py
-	$(PY) bench/counter_app.py
-	$(PY) bench/reports.py
+	$(PY) bench/run.py
+
+# The same harness on 10k clients, SQLite only, short wrk runs: a few minutes, to check it works.
+bench-quick: setup
+	$(PY) bench/run.py --quick
 
 lint: setup
 	.venv/bin/ruff check .
