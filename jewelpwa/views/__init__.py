@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from . import (
         admin,
         appointments,
+        audit,
         auth,
         card,
         clients,
@@ -27,5 +28,5 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push,
-                   appointments, repairs, relations, share, data, segments, feeds):
+                   appointments, repairs, relations, share, data, segments, feeds, audit):
         app.register_blueprint(module.bp)

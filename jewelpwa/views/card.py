@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
+from ..services.audit import record_client_view
 from ..services.client_card import client_card
 from ..services.client_edit import SECTIONS, form_values, update_client
 from ..services.clock import store_today
@@ -24,6 +25,7 @@ def _card(client_id: int):
 def show(client_id: int):
     """The whole card; with ?section=name an htmx request gets that section back in view mode (Cancel)."""
     card = _card(client_id)
+    record_client_view(current_user, card.client.id, request.remote_addr)
     section = request.args.get("section")
     block = f"section_{section}" if section in SECTIONS else None
     return render(TEMPLATE, block, card=card, editing=None, values={}, errors={})
@@ -36,6 +38,7 @@ def edit(client_id: int, section: str):
     card = _card(client_id)  # another store's client is a 404 before the section name is even looked at
     if section not in SECTIONS:
         abort(404)
+    record_client_view(current_user, card.client.id, request.remote_addr)
     return render(TEMPLATE, f"section_{section}", card=card, editing=section,
                   values=form_values(card.client, section), errors={})
 
