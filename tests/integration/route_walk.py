@@ -1,0 +1,110 @@
+"""The URL map as a list of real URLs, and the checks every response of the security walk must pass.
+
+test_route_walk.py walks every rule of `app.url_map` as each kind of visitor; this module turns a rule into a
+URL whose ids name real rows of one store (through test_scoping's FACTORIES and WORDS, so a new id-bearing
+route needs one factory for both walks), and holds the header and database-fingerprint helpers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from jewelpwa.extensions import db
+from jewelpwa.models import Store
+
+from .test_scoping import FACTORIES, WORDS
+
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# An id no row has: the walk's "nonexistent id" URL.
+MISSING_ID = 987654321
+
+# Endpoints an anonymous visitor may open, each with what it answers to the walk and why it is public.
+# Every other endpoint must send the visitor to sign in. The share page and the feed are reached with a made-up
+# token here (WORDS), so they answer 404; test_wish_share and test_calendar_feed open real ones.
+ALLOWED_PUBLIC = {
+    "static": (200, "stylesheets, scripts, icons and the manifest: the installable shell, no client data"),
+    "auth.login": (200, "the sign-in form itself"),
+    "pwa.health": (200, "the load balancer's and `make run`'s readiness probe: answers {ok: true}, nothing else"),
+    "pwa.offline": (200, "what the service worker shows without a network: a static page, no session"),
+    "pwa.service_worker": (200, "the browser fetches /sw.js without cookies; it only lists public static files"),
+    "share.shared": (404, "a gift-giver without an account opens a wish list by its secret, revocable token"),
+    "feeds.calendar": (404, "a phone's calendar subscribes without cookies: the secret token is the key"),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    rule: str
+    methods: tuple[str, ...]
+    path: str
+    has_id: bool
+
+
+def rules(app) -> list:
+    """Every rule but the static files (checked once by path: their rule takes any file name)."""
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule)
+
+
+def routes(app, owner, id_override: int | None = None) -> list[Route]:
+    """One URL per rule, its ids naming rows of `owner`'s store (one row per kind, shared between rules), or
+    `id_override` for every id when given (the nonexistent-id URLs)."""
+    made: dict[str, object] = {}
+    found = []
+    for rule in rules(app):
+        missing = set(rule.arguments) - set(FACTORIES) - set(WORDS)
+        assert not missing, f"{rule.rule}: add a factory for {missing} to test_scoping.FACTORIES"
+        values = {}
+        for arg in rule.arguments:
+            if arg in WORDS:
+                values[arg] = WORDS[arg]
+            elif id_override is not None:
+                values[arg] = id_override
+            else:
+                if arg not in made:
+                    made[arg] = FACTORIES[arg](owner)
+                values[arg] = made[arg].id
+        path = rule.build(values)[1]
+        methods = tuple(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        found.append(Route(rule.endpoint, rule.rule, methods, path, any(a in FACTORIES for a in rule.arguments)))
+    return found
+
+
+def assert_secure_headers(response, path: str) -> None:
+    """The headers every response carries (web/headers.py): no inline script, no framing, no sniffing, no
+    caching of anything but static files, and a session cookie scripts cannot read or other sites send."""
+    where = f"{path} ({response.status_code})"
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in csp, f"{where}: CSP {csp!r}"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, f"{where}: CSP {csp!r}"
+    assert "frame-ancestors 'none'" in csp, f"{where}: CSP {csp!r}"
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", where
+    assert response.headers.get("Referrer-Policy") == "same-origin", where
+    if not path.startswith("/static/"):
+        assert response.headers.get("Cache-Control") == "no-store", f"{where}: {response.headers.get('Cache-Control')}"
+        assert "HX-Request" in response.headers.get("Vary", ""), where
+    for cookie in response.headers.getlist("Set-Cookie"):
+        flags = [part.strip().lower() for part in cookie.split(";")]
+        assert "httponly" in flags, f"{where}: cookie readable by scripts: {cookie}"
+        assert "samesite=lax" in flags or "samesite=strict" in flags, f"{where}: cookie sent cross-site: {cookie}"
+
+
+def fingerprint() -> dict:
+    """Row counts of every table and every store's data_version: a write that got through changes one of them
+    (data_version moves on any update of store data; the counts also cover sessions, devices and the audit
+    trail, which data_version leaves out)."""
+    db.session.rollback()
+    tables = db.metadata.sorted_tables
+    counts = select(*[select(func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables])
+    row = db.session.execute(counts).one()
+    versions = dict(db.session.execute(select(Store.id, Store.data_version)).all())
+    return {"rows": dict(row._mapping), "data_version": versions}
+
+
+def changes(before: dict, after: dict) -> dict:
+    diff = {name: (n, after["rows"][name]) for name, n in before["rows"].items() if after["rows"][name] != n}
+    if before["data_version"] != after["data_version"]:
+        diff["data_version"] = (before["data_version"], after["data_version"])
+    return diff
