@@ -69,7 +69,9 @@ def init_web(app: Flask) -> None:
     from .web.errors import init_errors
     from .web.headers import init_headers
     from .web.limits import init_limits
+    from .web.log_privacy import init_app as init_log_privacy
 
+    init_log_privacy(app)
     csrf.init_app(app)
     htmx.init_app(app)
     init_limits(app)
