@@ -327,15 +327,28 @@ def run_step(step: dict, logs: Path) -> dict:
     with log.open("w") as sink:
         proc = subprocess.Popen(step["argv"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, bufsize=1)
-        for text in proc.stdout:
-            if "[alembic.runtime.migration]" not in text:  # a dozen lines per fresh database: log only
-                sys.stdout.write("    " + text)
-            sink.write(text)
-            lines.append(text)
+        interrupted = False
+        try:
+            for text in proc.stdout:
+                if "[alembic.runtime.migration]" not in text:  # a dozen lines per fresh database: log only
+                    sys.stdout.write("    " + text)
+                sink.write(text)
+                lines.append(text)
+        except KeyboardInterrupt:
+            # Ctrl-C reached the script too: let it run its `finally` (a private PostgreSQL database is
+            # dropped there), then stop the run and still write the summary of what finished.
+            interrupted = True
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         code = proc.wait()
     result = {"label": step["label"], "part": step["part"], "command": step["argv"][1:], "exit_code": code,
               "seconds": round(time.time() - started, 1), "load_average_at_start": round(load, 2),
               "log": str(log.relative_to(ROOT))}
+    if interrupted:
+        result["error"] = "interrupted (Ctrl-C)"
+        return result
     try:
         result["raw"] = read_result(step, "".join(lines), started)
     except (ValueError, StopIteration, KeyError, json.JSONDecodeError) as error:
@@ -372,7 +385,11 @@ def main() -> None:
     logs.mkdir(parents=True, exist_ok=True)
     started_at, t0 = datetime.now(UTC), time.time()
     steps = [s for s in plan_steps(args.quick, backends) if s["part"] in parts]
-    done = [run_step(s, logs) for s in steps]
+    done = []
+    for step in steps:
+        done.append(run_step(step, logs))
+        if done[-1].get("error") == "interrupted (Ctrl-C)":
+            break
     rows = [row for step in done for row in rows_of(step)]
     seconds = time.time() - t0
 
