@@ -10,7 +10,7 @@ The ids in the URLs name real rows (test_scoping's factories), so the walk reach
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, Store, User, UserSession
@@ -235,14 +235,19 @@ def test_staff_of_another_store_see_none_of_this_stores_rows_on_any_page(app, ro
     _mark_store(store_a.id, "Zaphira")
     _mark_store(owner_b.store_id, "Quillon")
     device, _token = signed_in(app, owner_b if role == "owner" else associate_b)
+    client_a = db.session.scalars(select(Client).where(Client.store_id == store_a.id)).first()
+    # Searches aimed at store A's client by name, phone digits and email: an empty search lists only my own
+    # clients, so only a search would show a client of another store that a missing store filter let through.
+    searches = [f"/clients?q={q}" for q in ("zaphira", client_a.phone_digits, client_a.email)]
+    paths = [(route, route.path) for route in walk_b if "GET" in route.methods]
+    paths += [(next(r for r in walk_b if r.endpoint == "clients.index"), path) for path in searches]
     shown = 0
-    for route in walk_b:
-        if "GET" not in route.methods:
-            continue
-        response = fetch(device, "GET", route.path)
-        assert response.status_code == expected_get(route, role), f"{role} B GET {route.path}"
+    for route, path in paths:
+        response = fetch(device, "GET", path)
+        assert response.status_code == expected_get(route, role), f"{role} B GET {path}"
         body = response.get_data().decode("utf-8", "replace")  # the archive is a zip: its CSVs are walked apart
-        assert "Zaphira" not in body and store_a.name not in body, f"store A shows on store B's {route.path}"
+        # Store A's clients all carry the mark in their name (a search echoes its query, lowercase, in the box).
+        assert "Zaphira" not in body and store_a.name not in body, f"store A shows on store B's {path}"
         shown += "Quillon" in body
     # The walk saw store B's own rows (the mark is real text on real pages, so its absence above means something).
     assert shown >= (10 if role == "owner" else 5), shown
