@@ -9,10 +9,14 @@ timeout still applies (SIGALRM), and a send has its own 10 s HTTP timeout.
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import os
+import time
 
+from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.exceptions import StopRequested
 
 from . import queues
 from .jobs import get_app
@@ -28,11 +32,29 @@ def main(argv: list[str] | None = None) -> None:
     app = get_app()  # build it once, before the first job, and fail early on a bad configuration
     url = os.environ.get("REDIS_URL") or app.config["REDIS_URL"]
     connection = queues.connect(url)
-    worker = SimpleWorker([Queue(name, connection=connection) for name in args.queues], connection=connection,
-                          name=args.name)
-    worker.work(burst=args.burst, logging_level=os.environ.get("LOG_LEVEL", "INFO"),
-                with_scheduler=False)
-    logging.getLogger("workers.worker").info("worker stopped")
+    log = logging.getLogger("workers.worker")
+    for round_ in itertools.count():
+        # A name is registered in Redis until its TTL; a restarted loop must not collide with its old self.
+        name = args.name if not (args.name and round_) else f"{args.name}-{round_}"
+        worker = None
+        try:
+            worker = SimpleWorker([Queue(q, connection=connection) for q in args.queues], connection=connection,
+                                  name=name)
+            worker.work(burst=args.burst, logging_level=os.environ.get("LOG_LEVEL", "INFO"), with_scheduler=False)
+        except RedisError as e:  # Redis still away (RQ's start and its last words need it too)
+            log.warning("worker lost Redis: %s", e)
+        # SIGTERM/SIGINT (RQ's warm shutdown), or the queues ran dry
+        if args.burst or (worker is not None and worker._shutdown_requested_date is not None):
+            break
+        # RQ quits when Redis goes away while a job runs (its bookkeeping after the job raises). The job's
+        # work is in the database; quitting would only leave the queues without this worker until someone
+        # restarts it. Start again once Redis answers.
+        log.warning("worker quit without being asked to; starting again in 1 s")
+        try:
+            time.sleep(1)
+        except StopRequested:  # SIGTERM while waiting: the last worker's handler says stop
+            break
+    log.info("worker stopped")
 
 
 if __name__ == "__main__":
