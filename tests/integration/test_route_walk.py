@@ -30,7 +30,7 @@ from .route_walk import (
 
 # The walks cost about 35 s of CPU across both databases (the whole URL map, several times, per backend):
 # slow. The table check and the ended-session test are quick and run in `make test-quick` too.
-walk = pytest.mark.slow
+slow_walk = pytest.mark.slow
 
 # Pages for owners and managers live under /owner (owner, admin, data, relations, segments, audit blueprints):
 # an associate is refused (403) on each; a new owner page is covered by where it lives, with no list to update.
@@ -82,7 +82,7 @@ def test_allowed_public_table_names_real_endpoints_only(app):
     assert set(ALLOWED_PUBLIC) <= endpoints, set(ALLOWED_PUBLIC) - endpoints
 
 
-@walk
+@slow_walk
 def test_anonymous_visitor_is_sent_to_sign_in_on_every_private_route(app):
     owner, _manager, _associate, walk = store_with_rows(app)
     visitor = new_client(app)
@@ -152,7 +152,7 @@ def expected_get(route, role: str) -> int:
     return 200
 
 
-@walk
+@slow_walk
 @pytest.mark.parametrize("role", ["associate", "manager", "owner"])
 def test_staff_open_every_page_of_their_store_as_their_role_allows(app, role):
     """Associates: 200, or 403 on owner pages; owners and managers: 200 everywhere. Plain and htmx fragments
@@ -170,7 +170,7 @@ def test_staff_open_every_page_of_their_store_as_their_role_allows(app, role):
     assert len(gets) > 40
 
 
-@walk
+@slow_walk
 @pytest.mark.parametrize("role", ["associate", "owner"])
 def test_a_nonexistent_id_is_404_on_every_route_that_takes_one(app, role):
     """Reads and writes (with a valid token): not found, never a crash; owner pages may refuse an associate first."""
@@ -187,7 +187,7 @@ def test_a_nonexistent_id_is_404_on_every_route_that_takes_one(app, role):
     assert changes(before, fingerprint()) == {}
 
 
-@walk
+@slow_walk
 def test_associate_writes_to_owner_routes_are_refused_and_change_nothing(app):
     """With a valid token, so only the role check stands between an associate and the owner's settings."""
     _owner, _manager, associate, walk = store_with_rows(app)
@@ -202,7 +202,7 @@ def test_associate_writes_to_owner_routes_are_refused_and_change_nothing(app):
     assert changes(before, fingerprint()) == {}
 
 
-@walk
+@slow_walk
 def test_every_write_without_its_csrf_token_is_refused_and_changes_nothing(app):
     """As the owner, with the right ids: no token, a token of another session, plain form or htmx: 400."""
     owner, _manager, _associate, walk = store_with_rows(app)
@@ -232,7 +232,7 @@ def _mark_store(store_id: int, mark: str) -> None:
     db.session.commit()
 
 
-@walk
+@slow_walk
 @pytest.mark.parametrize("role", ["associate", "owner"])
 def test_staff_of_another_store_see_none_of_this_stores_rows_on_any_page(app, role):
     """Store A has a row of every kind, named with a mark; store B's staff open every page of the map (ids of
@@ -261,7 +261,7 @@ def test_staff_of_another_store_see_none_of_this_stores_rows_on_any_page(app, ro
     assert shown >= (10 if role == "owner" else 5), shown
 
 
-@walk
+@slow_walk
 def test_every_write_with_an_empty_form_answers_without_crashing(app):
     """The owner posts nothing but a valid token to every write (plain and htmx): a form error, a refusal or a
     redirect, never a 500, and the headers on each. Deleting routes go last so the others still find their rows."""
