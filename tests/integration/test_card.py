@@ -195,7 +195,9 @@ def test_card_costs_a_fixed_number_of_queries(auth, app):
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         counts.append(len(seen))
-    assert counts[0] == counts[1] <= 24  # measured: 20 on SQLite, 18 on PostgreSQL, sign-in lookups included
+    # measured: 20 on SQLite, 18 on PostgreSQL, sign-in lookups included; a first view in 10 minutes adds its
+    # audit row (services/audit.py: the check, then BEGIN IMMEDIATE and INSERT on a connection of its own).
+    assert counts[0] == counts[1] <= 27
 
 
 def test_another_stores_client_is_404_on_every_card_route(auth):
