@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from jewelpwa.extensions import db
 from jewelpwa.models import (
@@ -117,6 +119,7 @@ def _urls(app, store: X.Seeded, every_client: bool) -> list[str]:
 
 def _check(browser, url: str, headers: dict, seen: set[str]) -> list[str]:
     answer = browser.get(url, headers=headers)
+    answer.get_data()  # a streamed CSV closed later by the garbage collector would pop the wrong app context
     # 503 is a designed answer (no push keys configured); any other 5xx is a crash on the corpus.
     assert answer.status_code < 500 or answer.status_code == 503, f"GET {url} {headers}: {answer.status_code}"
     if not answer.mimetype.startswith("text/html"):
@@ -146,6 +149,84 @@ def test_stored_corpus_is_inert_on_every_page_and_fragment_for_owner_and_associa
     assert not problems, "\n".join(problems[:40])
     # The walk must have met every payload, or it proved nothing about it.
     assert seen == set(X.PAYLOADS), f"payloads never shown: {set(X.PAYLOADS) - seen}"
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page: action and fields, each text field filled with a payload, the rest as shown."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, MultiDict]] = []
+        self._fields: MultiDict | None = None
+        self._select: str | None = None
+        self._first_option: bool = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post" and a.get("action"):
+            self._fields = MultiDict()
+            self.forms.append((a["action"], self._fields))
+        if self._fields is None or not a.get("name") and tag != "option":
+            return
+        name = a.get("name", "")
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._fields.add(name, a.get("value", "on"))
+            elif kind == "hidden" and name != "next":
+                self._fields.add(name, a.get("value", ""))
+            elif kind not in ("submit", "button", "file"):
+                self._fields.add(name, X.PAYLOADS[X.NAMES[len(self._fields) % len(X.NAMES)]])
+        elif tag == "textarea":
+            self._fields.add(name, X.PAYLOADS["textarea"])
+        elif tag == "select":
+            self._select, self._first_option = name, True
+        elif tag == "option" and self._select and ("selected" in a or self._first_option):
+            self._fields.setlist(self._select, [a.get("value", "")])
+            self._first_option = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._fields = None
+        elif tag == "select":
+            self._select = None
+
+
+# Forms that end the session or remove what the rest of the walk needs: their answers carry no input back.
+NOT_POSTED = ("/logout", "/erase", "/delete", "/deactivate", "/calendar-feed/off", "/undo", "/owner/settings/reset")
+
+
+@pytest.mark.slow
+def test_every_form_filled_with_the_corpus_answers_inert(app, store):
+    """Each POST form of the app, its text fields filled with payloads: the answer (a form back with the input and
+    a message per field, a fragment with a toast, or the page a redirect leads to with its flash) is inert."""
+    owner = signed_in(app, "owner@gem.test")
+    forms: dict[str, tuple[str, MultiDict]] = {}
+    for url in _urls(app, store, every_client=False):
+        answer = owner.get(url)
+        answer.get_data()  # a streamed CSV closed later by the garbage collector would pop the wrong app context
+        if answer.status_code == 200 and answer.mimetype == "text/html":
+            parser = Forms()
+            parser.feed(answer.get_data(as_text=True))
+            for action, fields in parser.forms:
+                endpoint = app.url_map.bind("localhost").match(action.split("?")[0], method="POST")[0]
+                if not action.endswith(NOT_POSTED):
+                    forms.setdefault(endpoint, (action, fields))
+    assert len(forms) > 25, sorted(forms)  # the walk reached the app's forms, not just a few
+    problems = []
+    for endpoint, (action, fields) in sorted(forms.items()):
+        for headers in (HTMX, {}):
+            answer = owner.post(action, data=fields, headers=headers)
+            if answer.status_code in (302, 303):  # the page the flash is shown on
+                answer = owner.get(answer.headers["Location"])
+            assert answer.status_code < 500, f"POST {action} ({endpoint}): {answer.status_code}"
+            if answer.mimetype == "text/html":
+                problems += [f"POST {action} {headers}: {p}" for p in X.inert(answer.get_data(as_text=True)).problems]
+            trigger = answer.headers.get("HX-Trigger")
+            if trigger:
+                json.loads(trigger)  # a toast's text travels as JSON and is set with textContent (app.js)
+    assert not problems, "\n".join(problems[:40])
 
 
 def test_an_uploaded_csv_of_payloads_shows_inert_headers_and_rejected_cells(app, client, auth):
