@@ -52,19 +52,14 @@ _USER = re.compile(r"user:(\d+)")
 _CLIENT = re.compile(r"client:(\d+)")
 
 
-def record(actor: User, action: str, target: str | None = None, address: str | None = None) -> None:
-    """Add an audit row to the caller's unit of work: it commits with the change it describes, or not at all."""
-    db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action=action, target=target,
-                              address=address))
-
-
 def record_client_view(actor: User, client_id: int, address: str | None, now: datetime | None = None) -> bool:
     """Record that `actor` opened a client's record, at most once per client and VIEW_EVERY; True when written.
 
     Called by read-only requests after the client was found in the actor's store. The row goes in on a
     connection of its own, in its own short write transaction: committing the request's session would expire
     the card it just loaded (every section read again), and on SQLite upgrading a GET's read transaction to a
-    write fails at once when another writer committed meanwhile (see database.py).
+    write fails at once when another writer committed meanwhile (see database.py). Not for writing requests: on
+    SQLite their session may already hold the writer lock this connection would wait for.
     """
     now = now or utcnow()
     target = f"client:{client_id}"
