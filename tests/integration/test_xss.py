@@ -41,9 +41,11 @@ from .conftest import Auth, make_user, new_client
 ROWS = {"client_id": Client, "appointment_id": Appointment, "repair_id": Repair, "wish_id": WishItem,
         "outreach_id": Outreach, "import_id": ImportRun, "user_id": User, "device_id": PushSubscription,
         "segment_id": Segment, "credit_id": TradeUpCredit}
-# Query arguments the views read (request.args): each gets a payload, so an echoed query is checked too.
-QUERY_ARGS = ("q", "tier", "view", "date", "days", "start", "end", "month", "associate", "show", "kind", "next",
-              "section", "stone", "category", "tags", "name", "first_name", "last_name", "email", "phone")
+# Query arguments the views read (request.args) beside the fields of each page's own GET forms: each gets a
+# payload, so an echoed query is checked too.
+QUERY_ARGS = {"q", "tier", "view", "date", "days", "start", "end", "month", "associate", "show", "kind", "next",
+              "section", "before", "mine", "all", "from", "to", "stone", "category", "tags", "name", "first_name",
+              "last_name", "email", "phone"}
 HTMX = {"HX-Request": "true"}
 # Not pages: files, the service worker, the offline shell (no data); their own tests read them.
 SKIP = {"static", "pwa.service_worker", "data.export_archive"}
@@ -101,7 +103,7 @@ def _urls(app, store: X.Seeded, every_client: bool) -> list[str]:
            for arg, model in ROWS.items()}
     words = {"section": list(SECTIONS), "token": [store.share_token], "feed_token": [store.feed_token]}
     urls = []
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+    for n, rule in enumerate(sorted(app.url_map.iter_rules(), key=lambda r: r.rule)):
         if "GET" not in rule.methods or rule.endpoint in SKIP:
             continue
         unknown = set(rule.arguments) - set(ids) - set(words)
@@ -111,13 +113,14 @@ def _urls(app, store: X.Seeded, every_client: bool) -> list[str]:
             values = ids[arg] if arg in ids else words[arg]
             assert values, f"{rule.rule}: the corpus store has no row for {arg}"
             if not (arg == "section" or (arg == "client_id" and every_client)):
-                values = values[len(urls) % len(values):][:1]
+                values = [values[n % len(values)]]  # the same row in both lists: one_row is part of every_client
             choices = [{**c, arg: v} for c in choices for v in values]
         urls.extend(rule.build(c, append_unknown=False)[1] for c in choices)
     return urls
 
 
-def _check(browser, url: str, headers: dict, seen: set[str]) -> list[str]:
+def _check(browser, url: str, headers: dict, seen: set[str], fields: set[str] | None = None) -> list[str]:
+    """GET one URL and list what the corpus did there; `fields` collects the names of the page's GET forms."""
     answer = browser.get(url, headers=headers)
     answer.get_data()  # a streamed CSV closed later by the garbage collector would pop the wrong app context
     # 503 is a designed answer (no push keys configured); any other 5xx is a crash on the corpus.
@@ -126,7 +129,13 @@ def _check(browser, url: str, headers: dict, seen: set[str]) -> list[str]:
         return []
     check = X.inert(answer.get_data(as_text=True))
     seen |= check.seen
+    if fields is not None:
+        fields |= check.query_names
     return [f"GET {url} {'(htmx)' if headers else ''}: {p}" for p in check.problems]
+
+
+def _query(names: set[str]) -> str:
+    return urlencode({name: X.PAYLOADS[X.NAMES[i % len(X.NAMES)]] for i, name in enumerate(sorted(names))})
 
 
 @pytest.mark.slow
@@ -136,16 +145,16 @@ def test_stored_corpus_is_inert_on_every_page_and_fragment_for_owner_and_associa
     all_rows, one_row = _urls(app, store, every_client=True), _urls(app, store, every_client=False)
     owner = db.session.get(User, store.owner_id)
     associate = db.session.get(User, store.associate_id)
-    query = urlencode({arg: X.PAYLOADS[X.NAMES[i % len(X.NAMES)]] for i, arg in enumerate(QUERY_ARGS)})
     problems: list[str] = []
     seen: set[str] = set()
     for user in (owner, associate):
         browser = signed_in(app, user.email)
+        fields: dict[str, set[str]] = {}
         for url in all_rows if user is owner else one_row:
-            problems += _check(browser, url, {}, seen)
+            problems += _check(browser, url, {}, seen, fields.setdefault(url, set()))
         for url in one_row:
             problems += _check(browser, url, HTMX, seen)
-            problems += _check(browser, f"{url}?{query}", {}, seen)
+            problems += _check(browser, f"{url}?{_query(QUERY_ARGS | fields[url])}", {}, seen)
     assert not problems, "\n".join(problems[:40])
     # The walk must have met every payload, or it proved nothing about it.
     assert seen == set(X.PAYLOADS), f"payloads never shown: {set(X.PAYLOADS) - seen}"

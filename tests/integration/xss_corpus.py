@@ -397,11 +397,17 @@ class InertCheck(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.seen: set[str] = set()  # payload names found as text or attribute values (the corpus got here)
+        self.query_names: set[str] = set()  # fields of the page's GET forms: what its query string may carry
         self._script = False
+        self._get_form = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "script":
             self._script = True
+        if tag == "form":
+            self._get_form = (dict(attrs).get("method") or "get").lower() == "get"
+        if self._get_form and tag in ("input", "select", "textarea") and dict(attrs).get("name"):
+            self.query_names.add(dict(attrs)["name"] or "")
         for name, value in attrs:
             value = value or ""
             self._saw(value)
@@ -424,6 +430,8 @@ class InertCheck(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._script = False
+        if tag == "form":
+            self._get_form = False
 
     def handle_data(self, data: str) -> None:
         if self._script and MARK in data:
