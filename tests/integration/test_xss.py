@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from html.parser import HTMLParser
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -337,3 +337,16 @@ def test_json_export_and_csv_exports_carry_the_corpus_as_data(client, auth, rows
         rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
         # The CRLF payload stays inside its quoted cell: every row has the header's width.
         assert {len(row) for row in rows} == {len(rows[0])}, path
+
+
+def test_error_pages_keep_a_payload_in_the_url_inert(client, auth):
+    make_user(store="Gem Store", role="associate", email="ana@gem.test")
+    for who in ("anonymous", "associate"):
+        if who == "associate":
+            auth.login("ana@gem.test")
+        for payload in X.PAYLOADS.values():
+            for path in (f"/{quote(payload)}", f"/clients/{quote(payload)}", f"/w/{quote(payload, safe='')}"):
+                answer = client.get(path, headers={"Referer": payload.replace("\r\n", " ")})
+                assert answer.status_code in (302, 404), (path, answer.status_code)
+                check = X.inert(answer.get_data(as_text=True))
+                assert not check.problems, (path, check.problems)
