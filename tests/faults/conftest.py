@@ -79,12 +79,12 @@ def procs(app, database_url, redis_server, instance, tmp_path):
 
 @pytest.fixture
 def web_server(app, database_url, redis_server, instance, tmp_path):
-    """Start gunicorn on the test's database and Redis: web_server(workers=4, threads=4)."""
+    """Start gunicorn on the test's database and Redis: web_server(workers=4, threads=4[, wait=False])."""
     started: list[WebServer] = []
 
-    def start(workers: int = 2, threads: int = 4) -> WebServer:
+    def start(workers: int = 2, threads: int = 4, wait: bool = True) -> WebServer:
         server = WebServer(process_env(database_url, redis_server.url, instance),
-                           tmp_path / f"gunicorn-{len(started)}.log", workers, threads)
+                           tmp_path / f"gunicorn-{len(started)}.log", workers, threads, wait)
         started.append(server)
         return server
 

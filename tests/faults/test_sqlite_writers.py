@@ -103,6 +103,10 @@ def fresh(statement):
 
 def test_twenty_writers_and_two_workers_on_one_sqlite_file_lose_nothing_and_never_lock(
         app, endpoint, procs, web_server, redis_server):
+    # Processes first: they import the app while the test seeds the store (the schema is already there).
+    server = web_server(workers=4, threads=4, wait=False)  # docs/deploy.md's one-machine line
+    procs.worker()
+    procs.worker()
     seeded = seed_store(staff=WRITERS)
     own: dict[int, list[int]] = {}
     devices = {}
@@ -112,9 +116,7 @@ def test_twenty_writers_and_two_workers_on_one_sqlite_file_lose_nothing_and_neve
         subscribe_device(uid, devices[uid])
     db.session.rollback()
 
-    server = web_server(workers=4, threads=4)  # docs/deploy.md's one-machine line
-    procs.worker()
-    procs.worker()
+    server.wait()
     staff = {uid: Staff(server.url, email) for uid, email in seeded.staff}
     with ThreadPoolExecutor(8) as pool:  # the morning's sign-ins, side by side (each is a scrypt check)
         assert set(pool.map(lambda s: s.login().status_code, staff.values())) == {303}
