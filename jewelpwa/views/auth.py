@@ -19,7 +19,10 @@ def _login_limit() -> str:
 
 def safe_next(target: str | None) -> str:
     """Only same-site paths: `next` must never send a signed-in user to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # No whitespace or control characters either: browsers drop tabs and newlines from a URL, so "/<tab>/evil"
+    # is "//evil" (another site) by the time it is followed; a newline would also be refused in the header (500).
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not any(ch.isspace() for ch in target)):
         return target
     return url_for("today.index")
 
