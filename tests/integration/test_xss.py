@@ -350,3 +350,22 @@ def test_error_pages_keep_a_payload_in_the_url_inert(client, auth):
                 assert answer.status_code in (302, 404), (path, answer.status_code)
                 check = X.inert(answer.get_data(as_text=True))
                 assert not check.problems, (path, check.problems)
+
+
+# Browsers drop tabs and line breaks from a URL and read a backslash as a slash: each of these is //evil.example
+# (another site) by the time the browser follows it.
+OFF_SITE_NEXT = ("/\t/evil.example/", "/\n/evil.example/", "/\r\n/evil.example/", "/\\evil.example/",
+                 " //evil.example/", "/\x00/evil.example/", "javascript:__xss=1")
+
+
+def test_sign_in_never_sends_the_browser_off_site_or_to_a_script_url(app):
+    make_user(store="Gem Store", role="associate", email="ana@gem.test")
+    for target in OFF_SITE_NEXT:
+        browser = new_client(app)
+        page = browser.get("/login?" + urlencode({"next": target}))
+        assert not X.inert(page.get_data(as_text=True)).problems
+        token = Auth(browser).csrf("/login")
+        answer = browser.post("/login", data={"email": "ana@gem.test", "password": "correct horse battery",
+                                              "csrf_token": token, "next": target})
+        assert answer.status_code in (302, 303), (target, answer.status_code)
+        assert answer.headers["Location"] == "/today", (target, answer.headers["Location"])
