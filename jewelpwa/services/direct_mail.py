@@ -68,5 +68,8 @@ def mail_csv(actor: User, segment_id: int) -> tuple[str, str]:
         name = f"{r.first_name} {r.last_name}".strip()
         writer.writerow([neutralise(v) for v in (name, r.address_line1, r.address_line2, r.city, r.region,
                                                  r.postal_code, r.country)])
-    safe = "".join(ch if ch.isalnum() else "-" for ch in segment.name.lower()).strip("-")[:40] or "segment"
+    # ASCII only: the name goes into a Content-Disposition header, which servers must send as latin-1 (a
+    # segment named "Кольца" made the download fail under gunicorn and Werkzeug).
+    safe = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in segment.name.lower()).strip("-")[:40]
+    safe = safe or "segment"
     return f"mail-{safe}.csv", out.getvalue()
