@@ -73,8 +73,9 @@ PAYLOADS: dict[str, str] = {
     "textarea": "</textarea><script>__xss=1</script>",
     # An SVG handler that fires with no user action.
     "svg": "<svg onload=__xss=1>",
-    # Right-to-left override before markup: must stay text (it would flip how the rest of a line reads).
-    "rtl": "\u202e<u>__xss</u>",
+    # Right-to-left override and letters outside Latin-1 before markup: must stay text, and whatever the app
+    # derives from it (a file name in a header) must still be sendable.
+    "rtl": "\u202eКольца<u>__xss</u>",
     # A line break: would forge a property in the ICS feed or a row in a CSV if written unescaped.
     "crlf": "__xss\r\nBEGIN:VEVENT",
 }
