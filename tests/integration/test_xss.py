@@ -246,6 +246,8 @@ def test_every_form_filled_with_the_corpus_answers_inert(app, store):
             trigger = answer.headers.get("HX-Trigger")
             if trigger:
                 json.loads(trigger)  # a toast's text travels as JSON and is set with textContent (app.js)
+            problems += [f"POST {action}: header {name} cannot be sent as latin-1: {value!r}"
+                         for name, value in answer.headers.items() if not _latin1(value)]
     assert not problems, "\n".join(problems[:40])
 
 
