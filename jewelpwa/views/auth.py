@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..services import accounts
 from ..services.errors import Invalid
 from ..web.limits import account_key, address_key, failed_login, limiter
+from ..web.redirects import local_path
 from ..web.render import after_mutation, render
 
 bp = Blueprint("auth", __name__)
@@ -17,22 +18,12 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: `next` must never send a signed-in user to another site."""
-    # No whitespace or control characters either: browsers drop tabs and newlines from a URL, so "/<tab>/evil"
-    # is "//evil" (another site) by the time it is followed; a newline would also be refused in the header (500).
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and target.isprintable() and not any(ch.isspace() for ch in target)):
-        return target
-    return url_for("today.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, key_func=account_key, methods=["POST"], deduct_when=failed_login, scope="login-account")
 @limiter.limit(_login_limit, key_func=address_key, methods=["POST"], deduct_when=failed_login, scope="login-address")
 def login():
     """Email and password; a failed attempt counts against both the account and the address."""
-    next_url = safe_next(request.values.get("next"))
+    next_url = local_path(request.values.get("next"), url_for("today.index"))
     if current_user.is_authenticated:
         return redirect(next_url)
     if request.method == "GET":

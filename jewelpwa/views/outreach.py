@@ -14,6 +14,7 @@ from ..services.clock import store_today
 from ..services.errors import Invalid
 from ..services.outreach import log_outreach, summary, undo_outreach
 from ..services.today import DayList, done_count, today_row
+from ..web.redirects import local_path
 from ..web.render import toast_trigger, wants_fragment
 
 bp = Blueprint("outreach", __name__)
@@ -29,13 +30,6 @@ def _snooze_days() -> dict:
             return ""
         return (store_today(current_user.store) + timedelta(days=offset)).isoformat()
     return {"outreach_snooze_default": lambda: day(SNOOZE_DAYS), "outreach_snooze_min": lambda: day(1)}
-
-
-def _safe_next(value: str | None) -> str:
-    """Only a path on this site: "//evil.example" and "https://..." would leave it."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return url_for("today.index")
 
 
 def _day(value: str | None) -> date | None:
@@ -71,7 +65,7 @@ def _row_answer(client: Client, **context) -> str:
 @login_required
 def log(client_id: int):
     """Log what happened on a call, text or visit; htmx gets the updated row, a plain browser a 303."""
-    form, next_url = request.form, _safe_next(request.form.get("next"))
+    form, next_url = request.form, local_path(request.form.get("next"), url_for("today.index"))
     outcome = form.get("outcome", "")
     try:
         logged = log_outreach(current_user, client_id, form.get("channel", ""), outcome, form.get("note"),
@@ -112,7 +106,7 @@ def _invalid(client_id: int, error: Invalid, next_url: str):
 @login_required
 def undo(outreach_id: int):
     """Take back a touch logged in the last 15 minutes: htmx gets the restored row, a plain browser a 303."""
-    next_url = _safe_next(request.values.get("next"))
+    next_url = local_path(request.values.get("next"), url_for("today.index"))
     try:
         undone = undo_outreach(current_user, outreach_id)
     except Invalid as error:

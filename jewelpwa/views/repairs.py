@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -11,6 +9,7 @@ from ..services.access import get_client
 from ..services.clock import store_today
 from ..services.errors import Invalid
 from ..services.repairs import FILTERS, STATUS_LABEL, get_repair, list_repairs, move_repair, take_in_repair
+from ..web.redirects import local_path
 from ..web.render import render, toast_trigger, wants_fragment
 from .counter import card_url, go
 
@@ -27,13 +26,6 @@ def _vary(response: Response) -> Response:
 
 def _today():
     return store_today(current_user.store)
-
-
-def _local_path(value: str | None, default: str) -> str:
-    """Only a path on this site: a `back` field must not send the browser elsewhere."""
-    parsed = urlparse(value or "")
-    ok = value and value.startswith("/") and not value.startswith("//") and not parsed.scheme and not parsed.netloc
-    return value if ok else default
 
 
 @bp.get("/")
@@ -71,7 +63,7 @@ def intake(client_id: int):
 def move(repair_id: int):
     """One tap: the next status (or cancel). htmx gets the row back in place with a toast; a browser a 303."""
     status = request.form.get("status", "")
-    back = _local_path(request.form.get("back"), url_for("repairs.index"))
+    back = local_path(request.form.get("back"), url_for("repairs.index"))
     try:
         move_repair(current_user, repair_id, status)
     except Invalid as e:
