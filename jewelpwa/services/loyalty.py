@@ -31,22 +31,21 @@ def save_tiers(actor: User, rows: Sequence[tuple[str, str, str]]) -> list[TierRu
     db.session.flush()
     db.session.add_all(LoyaltyTier(store_id=actor.store_id, name=t.name, min_spend=t.min_spend, perks=t.perks or None)
                        for t in tiers)
-    _retier(actor.store_id, tiers)
+    retier(actor.store_id, tiers)
     db.session.commit()
     return tiers
 
 
-def _tier_case(tiers: Sequence[TierRule]):
+def tier_case(tiers: Sequence[TierRule], spend=Client.lifetime_spend):  # noqa: ANN001, ANN201 - SQL expressions
     """SQL for "the tier this lifetime spend reaches", highest minimum first (NULL below the lowest)."""
     if not tiers:
         return literal(None)
-    return case(*((Client.lifetime_spend >= t.min_spend, t.name) for t in sorted(tiers, key=lambda t: -t.min_spend)),
-                else_=None)
+    return case(*((spend >= t.min_spend, t.name) for t in sorted(tiers, key=lambda t: -t.min_spend)), else_=None)
 
 
-def _retier(store_id: int, tiers: Sequence[TierRule]) -> None:
+def retier(store_id: int, tiers: Sequence[TierRule]) -> None:
     """Name each client's tier from their lifetime spend, writing only the rows that change."""
-    tier = _tier_case(tiers)
+    tier = tier_case(tiers)
     db.session.execute(update(Client).where(Client.store_id == store_id, Client.loyalty_tier.is_distinct_from(tier))
                        .values(loyalty_tier=tier), execution_options={"synchronize_session": False})
 
@@ -57,7 +56,7 @@ def refresh_lifetime_spend(store_id: int) -> None:
               .where(Purchase.store_id == store_id).group_by(Purchase.client_id).subquery())
     db.session.execute(update(Client).where(Client.id == totals.c.client_id, Client.lifetime_spend != totals.c.total)
                        .values(lifetime_spend=totals.c.total), execution_options={"synchronize_session": False})
-    _retier(store_id, store_tiers(store_id))
+    retier(store_id, store_tiers(store_id))
 
 
 def add_to_lifetime(client: Client, amount: Decimal) -> None:
