@@ -30,13 +30,6 @@ def _install(_state) -> None:
         event.listen(AuditEvent, "before_insert", _fill_address)
 
 
-@bp.after_request
-def _vary(response):
-    # The same URL answers a whole page or an htmx fragment.
-    response.vary.add("HX-Request")
-    return response
-
-
 @bp.get("/audit")
 @manager_required
 def index():
