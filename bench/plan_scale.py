@@ -55,6 +55,8 @@ STEPS = [
     ("store_events", proposing, "store_events"),
     ("keys_in_window", planner, "keys_in_window"),
     ("cadence", proposing, "cadence"),
+    ("cleanings", proposing, "cleanings"),
+    ("touch_counts", planner, "touch_counts"),
     ("existing_keys", planner, "existing_keys"),
     ("insert_new", planner, "insert_new"),
     ("analyze", planner, "analyze_after_bulk_insert"),
@@ -159,21 +161,54 @@ def print_steps(label: str, timings: Timings) -> None:
         print(f"     {row['seconds']:7.2f}s x{row['count']:<5} {row['sql']}")
 
 
+def template_name(size: int, seed: int, on: date) -> str:
+    return f"jewelpwa_bench_tpl_{size}_{seed}_{on:%Y%m%d}"
+
+
+def _admin(sql: str) -> bool:
+    """Run one statement on the maintenance database; False when it fails (a missing template)."""
+    import psycopg
+
+    with psycopg.connect(generate.PG_ADMIN, autocommit=True) as conn:
+        try:
+            conn.execute(sql)
+        except psycopg.Error:
+            return False
+    return True
+
+
 def run_one(backend: str, size: int, on: date, seed: int, profile: bool, rerun: bool,
-            explain: bool = False, keep: bool = False) -> dict:
+            explain: bool = False, keep: bool = False, reuse: bool = False) -> dict:
+    """Generate (or, with reuse on PostgreSQL, clone a kept copy of) a book, then time two plans."""
     tmp = None
+    cloned = False
     if backend == "postgresql":
         url = generate.create_pg_database()
+        if reuse:
+            name = url.rsplit("/", 1)[1]
+            _admin(f'DROP DATABASE "{name}"')
+            # A file-level copy of the generated book (seconds), migrated to the current schema by make_app.
+            cloned = _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template_name(size, seed, on)}"')
+            if not cloned:
+                _admin(f'CREATE DATABASE "{name}"')
     else:
         tmp = tempfile.mkdtemp(prefix="jewelpwa_scale_")
         url = f"sqlite:///{tmp}/scale.db"
     try:
         app = generate.make_app(url)
         with app.app_context():
-            gen = generate.make_store(size, seed=seed, start=on)
+            if cloned:
+                store_id = db.session.scalar(db.select(Store.id).where(Store.name == "Bench Jewelers"))
+                gen = generate.GeneratedStore(store_id, [], size, {"cloned": 1}, 0.0)
+            else:
+                gen = generate.make_store(size, seed=seed, start=on)
             if backend == "postgresql":
                 db.session.execute(db.text("ANALYZE"))
                 db.session.commit()
+            if reuse and not cloned:
+                db.session.remove()
+                db.engine.dispose()
+                _admin(f'CREATE DATABASE "{template_name(size, seed, on)}" TEMPLATE "{url.rsplit("/", 1)[1]}"')
             store = db.session.get(Store, gen.store_id)
             first, r1, prof1, cpu1, t1 = timed_plan(store, on, profile)
             print_steps("first", t1)
@@ -244,6 +279,9 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true",
                         help="PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) the slowest next-day statements")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database (prints its URL)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL: keep the generated book as a template database and clone it on later "
+                             "runs of the same size, seed and date (drop jewelpwa_bench_tpl_* to regenerate)")
     parser.add_argument("--out", default="plan_scale.json", help="file name under bench/out/")
     args = parser.parse_args()
     backends = args.backends.split(",") if args.backends else None
@@ -256,7 +294,7 @@ def main() -> None:
     rows = []
     for backend, size in runs:
         print(f"-- {backend} {size:,} clients", flush=True)
-        row = run_one(backend, size, on, args.seed, args.profile, args.rerun, args.explain, args.keep)
+        row = run_one(backend, size, on, args.seed, args.profile, args.rerun, args.explain, args.keep, args.reuse)
         print(f"   first {row['first_s']}s (created {row['first_created']:,}), "
               f"next day {row['second_s']}s (created {row['second_created']:,})", flush=True)
         if args.profile:

@@ -56,7 +56,9 @@ def analyze_after_bulk_insert(inserted: int) -> None:
         db.session.execute(text("ANALYZE follow_ups"))
 
 
-def row_for(store_id: int, client_id: int, assignee_id: int | None, proposal: Proposal, on: date) -> dict:
+def row_for(store_id: int, client_id: int, assignee_id: int | None, proposal: Proposal, on: date,
+            **detail: object) -> dict:
+    """The follow_ups row of a proposal made on `on` (keyword arguments join its detail)."""
     window = proposal.window
     return {
         "store_id": store_id, "client_id": client_id, "assignee_id": assignee_id, "kind": str(proposal.kind),
@@ -64,7 +66,7 @@ def row_for(store_id: int, client_id: int, assignee_id: int | None, proposal: Pr
         "expires_on": window.expires_on, "occasion_on": proposal.occasion_on,
         "show_on": max(window.opens_on, on),
         "tries": 0, "source": proposal.source, "dedupe_key": proposal.dedupe_key,
-        "detail": dict(proposal.detail), "created_at": datetime.now(UTC),
+        "detail": {**proposal.detail, **detail}, "note": None, "created_at": datetime.now(UTC), "closed_at": None,
     }
 
 

@@ -66,25 +66,23 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     # A key can exist with another window (the store changed its window settings since): ask for the few
     # keys left so the count of created rows stays exact; ON CONFLICT DO NOTHING guards the insert anyway.
     seen = existing_keys(store.id, list(fresh))
-    new_rows = [row_for(store.id, f.client_id, f.assignee_id, f.proposal, on)
+    # Ranking's coverage term (domain.ranking.coverage) lifts clients short of five touches a year; the
+    # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
+    counts = touch_counts(store.id, on) if len(fresh) > len(seen) else {}
+    new_rows = [row_for(store.id, f.client_id, f.assignee_id, f.proposal, on, touches_12m=counts.get(f.client_id, 0))
                 for key, f in fresh.items() if key not in seen]
-    if new_rows:
-        # Ranking's coverage term (domain.ranking.coverage) lifts clients short of five touches a year; the
-        # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
-        counts = touch_counts(store.id, on)
-        for row in new_rows:
-            row["detail"] = {**row["detail"], "touches_12m": counts.get(row["client_id"], 0)}
-    insert_new(new_rows)
-    result.created = len(new_rows)
-    analyze_after_bulk_insert(len(new_rows))
-
     result.expired = db.session.execute(
         update(FollowUp).where(FollowUp.store_id == store.id, FollowUp.status.in_(LIVE), FollowUp.expires_on < on)
         .values(status=Status.EXPIRED.value, note="window closed before anyone reached the client",
                 closed_at=datetime.now(UTC)),
         execution_options={"synchronize_session": False}).rowcount or 0
-    result.moved, closed = gate_showing(store.id, on, settings)
+    # The new rows are gated before they are written (they carry their show day or closing note), the
+    # rows already there that can change today after.
+    result.moved, closed = gate_showing(store.id, on, settings, fresh=new_rows)
     result.expired += closed
+    insert_new(new_rows)
+    result.created = len(new_rows)
+    analyze_after_bulk_insert(len(new_rows))
     result.list_sizes = list_sizes(store.id, on)
     if store.last_planned_on is None or on > store.last_planned_on:
         store.last_planned_on = on
