@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -229,6 +230,15 @@ def test_big_first_plan_path_inserts_every_follow_up_once(monkeypatch):
     follow_up_rows.insert_new(again)  # a concurrent planner's duplicates are ignored, not an error
     db.session.commit()
     assert len(follow_ups(kind="birthday")) == 3
+    # A batch mixing a key made meanwhile with new ones: the new ones land, the made one is not doubled.
+    late = make_client(user)
+    add_date(late, "birthday", 12, 8)
+    newcomer = follow_up_rows.row_for(rows[0].store_id, late.id, user.id, replace(
+        _proposal_of(rows[0]), dedupe_key=f"birthday:late:{late.id}", source=f"late:{late.id}"), date(2026, 11, 22))
+    follow_up_rows.insert_new([again[0], newcomer])
+    db.session.commit()
+    assert len(follow_ups(kind="birthday")) == 4
+    assert [r.client_id for r in follow_ups(kind="birthday") if r.source.startswith("late:")] == [late.id]
 
 
 def _proposal_of(row):
