@@ -242,6 +242,12 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
             _flush(clients, people, dates, purchases, items)
     _flush(clients, people, dates, purchases, items)
     _fix_sequences()
+    # The book stands for an imported one, and a purchase import sets spend and tiers before it commits
+    # (services.importing.import_purchases): so does the generator, inside its timed seconds.
+    from jewelpwa.services.planner import engine_settings
+    from jewelpwa.services.tiers import recompute_spend_and_tiers
+
+    recompute_spend_and_tiers(store_id, start, engine_settings(db.session.get(Store, store_id)))
     if commit:
         db.session.commit()
     rows = {"clients": n_clients, "people": pid - person_id0, "important_dates": did - date_id0,

@@ -29,7 +29,9 @@ from ..models._types import utcnow
 from . import import_mapping, pos_csv
 from .batching import chunks
 from .errors import Invalid, NotFound
+from .planner import engine_settings
 from .pos_csv import YearlyDate
+from .tiers import recompute_spend_and_tiers
 
 CLIENT_COLUMNS = import_mapping.CLIENT_FIELDS
 CLIENT_REQUIRED = import_mapping.REQUIRED["clients"]
@@ -841,6 +843,9 @@ def import_purchases(store_id: int, path_or_text: Source, dry_run: bool = False,
                             "purchase_id": ref if isinstance(ref, int) else purchase_ids[ref]}
                            for ref, item in new_items])
     _refresh_statistics(report.created)
+    # Cards, search by tier and segments show the imported spend at once, not after the next morning's plan;
+    # only the clients whose figures change are written (the planner then rewrites none of them).
+    recompute_spend_and_tiers(store_id, today, engine_settings(_store(store_id)))
     if commit:
         db.session.commit()
     return report

@@ -365,3 +365,25 @@ def test_cli_needs_store_when_there_are_several(app, owner, tmp_path):
     result = runner.invoke(args=["import", "clients", str(good), "--store", "Gem Store"])
     assert result.exit_code == 0, result.output
     assert count(Client, store_id=owner.store_id) == 3
+
+
+def test_imported_purchases_set_spend_and_tier_at_once_not_after_the_next_plan(owner):
+    """A client card, a search by tier and a segment read the client row: the import fills it before it commits."""
+    import_clients(owner.store_id, GOOD_CLIENTS, today=TODAY)
+    sales = purchases_csv(
+        "C001,2024-12-24,R100,Sapphire pendant,necklace,white gold,sapphire,,\"$1,250.00\",christmas,",
+        "C001,2022-06-01,R101,Old ring,ring,gold,,,$400.00,,",  # older than 24 months: lifetime only
+        "C002,2025-02-01,R200,Studs,earrings,gold,,,$80.00,,",
+    )
+    assert import_purchases(owner.store_id, sales, today=TODAY).rejected == []
+    db.session.expire_all()
+    maria, second = client_by_number(owner.store_id, "C001"), client_by_number(owner.store_id, "C002")
+    assert (maria.spend_24m, maria.lifetime_spend, maria.tier) == (Decimal("1250.00"), Decimal("1650.00"), "A")
+    assert (second.spend_24m, second.lifetime_spend) == (Decimal("80.00"), Decimal("80.00"))
+    assert second.tier != "A"
+
+    import_purchases(owner.store_id, purchases_csv("C002,2025-02-20,R201,Bracelet,bracelet,gold,,,$3000.00,,"),
+                     today=TODAY)
+    db.session.expire_all()
+    assert client_by_number(owner.store_id, "C002").tier == "A"
+    assert client_by_number(owner.store_id, "C001").tier != "A"  # the top of the book moved
