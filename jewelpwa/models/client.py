@@ -28,6 +28,7 @@ from ._types import Money, StoreScoped, created_at_column, enum_check, utcnow
 
 class Client(StoreScoped, db.Model):
     __tablename__ = "clients"
+    store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
         UniqueConstraint("store_id", "client_number"),
         enum_check("tier", Tier),
@@ -121,6 +122,7 @@ class ImportantDate(StoreScoped, db.Model):
     """A yearly date of a client (person_id null) or of one of their people; the year may be unknown."""
 
     __tablename__ = "important_dates"
+    store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
         enum_check("kind", DateKind),
         CheckConstraint("month BETWEEN 1 AND 12", name="month_valid"),

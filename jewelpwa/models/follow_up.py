@@ -26,6 +26,7 @@ from ._types import StoreScoped, created_at_column, enum_check
 
 class FollowUp(StoreScoped, db.Model):
     __tablename__ = "follow_ups"
+    store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
         # The planner's idempotence rests on this: a second run inserts nothing it already made.
         UniqueConstraint("store_id", "dedupe_key"),
@@ -70,6 +71,7 @@ class FollowUp(StoreScoped, db.Model):
 
 class Outreach(StoreScoped, db.Model):
     __tablename__ = "outreaches"
+    store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
         enum_check("channel", Channel),
         enum_check("outcome", Outcome),

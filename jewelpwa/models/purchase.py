@@ -14,6 +14,7 @@ from ._types import Money, StoreScoped, created_at_column
 
 class Purchase(StoreScoped, db.Model):
     __tablename__ = "purchases"
+    store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
         UniqueConstraint("store_id", "receipt_number"),
         CheckConstraint("total >= 0", name="total_not_negative"),
