@@ -163,8 +163,8 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings, fresh: Seque
     ).all()
     touches = touches_by_client(store_id, None, since, on)
     holdable = {str(k) for k in HOLDABLE_KINDS}
-    openings = upcoming_openings(
-        store_id, {r.client_id for r in chain(rows, map(_FreshRow, fresh)) if r.kind in holdable}, on, settings)
+    openings = upcoming_openings(store_id, {r.client_id for r in rows if r.kind in holdable}
+                                 | {f["client_id"] for f in fresh if f["kind"] in holdable}, on, settings)
     prefs_by_client: dict[int, ContactPrefs] = {}
     for row in rows:
         if row.client_id not in prefs_by_client:
@@ -180,21 +180,20 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings, fresh: Seque
     moved = closed = 0
     plain: dict[int, bool] = {}
 
-    def decision_for(row):  # noqa: ANN001, ANN202 - a follow-up row or a _FreshRow
-        prefs = prefs_by_client.get(row.client_id)
-        if row.client_id not in touches and row.client_id not in openings and row.opens_on <= on:
+    def decision_for(client_id: int, kind: str, opens_on: date, due_on: date, expires_on: date):  # noqa: ANN202
+        prefs = prefs_by_client.get(client_id)
+        if client_id not in touches and client_id not in openings and opens_on <= on:
             # No touch to keep apart from and nothing to wait for: decide() can only show it or block the
             # client, so ask once per client instead of once per follow-up (a first plan gates the book).
-            if row.client_id not in plain:
-                plain[row.client_id] = prefs is None or (not prefs.do_not_contact and suggest_channel(prefs) is not None)
-            if plain[row.client_id]:
+            if client_id not in plain:
+                plain[client_id] = prefs is None or (not prefs.do_not_contact and suggest_channel(prefs) is not None)
+            if plain[client_id]:
                 return None
-        return decide(Kind(row.kind), Window(row.opens_on, row.due_on, row.expires_on), prefs,
-                      touches.get(row.client_id, []), settings.tolerance_for(prefs.frequency), on,
-                      openings.get(row.client_id, ()), settings.hold_days)
+        return decide(Kind(kind), Window(opens_on, due_on, expires_on), prefs, touches.get(client_id, []),
+                      settings.tolerance_for(prefs.frequency), on, openings.get(client_id, ()), settings.hold_days)
 
     for row in rows:
-        decision = decision_for(row)
+        decision = decision_for(row.client_id, row.kind, row.opens_on, row.due_on, row.expires_on)
         if decision is None or decision.action == "show":
             continue
         if decision.action == "move":
@@ -202,7 +201,10 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings, fresh: Seque
         else:
             closes[(_closing_status(decision), decision.reason[:200])].append(row.id)
     for values in fresh:
-        decision = decision_for(_FreshRow(values))
+        if values["client_id"] not in prefs_by_client and values["client_id"] not in openings:
+            continue  # shows: no touch, nothing to wait for, a channel (the common case, without a call)
+        decision = decision_for(values["client_id"], values["kind"], values["opens_on"], values["due_on"],
+                                values["expires_on"])
         if decision is None or decision.action == "show":
             continue
         if decision.action == "move":
@@ -220,19 +222,6 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings, fresh: Seque
 
 def _closing_status(decision) -> str:  # noqa: ANN001 - a GateDecision that expires or blocks
     return Status.EXPIRED.value if decision.action == "expire" else Status.SKIPPED.value
-
-
-class _FreshRow:
-    """A row dict read like a follow-up row (attribute access), for the gate's one decision function."""
-
-    __slots__ = ("client_id", "kind", "opens_on", "due_on", "expires_on")
-
-    def __init__(self, values: dict) -> None:
-        self.client_id = values["client_id"]
-        self.kind = values["kind"]
-        self.opens_on = values["opens_on"]
-        self.due_on = values["due_on"]
-        self.expires_on = values["expires_on"]
 
 
 def _update(ids: list[int], **values) -> None:
