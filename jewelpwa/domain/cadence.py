@@ -38,14 +38,21 @@ def piece_name(item: ItemFacts) -> str:
 
 
 def purchase_cadence(
-    purchase_id: int, purchased_on: date, items: Sequence[ItemFacts], settings: EngineSettings
+    purchase_id: int, purchased_on: date, items: Sequence[ItemFacts], settings: EngineSettings,
+    holding: date | None = None,
 ) -> list[Proposal]:
-    """All of a purchase's follow-ups at once: check-in, care, new arrivals, purchase anniversary."""
+    """A purchase's follow-ups: check-in, care, new arrivals, purchase anniversary (with `holding`, only
+    those whose window holds that day: the planner's question, asked of 137k purchases at 1M clients)."""
     pieces = [item for item in items if not _is_repair(item)]
     # A repair-only ticket is service on a piece the client already owns: asking how the repair holds up
     # is welcome, but care reminders, "new arrivals for your purchase" and a yearly "anniversary of your
     # repair" would be noise that spends the client's frequency tolerance for nothing.
     kinds = CADENCE_KINDS if pieces or not items else (Kind.CHECK_IN,)
+    windows = [(kind, window_for(kind, purchased_on, settings)) for kind in kinds]
+    if holding is not None:
+        windows = [(kind, window) for kind, window in windows if window.contains(holding)]
+        if not windows:
+            return []
     main = (pieces or list(items) or [ItemFacts(None, None, None, None)])[0]
     detail = {
         "piece": piece_name(main),
@@ -54,15 +61,8 @@ def purchase_cadence(
     }
     source = f"purchase:{purchase_id}"
     return [
-        Proposal(
-            kind,
-            window_for(kind, purchased_on, settings),
-            purchased_on,
-            dedupe_key(kind, source, purchased_on),
-            source,
-            dict(detail),
-        )
-        for kind in kinds
+        Proposal(kind, window, purchased_on, dedupe_key(kind, source, purchased_on), source, dict(detail))
+        for kind, window in windows
     ]
 
 

@@ -69,7 +69,9 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     # Ranking's coverage term (domain.ranking.coverage) lifts clients short of five touches a year; the
     # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
     counts = touch_counts(store.id, on) if len(fresh) > len(seen) else {}
-    new_rows = [row_for(store.id, f.client_id, f.assignee_id, f.proposal, on, touches_12m=counts.get(f.client_id, 0))
+    made_at = datetime.now(UTC)
+    new_rows = [row_for(store.id, f.client_id, f.assignee_id, f.proposal, on, made_at,
+                        touches_12m=counts.get(f.client_id, 0))
                 for key, f in fresh.items() if key not in seen]
     result.expired = db.session.execute(
         update(FollowUp).where(FollowUp.store_id == store.id, FollowUp.status.in_(LIVE), FollowUp.expires_on < on)

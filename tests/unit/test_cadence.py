@@ -26,6 +26,21 @@ def test_a_sale_schedules_all_four_follow_ups_at_once_on_their_days():
     }
 
 
+@pytest.mark.parametrize(("holding", "kinds"), [
+    (date(2026, 1, 18), []),                                # the day before the check-in opens
+    (date(2026, 1, 19), [Kind.CHECK_IN]),                   # its opening day
+    (date(2026, 2, 9), [Kind.CHECK_IN]),                    # its last day
+    (date(2026, 2, 10), []),                                # between check-in and care
+    (date(2026, 5, 15), [Kind.CARE]),
+    (date(2027, 1, 20), [Kind.PURCHASE_ANNIVERSARY]),
+])
+def test_the_planner_asks_only_for_the_follow_ups_whose_window_holds_its_day(holding, kinds):
+    proposals = purchase_cadence(9, date(2026, 1, 5), [OPAL_RING], S, holding=holding)
+    assert [p.kind for p in proposals] == kinds
+    everything = {p.kind: p for p in purchase_cadence(9, date(2026, 1, 5), [OPAL_RING], S)}
+    assert proposals == [everything[k] for k in kinds]
+
+
 def test_cadence_detail_names_the_piece_and_its_care():
     care = purchase_cadence(9, date(2026, 1, 5), [OPAL_RING], S)[1]
     assert care.detail["piece"] == "opal ring"
