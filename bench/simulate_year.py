@@ -34,12 +34,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from jewelpwa.domain.gate import ContactPrefs, suggest_channel  # noqa: E402
 from jewelpwa.domain.occasions import anniversary_years, is_milestone, yearly_on  # noqa: E402
 from jewelpwa.domain.settings import EngineSettings  # noqa: E402
-from jewelpwa.domain.vocab import TOUCH_OUTCOMES, Frequency, Kind  # noqa: E402
+from jewelpwa.domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind  # noqa: E402
 from jewelpwa.domain.windows import window_for  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
-from jewelpwa.models import Client, FollowUp, ImportantDate, Outreach, Person, Store, User  # noqa: E402
+from jewelpwa.models import Client, FollowUp, ImportantDate, Outreach, Person, Purchase, Store, User  # noqa: E402
 from jewelpwa.services.outreach import log_outreach  # noqa: E402
 from jewelpwa.services.planner import engine_settings, plan_store_day  # noqa: E402
 from jewelpwa.services.purchases import ItemInput, record_purchase  # noqa: E402
@@ -78,12 +79,20 @@ def simulate(args) -> dict:
     gen = generate.make_store(args.clients, seed=args.seed, start=start, associates=args.associates,
                               target=args.target)
     store = db.session.get(Store, gen.store_id)
+    if args.settings:  # e.g. '{"pace_reconnect_days": 0}': the year on another rule, same book and dice
+        store.settings = {**(store.settings or {}), **json.loads(args.settings)}
+        db.session.commit()
     tz = ZoneInfo(store.timezone)
     users = [db.session.get(User, uid) for uid in gen.user_ids]
     all_client_ids = list(db.session.scalars(select(Client.id).where(Client.store_id == store.id)))
     dnc_at_start = set(db.session.scalars(select(Client.id).where(Client.store_id == store.id,
                                                                   Client.do_not_contact.is_(True))))
     dnc_on: dict[int, date] = {}
+    # The book as it stood before the year, for the shortfall diagnosis (who ends the year short of five).
+    at_start = {row.id: row for row in db.session.execute(
+        select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.frequency,
+               Client.preferred_channel, Client.opted_out, Client.phone, Client.email, Client.address_line1)
+        .where(Client.store_id == store.id))}
     pending_sales: dict[date, list[tuple[int, int]]] = defaultdict(list)   # day -> (user id, client id)
     list_len: dict[int, list[int]] = defaultdict(list)
     tiers_on: dict[date, dict[int, str]] = {}
@@ -139,11 +148,11 @@ def simulate(args) -> dict:
             print(f"  {day}: {time.perf_counter() - t_sim:.1f}s", flush=True)
     sim_seconds = time.perf_counter() - t_sim
     return measure(store, start, args.days, gen, dnc_at_start, dnc_on, list_len, tiers_on, counts, timings,
-                   sim_seconds, users)
+                   sim_seconds, users, at_start)
 
 
 def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, counts, timings, sim_seconds,
-            users) -> dict:
+            users, at_start) -> dict:
     end = start + timedelta(days=days - 1)
     settings: EngineSettings = engine_settings(store)
     clients = {row.id: row for row in db.session.execute(
@@ -229,6 +238,8 @@ def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, c
         elif cid in dnc_on:
             dnc_touches += [(cid, d.isoformat()) for d in days_ if d > dnc_on[cid]]
 
+    short = shortfall(store, start, contactable, touches, completing, final_tier, at_start, users)
+
     lengths = {u.email: {"min": min(list_len[u.id]), "mean": round(statistics.mean(list_len[u.id]), 1),
                          "max": max(list_len[u.id])} for u in users}
     return {
@@ -249,7 +260,78 @@ def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, c
         "dnc": {"at_start": len(dnc_at_start), "became_dnc": len(dnc_on), "touches_after_dnc": len(dnc_touches),
                 "examples": dnc_touches[:10]},
         "list_length_per_associate": lengths,
+        "shortfall": short,
     }
+
+
+def shortfall(store, start, contactable, touches, completing, final_tier, at_start, users) -> dict:
+    """Who ends the year with fewer than five touches, beside the whole contactable book, and why.
+
+    Each share is of its group (short / all). "reasons made" counts the distinct follow-ups the planner
+    created for the client in the year: fewer than five means no ranking could have got them to five.
+    """
+    own_dates = set(db.session.scalars(select(ImportantDate.client_id).where(
+        ImportantDate.store_id == store.id, ImportantDate.person_id.is_(None))))
+    partners = set(db.session.scalars(select(Person.client_id).where(
+        Person.store_id == store.id, Person.relation == "partner")))
+    bought_before, bought_during = set(), set()
+    for client_id, on in db.session.execute(select(Purchase.client_id, Purchase.purchased_on).where(
+            Purchase.store_id == store.id)):
+        (bought_before if on < start else bought_during).add(client_id)
+    made: dict[int, Counter] = defaultdict(Counter)
+    for client_id, kind, status in db.session.execute(select(FollowUp.client_id, FollowUp.kind, FollowUp.status)
+                                                      .where(FollowUp.store_id == store.id)):
+        made[client_id][kind] += 1
+        made[client_id][f"status:{status}"] += 1
+        if kind == Kind.RECONNECT:
+            made[client_id][f"reconnect:{status}"] += 1
+    email = {u.id: u.email.split("@")[0] for u in users}
+    short = [cid for cid in contactable if len(touches.get(cid, [])) < 5]
+
+    def no_channel(cid: int) -> bool:
+        c = at_start[cid]
+        prefs = ContactPrefs(False, frozenset(Channel(x) for x in (c.opted_out or [])), None, Frequency(c.frequency),
+                             bool(c.phone), bool(c.email), bool(c.address_line1))
+        return suggest_channel(prefs) is None
+
+    def profile(ids: list[int]) -> dict:
+        n = max(len(ids), 1)
+
+        def share(test) -> float:
+            return round(sum(1 for cid in ids if test(cid)) / n, 3)
+
+        def mean(value) -> float:
+            return round(statistics.mean([value(cid) for cid in ids]), 2) if ids else 0.0
+
+        firsts = [(touches[cid][0] - start).days for cid in ids if touches.get(cid)]
+        return {
+            "clients": len(ids),
+            "tier": {t: share(lambda c, t=t: final_tier[c] == t) for t in "ABC"},
+            "has_own_date": share(lambda c: c in own_dates),
+            "has_partner": share(lambda c: c in partners),
+            "bought_before": share(lambda c: c in bought_before),
+            "bought_in_year": share(lambda c: c in bought_during),
+            "no_usable_channel": share(no_channel),
+            "never_reached_before": share(lambda c: at_start[c].last_reached_on is None),
+            "frequency": {f: share(lambda c, f=f: at_start[c].frequency == f) for f in ("low", "normal", "high")},
+            "assignee": {email[u.id]: share(lambda c, u=u: at_start[c].assigned_to_id == u.id) for u in users},
+            "first_touch_day_median": statistics.median(firsts) if firsts else None,
+            "touches_mean": mean(lambda c: len(touches.get(c, []))),
+            "conversations_mean": mean(lambda c: len(completing.get(c, []))),
+            "reasons_made_mean": mean(lambda c: sum(v for k, v in made[c].items() if ":" not in k)),
+            "reasons_made_under_5": share(lambda c: sum(v for k, v in made[c].items() if ":" not in k) < 5),
+            "reconnects_made_mean": mean(lambda c: made[c][Kind.RECONNECT]),
+            "reconnects_expired_mean": mean(lambda c: made[c]["reconnect:expired"]),
+            "expired_mean": mean(lambda c: made[c]["status:expired"]),
+            "kinds_made_mean": {str(k): mean(lambda c, k=k: made[c][k]) for k in Kind
+                                if any(made[c][k] for c in ids)},
+        }
+
+    reachable = [cid for cid in contactable if not no_channel(cid)]
+    return {"short": profile(short), "all": profile(contactable),
+            "no_usable_channel": len(contactable) - len(reachable),
+            "share_at_least_5_with_a_channel": round(
+                sum(len(touches.get(cid, [])) >= 5 for cid in reachable) / max(len(reachable), 1), 4)}
 
 
 def pct(a: int, b: int) -> str:
@@ -285,6 +367,20 @@ def report(r: dict) -> None:
     print("Daily list length (cards on day_list, working days):")
     for email, s in r["list_length_per_associate"].items():
         print(f"  {email:40} min {s['min']:4}  mean {s['mean']:6}  max {s['max']:4}")
+    short, whole = r["shortfall"]["short"], r["shortfall"]["all"]
+    print(f"\nContactable clients with no usable channel (opted out of the only one the store holds): "
+          f"{r['shortfall']['no_usable_channel']}; share with >= 5 touches among the others: "
+          f"{100 * r['shortfall']['share_at_least_5_with_a_channel']:.1f}%")
+    print(f"\nWho is short of five touches ({short['clients']} of {whole['clients']} contactable), beside the book:")
+    print(f"  {'':34} {'short':>10} {'all':>10}")
+    for key, value in short.items():
+        if key == "clients":
+            continue
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                print(f"  {key + ' ' + sub:34} {v!s:>10} {whole[key].get(sub, 0)!s:>10}")
+        else:
+            print(f"  {key:34} {value!s:>10} {whole[key]!s:>10}")
 
 
 def main() -> None:
@@ -297,6 +393,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", help="SQLAlchemy URL, or 'pg' for a private PostgreSQL database "
                                                "(default: a fresh SQLite file)")
+    parser.add_argument("--settings", help="store engine settings as JSON, over the defaults "
+                                           "(e.g. '{\"pace_reconnect_days\": 0}' turns the pace rule off)")
+    parser.add_argument("--out", help="JSON file name under bench/out (default simulate_year_<clients>_<db>.json)")
     parser.add_argument("--profile", action="store_true", help="cProfile the run; top functions printed")
     parser.add_argument("--progress", action="store_true")
     args = parser.parse_args()
@@ -329,7 +428,7 @@ def main() -> None:
     report(result)
     print(f"\nTotal run time {result['total_seconds']}s on {result['database']}")
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"simulate_year_{args.clients}_{result['database']}.json"
+    path = OUT / (args.out or f"simulate_year_{args.clients}_{result['database']}.json")
     path.write_text(json.dumps(result, indent=2, default=str))
     print(f"JSON written to {path.relative_to(ROOT)}")
     if profiler:
