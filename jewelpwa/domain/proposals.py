@@ -110,10 +110,15 @@ def reconnect_proposal(
     tier: Tier,
     on: date,
     settings: EngineSettings,
+    touches_12m: int | None = None,
 ) -> Proposal | None:
-    """A reconnect follow-up when the client has gone reconnect_days[tier] without a conversation."""
+    """A reconnect follow-up when the client has gone their reconnect period without a conversation.
+
+    The period is the tier's clock, or the pace clock for a client with fewer than TOUCH_GOAL touches in
+    the 12 months up to `on` (settings.reconnect_every); `touches_12m` None means not counted: tier clock.
+    """
     since_on = last_reached_on or first_seen_on
-    every = settings.reconnect_days[Tier(tier)]
+    every = settings.reconnect_every(Tier(tier), touches_12m)
     # The clock repeats: a client nobody reached in one reconnect window comes back a cycle later
     # rather than falling out of the book for good. The earliest cycle holding `on` wins so the
     # planner keeps proposing the same row.
@@ -128,7 +133,9 @@ def reconnect_proposal(
             break
         cycle += 1
     source = f"client:{client_id}"
-    detail = {"since": since_on.isoformat(), "never_reached": int(last_reached_on is None)}
+    detail: dict[str, str | int | None] = {"since": since_on.isoformat(), "never_reached": int(last_reached_on is None)}
+    if every < settings.reconnect_days[Tier(tier)]:
+        detail["pace"] = 1  # sooner than the tier's clock: the client is behind the five-a-year pace
     return Proposal(
         Kind.RECONNECT, window, anchor_on, dedupe_key(Kind.RECONNECT, source, anchor_on), source, detail
     )

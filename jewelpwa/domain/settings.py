@@ -69,6 +69,17 @@ DEFAULT_WINDOWS: dict[Kind, WindowRule] = {
 
 DEFAULT_RECONNECT_DAYS: dict[Tier, int] = {Tier.A: 45, Tier.B: 90, Tier.C: 90}
 
+# The store's goal: at least this many touches (conversation, voicemail or message) a year for every
+# contactable client (issue 3). Ranking's coverage term and the reconnect pace rule both count against it.
+TOUCH_GOAL = 5
+# Pace rule (a deviation from DESIGN.md §3, which reconnects after 90 days whatever the client's year):
+# on the DESIGN clock alone a client with no dates and no purchases gets at most about 3.5 reconnects and
+# the holiday list a year, short of TOUCH_GOAL whatever the ranking does, and a client first reached late
+# in the year even fewer. A client with fewer than TOUCH_GOAL touches in the last 12 months is reconnected
+# after this many days instead (when that is sooner than the tier's clock); clients on pace keep the
+# DESIGN clock. 60 days plus the days a reconnect waits on the list is about 365 / TOUCH_GOAL.
+DEFAULT_PACE_RECONNECT_DAYS = 60
+
 E = TypeVar("E")
 
 _KEYS = (
@@ -81,6 +92,7 @@ _KEYS = (
     "max_tries",
     "retry_days",
     "hold_days",
+    "pace_reconnect_days",
 )
 
 
@@ -99,6 +111,18 @@ class EngineSettings:
     # A routine follow-up waits up to this many days for the client's birthday or anniversary to open,
     # so both go on one card (domain.gate.hold_until); 0 turns holding off.
     hold_days: int = 14
+    # The reconnect clock of a client behind the TOUCH_GOAL pace (see DEFAULT_PACE_RECONNECT_DAYS); 0 turns
+    # the pace rule off, so every client keeps reconnect_days.
+    pace_reconnect_days: int = DEFAULT_PACE_RECONNECT_DAYS
+
+    def reconnect_every(self, tier: Tier, touches_12m: int | None = None) -> int:
+        """Days without a conversation before a reconnect: the tier's clock, or the pace clock when sooner
+        and the client had fewer than TOUCH_GOAL touches in the last 12 months (None: not counted)."""
+        every = self.reconnect_days[Tier(tier)]
+        behind = touches_12m is not None and touches_12m < TOUCH_GOAL
+        if behind and self.pace_reconnect_days:
+            return min(every, self.pace_reconnect_days)
+        return every
 
     @classmethod
     def default(cls) -> Self:
@@ -158,6 +182,8 @@ class EngineSettings:
             max_tries=_int(d.get("max_tries", base.max_tries), "max_tries", 1),
             retry_days=_int(d.get("retry_days", base.retry_days), "retry_days", 1),
             hold_days=_int(d.get("hold_days", base.hold_days), "hold_days", 0),
+            pace_reconnect_days=_int(d.get("pace_reconnect_days", base.pace_reconnect_days),
+                                     "pace_reconnect_days", 0),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -174,6 +200,7 @@ class EngineSettings:
             "max_tries": self.max_tries,
             "retry_days": self.retry_days,
             "hold_days": self.hold_days,
+            "pace_reconnect_days": self.pace_reconnect_days,
         }
 
 

@@ -17,11 +17,30 @@ from ..domain import proposals as P
 from ..domain.cadence import CADENCE_KINDS, ItemFacts, purchase_cadence
 from ..domain.occasions import month_days_between
 from ..domain.proposals import dedupe_key
-from ..domain.settings import EngineSettings
-from ..domain.vocab import AppointmentKind, AppointmentStatus, DateKind, ItemCategory, Kind, Relation, Tier
+from ..domain.settings import TOUCH_GOAL, EngineSettings
+from ..domain.vocab import (
+    TOUCH_OUTCOMES,
+    AppointmentKind,
+    AppointmentStatus,
+    DateKind,
+    ItemCategory,
+    Kind,
+    Relation,
+    Tier,
+)
 from ..domain.windows import window_for
 from ..extensions import db
-from ..models import Appointment, Client, ImportantDate, Person, Purchase, PurchaseItem, Referral, StoreEvent
+from ..models import (
+    Appointment,
+    Client,
+    ImportantDate,
+    Outreach,
+    Person,
+    Purchase,
+    PurchaseItem,
+    Referral,
+    StoreEvent,
+)
 from .batching import chunks
 
 YEARLY_KINDS = (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY, Kind.FAMILY_DATE)
@@ -107,25 +126,62 @@ def seasonal(store_id: int, on: date, settings: EngineSettings, made: set[str] |
 
 
 def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str] | None = None) -> Iterator[Found]:
-    """Clients without a conversation for their tier's reconnect period (not in `made`)."""
+    """Clients without a conversation for their reconnect period (not in `made`).
+
+    The period is the tier's clock, or the pace clock for a client short of TOUCH_GOAL touches in the last
+    12 months (EngineSettings.reconnect_every): the touches are one grouped read of the store's outreaches
+    of the year (index on store_id, occurred_on), outer-joined to the clients; no per-client query.
+    """
     made = made or set()
     rule = settings.windows[Kind.RECONNECT]
     clock = func.coalesce(Client.last_reached_on, Client.first_seen_on)
     days = _days_between(clock, on)
-    # The clock repeats every reconnect_days[tier]: a window holds `on` only when the days since the clock
-    # fall inside one cycle's window. Said in SQL, about a third of the quiet clients are read instead of
-    # every client past its first period (the rest are between two windows).
-    in_a_window = or_(*[
-        and_(Client.tier == str(tier), days >= every + rule.opens, (days - rule.opens) % every <= rule.expires - rule.opens)
-        for tier, every in settings.reconnect_days.items()])
-    query = select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.tier).where(
-        _contactable(store_id), in_a_window)
+
+    def in_a_window(every: int):
+        # The clock repeats every `every` days: a window holds `on` only when the days since the clock fall
+        # inside one cycle's window. Said in SQL, about a third of the quiet clients are read instead of
+        # every client past its first period (the rest are between two windows).
+        return and_(days >= every + rule.opens, (days - rule.opens) % every <= rule.expires - rule.opens)
+
+    paced = {tier: settings.reconnect_every(tier, 0) for tier in settings.reconnect_days}
+    if all(paced[tier] == every for tier, every in settings.reconnect_days.items()):
+        # The pace rule changes no tier's clock (turned off, or every tier's clock already as short).
+        touched = None
+        touches = literal(None, Integer)
+        clocks = or_(*[and_(Client.tier == str(tier), in_a_window(every))
+                       for tier, every in settings.reconnect_days.items()])
+    else:
+        touched = touches_in_year(store_id, on)
+        touches = func.coalesce(touched.c.touches, 0)
+        behind = touches < TOUCH_GOAL
+        clocks = or_(*[
+            and_(Client.tier == str(tier), in_a_window(every)) if paced[tier] == every else
+            and_(Client.tier == str(tier), or_(and_(behind, in_a_window(paced[tier])),
+                                               and_(~behind, in_a_window(every))))
+            for tier, every in settings.reconnect_days.items()])
+    query = select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.tier,
+                   touches.label("touches"))
+    if touched is not None:
+        query = query.outerjoin(touched, touched.c.client_id == Client.id)
+    query = query.where(_contactable(store_id), clocks)
     for row in db.session.execute(query):
         if f"reconnect:client:{row.id}" in made:
             continue
-        found = P.reconnect_proposal(row.id, row.last_reached_on, row.first_seen_on, Tier(row.tier), on, settings)
+        found = P.reconnect_proposal(row.id, row.last_reached_on, row.first_seen_on, Tier(row.tier), on, settings,
+                                     touches_12m=row.touches)
         if found is not None:
             yield Found(row.id, row.assigned_to_id, found)
+
+
+def touches_in_year(store_id: int, on: date):
+    """Touches per client in the 365 days up to `on` (the same count as gating.touch_counts), as a subquery."""
+    return (
+        select(Outreach.client_id, func.count().label("touches"))
+        .where(Outreach.store_id == store_id, Outreach.occurred_on > on - timedelta(days=365),
+               Outreach.occurred_on <= on, Outreach.outcome.in_([o.value for o in TOUCH_OUTCOMES]))
+        .group_by(Outreach.client_id)
+        .subquery("touched")
+    )
 
 
 def _days_between(start, on: date):

@@ -284,10 +284,60 @@ def test_reconnect_candidates_read_in_sql_match_the_domain_clock_for_every_day()
     found = {f.client_id: f.proposal.dedupe_key for f in proposing.reconnects(user.store_id, on, settings)}
     expected = {}
     for c in clients:
-        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings)
+        # No touches logged: every client is behind the five-a-year pace.
+        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings, touches_12m=0)
         if p is not None:
             expected[c.id] = p.dedupe_key
     assert found == expected and len(expected) > 20
+
+
+def test_reconnect_candidates_read_in_sql_follow_the_pace_clock_of_the_clients_touches():
+    """Clients short of five touches in 12 months reconnect on the 60-day clock, the others on their tier's."""
+    from datetime import UTC, datetime
+
+    from jewelpwa.domain.proposals import reconnect_proposal
+    from jewelpwa.domain.vocab import Tier
+    from jewelpwa.models import Outreach
+    from jewelpwa.services import proposing
+    from jewelpwa.services.planner import engine_settings
+
+    user = make_user()
+    on = date(2026, 11, 22)
+    touches = {}
+    for back in range(0, 130, 2):
+        for tier in ("A", "B", "C"):
+            for count in (0, 4, 5, 7):
+                client = make_client(user, tier=tier, first_seen_on=on - timedelta(days=back + 400),
+                                     last_reached_on=on - timedelta(days=back))
+                touches[client.id] = (client, count)
+                # Voicemails (touches that leave the clock alone) in the last 12 months; one a year ago
+                # more, which must not count.
+                for n in range(count + 1):
+                    day = on - timedelta(days=365 if n == count else 20 + 30 * n)
+                    db.session.add(Outreach(store_id=user.store_id, client_id=client.id, user_id=user.id,
+                                            channel="call", outcome="voicemail", occurred_on=day,
+                                            occurred_at=datetime.combine(day, datetime.min.time(), UTC)))
+                db.session.add(Outreach(store_id=user.store_id, client_id=client.id, user_id=user.id,
+                                        channel="call", outcome="no_answer", occurred_on=on,
+                                        occurred_at=datetime.combine(on, datetime.min.time(), UTC)))
+    db.session.commit()
+    settings = engine_settings(store_of(user))
+    found = {f.client_id: f.proposal for f in proposing.reconnects(user.store_id, on, settings)}
+    expected = {}
+    for client_id, (c, count) in touches.items():
+        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings, touches_12m=count)
+        if p is not None:
+            expected[client_id] = p.dedupe_key
+    assert {k: p.dedupe_key for k, p in found.items()} == expected
+    # The pace clock made some of them: tier B/C clients with 4 touches or none, 60 days after a conversation.
+    paced = {k for k, p in found.items() if p.detail.get("pace")}
+    assert paced and all(touches[k][1] < 5 and touches[k][0].tier in ("B", "C") for k in paced)
+    sixty = [c.id for c, count in touches.values() if c.tier == "C" and count == 4 and c.last_reached_on == on - timedelta(days=60)]
+    on_pace = [c.id for c, count in touches.values() if c.tier == "C" and count == 5 and c.last_reached_on == on - timedelta(days=60)]
+    assert all(k in found for k in sixty) and not any(k in found for k in on_pace)
+    # Turned off, every client keeps the tier's clock.
+    off = replace(settings, pace_reconnect_days=0)
+    assert not any(f.proposal.detail.get("pace") for f in proposing.reconnects(user.store_id, on, off))
 
 
 def test_a_check_in_waits_for_a_partners_birthday_or_an_own_anniversary_opening_within_the_hold():

@@ -180,6 +180,34 @@ def test_reconnect_comes_back_a_cycle_later_when_nobody_reached_the_client():
     assert reconnect_proposal(7, date(2026, 1, 1), date(2020, 1, 1), Tier.B, date(2026, 6, 1), S) is None
 
 
+# Reached on Jan 1, tier C: behind the pace (4 touches in 12 months) the clock runs 60 days, on pace 90.
+@pytest.mark.parametrize(
+    ("touches", "on", "anchor_on"),
+    [
+        (4, date(2026, 3, 1), None),  # the day before the pace window opens
+        (4, date(2026, 3, 2), date(2026, 3, 2)),  # opens 60 days after the conversation
+        (4, date(2026, 4, 1), date(2026, 3, 2)),  # its last day (+30)
+        (4, date(2026, 4, 2), None),  # between two pace cycles: the next opens May 1
+        (4, date(2026, 5, 1), date(2026, 5, 1)),
+        (5, date(2026, 3, 2), None),  # on pace: DESIGN's 90-day clock
+        (5, date(2026, 4, 1), date(2026, 4, 1)),
+        (None, date(2026, 3, 2), None),  # not counted: DESIGN's clock
+        (None, date(2026, 4, 1), date(2026, 4, 1)),
+    ],
+)
+def test_reconnect_comes_sooner_for_a_client_behind_five_touches_a_year(touches, on, anchor_on):
+    p = reconnect_proposal(7, date(2026, 1, 1), date(2020, 1, 1), Tier.C, on, S, touches_12m=touches)
+    assert (p.occasion_on if p else None) == anchor_on
+    if p is not None:
+        assert p.dedupe_key == f"reconnect:client:7:{anchor_on.isoformat()}"
+        assert p.detail.get("pace") == (1 if touches == 4 else None)
+
+
+def test_pace_rule_leaves_tier_a_on_its_own_sooner_clock():
+    p = reconnect_proposal(7, date(2026, 1, 1), date(2020, 1, 1), Tier.A, date(2026, 2, 15), S, touches_12m=0)
+    assert p.occasion_on == date(2026, 2, 15) and "pace" not in p.detail
+
+
 def test_referral_and_first_purchase_thanks_have_distinct_keys():
     a = referral_thanks_proposal(2, date(2026, 3, 1), date(2026, 3, 2), S)
     b = referral_thanks_proposal(2, date(2026, 3, 1), date(2026, 3, 2), S, reason="first_purchase")

@@ -64,3 +64,29 @@ def test_empty_dict_is_the_defaults_and_to_dict_round_trips():
 def test_from_dict_raises_value_error_naming_the_bad_key(overrides, named):
     with pytest.raises(ValueError, match=named.replace(".", r"\.")):
         EngineSettings.from_dict(overrides)
+
+
+@pytest.mark.parametrize(
+    ("tier", "touches", "every"),
+    [
+        (Tier.C, 0, 60),  # behind the five-a-year pace: the pace clock
+        (Tier.C, 4, 60),
+        (Tier.C, 5, 90),  # on pace: DESIGN's clock
+        (Tier.B, 4, 60),
+        (Tier.B, 12, 90),
+        (Tier.A, 0, 45),  # tier A's clock is already sooner than the pace clock
+        (Tier.C, None, 90),  # not counted: DESIGN's clock
+    ],
+)
+def test_reconnect_clock_is_sooner_for_clients_behind_five_touches_a_year(tier, touches, every):
+    assert EngineSettings.default().reconnect_every(tier, touches) == every
+
+
+def test_pace_clock_is_a_store_setting_and_zero_turns_it_off():
+    off = EngineSettings.from_dict({"pace_reconnect_days": 0})
+    assert off.reconnect_every(Tier.C, 0) == 90
+    seventy = EngineSettings.from_dict({"pace_reconnect_days": 70})
+    assert seventy.reconnect_every(Tier.C, 2) == 70
+    assert EngineSettings.from_dict(seventy.to_dict()) == seventy
+    with pytest.raises(ValueError, match="pace_reconnect_days"):
+        EngineSettings.from_dict({"pace_reconnect_days": -1})
