@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, exists, func, select, text, union_all
+from sqlalchemy import case, exists, func, select, union_all
 
 from ..domain.ranking import TOUCH_GOAL
 from ..domain.vocab import COMPLETING_OUTCOMES, KIND_LABEL, TOUCH_OUTCOMES, Kind, Status, Tier
 from ..extensions import db
 from ..models import Client, FollowUp, Outreach, Purchase, User
 from .access import require_manager
+from .pg_settings import for_big_reads
 
 COLD_DAYS = 90
 # The goal is five touches a year: 0, a start (1-2), close (3-4), there (5+).
@@ -167,23 +168,11 @@ def _purchases(store_id: int, on: date) -> tuple[int, int, Decimal, int]:
     return buyers or 0, int(repeat or 0), Decimal(spend or 0), int(recent or 0)
 
 
-def _report_settings() -> None:
-    """PostgreSQL settings for this transaction's short aggregate queries.
-
-    At 50k clients: the coverage query's per-row EXISTS passes jit_above_cost, and compiling it took 12 of
-    its 62 ms; the per-client purchase totals (38k buyers, 18 MB of hash) outgrew the default work_mem and
-    spilled to disk in five batches.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL jit = off"))
-        db.session.execute(text("SET LOCAL work_mem = '32MB'"))
-
-
 def book_health(actor: User, on: date) -> BookHealth:
     """Reach by tier, touches against the goal of five, milestone coverage, repeat rate, spend, do-not-contact."""
     require_manager(actor)
     store_id = actor.store_id
-    _report_settings()
+    for_big_reads("32MB")
     cold_by_tier, clients, dnc = _clients_by_tier(store_id, on)
     contactable = clients - dnc
     buyers, repeat, spend, recent = _purchases(store_id, on)

@@ -15,6 +15,7 @@ from ..models import FollowUp, Store
 from . import proposing
 from .follow_ups import analyze_after_bulk_insert, existing_keys, insert_new, keys_in_window, row_for
 from .gating import LIVE, gate_showing, touch_counts
+from .pg_settings import for_big_reads
 from .tiers import recompute_spend_and_tiers
 
 
@@ -41,6 +42,7 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     """
     settings = engine_settings(store)
     result = PlanResult(store.id, on)
+    for_big_reads("64MB")
     recompute_spend_and_tiers(store.id, on, settings)
 
     # Every proposal found today has a window holding `on`, so the follow-ups already made for them are
