@@ -147,3 +147,38 @@ def test_tier_a_still_leads_a_quiet_tier_c_client():
     busy = cand(1, 7, tier=Tier.A, detail={"touches_12m": 9})
     quiet = cand(2, 8, tier=Tier.C, detail={"touches_12m": 0})
     assert [c.client_id for c in rank_day([busy, quiet], ON)] == [7, 8]
+
+
+# On pace: a client with five or more touches in 12 months has routine reasons rank at half their score,
+# so the clients still short of five come first; the gift occasions, service and referral thanks do not wait.
+@pytest.mark.parametrize(
+    ("kind", "touches", "factor"),
+    [
+        (Kind.RECONNECT, 4, 1.2),
+        (Kind.RECONNECT, 5, 0.5),
+        (Kind.CARE, 9, 0.5),
+        (Kind.HOLIDAY_LIST, 5, 0.5),
+        (Kind.CHECK_IN, 6, 0.5),
+        (Kind.RECONNECT, None, 1.0),
+        (Kind.BIRTHDAY, 9, 1.0),
+        (Kind.ANNIVERSARY, 5, 1.0),
+        (Kind.PARTNER_BIRTHDAY, 12, 1.0),
+        (Kind.SERVICE, 7, 1.0),
+        (Kind.REFERRAL_THANKS, 5, 1.0),
+    ],
+)
+def test_routine_reasons_of_a_client_on_pace_rank_at_half(kind, touches, factor):
+    plain = score(cand(1, 7, kind), ON)
+    assert score(cand(1, 7, kind, detail={"touches_12m": touches}), ON) == pytest.approx(plain * factor)
+
+
+def test_a_tier_c_reconnect_short_of_five_passes_a_tier_b_reconnect_on_pace():
+    on_pace = cand(1, 7, Kind.RECONNECT, tier=Tier.B, detail={"touches_12m": 5})
+    short = cand(2, 8, Kind.RECONNECT, tier=Tier.C, detail={"touches_12m": 3})
+    assert [c.client_id for c in rank_day([on_pace, short], ON)] == [8, 7]
+
+
+def test_a_tier_a_milestone_anniversary_on_pace_still_leads_a_quiet_tier_c_reconnect():
+    milestone = cand(1, 7, Kind.ANNIVERSARY, tier=Tier.A, detail={"touches_12m": 12, "milestone": 1})
+    quiet = cand(2, 8, Kind.RECONNECT, tier=Tier.C, detail={"touches_12m": 0})
+    assert [c.client_id for c in rank_day([quiet, milestone], ON)] == [7, 8]
