@@ -22,6 +22,10 @@ NOON = datetime(2026, 11, 22, 17, tzinfo=UTC)  # midday in New York
 
 
 def planned_client(user, **overrides) -> Client:
+    # First seen 340 days before ON: between two reconnect windows on the 90-day clock and on the 60-day
+    # pace clock alike (days 300-330 and 360-390), so the planned follow-ups are the birthday and the
+    # holiday list only.
+    overrides.setdefault("first_seen_on", ON - timedelta(days=340))
     client = make_client(user, **overrides)
     add_date(client, "birthday", 12, 5)
     plan_store_day(db.session.get(Store, user.store_id), ON)
