@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from itertools import chain
 
 from psycopg.errors import UniqueViolation
 from sqlalchemy import ARRAY, String, any_, bindparam, select, text
@@ -72,6 +73,41 @@ def row_for(store_id: int, client_id: int, assignee_id: int | None, proposal: Pr
         "detail": {**proposal.detail, **detail}, "note": None,
         "created_at": made_at or datetime.now(UTC), "closed_at": None,
     }
+
+
+def write_new(store_id: int, rows: Iterator[dict]) -> list[dict]:
+    """Insert a plan's new rows (row_for dicts, made lazily) unless their key exists; returns the rows written.
+
+    On PostgreSQL they are streamed into COPY as they are made, so the server inserts (indexes, foreign
+    keys: most of a big plan's time) while Python makes the next rows, instead of after the last one. COPY
+    has no ON CONFLICT: a key the store already has (its window changed since, or a sale or another planner
+    made it meanwhile) undoes the COPY to its savepoint, and the rows then go through the key lookup and
+    insert_new. SQLite gets the lookup and insert_new directly.
+    """
+    first = next(rows, None)
+    if first is None:
+        return []
+    rows = chain([first], rows)
+    if db.session.get_bind().dialect.name == "postgresql":
+        made: list[dict] = []
+        conn = db.session.connection()
+        try:
+            with conn.begin_nested():
+                _copy(conn, "follow_ups", list(first), _kept(rows, made))
+            return made
+        except UniqueViolation:
+            rows = chain(made, rows)  # the rows streamed before the conflict, and the ones not yet made
+    rows = list(rows)
+    seen = existing_keys(store_id, [r["dedupe_key"] for r in rows])
+    rows = [r for r in rows if r["dedupe_key"] not in seen]
+    insert_new(rows)
+    return rows
+
+
+def _kept(rows: Iterable[dict], made: list[dict]) -> Iterator[dict]:
+    for row in rows:
+        made.append(row)
+        yield row
 
 
 # From this many rows on, PostgreSQL gets them through COPY (a first plan inserts most of the book at once).

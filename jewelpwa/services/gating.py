@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 
 from sqlalchemy import String, cast, func, literal, or_, select, update
 
 from ..domain import proposals as P
-from ..domain.gate import HOLDABLE_KINDS, STRONGER_KINDS, ContactPrefs, decide, suggest_channel
+from ..domain.gate import STRONGER_KINDS, ContactPrefs, decide, suggest_channel
 from ..domain.occasions import month_days_between
 from ..domain.settings import EngineSettings
 from ..domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind, Status
@@ -95,9 +95,11 @@ def _may_be_blocked():
     return or_(Client.do_not_contact.is_(True), (Client.phone.is_(None) | opted_any) & (Client.email.is_(None) | opted_any))
 
 
-def upcoming_openings(store_id: int, client_ids: set[int], on: date, settings: EngineSettings) -> dict[int, list[date]]:
-    """Days within settings.hold_days after `on` when a client's birthday, anniversary or partner's birthday opens."""
-    if not client_ids or settings.hold_days <= 0:
+def upcoming_openings(store_id: int, client_ids: set[int] | None, on: date,
+                      settings: EngineSettings) -> dict[int, list[date]]:
+    """Days within settings.hold_days after `on` when a client's birthday, anniversary or partner's birthday opens
+    (of these clients; None: of every client)."""
+    if client_ids is not None and not client_ids or settings.hold_days <= 0:
         return {}
     horizon = on + timedelta(days=settings.hold_days)
     rules = [settings.windows[k] for k in STRONGER_KINDS]
@@ -115,17 +117,25 @@ def upcoming_openings(store_id: int, client_ids: set[int], on: date, settings: E
     of_people = db.session.execute(select(*columns, Person.relation)
                                    .join(Person, Person.id == ImportantDate.person_id).where(*in_horizon))
     openings: dict[int, list[date]] = defaultdict(list)
+    # The opening day depends on the kind and the month-day, and on the year only for a date in the last
+    # two years (no occasion yet on or before it): a plan asks for a few hundred distinct answers, not one
+    # per date (225k dates fall in the horizon at 1M clients).
+    opening_of: dict[tuple, date | None] = {}
     for row in chain(own, of_people):
-        if row.client_id not in client_ids:
+        if client_ids is not None and row.client_id not in client_ids:
             continue
         kind = yearly_kind(row.person_id, row.relation, row.kind)
         if kind not in STRONGER_KINDS:
             continue
-        # Every window is longer than the hold, so one opening in (on, horizon] holds `horizon`.
-        found = P.yearly_date_proposal(kind=kind, source=f"date:{row.id}", month=row.month, day=row.day,
-                                       year=row.year, on=horizon, settings=settings)
-        if found is not None and found.window.opens_on > on:
-            openings[row.client_id].append(found.window.opens_on)
+        year = row.year if row.year is not None and row.year >= horizon.year - 1 else None
+        key = (kind, row.month, row.day, year)
+        if key not in opening_of:
+            # Every window is longer than the hold, so one opening in (on, horizon] holds `horizon`.
+            found = P.yearly_date_proposal(kind=kind, source="", month=row.month, day=row.day, year=year,
+                                           on=horizon, settings=settings)
+            opening_of[key] = found.window.opens_on if found is not None and found.window.opens_on > on else None
+        if opening_of[key] is not None:
+            openings[row.client_id].append(opening_of[key])
     return openings
 
 
@@ -133,91 +143,97 @@ PREFS_COLUMNS = (Client.id, Client.do_not_contact, Client.opted_out, Client.pref
                  Client.phone, Client.email, Client.address_line1)
 
 
-def _prefs_of_clients(store_id: int, ids: set[int]) -> dict[int, ContactPrefs]:
-    """Contact preferences of these clients, plus of every client the gate may block for lack of a channel."""
-    prefs = {row.id: prefs_of(row) for row in db.session.execute(select(*PREFS_COLUMNS).where(Client.store_id == store_id, _may_be_blocked()))}
-    wanted = sorted(ids - prefs.keys())
+@dataclass
+class GateInputs:
+    """What the gate reads once per plan: touches in the lookback, coming occasions, and the preferences of
+    every client whose follow-ups can get another answer than "show" (touched, waiting, maybe no channel)."""
+
+    on: date
+    settings: EngineSettings
+    touches: dict[int, list[date]]
+    openings: dict[int, list[date]]
+    prefs: dict[int, ContactPrefs]
+    plain: dict[int, bool] = field(default_factory=dict)
+    moved: int = 0
+    closed: int = 0
+
+    def decision(self, client_id: int, kind: str, opens_on: date, due_on: date, expires_on: date):  # noqa: ANN201
+        """decide() for one follow-up; None when it simply shows (the common case, answered per client)."""
+        prefs = self.prefs.get(client_id)
+        if client_id not in self.touches and client_id not in self.openings and opens_on <= self.on:
+            # No touch to keep apart from and nothing to wait for: decide() can only show it or block the
+            # client, so ask once per client instead of once per follow-up (a first plan gates the book).
+            if client_id not in self.plain:
+                self.plain[client_id] = prefs is None or (
+                    not prefs.do_not_contact and suggest_channel(prefs) is not None)
+            if self.plain[client_id]:
+                return None
+        return decide(Kind(kind), Window(opens_on, due_on, expires_on), prefs, self.touches.get(client_id, []),
+                      self.settings.tolerance_for(prefs.frequency), self.on, self.openings.get(client_id, ()),
+                      self.settings.hold_days)
+
+    def apply(self, values: dict) -> None:
+        """Gate a follow-up row about to be inserted (a follow_ups.row_for dict), in place."""
+        client_id = values["client_id"]
+        if client_id not in self.prefs and client_id not in self.openings:
+            return  # no touch, nothing to wait for, a channel: it shows, without a call
+        decision = self.decision(client_id, values["kind"], values["opens_on"], values["due_on"], values["expires_on"])
+        if decision is None or decision.action == "show":
+            return
+        if decision.action == "move":
+            values["show_on"] = decision.show_on
+            self.moved += 1
+        else:
+            values.update(status=_closing_status(decision), note=decision.reason[:200], closed_at=datetime.now(UTC))
+            self.closed += 1
+
+
+def gate_inputs(store_id: int, on: date, settings: EngineSettings) -> GateInputs:
+    """Read what gating the store's follow-ups on `on` needs, for every client at once."""
+    lookback = max(t.per_days + t.min_gap_days for t in settings.frequency.values())
+    touches = touches_by_client(store_id, None, on - timedelta(days=lookback), on)
+    openings = upcoming_openings(store_id, None, on, settings)
+    prefs = {row.id: prefs_of(row) for row in db.session.execute(
+        select(*PREFS_COLUMNS).where(Client.store_id == store_id, _may_be_blocked()))}
+    wanted = sorted((touches.keys() | openings.keys()) - prefs.keys())
     for chunk in chunks(wanted):
         prefs.update((row.id, prefs_of(row)) for row in db.session.execute(
             select(*PREFS_COLUMNS).where(Client.store_id == store_id, Client.id.in_(chunk))))
-    return prefs
+    return GateInputs(on, settings, touches, openings, prefs)
 
 
-def gate_showing(store_id: int, on: date, settings: EngineSettings, fresh: Sequence[dict] = ()) -> tuple[int, int]:
-    """Run the showing follow-ups that can change today through the gate; returns (moved, expired or skipped).
-
-    `fresh` are follow-up rows about to be inserted (planner.row_for dicts, all showing today): they are
-    gated here, in memory, before they are written, by setting their show_on or their status and note. A
-    store's first plan makes a follow-up for most of its book; gating them after the insert meant reading
-    them all back and rewriting the moved and blocked ones (36 s of a 1M-client first plan on PostgreSQL).
-    """
+def gate_showing(store_id: int, on: date, settings: EngineSettings, inputs: GateInputs | None = None) -> tuple[int, int]:
+    """Run the store's showing follow-ups that can change today through the gate; returns (moved, expired or
+    skipped). The planner gates its new rows with the same inputs before they are written (GateInputs.apply):
+    reading a first plan's rows back to gate them cost 36 s at 1M clients on PostgreSQL."""
+    inputs = inputs or gate_inputs(store_id, on, settings)
     lookback = max(t.per_days + t.min_gap_days for t in settings.frequency.values())
-    since = on - timedelta(days=lookback)
     rows = db.session.execute(
         select(FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens_on, FollowUp.due_on,
-               FollowUp.expires_on, Client.do_not_contact, Client.opted_out, Client.preferred_channel,
-               Client.frequency, Client.phone, Client.email, Client.address_line1)
+               FollowUp.expires_on, *PREFS_COLUMNS[1:])
         .join(Client, Client.id == FollowUp.client_id)
         .where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
-               FollowUp.expires_on >= on, _may_need_gating(store_id, on, since))
+               FollowUp.expires_on >= on, _may_need_gating(store_id, on, on - timedelta(days=lookback)))
     ).all()
-    touches = touches_by_client(store_id, None, since, on)
-    holdable = {str(k) for k in HOLDABLE_KINDS}
-    openings = upcoming_openings(store_id, {r.client_id for r in rows if r.kind in holdable}
-                                 | {f["client_id"] for f in fresh if f["kind"] in holdable}, on, settings)
-    prefs_by_client: dict[int, ContactPrefs] = {}
     for row in rows:
-        if row.client_id not in prefs_by_client:
-            prefs_by_client[row.client_id] = prefs_of(row)
-    if fresh:
-        # Only clients with a touch to keep apart from, an occasion to wait for, or maybe no channel can get
-        # another answer than "show": their preferences are read, the rest of the fresh rows just show.
-        asked = {f["client_id"] for f in fresh if f["client_id"] in touches or f["client_id"] in openings}
-        prefs_by_client.update(_prefs_of_clients(store_id, asked - prefs_by_client.keys()))
+        if row.client_id not in inputs.prefs:
+            inputs.prefs[row.client_id] = prefs_of(row)
     moves: dict[date, list[int]] = defaultdict(list)
     closes: dict[tuple[str, str], list[int]] = defaultdict(list)
-    now = datetime.now(UTC)
-    moved = closed = 0
-    plain: dict[int, bool] = {}
-
-    def decision_for(client_id: int, kind: str, opens_on: date, due_on: date, expires_on: date):  # noqa: ANN202
-        prefs = prefs_by_client.get(client_id)
-        if client_id not in touches and client_id not in openings and opens_on <= on:
-            # No touch to keep apart from and nothing to wait for: decide() can only show it or block the
-            # client, so ask once per client instead of once per follow-up (a first plan gates the book).
-            if client_id not in plain:
-                plain[client_id] = prefs is None or (not prefs.do_not_contact and suggest_channel(prefs) is not None)
-            if plain[client_id]:
-                return None
-        return decide(Kind(kind), Window(opens_on, due_on, expires_on), prefs, touches.get(client_id, []),
-                      settings.tolerance_for(prefs.frequency), on, openings.get(client_id, ()), settings.hold_days)
-
     for row in rows:
-        decision = decision_for(row.client_id, row.kind, row.opens_on, row.due_on, row.expires_on)
+        decision = inputs.decision(row.client_id, row.kind, row.opens_on, row.due_on, row.expires_on)
         if decision is None or decision.action == "show":
             continue
         if decision.action == "move":
             moves[decision.show_on].append(row.id)
         else:
             closes[(_closing_status(decision), decision.reason[:200])].append(row.id)
-    for values in fresh:
-        if values["client_id"] not in prefs_by_client and values["client_id"] not in openings:
-            continue  # shows: no touch, nothing to wait for, a channel (the common case, without a call)
-        decision = decision_for(values["client_id"], values["kind"], values["opens_on"], values["due_on"],
-                                values["expires_on"])
-        if decision is None or decision.action == "show":
-            continue
-        if decision.action == "move":
-            values["show_on"] = decision.show_on
-            moved += 1
-        else:
-            values.update(status=_closing_status(decision), note=decision.reason[:200], closed_at=now)
-            closed += 1
+    now = datetime.now(UTC)
     for show_on, ids in moves.items():
         _update(ids, show_on=show_on)
     for (status, note), ids in closes.items():
         _update(ids, status=status, note=note, closed_at=now)
-    return moved + sum(map(len, moves.values())), closed + sum(map(len, closes.values()))
+    return sum(map(len, moves.values())), sum(map(len, closes.values()))
 
 
 def _closing_status(decision) -> str:  # noqa: ANN001 - a GateDecision that expires or blocks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
@@ -13,8 +14,8 @@ from ..domain.vocab import Status
 from ..extensions import db
 from ..models import FollowUp, Store
 from . import proposing
-from .follow_ups import analyze_after_bulk_insert, existing_keys, insert_new, keys_in_window, row_for
-from .gating import LIVE, gate_showing, touch_counts
+from .follow_ups import analyze_after_bulk_insert, keys_in_window, row_for, write_new
+from .gating import LIVE, gate_inputs, gate_showing, touch_counts
 from .pg_settings import for_big_reads
 from .tiers import recompute_spend_and_tiers
 
@@ -51,42 +52,40 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     # the first big insert PostgreSQL had no statistics for follow_ups yet and answered each list with a
     # sequential scan (32 s of the 45 s next-day plan at 100k clients).
     known = keys_in_window(store.id, on)
-    made = proposing.made_sources(known)
-    found = list(chain(
-        proposing.yearly_dates(store.id, on, settings, made),
-        proposing.seasonal(store.id, on, settings, made),
-        proposing.reconnects(store.id, on, settings, made),
-        proposing.referrals(store.id, on, settings),
-        proposing.store_events(store.id, on),
-    ))
-    found.extend(proposing.cadence(store.id, on, settings, known=known))
-    found.extend(proposing.cleanings(store.id, on, settings, made))
-    fresh: dict[str, proposing.Found] = {}
-    for f in found:
-        if f.proposal.dedupe_key not in known:
-            fresh.setdefault(f.proposal.dedupe_key, f)
-    # A key can exist with another window (the store changed its window settings since): ask for the few
-    # keys left so the count of created rows stays exact; ON CONFLICT DO NOTHING guards the insert anyway.
-    seen = existing_keys(store.id, list(fresh))
+    # Every read comes first (candidates, touch counts, the gate's inputs); the new follow-ups are then made
+    # one by one while they are written (follow_ups.write_new streams them into the database).
+    sources = proposing.sources(store.id, on, settings, known)
     # Ranking's coverage term (domain.ranking.coverage) lifts clients short of five touches a year; the
     # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
-    counts = touch_counts(store.id, on) if len(fresh) > len(seen) else {}
-    made_at = datetime.now(UTC)
-    new_rows = [row_for(store.id, f.client_id, f.assignee_id, f.proposal, on, made_at,
-                        touches_12m=counts.get(f.client_id, 0))
-                for key, f in fresh.items() if key not in seen]
+    counts = touch_counts(store.id, on)
     result.expired = db.session.execute(
         update(FollowUp).where(FollowUp.store_id == store.id, FollowUp.status.in_(LIVE), FollowUp.expires_on < on)
         .values(status=Status.EXPIRED.value, note="window closed before anyone reached the client",
                 closed_at=datetime.now(UTC)),
         execution_options={"synchronize_session": False}).rowcount or 0
-    # The new rows are gated before they are written (they carry their show day or closing note), the
-    # rows already there that can change today after.
-    result.moved, closed = gate_showing(store.id, on, settings, fresh=new_rows)
+    # The rows already there first (the new ones would look like rows reaching their show day), then the
+    # new ones with the same inputs, each before it is written: it carries its show day or closing note.
+    inputs = gate_inputs(store.id, on, settings)
+    result.moved, closed = gate_showing(store.id, on, settings, inputs)
     result.expired += closed
-    insert_new(new_rows)
-    result.created = len(new_rows)
-    analyze_after_bulk_insert(len(new_rows))
+    made_at = datetime.now(UTC)
+
+    def new_rows() -> Iterator[dict]:
+        seen = set(known)
+        for found in chain.from_iterable(sources):
+            if found.proposal.dedupe_key in seen:
+                continue
+            seen.add(found.proposal.dedupe_key)
+            row = row_for(store.id, found.client_id, found.assignee_id, found.proposal, on, made_at,
+                          touches_12m=counts.get(found.client_id, 0))
+            inputs.apply(row)
+            yield row
+
+    written = write_new(store.id, new_rows())
+    result.created = len(written)
+    result.moved += sum(1 for r in written if r["status"] == Status.OPEN.value and r["show_on"] > max(r["opens_on"], on))
+    result.expired += sum(1 for r in written if r["status"] != Status.OPEN.value)
+    analyze_after_bulk_insert(len(written))
     result.list_sizes = list_sizes(store.id, on)
     if store.last_planned_on is None or on > store.last_planned_on:
         store.last_planned_on = on

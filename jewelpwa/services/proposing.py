@@ -6,7 +6,7 @@ the pure domain then computes each window exactly. No loop over every client.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -95,8 +95,11 @@ def yearly_dates(store_id: int, on: date, settings: EngineSettings, made: set[st
         .outerjoin(Person, Person.id == ImportantDate.person_id)
         .where(_contactable(store_id), ImportantDate.store_id == store_id, ImportantDate.md.in_(mds))
     )
-    made = made or set()
-    for row in db.session.execute(query):
+    return _yearly_found(db.session.execute(query).all(), on, settings, made or set())
+
+
+def _yearly_found(rows, on: date, settings: EngineSettings, made: set[str]) -> Iterator[Found]:  # noqa: ANN001
+    for row in rows:
         kind = yearly_kind(row.person_id, row.relation, row.kind)
         if f"{kind}:date:{row.id}" in made:
             continue
@@ -164,7 +167,11 @@ def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str]
     if touched is not None:
         query = query.outerjoin(touched, touched.c.client_id == Client.id)
     query = query.where(_contactable(store_id), clocks)
-    for row in db.session.execute(query):
+    return _reconnects_found(db.session.execute(query).all(), on, settings, made)
+
+
+def _reconnects_found(rows, on: date, settings: EngineSettings, made: set[str]) -> Iterator[Found]:  # noqa: ANN001
+    for row in rows:
         if f"reconnect:client:{row.id}" in made:
             continue
         found = P.reconnect_proposal(row.id, row.last_reached_on, row.first_seen_on, Tier(row.tier), on, settings,
@@ -229,12 +236,34 @@ def cadence(store_id: int, on: date, settings: EngineSettings, known: set[str] |
     wanted = [pid for pid, _, _, purchased_on in candidates
               if any(known is None or dedupe_key(k, f"purchase:{pid}", purchased_on) not in known
                      for k in open_kinds[purchased_on])]
-    items = items_by_purchase(wanted)
+    return _cadence_found(candidates, items_by_purchase(wanted), on, settings)
+
+
+def _cadence_found(candidates, items, on: date, settings: EngineSettings) -> Iterator[Found]:  # noqa: ANN001
     for pid, client_id, assignee_id, purchased_on in candidates:
         if pid not in items:
             continue
         for proposal in purchase_cadence(pid, purchased_on, items[pid], settings, holding=on):
             yield Found(client_id, assignee_id, proposal)
+
+
+def sources(store_id: int, on: date, settings: EngineSettings, known: set[str]) -> list[Iterable[Found]]:
+    """Every candidate query of a plan, run now; the big sources make their follow-ups as they are iterated.
+
+    The planner streams those follow-ups into the database as they are made, so the reads must all be done
+    before the first row is written: on PostgreSQL the server then inserts one batch while Python computes
+    the next (a store's first plan makes 900k follow-ups at 1M clients). The small sources are made at once.
+    """
+    made = made_sources(known)
+    return [
+        yearly_dates(store_id, on, settings, made),
+        list(seasonal(store_id, on, settings, made)),
+        reconnects(store_id, on, settings, made),
+        list(referrals(store_id, on, settings)),
+        list(store_events(store_id, on)),
+        cadence(store_id, on, settings, known=known),
+        list(cleanings(store_id, on, settings, made)),
+    ]
 
 
 def referrals(store_id: int, on: date, settings: EngineSettings) -> Iterator[Found]:

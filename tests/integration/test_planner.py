@@ -241,6 +241,30 @@ def test_big_first_plan_path_inserts_every_follow_up_once(monkeypatch):
     assert [r.client_id for r in follow_ups(kind="birthday") if r.source.startswith("late:")] == [late.id]
 
 
+def test_streamed_rows_skip_a_key_made_meanwhile_and_write_the_rest_once():
+    """write_new streams a plan's rows into COPY on PostgreSQL; a key the store already has (made by a sale or
+    another planner since the plan looked, or under an older window) must not fail the plan nor double."""
+    from jewelpwa.services import follow_ups as follow_up_rows
+
+    user = make_user()
+    clients = [make_client(user) for _ in range(3)]
+    for client, day in zip(clients, (5, 6, 7), strict=True):
+        add_date(client, "birthday", 12, day)
+    plan_store_day(store_of(user), date(2026, 11, 22))
+    made = follow_ups(kind="birthday")
+    late = make_client(user)
+    newcomer = follow_up_rows.row_for(made[0].store_id, late.id, user.id, replace(
+        _proposal_of(made[0]), dedupe_key=f"birthday:late:{late.id}", source=f"late:{late.id}"), date(2026, 11, 22))
+    again = [follow_up_rows.row_for(r.store_id, r.client_id, r.assignee_id, _proposal_of(r), date(2026, 11, 22))
+             for r in made]
+    # The made key comes after a new row, so on PostgreSQL the COPY has begun before it meets the conflict.
+    written = follow_up_rows.write_new(made[0].store_id, iter([newcomer, *again]))
+    db.session.commit()
+    assert [r["dedupe_key"] for r in written] == [newcomer["dedupe_key"]]
+    assert len(follow_ups(kind="birthday")) == 4
+    assert sorted(r.client_id for r in follow_ups(kind="birthday")) == sorted([*(c.id for c in clients), late.id])
+
+
 def _proposal_of(row):
     from jewelpwa.domain.proposals import Proposal
     from jewelpwa.domain.windows import Window
