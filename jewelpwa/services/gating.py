@@ -17,7 +17,7 @@ from ..domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind, Status
 from ..domain.windows import Window
 from ..extensions import db
 from ..models import Client, FollowUp, ImportantDate, Outreach, Person
-from .batching import chunks
+from .batching import among, chunks
 from .proposing import yearly_kind
 
 LIVE = (Status.OPEN.value, Status.SNOOZED.value)
@@ -196,9 +196,9 @@ def gate_inputs(store_id: int, on: date, settings: EngineSettings) -> GateInputs
     prefs = {row.id: prefs_of(row) for row in db.session.execute(
         select(*PREFS_COLUMNS).where(Client.store_id == store_id, _may_be_blocked()))}
     wanted = sorted((touches.keys() | openings.keys()) - prefs.keys())
-    for chunk in chunks(wanted):
+    for chunk in among(Client.id, wanted):
         prefs.update((row.id, prefs_of(row)) for row in db.session.execute(
-            select(*PREFS_COLUMNS).where(Client.store_id == store_id, Client.id.in_(chunk))))
+            select(*PREFS_COLUMNS).where(Client.store_id == store_id, chunk)))
     return GateInputs(on, settings, touches, openings, prefs)
 
 

@@ -41,7 +41,7 @@ from ..models import (
     Referral,
     StoreEvent,
 )
-from .batching import chunks
+from .batching import among
 
 YEARLY_KINDS = (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY, Kind.FAMILY_DATE)
 
@@ -214,10 +214,10 @@ def cadence_candidates(store_id: int, on: date, settings: EngineSettings) -> lis
 
 def items_by_purchase(purchase_ids: list[int]) -> dict[int, list[ItemFacts]]:
     items: dict[int, list[ItemFacts]] = {pid: [] for pid in purchase_ids}
-    for chunk in chunks(purchase_ids):
+    for wanted in among(PurchaseItem.purchase_id, purchase_ids):
         rows = db.session.execute(
             select(PurchaseItem.purchase_id, PurchaseItem.category, PurchaseItem.metal, PurchaseItem.stone,
-                   PurchaseItem.description).where(PurchaseItem.purchase_id.in_(chunk))
+                   PurchaseItem.description).where(wanted)
             .order_by(PurchaseItem.purchase_id, PurchaseItem.price.desc()))
         for row in rows:
             items[row.purchase_id].append(ItemFacts(row.category, row.metal, row.stone, row.description))
@@ -347,12 +347,13 @@ def cleanings(store_id: int, on: date, settings: EngineSettings, made: set[str] 
                            for first, last in C.purchase_ranges(on, settings)])))
     wanted = sorted({pid for pid, purchased_on in db.session.execute(latest)
                      if f"{Kind.CLEANING}:purchase:{pid}" not in made and C.offer_window(purchased_on, on, settings)})
-    for chunk in chunks(wanted):
+    for chunk in among(Purchase.id, wanted):
         yield from _cleaning_offers(chunk, on, settings)
 
 
-def _cleaning_offers(purchase_ids: list[int], on: date, settings: EngineSettings) -> Iterator[Found]:
-    """The offers of these candidate purchases, unless the client has a cleaning booked or had one lately."""
+def _cleaning_offers(wanted, on: date, settings: EngineSettings) -> Iterator[Found]:  # noqa: ANN001
+    """The offers of the candidate purchases (`wanted`: a batching.among condition on purchases.id), unless the
+    client has a cleaning booked or had one lately."""
     item = PurchaseItem.__table__.alias("item")
     since = datetime.combine(on - timedelta(days=C.RECENT_CLEANING_DAYS), time.min, tzinfo=UTC)
     cleaning = and_(Appointment.client_id == Client.id, Appointment.kind == AppointmentKind.CLEANING.value)
@@ -363,7 +364,7 @@ def _cleaning_offers(purchase_ids: list[int], on: date, settings: EngineSettings
                Purchase.purchased_on, item.c.category, item.c.metal, item.c.stone, item.c.description)
         .join(Client, Client.id == Purchase.client_id)
         .join(item, item.c.purchase_id == Purchase.id)
-        .where(Purchase.id.in_(purchase_ids), _benefits(item), ~booked, ~cleaned)
+        .where(wanted, _benefits(item), ~booked, ~cleaned)
         .order_by(Purchase.id, item.c.price.desc())
     )
     seen: set[int] = set()
