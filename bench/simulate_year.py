@@ -217,6 +217,9 @@ def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, c
     without = Counter(final_tier[cid] for cid in contactable if not touches.get(cid))
     tier_sizes = Counter(final_tier[cid] for cid in contactable)
     five_by_tier = Counter(final_tier[cid] for cid in contactable if len(touches.get(cid, [])) >= 5)
+    # With --days 730 the first year is the fresh book's ramp-up (everyone starts with no touch and the team
+    # needs months to reach the whole book once); the last 365 days are the steady state the goal is about.
+    last_year = [sum(1 for d in touches.get(cid, ()) if d > end - timedelta(days=365)) for cid in contactable]
 
     # 3. Tolerance breaches, recomputed from the outreach table with the domain Tolerance per client.
     breaches = []
@@ -254,6 +257,10 @@ def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, c
                     "min": min(per_client, default=0), "max": max(per_client, default=0),
                     "distribution": {("10+" if k == 10 else str(k)): buckets[k] for k in sorted(buckets)},
                     "share_at_least_5": round(sum(n >= 5 for n in per_client) / max(len(per_client), 1), 4),
+                    "share_at_least_5_last_365_days": round(
+                        sum(n >= 5 for n in last_year) / max(len(last_year), 1), 4),
+                    "last_365_days_min_mean": [min(last_year, default=0),
+                                               round(statistics.mean(last_year), 2) if last_year else 0],
                     "by_tier": {t: {"contactable": tier_sizes[t], "at_least_5": five_by_tier[t],
                                     "without_any_touch": without[t]} for t in "ABC"}},
         "tolerance_breaches": len(breaches), "tolerance_breach_examples": breaches[:10],
@@ -355,6 +362,9 @@ def report(r: dict) -> None:
     print(f"\nTouches per contactable client in the year ({t['contactable_clients']:,} clients, {t['total']:,} touches):")
     print(f"  mean {t['mean']}, median {t['median']}, min {t['min']}, max {t['max']}; "
           f"share with >= 5 touches: {100 * t['share_at_least_5']:.1f}% (goal 100%)")
+    if r["days"] > 365:
+        print(f"  in the last 365 days (steady state): {100 * t['share_at_least_5_last_365_days']:.1f}% with >= 5, "
+              f"min {t['last_365_days_min_mean'][0]}, mean {t['last_365_days_min_mean'][1]}")
     print("  distribution: " + ", ".join(f"{k}: {v}" for k, v in t["distribution"].items()))
     print(f"  {'tier':5} {'contactable':>12} {'>=5 touches':>12} {'no touch at all':>16}")
     for tier, c in t["by_tier"].items():
