@@ -90,13 +90,9 @@ def write_new(store_id: int, rows: Iterator[dict]) -> list[dict]:
     rows = chain([first], rows)
     if db.session.get_bind().dialect.name == "postgresql":
         made: list[dict] = []
-        conn = db.session.connection()
-        try:
-            with conn.begin_nested():
-                _copy(conn, "follow_ups", list(first), _kept(rows, made))
+        if _copied(list(first), _kept(rows, made)):
             return made
-        except UniqueViolation:
-            rows = chain(made, rows)  # the rows streamed before the conflict, and the ones not yet made
+        rows = chain(made, rows)  # the rows streamed before the conflict, and the ones not yet made
     rows = list(rows)
     seen = existing_keys(store_id, [r["dedupe_key"] for r in rows])
     rows = [r for r in rows if r["dedupe_key"] not in seen]
@@ -141,13 +137,9 @@ def _copy_insert(rows: Sequence[dict]) -> None:
     820k rows on this machine.
     """
     cols = list(rows[0])
-    conn = db.session.connection()
-    try:
-        with conn.begin_nested():
-            _copy(conn, "follow_ups", cols, rows)
+    if _copied(cols, rows):
         return
-    except UniqueViolation:
-        pass
+    conn = db.session.connection()
     names = ", ".join(cols)
     conn.exec_driver_sql(
         f"CREATE TEMPORARY TABLE follow_ups_incoming ON COMMIT DROP AS SELECT {names} FROM follow_ups WITH NO DATA")
@@ -158,7 +150,19 @@ def _copy_insert(rows: Sequence[dict]) -> None:
     conn.exec_driver_sql("DROP TABLE follow_ups_incoming")
 
 
-def _copy(conn, table: str, cols: list[str], rows: Sequence[dict]) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
+def _copied(cols: list[str], rows: Iterable[dict]) -> bool:
+    """COPY the rows straight into follow_ups inside a savepoint; False (and nothing written) when one of
+    their keys exists, so the caller can take the ON CONFLICT path."""
+    conn = db.session.connection()
+    try:
+        with conn.begin_nested():
+            _copy(conn, "follow_ups", cols, rows)
+    except UniqueViolation:
+        return False
+    return True
+
+
+def _copy(conn, table: str, cols: list[str], rows: Iterable[dict]) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
         for row in rows:
