@@ -96,14 +96,37 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # SQLite runs DDL inside a transaction too (Alembic assumes not): the whole upgrade is one
+            # transaction, so a failed step or the foreign key check below leaves the database as it was.
+            **({"transactional_ddl": True} if sqlite else {}),
             **conf_args
         )
+        if sqlite:
+            # SQLite cannot alter a constraint in place: a batch migration copies the table, drops the old one
+            # and renames the copy. With foreign keys on (database.install_sqlite_hooks), dropping `stores`
+            # deletes every client, purchase and follow-up through ON DELETE CASCADE (migration 0010 did).
+            # The pragma only takes effect outside a transaction, so it is set before the upgrade begins.
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    # The copies must still hold together; a dangling row rolls the whole upgrade back.
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left rows pointing at nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)  # the pooled connection goes back as the app expects
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite_foreign_keys(connection, on):
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():
