@@ -45,6 +45,8 @@ ACTIONS = {
     "store_settings_changed": "Store settings changed",
     "segment_saved": "Segment saved",
     "segment_deleted": "Segment deleted",
+    "wish_list_shared": "Wish list shared",
+    "wish_links_revoked": "Wish list links revoked",
 }
 _EXPORTS = {"export_clients": "the client list", "export_purchases": "every purchase",
             "export_outreach": "the outreach log", "export_archive": "the whole store archive"}
@@ -215,6 +217,12 @@ def describe(event: AuditEvent, people: dict, clients: dict[int, str]) -> str:  
             if len(named) < 2:  # "from user:-": the clients had nobody
                 return f"{who} gave {count} unassigned clients to {to}"
             return f"{who} moved {count} clients from {named[0]} to {to}"
+        case "wish_list_shared":
+            # A link anyone holding it can open without a login: the owner should see who made one.
+            whose = f"{client_name}'s wish list" if detail == "own" else f"a wish list from {client_name}'s card"
+            return f"{who} made a share link to {whose}"
+        case "wish_links_revoked":
+            return f"{who} revoked {detail} share link{'' if detail == '1' else 's'} from {client_name}'s card"
         case action if action in _EXPORTS:
             return f"{who} exported {_EXPORTS[action]}"
     return f"{who}: {ACTIONS.get(event.action, event.action.replace('_', ' ')).lower()}"

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from ..domain.share import mailto_href, share_message, sms_href
 from ..domain.vocab import Relation
 from ..extensions import db
-from ..models import Client, Person, ShareLink, Store, User, WishItem
+from ..models import AuditEvent, Client, Person, ShareLink, Store, User, WishItem
 from .access import get_client
 from .errors import Invalid, NotFound
 from .trade_up import policy_of
@@ -80,6 +80,9 @@ def create_share_link(actor: User, client_id: int, person_id: int | None, url_fo
     link = ShareLink(store_id=actor.store_id, client_id=client.id, person_id=person_id, token_hash=hash_token(token),
                      created_by_id=actor.id)
     db.session.add(link)
+    # The target names no person: the audit trail keeps who shared, not the names on the list.
+    db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="wish_list_shared",
+                              target=f"client:{client.id}:{'own' if person_id is None else 'person'}"))
     db.session.commit()
     url = url_for_token(token)
     store = db.session.get(Store, actor.store_id)
@@ -109,6 +112,9 @@ def revoke_list_links(actor: User, client_id: int, person_id: int | None) -> int
     done = db.session.execute(update(ShareLink).where(ShareLink.client_id == client.id, person,
                                                       ShareLink.revoked_at.is_(None))
                               .values(revoked_at=datetime.now(UTC))).rowcount
+    if done:
+        db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="wish_links_revoked",
+                                  target=f"client:{client.id}:{done}"))
     db.session.commit()
     return done
 

@@ -118,6 +118,12 @@ def test_revoked_link_is_404_at_once_and_bought_items_leave_the_shared_list(app,
     assert revoked.status_code == 303
     assert stranger.get(f"/w/{token}").status_code == 404
     assert stranger.get("/w/not-a-real-token").status_code == 404
+    # A link anyone can open without a login: the owner's audit trail says who made it and who revoked it,
+    # without the names on the list.
+    trail = words(auth.client.get("/owner/audit").get_data(as_text=True))
+    assert "made a share link to a wish list from Tom Baker's card" in trail
+    assert "revoked 1 share link from Tom Baker's card" in trail
+    assert "Anna" not in trail
 
 
 def test_clients_own_list_is_sent_to_the_partner_whose_number_the_phone_asks_for(auth):
