@@ -110,15 +110,16 @@ def reconnect_proposal(
     tier: Tier,
     on: date,
     settings: EngineSettings,
-    touches_12m: int | None = None,
+    pace_touches: int | None = None,
 ) -> Proposal | None:
     """A reconnect follow-up when the client has gone their reconnect period without a conversation.
 
     The period is the tier's clock, or the pace clock for a client with fewer than TOUCH_GOAL touches in
-    the 12 months up to `on` (settings.reconnect_every); `touches_12m` None means not counted: tier clock.
+    the PACE_WINDOW_DAYS up to `on` (settings.reconnect_every); `pace_touches` None means not counted: tier
+    clock.
     """
     since_on = last_reached_on or first_seen_on
-    every = settings.reconnect_every(Tier(tier), touches_12m)
+    every = settings.reconnect_every(Tier(tier), pace_touches)
     # The clock repeats: a client nobody reached in one reconnect window comes back a cycle later
     # rather than falling out of the book for good. The earliest cycle holding `on` wins so the
     # planner keeps proposing the same row.

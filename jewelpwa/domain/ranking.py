@@ -1,12 +1,12 @@
 """Ranking the daily list: kind weight × client value × urgency, one card per client."""
 
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from jewelpwa.domain.reasons import reason_text, span
+from jewelpwa.domain.reasons import month_day, reason_text, span
 from jewelpwa.domain.settings import TOUCH_GOAL, EngineSettings
 from jewelpwa.domain.vocab import Kind, Tier
 from jewelpwa.domain.windows import Window
@@ -44,10 +44,11 @@ URGENCY_AT_DUE = 1.5
 URGENCY_AT_EXPIRY = 3.0
 # Coverage: the store's goal is at least five touches a year for every contactable client, and the list is
 # always longer than the day. Without a nudge the top tier is called again and again while the quiet part
-# of the book waits for a reconnect every 90 days. A client short of five touches in the last 12 months
-# (counted by the planner when the follow-up was made: detail "touches_12m") ranks higher by COVERAGE_STEP
-# per missing touch; follow-ups without the count rank as before. TOUCH_GOAL lives in domain.settings, beside
-# the reconnect pace rule that counts against it too.
+# of the book waits for a reconnect every 90 days. A client short of five touches in the pace window
+# (domain.settings.PACE_WINDOW_DAYS, counted by the planner when the follow-up was made: detail
+# "pace_touches"; rows made before the window was shortened carry "touches_12m", the 12-month count) ranks
+# higher by COVERAGE_STEP per missing touch; follow-ups without a count rank as before. TOUCH_GOAL lives in
+# domain.settings, beside the reconnect pace rule that counts against it too.
 COVERAGE_STEP = 0.2
 # The other half of the pace (issue 3): the lift alone left a quarter of the book short of five a year.
 # Each associate works 10 of a list of 120-160 cards, and the clients already past five (tier A on its
@@ -115,9 +116,9 @@ def urgency(window: Window, on: date) -> float:
 
 
 def coverage(detail: Mapping[str, object], kind: Kind | None = None) -> float:
-    """COVERAGE_STEP more per touch short of five in 12 months; ON_PACE_SHARE for a routine reason of a client
-    at five or more; 1.0 otherwise (and when the count is unknown)."""
-    touches = detail.get("touches_12m")
+    """COVERAGE_STEP more per touch short of five in the pace window; ON_PACE_SHARE for a routine reason of a
+    client at five or more; 1.0 otherwise (and when the count is unknown)."""
+    touches = detail.get("pace_touches", detail.get("touches_12m"))
     if not isinstance(touches, int) or isinstance(touches, bool):
         return 1.0
     if touches >= TOUCH_GOAL:
@@ -161,10 +162,10 @@ def rank_day(candidates: Iterable[Candidate], on: date) -> list[Card]:
         # Ties broken by kind and id so the same data always gives the same card.
         scored.sort(key=lambda pair: (-pair[0], pair[1].kind, pair[1].follow_up_id))
         weights = [s for s, _ in scored]
-        reasons = [
+        reasons = _told_apart([
             Reason(c.kind, reason_text(c.kind, c.occasion_on, on, c.detail), s, c.occasion_on, c.detail)
             for s, c in scored
-        ]
+        ])
         top = scored[0][1]
         why = " · ".join([reasons[0].text, f"tier {Tier(top.tier)}", _due_phrase(top.window, on)])
         cards.append(
@@ -178,6 +179,16 @@ def rank_day(candidates: Iterable[Candidate], on: date) -> list[Card]:
         )
     cards.sort(key=lambda card: (-card.score, card.client_id))
     return cards
+
+
+def _told_apart(reasons: list[Reason]) -> list[Reason]:
+    """Reasons that read the same get their day: two watches bought five days apart named each "stainless
+    steel watch, 2 weeks" showed as two identical chips, which reads like a bug to the associate."""
+    same = Counter(r.text for r in reasons)
+    if all(n == 1 for n in same.values()):
+        return reasons
+    return [replace(r, text=f"{r.text} · {month_day(r.occasion_on)}") if same[r.text] > 1 and r.occasion_on else r
+            for r in reasons]
 
 
 def tier_thresholds(settings: EngineSettings) -> tuple[float, float]:

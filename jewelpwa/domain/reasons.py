@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from jewelpwa.domain.occasions import ordinal
+from jewelpwa.domain.settings import TOUCH_GOAL
 from jewelpwa.domain.vocab import KIND_LABEL, Kind
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -108,9 +109,12 @@ def reason_text(kind: Kind, occasion_on: date, on: date, detail: Mapping[str, ob
             previous = detail.get("handoff_from")
             return f"Introduce yourself · was with {previous}" if previous else "Introduce yourself · new to your book"
         since_on = date.fromisoformat(str(detail["since"])) if detail.get("since") else occasion_on
-        if detail.get("never_reached"):
-            return f"No conversation yet · client for {since(since_on, on)}"
-        return f"No conversation in {since(since_on, on)}"
+        text = (f"No conversation yet · client for {since(since_on, on)}" if detail.get("never_reached")
+                else f"No conversation in {since(since_on, on)}")
+        # On the pace clock (proposals.reconnect_proposal): say why the call comes sooner than the tier's.
+        if detail.get("pace"):
+            text += f" · short of {TOUCH_GOAL} touches a year"
+        return text
     # Referral thanks: name the referred client when the caller knows them.
     name = detail.get("name")
     if detail.get("reason") == "first_purchase":

@@ -18,7 +18,7 @@ from ..domain.windows import Window
 from ..extensions import db
 from ..models import Client, FollowUp, ImportantDate, Outreach, Person
 from .batching import among, chunks
-from .proposing import yearly_kind
+from .proposing import pace_touches, yearly_kind
 
 LIVE = (Status.OPEN.value, Status.SNOOZED.value)
 
@@ -60,14 +60,9 @@ def touches_by_client(store_id: int, client_ids: list[int] | None, since: date, 
     return touches
 
 
-def touch_counts(store_id: int, on: date, days: int = 365) -> dict[int, int]:
-    """Touches per client in the `days` up to `on` (one grouped read for the whole store)."""
-    rows = db.session.execute(
-        select(Outreach.client_id, func.count()).where(
-            Outreach.store_id == store_id, Outreach.occurred_on > on - timedelta(days=days),
-            Outreach.occurred_on <= on, Outreach.outcome.in_([o.value for o in TOUCH_OUTCOMES]))
-        .group_by(Outreach.client_id))
-    return {client_id: count for client_id, count in rows}
+def touch_counts(store_id: int, on: date) -> dict[int, int]:
+    """Touches per client in the pace window up to `on` (proposing.pace_touches; one grouped read)."""
+    return {client_id: count for client_id, count in db.session.execute(pace_touches(store_id, on))}
 
 
 def _touch_query(store_id: int, since: date, until: date):

@@ -55,7 +55,7 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     # Every read comes first (candidates, touch counts, the gate's inputs); the new follow-ups are then made
     # one by one while they are written (follow_ups.write_new streams them into the database).
     sources = proposing.sources(store.id, on, settings, known)
-    # Ranking's coverage term (domain.ranking.coverage) lifts clients short of five touches a year; the
+    # Ranking's coverage term (domain.ranking.coverage) lifts clients behind the five-a-year pace; the
     # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
     counts = touch_counts(store.id, on)
     result.expired = db.session.execute(
@@ -77,7 +77,7 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
                 continue
             seen.add(found.proposal.dedupe_key)
             row = row_for(store.id, found.client_id, found.assignee_id, found.proposal, on, made_at,
-                          touches_12m=counts.get(found.client_id, 0))
+                          pace_touches=counts.get(found.client_id, 0))
             inputs.apply(row)
             yield row
 

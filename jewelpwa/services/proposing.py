@@ -17,7 +17,7 @@ from ..domain import proposals as P
 from ..domain.cadence import CADENCE_KINDS, ItemFacts, purchase_cadence
 from ..domain.occasions import month_days_between
 from ..domain.proposals import dedupe_key
-from ..domain.settings import TOUCH_GOAL, EngineSettings
+from ..domain.settings import PACE_WINDOW_DAYS, TOUCH_GOAL, EngineSettings
 from ..domain.vocab import (
     TOUCH_OUTCOMES,
     AppointmentKind,
@@ -132,8 +132,9 @@ def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str]
     """Clients without a conversation for their reconnect period (not in `made`).
 
     The period is the tier's clock, or the pace clock for a client short of TOUCH_GOAL touches in the last
-    12 months (EngineSettings.reconnect_every): the touches are one grouped read of the store's outreaches
-    of the year (index on store_id, occurred_on), outer-joined to the clients; no per-client query.
+    PACE_WINDOW_DAYS (EngineSettings.reconnect_every): the touches are one grouped read of the store's
+    outreaches of those days (index on store_id, occurred_on), outer-joined to the clients; no per-client
+    query.
     """
     made = made or set()
     rule = settings.windows[Kind.RECONNECT]
@@ -154,7 +155,7 @@ def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str]
         clocks = or_(*[and_(Client.tier == str(tier), in_a_window(every))
                        for tier, every in settings.reconnect_days.items()])
     else:
-        touched = touches_in_year(store_id, on)
+        touched = pace_touches(store_id, on).subquery("touched")
         touches = func.coalesce(touched.c.touches, 0)
         behind = touches < TOUCH_GOAL
         clocks = or_(*[
@@ -175,19 +176,19 @@ def _reconnects_found(rows, on: date, settings: EngineSettings, made: set[str]) 
         if f"reconnect:client:{row.id}" in made:
             continue
         found = P.reconnect_proposal(row.id, row.last_reached_on, row.first_seen_on, Tier(row.tier), on, settings,
-                                     touches_12m=row.touches)
+                                     pace_touches=row.touches)
         if found is not None:
             yield Found(row.id, row.assigned_to_id, found)
 
 
-def touches_in_year(store_id: int, on: date):
-    """Touches per client in the 365 days up to `on` (the same count as gating.touch_counts), as a subquery."""
+def pace_touches(store_id: int, on: date):
+    """Touches per client in the PACE_WINDOW_DAYS up to `on`: the one count both pace rules read, joined here
+    for the reconnect clock and read whole by the planner for ranking's lift (gating.touch_counts)."""
     return (
         select(Outreach.client_id, func.count().label("touches"))
-        .where(Outreach.store_id == store_id, Outreach.occurred_on > on - timedelta(days=365),
+        .where(Outreach.store_id == store_id, Outreach.occurred_on > on - timedelta(days=PACE_WINDOW_DAYS),
                Outreach.occurred_on <= on, Outreach.outcome.in_([o.value for o in TOUCH_OUTCOMES]))
         .group_by(Outreach.client_id)
-        .subquery("touched")
     )
 
 

@@ -219,7 +219,7 @@ def test_big_first_plan_path_inserts_every_follow_up_once(monkeypatch):
     add_date(make_client(user), "anniversary", 1, 10, 2002)
     first = plan_store_day(store_of(user), date(2026, 11, 22))
     [anniversary] = follow_ups(kind="anniversary")
-    assert anniversary.detail == {"years": 25, "milestone": 1, "touches_12m": 0}  # JSON, not a string
+    assert anniversary.detail == {"years": 25, "milestone": 1, "pace_touches": 0}  # JSON, not a string
     rows = follow_ups(kind="birthday")
     assert first.created >= 4 and len(rows) == 3
     assert {(r.opens_on, r.status, r.assignee_id) for r in rows} == {
@@ -273,7 +273,7 @@ def _proposal_of(row):
                     row.source, row.detail)
 
 
-def test_new_follow_ups_carry_the_clients_touches_of_the_last_12_months():
+def test_new_follow_ups_carry_the_clients_touches_of_the_pace_window():
     from datetime import UTC, datetime
 
     from jewelpwa.services.outreach import log_outreach
@@ -282,10 +282,12 @@ def test_new_follow_ups_carry_the_clients_touches_of_the_last_12_months():
     touched, quiet = make_client(user), make_client(user)
     log_outreach(user, touched.id, "call", "reached", now=datetime(2026, 6, 1, 15, tzinfo=UTC))
     log_outreach(user, touched.id, "call", "no_answer", now=datetime(2026, 7, 1, 15, tzinfo=UTC))  # not a touch
+    # Inside the 12 months, but it ages out within the 60 days looked ahead: it does not keep the pace.
+    log_outreach(user, touched.id, "text", "replied", now=datetime(2025, 12, 20, 15, tzinfo=UTC))
     for client in (touched, quiet):
         add_date(client, "birthday", 12, 5)
     plan_store_day(store_of(user), date(2026, 11, 22))
-    counts = {f.client_id: f.detail["touches_12m"] for f in follow_ups(kind="birthday")}
+    counts = {f.client_id: f.detail["pace_touches"] for f in follow_ups(kind="birthday")}
     assert counts == {touched.id: 1, quiet.id: 0}
     [first, second] = day_list(user, date(2026, 11, 22)).cards
     assert first.client_id == quiet.id  # same reasons, fewer touches: the quiet client comes first
@@ -309,14 +311,14 @@ def test_reconnect_candidates_read_in_sql_match_the_domain_clock_for_every_day()
     expected = {}
     for c in clients:
         # No touches logged: every client is behind the five-a-year pace.
-        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings, touches_12m=0)
+        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings, pace_touches=0)
         if p is not None:
             expected[c.id] = p.dedupe_key
     assert found == expected and len(expected) > 20
 
 
 def test_reconnect_candidates_read_in_sql_follow_the_pace_clock_of_the_clients_touches():
-    """Clients short of five touches in 12 months reconnect on the 60-day clock, the others on their tier's."""
+    """Clients short of five touches in the pace window reconnect on the 60-day clock, the others on their tier's."""
     from datetime import UTC, datetime
 
     from jewelpwa.domain.proposals import reconnect_proposal
@@ -349,7 +351,7 @@ def test_reconnect_candidates_read_in_sql_follow_the_pace_clock_of_the_clients_t
     found = {f.client_id: f.proposal for f in proposing.reconnects(user.store_id, on, settings)}
     expected = {}
     for client_id, (c, count) in touches.items():
-        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings, touches_12m=count)
+        p = reconnect_proposal(c.id, c.last_reached_on, c.first_seen_on, Tier(c.tier), on, settings, pace_touches=count)
         if p is not None:
             expected[client_id] = p.dedupe_key
     assert {k: p.dedupe_key for k, p in found.items()} == expected
@@ -359,6 +361,17 @@ def test_reconnect_candidates_read_in_sql_follow_the_pace_clock_of_the_clients_t
     sixty = [c.id for c, count in touches.values() if c.tier == "C" and count == 4 and c.last_reached_on == on - timedelta(days=60)]
     on_pace = [c.id for c, count in touches.values() if c.tier == "C" and count == 5 and c.last_reached_on == on - timedelta(days=60)]
     assert all(k in found for k in sixty) and not any(k in found for k in on_pace)
+    # Five touches, the oldest 320 days ago: on the 12-month count that is five, but one ages out within
+    # the 60 days looked ahead (PACE_WINDOW_DAYS), so the client is behind and on the pace clock.
+    fading = make_client(user, tier="C", first_seen_on=on - timedelta(days=900), last_reached_on=on - timedelta(days=60))
+    for back in (20, 50, 80, 110, 320):
+        day = on - timedelta(days=back)
+        db.session.add(Outreach(store_id=user.store_id, client_id=fading.id, user_id=user.id, channel="call",
+                                outcome="voicemail", occurred_on=day,
+                                occurred_at=datetime.combine(day, datetime.min.time(), UTC)))
+    db.session.commit()
+    [faded] = [f.proposal for f in proposing.reconnects(user.store_id, on, settings) if f.client_id == fading.id]
+    assert faded.detail.get("pace") == 1 and faded.occasion_on == on
     # Turned off, every client keeps the tier's clock.
     off = replace(settings, pace_reconnect_days=0)
     assert not any(f.proposal.detail.get("pace") for f in proposing.reconnects(user.store_id, on, off))

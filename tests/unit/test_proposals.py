@@ -196,7 +196,7 @@ def test_reconnect_comes_back_a_cycle_later_when_nobody_reached_the_client():
     ],
 )
 def test_reconnect_comes_sooner_for_a_client_behind_five_touches_a_year(touches, on, anchor_on):
-    p = reconnect_proposal(7, date(2026, 1, 1), date(2020, 1, 1), Tier.C, on, S, touches_12m=touches)
+    p = reconnect_proposal(7, date(2026, 1, 1), date(2020, 1, 1), Tier.C, on, S, pace_touches=touches)
     assert (p.occasion_on if p else None) == anchor_on
     if p is not None:
         assert p.dedupe_key == f"reconnect:client:7:{anchor_on.isoformat()}"
@@ -204,7 +204,7 @@ def test_reconnect_comes_sooner_for_a_client_behind_five_touches_a_year(touches,
 
 
 def test_pace_rule_leaves_tier_a_on_its_own_sooner_clock():
-    p = reconnect_proposal(7, date(2026, 1, 1), date(2020, 1, 1), Tier.A, date(2026, 2, 15), S, touches_12m=0)
+    p = reconnect_proposal(7, date(2026, 1, 1), date(2020, 1, 1), Tier.A, date(2026, 2, 15), S, pace_touches=0)
     assert p.occasion_on == date(2026, 2, 15) and "pace" not in p.detail
 
 

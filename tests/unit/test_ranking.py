@@ -25,6 +25,19 @@ def cand(
     return Candidate(fid, client, kind, window, occasion_on, tier, detail or {})
 
 
+def test_two_reasons_that_read_the_same_on_one_card_say_their_day():
+    # Two watches bought five days apart: both check-ins are "stainless steel watch, 2 weeks".
+    watch = {"piece": "stainless steel watch"}
+    first = cand(1, 7, Kind.CHECK_IN, detail=watch, occasion_on=date(2026, 1, 12))
+    second = cand(2, 7, Kind.CHECK_IN, detail=watch, occasion_on=date(2026, 1, 17))
+    [card] = rank_day([first, second], ON)
+    assert sorted(r.text for r in card.reasons) == [
+        "Check-in · stainless steel watch, 2 weeks · Jan 12", "Check-in · stainless steel watch, 2 weeks · Jan 17"]
+    # Reasons that already differ are left as they are.
+    [card] = rank_day([first, cand(3, 7, Kind.CARE, detail=watch)], ON)
+    assert all("Jan 12" not in r.text for r in card.reasons)
+
+
 def test_several_reasons_for_one_client_become_one_card():
     cards = rank_day([cand(1, 7), cand(2, 7, Kind.CARE, detail={"piece": "opal ring"}), cand(3, 8)], ON)
     assert [c.client_id for c in cards].count(7) == 1
@@ -126,26 +139,32 @@ def test_tier_for_percent_rank_thresholds(pr, tier):
     assert tier_for_percent_rank(pr, S) is tier
 
 
-# Coverage: clients short of five touches in 12 months rank higher; unknown counts change nothing.
+# Coverage: clients short of five touches in the pace window rank higher; unknown counts change nothing.
 @pytest.mark.parametrize(("touches", "factor"), [(0, 2.0), (2, 1.6), (4, 1.2), (5, 1.0), (12, 1.0)])
 def test_coverage_lifts_clients_short_of_five_touches(touches, factor):
     plain = score(cand(1, 7), ON)
-    assert score(cand(1, 7, detail={"touches_12m": touches}), ON) == pytest.approx(plain * factor)
+    assert score(cand(1, 7, detail={"pace_touches": touches}), ON) == pytest.approx(plain * factor)
+
+
+def test_rows_made_with_the_older_12_month_count_keep_their_lift():
+    # Follow-ups made before the pace window was shortened carry "touches_12m"; they stay on lists for weeks.
+    assert score(cand(1, 7, detail={"touches_12m": 2}), ON) == score(cand(1, 7, detail={"pace_touches": 2}), ON)
+    assert score(cand(1, 7, detail={"touches_12m": 2}), ON) > score(cand(1, 7), ON)
 
 
 def test_follow_ups_without_a_touch_count_rank_as_before():
-    assert score(cand(1, 7, detail={"touches_12m": None}), ON) == score(cand(1, 7), ON)
+    assert score(cand(1, 7, detail={"pace_touches": None}), ON) == score(cand(1, 7), ON)
 
 
 def test_a_quiet_tier_c_client_passes_a_busy_tier_b_client_for_the_same_reason():
-    busy = cand(1, 7, tier=Tier.B, detail={"touches_12m": 9})
-    quiet = cand(2, 8, tier=Tier.C, detail={"touches_12m": 0})
+    busy = cand(1, 7, tier=Tier.B, detail={"pace_touches": 9})
+    quiet = cand(2, 8, tier=Tier.C, detail={"pace_touches": 0})
     assert [c.client_id for c in rank_day([busy, quiet], ON)] == [8, 7]
 
 
 def test_tier_a_still_leads_a_quiet_tier_c_client():
-    busy = cand(1, 7, tier=Tier.A, detail={"touches_12m": 9})
-    quiet = cand(2, 8, tier=Tier.C, detail={"touches_12m": 0})
+    busy = cand(1, 7, tier=Tier.A, detail={"pace_touches": 9})
+    quiet = cand(2, 8, tier=Tier.C, detail={"pace_touches": 0})
     assert [c.client_id for c in rank_day([busy, quiet], ON)] == [7, 8]
 
 
@@ -169,16 +188,16 @@ def test_tier_a_still_leads_a_quiet_tier_c_client():
 )
 def test_routine_reasons_of_a_client_on_pace_rank_at_half(kind, touches, factor):
     plain = score(cand(1, 7, kind), ON)
-    assert score(cand(1, 7, kind, detail={"touches_12m": touches}), ON) == pytest.approx(plain * factor)
+    assert score(cand(1, 7, kind, detail={"pace_touches": touches}), ON) == pytest.approx(plain * factor)
 
 
 def test_a_tier_c_reconnect_short_of_five_passes_a_tier_b_reconnect_on_pace():
-    on_pace = cand(1, 7, Kind.RECONNECT, tier=Tier.B, detail={"touches_12m": 5})
-    short = cand(2, 8, Kind.RECONNECT, tier=Tier.C, detail={"touches_12m": 3})
+    on_pace = cand(1, 7, Kind.RECONNECT, tier=Tier.B, detail={"pace_touches": 5})
+    short = cand(2, 8, Kind.RECONNECT, tier=Tier.C, detail={"pace_touches": 3})
     assert [c.client_id for c in rank_day([on_pace, short], ON)] == [8, 7]
 
 
 def test_a_tier_a_milestone_anniversary_on_pace_still_leads_a_quiet_tier_c_reconnect():
-    milestone = cand(1, 7, Kind.ANNIVERSARY, tier=Tier.A, detail={"touches_12m": 12, "milestone": 1})
-    quiet = cand(2, 8, Kind.RECONNECT, tier=Tier.C, detail={"touches_12m": 0})
+    milestone = cand(1, 7, Kind.ANNIVERSARY, tier=Tier.A, detail={"pace_touches": 12, "milestone": 1})
+    quiet = cand(2, 8, Kind.RECONNECT, tier=Tier.C, detail={"pace_touches": 0})
     assert [c.client_id for c in rank_day([quiet, milestone], ON)] == [7, 8]

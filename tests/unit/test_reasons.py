@@ -131,6 +131,14 @@ def test_day_distances_read_like_speech(days, text):
             "No conversation yet · client for 3 months",
         ),
         (
+            # On the pace clock (sooner than the tier's): the card says why.
+            Kind.RECONNECT,
+            date(2026, 4, 1),
+            date(2026, 4, 3),
+            {"since": "2026-02-01", "never_reached": 0, "pace": 1, "pace_touches": 2},
+            "No conversation in 2 months · short of 5 touches a year",
+        ),
+        (
             Kind.REFERRAL_THANKS,
             date(2026, 3, 1),
             date(2026, 3, 2),
