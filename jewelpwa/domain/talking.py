@@ -144,7 +144,12 @@ def talking_points(facts: ClientFacts, on: date) -> list[str]:
     return [p for p in points if p][:MAX_POINTS]
 
 
-def _body(reason: Reason | None, facts: ClientFacts) -> str:
+# From ten days before the holiday list's day (Dec 24), "done early" no longer rings true: the line turns to
+# what is left, which is also the call a late shopper is glad to get.
+HOLIDAY_LATE_DAYS = 10
+
+
+def _body(reason: Reason | None, facts: ClientFacts, on: date | None = None) -> str:
     """The heart of the opening line: why the associate is calling, in the client's terms."""
     if reason is None:
         return "it's been a while, and I'd love to catch up and show you what's new."
@@ -170,6 +175,8 @@ def _body(reason: Reason | None, facts: ClientFacts) -> str:
         case Kind.MOTHERS_DAY:
             return f"Mother's Day is on {when}. Can I help you find something special?"
         case Kind.HOLIDAY_LIST:
+            if on is not None and reason.occasion_on and (reason.occasion_on - on).days <= HOLIDAY_LATE_DAYS:
+                return "there's still time to find something for everyone on your holiday list. Who's left?"
             return "we're helping clients get their holiday lists done early. Who's on yours this year?"
         case Kind.STORE_EVENT:
             if detail.get("campaign_id"):  # a campaign (services/campaigns.py), not an event day
@@ -221,7 +228,7 @@ def _wish_list_offer(facts: ClientFacts, on: date | None) -> str:
 def opening_line(first_name: str, reasons: Sequence[Reason], facts: ClientFacts, channel: Channel,
                  on: date | None = None) -> str:
     """A friendly first sentence for the card's strongest reason, shaped for a call, a text or an email."""
-    body = _body(reasons[0] if reasons else None, facts) + _wish_list_offer(facts, on)
+    body = _body(reasons[0] if reasons else None, facts, on) + _wish_list_offer(facts, on)
     if channel == Channel.TEXT:
         return f"Hi {first_name}! {_capitalized(body)}"
     if channel == Channel.CALL:

@@ -115,3 +115,17 @@ def test_every_kind_has_an_opening_line_without_prices():
     for kind in Kind:
         line = opening_line("Maria", [Reason(kind, "", 1.0, date(2026, 3, 1), {})], MARIA, Channel.CALL)
         assert line.startswith("Hi Maria") and "$" not in line and "None" not in line
+
+
+@pytest.mark.parametrize(
+    ("on", "words"),
+    [
+        (date(2026, 11, 20), "holiday lists done early"),
+        (date(2026, 12, 13), "holiday lists done early"),  # eleven days left
+        (date(2026, 12, 14), "still time to find something for everyone"),  # ten days left
+        (date(2026, 12, 24), "still time to find something for everyone"),
+    ],
+)
+def test_the_holiday_list_line_stops_saying_early_ten_days_before(on, words):
+    holiday = Reason(Kind.HOLIDAY_LIST, "", 1.0, date(2026, 12, 24), {})
+    assert words in opening_line("Maria", [holiday], MARIA, Channel.TEXT, on)
