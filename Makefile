@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 PYTEST  := .venv/bin/pytest
 
-.PHONY: run test test-quick setup assets bench bench-quick lint clean
+.PHONY: run test test-quick test-on setup assets bench bench-quick lint clean
 
 setup: .venv/.installed assets
 
@@ -30,6 +30,15 @@ test: setup
 # While working: everything but browser and worker-process suites.
 test-quick: setup
 	$(PYTEST) -q -m "not slow"
+
+# Route tests plan on the real day, so CI's day decides what the calendar adds to a card. Run the integration
+# suite as if it were DATE (libfaketime: apt-get install faketime), e.g. `make test-on DATE=2026-12-24`.
+FAKETIME_LIB := /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+test-on: setup
+	@test -n "$(DATE)" || { echo "say which day: make test-on DATE=YYYY-MM-DD"; exit 2; }
+	@test -f $(FAKETIME_LIB) || { echo "needs libfaketime: apt-get install faketime"; exit 2; }
+	LD_PRELOAD=$(FAKETIME_LIB) FAKETIME="@$(DATE) 15:00:00" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+		$(PYTEST) -q -p no:cacheprovider tests/integration -k "not postgres"
 
 # Every benchmark through one harness: one table, bench/out/summary.json (bench/README.md, "One command").
 bench: setup
