@@ -40,12 +40,6 @@ def _choices() -> dict:
     return {"roles": ROLES, "tiers": TIERS, "event_kinds": store_events.EVENT_KINDS, "signed_in_at": signed_in_at}
 
 
-def _vary(response) -> Response:  # noqa: ANN001
-    response = make_response(response)
-    response.headers.add("Vary", "HX-Request")
-    return response
-
-
 def _no_store(response) -> Response:  # noqa: ANN001
     """A page with a one-time password: never kept in a cache or the back-forward history."""
     response = make_response(response)
@@ -59,7 +53,7 @@ def _staff_page(errors=None, error_for=None, status=200):  # noqa: ANN001, ANN20
     rows = staff_service.staff_list(current_user)
     body = render("admin/staff.html", "staff_list", rows=rows, errors=errors or {}, error_for=error_for,
                   today=store_today(current_user.store))
-    return _vary(make_response(body, status))
+    return make_response(body, status)
 
 
 @bp.get("/staff")
@@ -144,7 +138,7 @@ def staff_assign():
     """Pick clients by associate and tier (live count), move them to another associate with a hand-off."""
     if request.method == "GET":
         block = "assign_move" if request.args.get("count_only") else "assign_form"
-        return _vary(make_response(render("admin/assign.html", block, **_assign_context(request.args))))
+        return make_response(render("admin/assign.html", block, **_assign_context(request.args)))
     f = request.form
     to = f.get("to", "")
     try:
@@ -167,7 +161,7 @@ def _settings_page(errors=None, form=None, status=200, block=None):  # noqa: ANN
     view = store_settings.settings_view(current_user)
     body = render("admin/settings.html", block, view=view, errors=errors or {}, form=form,
                   countries=store_settings.COUNTRIES, timezones=store_settings.timezones())
-    return _vary(make_response(body, status))
+    return make_response(body, status)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -262,7 +256,7 @@ def settings_events_new():
     """A new event with a client filter and a live count; saving invites the matching contactable clients."""
     if request.method == "GET":
         block = "event_count" if request.args.get("count_only") else "event_form"
-        return _vary(make_response(render("admin/event_new.html", block, **_events_context(request.args))))
+        return make_response(render("admin/event_new.html", block, **_events_context(request.args)))
     f = request.form
     try:
         made = store_events.create_event(current_user, f, store_today(current_user.store))

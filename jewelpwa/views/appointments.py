@@ -29,11 +29,6 @@ bp = Blueprint("appointments", __name__)
 FORM = "appointments/form.html"
 
 
-def _vary(response: Response) -> Response:
-    response.headers.add("Vary", "HX-Request")
-    return response
-
-
 def _booking() -> BookingInput:
     f = request.form
     return BookingInput(f.get("kind", ""), f.get("on", ""), f.get("at", ""), f.get("duration_min", "30"),
@@ -50,10 +45,10 @@ def _form_page(client, appt, values: dict, action: str, save):
             saved = save()
         except Invalid as e:
             ctx.update(form=request.form, errors=e.errors, message=e.message)
-            return _vary(Response(render(FORM, "appointment_form", **ctx), 422))
+            return Response(render(FORM, "appointment_form", **ctx), 422)
         local = store_now(current_user.store, saved.starts_at)
         return go(card_url(client.id), f"{KIND_LABEL[saved.kind]} booked for {when_text(local)}")
-    return _vary(Response(render(FORM, "appointment_form", **ctx)))
+    return Response(render(FORM, "appointment_form", **ctx))
 
 
 @bp.route("/clients/<int:client_id>/appointments/new", methods=["GET", "POST"])
@@ -93,8 +88,8 @@ def show(appointment_id: int):
             close_appointment(current_user, appointment_id, status, request.form.get("note", ""))
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.message)
-            return _vary(Response(render("appointments/show.html", "appointment_outcome", **ctx), 422))
+            return Response(render("appointments/show.html", "appointment_outcome", **ctx), 422)
         said = {"done": "marked done, visit logged", "no_show": "marked no-show: a call to reschedule is on the list",
                 "cancelled": "cancelled"}[status]
         return go(card_url(line.client.id), f"{line.label} {said}")
-    return _vary(Response(render("appointments/show.html", "appointment_outcome", **ctx)))
+    return Response(render("appointments/show.html", "appointment_outcome", **ctx))

@@ -71,11 +71,6 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _vary(response):
-    response.headers.add("Vary", "HX-Request")
-    return response
-
-
 # ------------------------------------------------------------------------------------------- add a client
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -99,8 +94,8 @@ def new_client():
             ctx.update(errors=e.errors, message="Client not saved: fix the fields marked below.")
         else:
             return go(card_url(client.id), f"{client.display_name} added")
-        return _vary(Response(render("counter/client_new.html", "client_form", **ctx), 422))
-    return _vary(Response(render("counter/client_new.html", "client_form", **ctx)))
+        return Response(render("counter/client_new.html", "client_form", **ctx), 422)
+    return Response(render("counter/client_new.html", "client_form", **ctx))
 
 
 # ------------------------------------------------------------------------------------------- log a sale
@@ -130,10 +125,10 @@ def new_sale(client_id: int):
     if request.method == "GET" and request.args.get("item", "").isdigit():
         # htmx "Add another item": one more row, and the button moved on to the next index.
         index = min(int(request.args["item"]), 999)
-        return _vary(Response(render("counter/_item_row.html", None, i=index, row={}, errors={}, client=client,
-                                     categories=list(ItemCategory), appended=True)))
+        return Response(render("counter/_item_row.html", None, i=index, row={}, errors={}, client=client,
+                               categories=list(ItemCategory), appended=True))
     if request.method == "GET":
-        return _vary(Response(render("counter/sale_new.html", "sale_form", **_sale_context(client))))
+        return Response(render("counter/sale_new.html", "sale_form", **_sale_context(client)))
     rows = _item_rows()
     f = request.form
     items = [ItemInput(category=r["category"], price=r["price"], metal=r["metal"] or None, stone=r["stone"] or None,
@@ -145,7 +140,7 @@ def new_sale(client_id: int):
                         f.get("receipt_number", ""), _today())
     except Invalid as e:
         ctx = _sale_context(client, errors=e.errors, message=e.message, rows=rows or [{}])
-        return _vary(Response(render("counter/sale_new.html", "sale_form", **ctx), 422))
+        return Response(render("counter/sale_new.html", "sale_form", **ctx), 422)
     message = f"Sale saved · ${sale.purchase.total:,.2f}"
     if sale.scheduled_text:
         message += f". Scheduled: {sale.scheduled_text}"
@@ -162,8 +157,8 @@ def gift_list(client_id: int):
     season = holiday_season(_today(), engine_settings(current_user.store))
     if request.method == "GET" and request.args.get("row", "").isdigit():
         index = min(int(request.args["row"]), 999)
-        return _vary(Response(render("counter/_gift_row.html", None, i=index, row={}, errors={}, client=client,
-                                     relations=list(Relation), appended=True)))
+        return Response(render("counter/_gift_row.html", None, i=index, row={}, errors={}, client=client,
+                               relations=list(Relation), appended=True))
     ctx = {"client": client, "season": season, "errors": {}, "message": None, "relations": list(Relation),
            "rows": [{}] * GIFT_ROWS, "by": month_day(season.expires_on) if season else None}
     if request.method == "POST":
@@ -175,11 +170,11 @@ def gift_list(client_id: int):
             made = add_gift_list(current_user, client.id, [GiftInput(r["name"], r["relation"]) for r in rows], _today())
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.message, rows=rows or ctx["rows"])
-            return _vary(Response(render("counter/gift_list.html", "gift_form", **ctx), 422))
+            return Response(render("counter/gift_list.html", "gift_form", **ctx), 422)
         names = ", ".join(f"{f.detail.get('name')}" for f in made)
         return go(card_url(client.id), f"Gift follow-ups by {ctx['by']}: {names}")
     ctx["next_row"] = GIFT_ROWS
-    return _vary(Response(render("counter/gift_list.html", "gift_form", **ctx)))
+    return Response(render("counter/gift_list.html", "gift_form", **ctx))
 
 
 # ------------------------------------------------------------------------------------------- person, date, wish
@@ -193,9 +188,9 @@ def _simple_form(template: str, block: str, client, save, saved_message, **extra
             saved = save()
         except Invalid as e:
             ctx.update(errors=e.errors, message=f"{e.message}: fix the fields marked below.")
-            return _vary(Response(render(template, block, **ctx), 422))
+            return Response(render(template, block, **ctx), 422)
         return go(card_url(client.id), saved_message(saved))
-    return _vary(Response(render(template, block, **ctx)))
+    return Response(render(template, block, **ctx))
 
 
 @bp.route("/clients/<int:client_id>/people/new", methods=["GET", "POST"])
@@ -276,9 +271,9 @@ def referral(client_id: int):
             row = record_referral(current_user, client.id, _int_or_none(request.form.get("referrer_id")), _today())
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.errors.get("referrer_id") or e.message)
-            return _vary(Response(render("counter/referral.html", "referral_form", **ctx), 422))
+            return Response(render("counter/referral.html", "referral_form", **ctx), 422)
         referrer = get_client(current_user, row.referrer_id)
         return go(card_url(client.id), f"Referred by {referrer.display_name}: thank-you follow-up added for them")
     # The active search asks for the results list only; a plain htmx GET gets the whole form.
     block = "referrer_results" if "q" in request.args and request.headers.get("HX-Trigger-Name") == "q" else "referral_form"
-    return _vary(Response(render("counter/referral.html", block, **ctx)))
+    return Response(render("counter/referral.html", block, **ctx))

@@ -64,7 +64,6 @@ def _run_page(run, errors: dict | None = None, message: str | None = None, statu
     body = render("data/import.html", "run", run=run, sample=sample, fields=FIELDS[run.kind], labels=LABELS,
                   required_labels=[LABELS[f] for f in REQUIRED[run.kind]], errors=errors or {}, message=message)
     response = make_response(body, status)
-    response.headers.add("Vary", "HX-Request")
     return response
 
 

@@ -15,13 +15,6 @@ from .pages import manager_required
 bp = Blueprint("owner", __name__, url_prefix="/owner")
 
 
-@bp.after_request
-def _vary(response):
-    # The same URL answers a whole page or an htmx fragment.
-    response.vary.add("HX-Request")
-    return response
-
-
 @bp.get("/huddle")
 @manager_required
 def huddle():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, request, url_for
+from flask import Blueprint, make_response, request, url_for
 from flask_login import current_user
 
 from ..services import loyalty, referrals, trade_up
@@ -27,12 +27,6 @@ def _context(**overrides) -> dict:
     return ctx
 
 
-def _vary(body, status: int = 200) -> Response:  # noqa: ANN001
-    response = make_response(body, status)
-    response.headers.add("Vary", "HX-Request")
-    return response
-
-
 def _save(block: str, save, message: str, form_rows=None):  # noqa: ANN001, ANN202
     """POST: save, then the section with a toast (htmx) or a 303; bad input re-renders the section (422)."""
     try:
@@ -41,7 +35,7 @@ def _save(block: str, save, message: str, form_rows=None):  # noqa: ANN001, ANN2
         extra = {"tier_rows": form_rows} if form_rows is not None else {}
         ctx = _context(errors=exc.errors, form=request.form, form_message=f"{exc.message}: fix the fields marked below.",
                        failed=block, **extra)
-        return _vary(render(TEMPLATE, block, **ctx), 422)
+        return make_response(render(TEMPLATE, block, **ctx), 422)
     return after_mutation(url_for("relations.index") + f"#{block.replace('_', '-')}", TEMPLATE, block, message,
                           **_context())
 
@@ -50,7 +44,7 @@ def _save(block: str, save, message: str, form_rows=None):  # noqa: ANN001, ANN2
 @manager_required
 def index():
     """Loyalty tiers, the trade-up credit policy, the phone on shared wish lists, and top referrers."""
-    return _vary(render(TEMPLATE, None, **_context()))
+    return make_response(render(TEMPLATE, None, **_context()))
 
 
 def _posted_tiers() -> list[dict[str, str]]:

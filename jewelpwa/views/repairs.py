@@ -19,11 +19,6 @@ MOVED = {"at_the_bench": "At the bench", "ready": "Ready: a pickup call is on th
          "cancelled": "Repair cancelled"}
 
 
-def _vary(response: Response) -> Response:
-    response.headers.add("Vary", "HX-Request")
-    return response
-
-
 def _today():
     return store_today(current_user.store)
 
@@ -35,8 +30,8 @@ def index():
     which = request.args.get("show", "open")
     which = which if which in FILTERS else "open"
     lines = list_repairs(current_user, which, _today())
-    return _vary(Response(render("repairs/index.html", "repair_list", lines=lines, which=which,
-                                 filters=FILTER_LABEL, back=url_for("repairs.index", show=which))))
+    return Response(render("repairs/index.html", "repair_list", lines=lines, which=which,
+                           filters=FILTER_LABEL, back=url_for("repairs.index", show=which)))
 
 
 @bp.route("/intake/<int:client_id>", methods=["GET", "POST"])
@@ -53,9 +48,9 @@ def intake(client_id: int):
                                     f.get("promised_on", ""), f.get("quote", ""), _today())
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.message)
-            return _vary(Response(render("repairs/intake.html", "repair_form", **ctx), 422))
+            return Response(render("repairs/intake.html", "repair_form", **ctx), 422)
         return go(card_url(client.id), f"Repair taken in: {repair.item}")
-    return _vary(Response(render("repairs/intake.html", "repair_form", **ctx)))
+    return Response(render("repairs/intake.html", "repair_form", **ctx))
 
 
 @bp.post("/<int:repair_id>/status")
@@ -73,5 +68,5 @@ def move(repair_id: int):
     line = get_repair(current_user, repair_id, _today())
     if wants_fragment():
         body = render_template("repairs/_row.html", line=line, back=back, show_client=bool(request.form.get("show_client")))
-        return _vary(Response(body, 200, toast_trigger(f"{line.repair.item}: {MOVED[status]}")))
+        return Response(body, 200, toast_trigger(f"{line.repair.item}: {MOVED[status]}"))
     return go(back, f"{line.repair.item}: {MOVED[status]}")

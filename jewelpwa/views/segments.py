@@ -37,7 +37,6 @@ def _builder(form, errors=None, **extra) -> dict:  # noqa: ANN001 - the form, qu
 
 def _page(template: str, block: str | None, status: int = 200, **ctx) -> Response:
     response = make_response(render(template, block, **ctx), status)
-    response.headers.add("Vary", "HX-Request")
     return response
 
 
