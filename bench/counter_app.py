@@ -48,12 +48,12 @@ import generate  # noqa: E402
 from sqlalchemy import event, select, update  # noqa: E402
 from werkzeug.exceptions import MethodNotAllowed, NotFound  # noqa: E402
 
+from jewelpwa.clock import store_today  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, Store, User  # noqa: E402
-from jewelpwa.services.clock import store_today  # noqa: E402
-from jewelpwa.services.day_lists import build_day_lists  # noqa: E402
-from jewelpwa.services.planner import plan_store_day  # noqa: E402
-from jewelpwa.services.today import day_list  # noqa: E402
+from jewelpwa.services.book.today import day_list  # noqa: E402
+from jewelpwa.services.engine.day_lists import build_day_lists  # noqa: E402
+from jewelpwa.services.engine.planner import plan_store_day  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 HX = {"HX-Request": "true"}
@@ -119,7 +119,7 @@ def build_store(url: str, clients: int, seed: int, reuse: bool = False, associat
         else:
             gen = generate.make_store(clients, seed=seed, start=date.today(), associates=associates)
         # Statistics as a maintained database has them. On SQLite without sqlite_stat1 the planner's
-        # "no purchase in 24 months" anti-join (services/tiers.py) picks (store_id, purchased_on) for its
+        # "no purchase in 24 months" anti-join (services/engine/client_value.py) picks (store_id, purchased_on) for its
         # correlated EXISTS and goes quadratic: a 50k plan did not finish in 20 minutes (reported to the lead).
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()

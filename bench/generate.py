@@ -116,7 +116,7 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
                target: int = 10, store_name: str = "Bench Jewelers", commit: bool = True,
                log=print) -> GeneratedStore:
     """Create the store, its associates and a book of `n_clients`; returns ids and row counts."""
-    from jewelpwa.services.accounts import create_user
+    from jewelpwa.services.accounts.users import create_user
 
     t0 = time.perf_counter()
     rng = random.Random(seed)
@@ -244,8 +244,8 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
     _fix_sequences()
     # The book stands for an imported one, and a purchase import sets spend and tiers before it commits
     # (services.importing.import_purchases): so does the generator, inside its timed seconds.
-    from jewelpwa.services.planner import engine_settings
-    from jewelpwa.services.tiers import recompute_spend_and_tiers
+    from jewelpwa.services.engine.client_value import recompute_spend_and_tiers
+    from jewelpwa.services.engine.planner import engine_settings
 
     recompute_spend_and_tiers(store_id, start, engine_settings(db.session.get(Store, store_id)))
     if commit:

@@ -39,8 +39,8 @@ from sqlalchemy import event  # noqa: E402
 
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Store  # noqa: E402
-from jewelpwa.services import planner, proposing  # noqa: E402
-from jewelpwa.services.planner import plan_store_day  # noqa: E402
+from jewelpwa.services.engine import planner, proposing  # noqa: E402
+from jewelpwa.services.engine.planner import plan_store_day  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DEFAULT_RUNS = [("sqlite", 10_000), ("sqlite", 100_000), ("postgresql", 100_000), ("postgresql", 1_000_000)]

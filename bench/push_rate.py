@@ -1,6 +1,6 @@
 """Pushes per second sent by ONE worker process to a local push endpoint (goal: at least 200/s).
 
-Everything is real: a private redis-server, a migrated SQLite file, `python -m workers.worker`, pywebpush
+Everything is real: a private redis-server, a migrated SQLite file, `python -m jewelpwa.tasks.worker`, pywebpush
 encrypting (aes128gcm) and signing (VAPID ES256) each push, and the test suite's push endpoint decrypting
 and verifying every request. The clock runs from the first accepted push to the last, so worker start-up
 is not counted.
@@ -23,11 +23,11 @@ from flask_migrate import upgrade  # noqa: E402
 
 from jewelpwa import create_app  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
-from jewelpwa.services import push  # noqa: E402
-from jewelpwa.services.accounts import create_user  # noqa: E402
-from jewelpwa.services.vapid import init_keys  # noqa: E402
+from jewelpwa.services.accounts.users import create_user  # noqa: E402
+from jewelpwa.services.push import outbox as push  # noqa: E402
+from jewelpwa.services.push.vapid import init_keys  # noqa: E402
+from jewelpwa.tasks import queues  # noqa: E402
 from tests.workers.support import PrivateRedis, Processes, PushEndpoint, wait_for  # noqa: E402
-from workers import queues  # noqa: E402
 
 
 def main() -> None:

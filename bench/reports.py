@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from jewelpwa.clock import store_today  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import (  # noqa: E402
     Appointment,
@@ -49,14 +50,13 @@ from jewelpwa.models import (  # noqa: E402
     Store,
     User,
 )
-from jewelpwa.services.accounts import create_user  # noqa: E402
-from jewelpwa.services.book_health import book_health  # noqa: E402
-from jewelpwa.services.clock import store_today  # noqa: E402
-from jewelpwa.services.day_lists import build_day_lists  # noqa: E402
-from jewelpwa.services.huddle import huddle  # noqa: E402
-from jewelpwa.services.milestone_calendar import month_calendar  # noqa: E402
-from jewelpwa.services.planner import plan_store_day  # noqa: E402
-from jewelpwa.services.team_report import team_report  # noqa: E402
+from jewelpwa.services.accounts.users import create_user  # noqa: E402
+from jewelpwa.services.engine.day_lists import build_day_lists  # noqa: E402
+from jewelpwa.services.engine.planner import plan_store_day  # noqa: E402
+from jewelpwa.services.owner.book_health import book_health  # noqa: E402
+from jewelpwa.services.owner.huddle import huddle  # noqa: E402
+from jewelpwa.services.owner.milestone_calendar import month_calendar  # noqa: E402
+from jewelpwa.services.owner.team_report import team_report  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 GOAL_P95_MS = 200.0

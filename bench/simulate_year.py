@@ -41,10 +41,10 @@ from jewelpwa.domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind  # no
 from jewelpwa.domain.windows import window_for  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, FollowUp, ImportantDate, Outreach, Person, Purchase, Store, User  # noqa: E402
-from jewelpwa.services.outreach import log_outreach  # noqa: E402
-from jewelpwa.services.planner import engine_settings, plan_store_day  # noqa: E402
-from jewelpwa.services.purchases import ItemInput, record_purchase  # noqa: E402
-from jewelpwa.services.today import day_list  # noqa: E402
+from jewelpwa.services.book.outreach import log_outreach  # noqa: E402
+from jewelpwa.services.book.purchases import ItemInput, record_purchase  # noqa: E402
+from jewelpwa.services.book.today import day_list  # noqa: E402
+from jewelpwa.services.engine.planner import engine_settings, plan_store_day  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 TOUCHES = {o.value for o in TOUCH_OUTCOMES}

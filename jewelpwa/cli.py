@@ -30,7 +30,7 @@ def fail(error: Invalid) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (keeps it out of shell history).")
 def create_user_command(email: str, name: str, role: str, store_name: str, password_stdin: bool) -> None:
     """Create a staff account."""
-    from .services.accounts import create_user
+    from .services.accounts.users import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -52,7 +52,7 @@ def deactivate_user_command(email: str, by_email: str) -> None:
 
     from .extensions import db
     from .models import User
-    from .services.accounts import deactivate_user, normalise_email
+    from .services.accounts.users import deactivate_user, normalise_email
     from .services.errors import NotAllowed, NotFound
 
     actor = db.session.scalar(select(User).where(User.email == normalise_email(by_email)))
@@ -73,7 +73,7 @@ def deactivate_user_command(email: str, by_email: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when a store already exists (used by `make run`).")
 def seed_command(clients: int, if_empty: bool) -> None:
     """Create the realistic demo store and print its logins."""
-    from .services.demo import seed_demo_store
+    from .demo.seed import seed_demo_store
 
     try:
         result = seed_demo_store(clients=clients, if_empty=if_empty)
@@ -92,7 +92,7 @@ def seed_command(clients: int, if_empty: bool) -> None:
 @click.option("--rotate", is_flag=True, help="Add a newer key; existing subscriptions keep their old key.")
 def vapid_init_command(rotate: bool) -> None:
     """Create the VAPID key pair in instance/vapid/."""
-    from .services.vapid import init_keys
+    from .services.push.vapid import init_keys
 
     key, created = init_keys(current_app.instance_path, rotate=rotate)
     state = "Created" if created else "Kept existing"

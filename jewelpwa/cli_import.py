@@ -29,7 +29,7 @@ def _mapping(kind: str, file: Path, store_id: int, mapping_text: str | None) -> 
     """The header's recognised fields with the --mapping choices on top; None without --mapping."""
     if not mapping_text:
         return None
-    from .services import import_mapping, importing, pos_csv
+    from .services.data import import_mapping, importing, pos_csv
 
     header = pos_csv.read_table(importing.read_text(file)[0]).header
     mapping = import_mapping.recognise(header, kind, import_mapping.remembered(store_id, kind))
@@ -47,8 +47,8 @@ def _mapping(kind: str, file: Path, store_id: int, mapping_text: str | None) -> 
 
 def _run(importer: Callable, kind: str, file: Path, dry_run: bool, store_ref: str | None,
          mapping_text: str | None = None) -> None:
+    from .clock import store_today
     from .engine_cli import store_from_option
-    from .services.clock import store_today
 
     store = store_from_option(store_ref)
     try:
@@ -75,7 +75,7 @@ def _run(importer: Callable, kind: str, file: Path, dry_run: bool, store_ref: st
 @_mapping_option
 def import_clients_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None) -> None:
     """Import clients (with partner, children and dates); re-importing updates them by client_number."""
-    from .services.importing import import_clients
+    from .services.data.importing import import_clients
 
     _run(import_clients, "clients", file, dry_run, store_ref, mapping_text)
 
@@ -87,6 +87,6 @@ def import_clients_command(file: Path, dry_run: bool, store_ref: str | None, map
 @_mapping_option
 def import_purchases_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None) -> None:
     """Import purchases; rows sharing a receipt_number are one purchase, re-imports never duplicate it."""
-    from .services.importing import import_purchases
+    from .services.data.importing import import_purchases
 
     _run(import_purchases, "purchases", file, dry_run, store_ref, mapping_text)

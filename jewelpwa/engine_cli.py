@@ -22,7 +22,7 @@ def parse_day(_ctx, _param, value: str) -> date:  # noqa: ANN001 - click callbac
 
 def store_from_option(ref: str | None) -> Store:
     """The store a --store option names (or the only one), as a usage error when it cannot be told."""
-    from .services.stores import find_store
+    from .services.accounts.stores import find_store
 
     try:
         return find_store(ref)
@@ -35,8 +35,8 @@ def store_from_option(ref: str | None) -> Store:
 @click.option("--store", "store_name", default=None, help="Store slug or name (default: the only store).")
 def plan_command(on: date, store_name: str | None) -> None:
     """Plan a store's day: create due follow-ups, expire stale ones, gate and rank the lists."""
-    from .services.day_lists import build_day_lists
-    from .services.planner import plan_store_day
+    from .services.engine.day_lists import build_day_lists
+    from .services.engine.planner import plan_store_day
 
     store = store_from_option(store_name)
     result = plan_store_day(store, on)
@@ -52,8 +52,8 @@ def plan_command(on: date, store_name: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def agenda_command(on: date, store_name: str | None, as_json: bool) -> None:
     """Every open follow-up on a day, one per line (the day is planned first if it was not yet)."""
-    from .services.planner import plan_store_day
-    from .services.today import agenda
+    from .services.book.today import agenda
+    from .services.engine.planner import plan_store_day
 
     store = store_from_option(store_name)
     if store.last_planned_on is None or store.last_planned_on < on:

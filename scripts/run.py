@@ -71,8 +71,8 @@ def main() -> None:
     procs = [
         subprocess.Popen([str(VENV_BIN / "gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}",
                           "--workers", "2", "--threads", "4", "--access-logfile", "-"], cwd=ROOT, env=env),
-        subprocess.Popen([str(VENV_BIN / "python"), "-m", "workers.worker"], cwd=ROOT, env=env),
-        subprocess.Popen([str(VENV_BIN / "python"), "-m", "workers.scheduler"], cwd=ROOT, env=env),
+        subprocess.Popen([str(VENV_BIN / "python"), "-m", "jewelpwa.tasks.worker"], cwd=ROOT, env=env),
+        subprocess.Popen([str(VENV_BIN / "python"), "-m", "jewelpwa.tasks.scheduler"], cwd=ROOT, env=env),
     ]
 
     def stop(*_args: object) -> None:

@@ -179,7 +179,7 @@ def _body(reason: Reason | None, facts: ClientFacts, on: date | None = None) -> 
                 return "there's still time to find something for everyone on your holiday list. Who's left?"
             return "we're helping clients get their holiday lists done early. Who's on yours this year?"
         case Kind.STORE_EVENT:
-            if detail.get("campaign_id"):  # a campaign (services/campaigns.py), not an event day
+            if detail.get("campaign_id"):  # a campaign (services/owner/campaigns.py), not an event day
                 return str(detail.get("message") or "I thought of you and wanted to share what's new.")
             what = detail.get("what") or "a special event"
             return f"we're hosting {what} on {when} and I'd love for you to come."

@@ -68,7 +68,7 @@ class Client(StoreScoped, db.Model):
     tier: Mapped[str] = mapped_column(String(1), nullable=False, default=Tier.C)
     spend_24m: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"))
     # Denormalised so lists show the store-named loyalty tier without a query per row: kept by record_purchase,
-    # the nightly services/tiers.py and saving the store's tiers (services/loyalty.py).
+    # the nightly services/engine/client_value.py and saving the store's tiers (services/owner/loyalty.py).
     lifetime_spend: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), server_default="0")
     loyalty_tier: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)

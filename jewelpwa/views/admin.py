@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from ..clock import store_now, store_today
 from ..domain.reasons import month_day
 from ..domain.vocab import Tier
-from ..services import assignment, store_events, store_settings, team_board
-from ..services import staff as staff_service
-from ..services.clock import store_now, store_today
 from ..services.errors import Invalid
+from ..services.owner import assignment, store_events, store_settings, team_board
+from ..services.owner import staff as staff_service
 from ..web.render import after_mutation, render, wants_fragment
 from .pages import manager_required
 

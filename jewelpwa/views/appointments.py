@@ -7,8 +7,9 @@ from datetime import timedelta
 from flask import Blueprint, Response, request
 from flask_login import current_user, login_required
 
+from ..clock import store_now
 from ..services.access import get_client
-from ..services.appointments import (
+from ..services.book.appointments import (
     CLOSING,
     DURATIONS,
     KIND_LABEL,
@@ -20,7 +21,6 @@ from ..services.appointments import (
     staff_choices,
     when_text,
 )
-from ..services.clock import store_now
 from ..services.errors import Invalid
 from ..web.render import render
 from .counter import card_url, go

@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import event
 
 from ..models import AuditEvent
-from ..services.audit import audit_log
 from ..services.errors import Invalid
+from ..services.owner.audit import audit_log
 from ..web.render import render
 from .pages import manager_required
 

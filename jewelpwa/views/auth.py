@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..services import accounts
+from ..services.accounts import users as accounts
 from ..services.errors import Invalid
 from ..web.limits import account_key, address_key, failed_login, limiter
 from ..web.redirects import local_path

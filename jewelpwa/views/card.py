@@ -3,11 +3,11 @@
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from ..services.audit import record_client_view
-from ..services.client_card import client_card
-from ..services.client_edit import SECTIONS, form_values, update_client
-from ..services.clock import store_today
+from ..clock import store_today
+from ..services.book.card import client_card
+from ..services.book.client_edit import SECTIONS, form_values, update_client
 from ..services.errors import Invalid
+from ..services.owner.audit import record_client_view
 from ..web.render import after_mutation, render
 
 bp = Blueprint("card", __name__)

@@ -3,7 +3,7 @@
 from flask import Blueprint, request
 from flask_login import current_user, login_required
 
-from ..services.search import search_clients
+from ..services.book.search import search_clients
 from ..web.render import render
 
 bp = Blueprint("clients", __name__)

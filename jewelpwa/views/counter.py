@@ -8,20 +8,20 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
+from ..clock import store_today
 from ..domain.reasons import month_day
 from ..domain.seasons import holiday_season
 from ..domain.vocab import DateKind, ItemCategory, Relation
 from ..services.access import get_client
-from ..services.clients import DuplicateClient, assignable_staff, create_client, phone_digits
-from ..services.clock import store_today
+from ..services.book.clients import DuplicateClient, assignable_staff, create_client, phone_digits
+from ..services.book.gift_list import GiftInput, add_gift_list, log_sale
+from ..services.book.people import DateInput, add_date, add_person
+from ..services.book.purchases import ItemInput
+from ..services.book.referrals import record_referral, referral_of, search_referrers
+from ..services.book.trade_up import set_credit_status
+from ..services.book.wishes import add_wish, set_wish_status
+from ..services.engine.planner import engine_settings
 from ..services.errors import Invalid
-from ..services.gift_list import GiftInput, add_gift_list, log_sale
-from ..services.people import DateInput, add_date, add_person
-from ..services.planner import engine_settings
-from ..services.purchases import ItemInput
-from ..services.referrals import record_referral, referral_of, search_referrers
-from ..services.trade_up import set_credit_status
-from ..services.wishes import add_wish, set_wish_status
 from ..web.render import render, wants_fragment
 
 bp = Blueprint("counter", __name__)

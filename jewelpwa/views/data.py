@@ -20,9 +20,9 @@ from flask import (
 from flask_login import current_user, login_required
 from redis.exceptions import RedisError
 
-from ..services import exporting, import_runs, privacy
+from ..services.data import exporting, import_runs, privacy
+from ..services.data.import_mapping import FIELDS, LABELS, REQUIRED
 from ..services.errors import Invalid
-from ..services.import_mapping import FIELDS, LABELS, REQUIRED
 from ..web.render import render, wants_fragment
 from .pages import manager_required
 
@@ -89,7 +89,7 @@ def import_progress(import_id: int):
 def _step(import_id: int, step: str):  # noqa: ANN202
     run, background = import_runs.start(current_user, import_id, step)
     if background:
-        from workers.import_jobs import enqueue
+        from ..tasks.imports import enqueue
 
         try:
             # A new job id per click (to the second): a dry run after a changed mapping is a new job.

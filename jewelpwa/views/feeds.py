@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response
 
-from ..services import calendar_feed
+from ..services.data import calendar_feed
 
 bp = Blueprint("feeds", __name__)
 

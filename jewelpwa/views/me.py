@@ -3,9 +3,9 @@
 from flask import Blueprint, make_response, url_for
 from flask_login import current_user, login_required
 
-from ..services import calendar_feed
-from ..services.clock import store_today
-from ..services.team_board import week_board
+from ..clock import store_today
+from ..services.data import calendar_feed
+from ..services.owner.team_board import week_board
 from ..web.render import after_mutation, render
 
 bp = Blueprint("me", __name__)

@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..clock import store_today
 from ..extensions import htmx
 from ..models import Client
 from ..services.access import get_client
-from ..services.clock import store_today
+from ..services.book.outreach import log_outreach, summary, undo_outreach
+from ..services.book.today import DayList, done_count, today_row
 from ..services.errors import Invalid
-from ..services.outreach import log_outreach, summary, undo_outreach
-from ..services.today import DayList, done_count, today_row
 from ..web.redirects import local_path
 from ..web.render import toast_trigger, wants_fragment
 

@@ -3,12 +3,12 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from ..services.book_health import book_health
-from ..services.clock import store_today
+from ..clock import store_today
 from ..services.errors import Invalid
-from ..services.huddle import huddle as huddle_of
-from ..services.milestone_calendar import month_calendar
-from ..services.team_report import PERIODS, team_report
+from ..services.owner.book_health import book_health
+from ..services.owner.huddle import huddle as huddle_of
+from ..services.owner.milestone_calendar import month_calendar
+from ..services.owner.team_report import PERIODS, team_report
 from ..web.render import render
 from .pages import manager_required
 

@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user, login_required
 from redis.exceptions import RedisError
 
-from ..services import push
 from ..services.errors import Invalid
-from ..services.vapid import current_key
+from ..services.push import outbox as push
+from ..services.push.vapid import current_key
 from ..web.render import after_mutation, render
 
 bp = Blueprint("push", __name__)
@@ -53,7 +53,7 @@ def send_test():
     """Queue a test notification to all my devices."""
     ids = push.queue_test_push(current_user)
     if ids:
-        from workers.queues import connect, enqueue_deliveries
+        from ..tasks.queues import connect, enqueue_deliveries
 
         try:
             enqueue_deliveries(connect(current_app.config["REDIS_URL"]), [(i, 0) for i in ids])

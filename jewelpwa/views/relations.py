@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, make_response, request, url_for
 from flask_login import current_user
 
-from ..services import loyalty, referrals, trade_up
+from ..services.book import referrals, trade_up
 from ..services.errors import Invalid
+from ..services.owner import loyalty
 from ..web.render import after_mutation, render
 from .pages import manager_required
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..clock import store_today
 from ..services.access import get_client
-from ..services.clock import store_today
+from ..services.book.repairs import (
+    FILTERS,
+    STATUS_LABEL,
+    get_repair,
+    list_repairs,
+    move_repair,
+    take_in_repair,
+)
 from ..services.errors import Invalid
-from ..services.repairs import FILTERS, STATUS_LABEL, get_repair, list_repairs, move_repair, take_in_repair
 from ..web.redirects import local_path
 from ..web.render import render, toast_trigger, wants_fragment
 from .counter import card_url, go

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from ..services import campaigns, direct_mail
-from ..services import segments as seg
-from ..services.assignment import assignable
-from ..services.clock import store_today
+from ..clock import store_today
 from ..services.errors import Invalid
+from ..services.owner import campaigns, direct_mail
+from ..services.owner import segments as seg
+from ..services.owner.assignment import assignable
 from ..web.render import render
 from .pages import manager_required
 

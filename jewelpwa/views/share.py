@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..services import share_links
 from ..services.access import get_client
+from ..services.book import share_links
 from ..services.errors import Invalid
 from ..web.render import render, wants_fragment
 

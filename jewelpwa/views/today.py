@@ -3,9 +3,9 @@
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from ..services.appointments import day_appointments
-from ..services.clock import store_today
-from ..services.today import today_page
+from ..clock import store_today
+from ..services.book.appointments import day_appointments
+from ..services.book.today import today_page
 from ..web.page_cache import kept, page_key
 from ..web.render import render
 

@@ -3,8 +3,8 @@
 from flask import Blueprint, request
 from flask_login import current_user, login_required
 
-from ..services.clock import store_today
-from ..services.upcoming import upcoming_milestones
+from ..clock import store_today
+from ..services.book.upcoming import upcoming_milestones
 from ..web.page_cache import kept, page_key
 from ..web.render import render
 

@@ -7,7 +7,7 @@ from flask_login import AnonymousUserMixin
 
 from ..extensions import htmx, login_manager
 from ..models import User
-from ..services.accounts import load_session_user
+from ..services.accounts.users import load_session_user
 
 
 class Anonymous(AnonymousUserMixin):

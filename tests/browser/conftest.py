@@ -30,11 +30,11 @@ def live_app(tmp_path_factory, redis_url):
     app.instance_path = str(instance)
     with app.app_context():
         upgrade()
+        from jewelpwa.clock import store_today
+        from jewelpwa.demo.seed import seed_demo_store
         from jewelpwa.extensions import db
         from jewelpwa.models import Store
-        from jewelpwa.services.clock import store_today
-        from jewelpwa.services.demo import seed_demo_store
-        from jewelpwa.services.planner import plan_store_day
+        from jewelpwa.services.engine.planner import plan_store_day
 
         app.demo = seed_demo_store(clients=150)
         # The worker plans the day in production; the pages under test need today's lists.

@@ -16,9 +16,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, Outreach, Store
-from jewelpwa.services.clock import store_today
 
 from .axe import axe_page, look
 from .conftest import PHONE, TABLET, in_db, sign_in

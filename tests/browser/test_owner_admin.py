@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Store, User
-from jewelpwa.services.accounts import create_user
-from jewelpwa.services.clock import store_today
+from jewelpwa.services.accounts.users import create_user
 
 from .axe import axe_page, look
 from .conftest import PHONE, TABLET, in_db, sign_in

@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, Outreach, Purchase, Store, User
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.outreach import log_outreach
+from jewelpwa.services.book.outreach import log_outreach
 
 from .axe import axe_page, look
 from .conftest import TABLET, in_db, sign_in

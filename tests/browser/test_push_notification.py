@@ -17,8 +17,8 @@ import pytest
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client
-from jewelpwa.services.accounts import create_user
-from jewelpwa.services.vapid import init_keys
+from jewelpwa.services.accounts.users import create_user
+from jewelpwa.services.push.vapid import init_keys
 
 from .conftest import PHONE, screenshot, sign_in
 

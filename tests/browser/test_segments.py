@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Store
-from jewelpwa.services.accounts import create_user
+from jewelpwa.services.accounts.users import create_user
 
 from .axe import axe_page, look
 from .conftest import TABLET, in_db, sign_in

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from jewelpwa.clock import store_now
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, Store, User
-from jewelpwa.services.clock import store_now
 
 from .axe import axe_page, look
 from .conftest import PHONE, in_db, sign_in

@@ -43,10 +43,10 @@ def corpus_server(tmp_path_factory, redis_url):
                                  "REDIS_URL": redis_url})
     app.instance_path = str(instance)
     with app.app_context():
+        from jewelpwa.clock import store_today
         from jewelpwa.extensions import db
         from jewelpwa.models import Store
-        from jewelpwa.services.accounts import create_user
-        from jewelpwa.services.clock import store_today
+        from jewelpwa.services.accounts.users import create_user
 
         upgrade()
         owner = create_user("owner@corpus.test", "Owner", "owner", "Corpus Store", PASSWORD)

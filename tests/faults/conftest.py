@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from jewelpwa import create_app
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
-from jewelpwa.services.vapid import init_keys
+from jewelpwa.services.push.vapid import init_keys
 from tests.conftest import missing
 from tests.workers.support import Processes, PushEndpoint, redis_binary
 

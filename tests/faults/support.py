@@ -19,12 +19,12 @@ import redis
 import requests
 from werkzeug.security import generate_password_hash
 
+from jewelpwa.clock import store_today
+from jewelpwa.demo.seed import seed_demo_store
 from jewelpwa.extensions import db
 from jewelpwa.models import User
-from jewelpwa.services import push
-from jewelpwa.services.clients import create_client
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.demo import seed_demo_store
+from jewelpwa.services.book.clients import create_client
+from jewelpwa.services.push import outbox as push
 from tests.workers.support import PYTHON, ROOT, free_port, redis_binary, wait_for
 
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))

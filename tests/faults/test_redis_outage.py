@@ -11,12 +11,12 @@ import pytest
 from rq import Queue
 from sqlalchemy import func, select
 
+from jewelpwa.clock import store_now
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, Notification, Outreach, Purchase, Store
-from jewelpwa.services import push
-from jewelpwa.services.clock import store_now
-from workers import queues
+from jewelpwa.services.push import outbox as push
+from jewelpwa.tasks import queues
 
 from ..workers.support import wait_for
 from .support import PASSWORD, Staff, add_clients, seed_store, subscribe_device, timed
@@ -75,7 +75,7 @@ def test_redis_restart_mid_day_loses_no_push_and_no_planned_day_and_sends_nothin
     redis = redis_server.client
     queues.enqueue_deliveries(redis, [(i, 0) for i in ids])
     # The day's plan waits behind the pushes on the default queue: it is still queued when Redis goes.
-    Queue(queues.DEFAULT, connection=redis).enqueue("workers.jobs.plan_store", seeded.store_id,
+    Queue(queues.DEFAULT, connection=redis).enqueue("jewelpwa.tasks.jobs.plan_store", seeded.store_id,
                                                     seeded.today.isoformat())
 
     workers = [procs.worker(), procs.worker()]

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, Notification, Outreach, Purchase, PurchaseItem, Store
-from workers import queues
+from jewelpwa.tasks import queues
 
 from ..workers.support import wait_for
 from .support import Staff, add_clients, percentile, seed_store, subscribe_device, timed
@@ -130,7 +130,7 @@ def test_twenty_writers_and_two_workers_on_one_sqlite_file_lose_nothing_and_neve
     def plan() -> None:
         for k in itertools.count(1):
             on = (seeded.today + timedelta(days=2 * k)).isoformat()
-            Queue(queues.DEFAULT, connection=redis).enqueue("workers.jobs.plan_store", seeded.store_id, on,
+            Queue(queues.DEFAULT, connection=redis).enqueue("jewelpwa.tasks.jobs.plan_store", seeded.store_id, on,
                                                             job_timeout=300)
             planned.append(on)
             if stop_planning.wait(1.5):

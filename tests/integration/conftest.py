@@ -14,7 +14,7 @@ from sqlalchemy import text
 from jewelpwa import create_app
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
-from jewelpwa.services.accounts import create_user
+from jewelpwa.services.accounts.users import create_user
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -8,18 +8,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from jewelpwa.clock import store_now
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, FollowUp, Notification, Outreach, PushSubscription
-from jewelpwa.services.appointments import (
+from jewelpwa.services.book.appointments import (
     BookingInput,
     book_appointment,
     close_appointment,
     day_appointments,
     move_appointment,
 )
-from jewelpwa.services.clock import store_now
+from jewelpwa.services.book.today import day_list
 from jewelpwa.services.errors import Invalid
-from jewelpwa.services.today import day_list
 
 from .conftest import make_user
 from .factories import make_client

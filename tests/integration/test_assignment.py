@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, func, insert, select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent, Client, FollowUp, User
-from jewelpwa.services.assignment import ClientFilter, reassign_clients
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.today import day_list
+from jewelpwa.services.book.today import day_list
+from jewelpwa.services.owner.assignment import ClientFilter, reassign_clients
 
 from .conftest import make_user
 from .factories import make_client

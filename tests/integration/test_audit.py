@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent
-from jewelpwa.services.audit import PAGE_SIZE
+from jewelpwa.services.owner.audit import PAGE_SIZE
 
 from .conftest import Auth, make_user, new_client
 from .factories import make_client

@@ -6,7 +6,7 @@ from http.cookies import SimpleCookie
 
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent, User
-from jewelpwa.services.accounts import deactivate_user
+from jewelpwa.services.accounts.users import deactivate_user
 
 from .conftest import PASSWORD, make_user, new_client
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp
-from jewelpwa.services.clock import store_today
 from tests.integration.conftest import make_user
 from tests.integration.factories import add_purchase, make_client
 from tests.integration.test_huddle import figure, touch

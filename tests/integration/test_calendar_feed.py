@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from jewelpwa.clock import store_today
 from jewelpwa.domain.reasons import month_day
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, CalendarFeed, FollowUp, User
-from jewelpwa.services.clock import store_today
 
 from .conftest import make_user
 from .factories import make_client

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Campaign, FollowUp, Outreach, Segment, User
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.today import day_list
+from jewelpwa.services.book.today import day_list
 
 from .conftest import make_user
 from .factories import make_client

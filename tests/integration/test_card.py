@@ -7,11 +7,11 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import ConsentEvent, Outreach, Referral, Store, WishItem
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.planner import plan_store_day
-from jewelpwa.services.purchases import ItemInput, record_purchase
+from jewelpwa.services.book.purchases import ItemInput, record_purchase
+from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
 from .factories import add_date, add_person, make_client
@@ -196,7 +196,7 @@ def test_card_costs_a_fixed_number_of_queries(auth, app):
             event.remove(db.engine, "before_cursor_execute", count)
         counts.append(len(seen))
     # measured: 20 on SQLite, 18 on PostgreSQL, sign-in lookups included; a first view in 10 minutes adds its
-    # audit row (services/audit.py: the check, then BEGIN IMMEDIATE and INSERT on a connection of its own).
+    # audit row (services/owner/audit.py: the check, then BEGIN IMMEDIATE and INSERT on a connection of its own).
     assert counts[0] == counts[1] <= 27
 
 

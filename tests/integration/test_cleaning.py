@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, FollowUp, Store
-from jewelpwa.services.appointments import BookingInput, book_appointment, close_appointment
-from jewelpwa.services.planner import plan_store_day
-from jewelpwa.services.today import day_list
+from jewelpwa.services.book.appointments import BookingInput, book_appointment, close_appointment
+from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
 from .factories import add_purchase, make_client

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, FollowUp, Store
-from jewelpwa.services.clock import store_today
 
 from .conftest import make_user
 from .factories import make_client

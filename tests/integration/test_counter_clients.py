@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, ImportantDate
-from jewelpwa.services.clients import create_client
-from jewelpwa.services.people import DateInput
+from jewelpwa.services.book.clients import create_client
+from jewelpwa.services.book.people import DateInput
 from jewelpwa.views import counter
 
 from .conftest import make_user

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, Referral
+from jewelpwa.services.book.referrals import record_referral
 from jewelpwa.services.errors import Invalid
-from jewelpwa.services.referrals import record_referral
 from jewelpwa.views import counter
 
 from .conftest import make_user

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Person, Purchase
+from jewelpwa.services.book.gift_list import GiftInput, add_gift_list, log_sale
+from jewelpwa.services.book.purchases import ItemInput
 from jewelpwa.services.errors import Invalid
-from jewelpwa.services.gift_list import GiftInput, add_gift_list, log_sale
-from jewelpwa.services.purchases import ItemInput
 from jewelpwa.views import counter
 
 from .conftest import make_user

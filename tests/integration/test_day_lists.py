@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import DayList, Store
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.day_lists import build_day_list
-from jewelpwa.services.outreach import log_outreach
-from jewelpwa.services.planner import plan_store_day
-from jewelpwa.services.today import day_list
+from jewelpwa.services.book.outreach import log_outreach
+from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import build_day_list
+from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
 from .factories import add_date, make_client

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, func, select
 
+from jewelpwa.demo.seed import STORE_NAME, seed_demo_store
 from jewelpwa.domain.occasions import MILESTONE_YEARS, anniversary_years, next_yearly_on, yearly_on
 from jewelpwa.domain.vocab import TOUCH_OUTCOMES, DateKind, Relation, Role
 from jewelpwa.extensions import db
@@ -28,7 +29,6 @@ from jewelpwa.models import (
     User,
     WishItem,
 )
-from jewelpwa.services.demo import STORE_NAME, seed_demo_store
 from jewelpwa.services.errors import Invalid
 
 from .conftest import Auth, make_user, new_client

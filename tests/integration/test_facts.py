@@ -10,7 +10,7 @@ from jewelpwa.domain.ranking import Reason
 from jewelpwa.domain.vocab import Channel, Kind
 from jewelpwa.extensions import db
 from jewelpwa.models import WishItem
-from jewelpwa.services.facts import client_facts, opening_lines
+from jewelpwa.services.book.facts import client_facts, opening_lines
 
 from .conftest import make_user
 from .factories import add_person, add_purchase, make_client

@@ -169,7 +169,7 @@ def test_morning_huddle_shows_list_length_top_reasons_and_appointments(auth, sto
 
 
 def test_morning_huddle_reads_the_planners_lists_and_ranks_in_a_milestone_made_after_them(auth, store):
-    from jewelpwa.services.day_lists import build_day_lists
+    from jewelpwa.services.engine.day_lists import build_day_lists
 
     owner, maya, daniel = store
     clients = [make_client(maya, first_name=f"Client{i}") for i in range(4)]
@@ -202,7 +202,7 @@ def test_huddle_tabs_link_morning_and_evening_for_the_same_day(auth, store):
 
 
 def test_default_huddle_is_morning_before_two_and_evening_after(store):
-    from jewelpwa.services.huddle import huddle
+    from jewelpwa.services.owner.huddle import huddle
 
     owner, *_ = store
     before = datetime.combine(DAY, time(13, 59), NY)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from jewelpwa.cli_import import import_group
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, User
-from jewelpwa.services.importing import RowError, import_clients, import_purchases
+from jewelpwa.services.data.importing import RowError, import_clients, import_purchases
 
 from .conftest import make_user
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem
-from jewelpwa.services import import_mapping
-from jewelpwa.services.importing import import_clients, import_purchases
+from jewelpwa.services.data import import_mapping
+from jewelpwa.services.data.importing import import_clients, import_purchases
 
 from .conftest import make_user
 from .factories import make_client
@@ -161,7 +161,7 @@ DATES = [("03/14/1985", (3, 14, 1985)), ("3/14/85", (3, 14, 1985)), ("14.03.1985
 
 
 def test_prices_and_dates_in_every_common_point_of_sale_format():
-    from jewelpwa.services.pos_csv import parse_price, parse_yearly_date
+    from jewelpwa.services.data.pos_csv import parse_price, parse_yearly_date
 
     assert [(cell, parse_price(cell)) for cell, _ in PRICES] == [(cell, Decimal(amount)) for cell, amount in PRICES]
     for cell in ("-5", "(12.00)", "12.3456", "1,2,3", "abc"):

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from jewelpwa.extensions import db
-from workers import queues
+from jewelpwa.tasks import queues
 
 from .conftest import Auth, make_user, new_client
 from .factories import make_client

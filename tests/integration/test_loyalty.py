@@ -6,11 +6,11 @@ import html
 import re
 from datetime import date, timedelta
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, LoyaltyTier, Store
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.planner import plan_store_day
-from jewelpwa.services.purchases import ItemInput, record_purchase
+from jewelpwa.services.book.purchases import ItemInput, record_purchase
+from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user, new_client
 from .factories import add_date, add_purchase, make_client

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, FollowUp, Outreach, Store
+from jewelpwa.services.book.outreach import log_outreach
+from jewelpwa.services.book.purchases import ItemInput, cadence_of, record_purchase
+from jewelpwa.services.engine.planner import plan_store_day
 from jewelpwa.services.errors import Invalid, NotFound
-from jewelpwa.services.outreach import log_outreach
-from jewelpwa.services.planner import plan_store_day
-from jewelpwa.services.purchases import ItemInput, cadence_of, record_purchase
 
 from .conftest import make_user
 from .factories import add_date, make_client
@@ -114,7 +114,7 @@ def test_a_sale_with_bad_input_says_what_to_fix_and_writes_nothing():
 
 
 def test_each_outcome_is_summed_up_in_a_few_words_for_the_row_and_toast():
-    from jewelpwa.services.outreach import summary
+    from jewelpwa.services.book.outreach import summary
     user = make_user()
     reached, voicemail, quiet = planned_client(user), planned_client(user), planned_client(user)
     assert summary(log_outreach(user, reached.id, "call", "reached", now=NOON).outreach) == \

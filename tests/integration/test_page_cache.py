@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import event, insert, select, update
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, Store
-from jewelpwa.services.clock import store_today
 
 from .conftest import Auth, make_user
 from .factories import make_client

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Store
-from jewelpwa.services.planner import catch_up, plan_store_day
-from jewelpwa.services.today import agenda, day_list
+from jewelpwa.services.book.today import agenda, day_list
+from jewelpwa.services.engine.planner import catch_up, plan_store_day
 
 from .conftest import make_user
 from .factories import add_date, add_person, add_purchase, make_client
@@ -91,7 +91,7 @@ def test_do_not_contact_clients_get_no_marketing_follow_ups():
 def test_frequency_tolerance_moves_inside_window_instead_of_dropping(auth):
     from datetime import UTC, datetime
 
-    from jewelpwa.services.outreach import log_outreach
+    from jewelpwa.services.book.outreach import log_outreach
 
     user = make_user()
     client = make_client(user)
@@ -153,7 +153,7 @@ def test_plan_touches_only_its_own_store():
 
 
 def test_today_page_shows_the_ranked_list_with_reasons(client, auth):
-    from jewelpwa.services.clock import store_today
+    from jewelpwa.clock import store_today
 
     user = make_user()
     today = store_today(store_of(user))
@@ -213,7 +213,7 @@ def test_next_day_creates_only_what_opened_and_keeps_tiers():
 
 
 def test_big_first_plan_path_inserts_every_follow_up_once(monkeypatch):
-    from jewelpwa.services import follow_ups as follow_up_rows
+    from jewelpwa.services.engine import follow_ups as follow_up_rows
 
     monkeypatch.setattr(follow_up_rows, "COPY_FROM_ROWS", 1)  # PostgreSQL takes its COPY path from one row
     user = make_user()
@@ -247,7 +247,7 @@ def test_big_first_plan_path_inserts_every_follow_up_once(monkeypatch):
 def test_streamed_rows_skip_a_key_made_meanwhile_and_write_the_rest_once():
     """write_new streams a plan's rows into COPY on PostgreSQL; a key the store already has (made by a sale or
     another planner since the plan looked, or under an older window) must not fail the plan nor double."""
-    from jewelpwa.services import follow_ups as follow_up_rows
+    from jewelpwa.services.engine import follow_ups as follow_up_rows
 
     user = make_user()
     clients = [make_client(user) for _ in range(3)]
@@ -279,7 +279,7 @@ def _proposal_of(row):
 def test_new_follow_ups_carry_the_clients_touches_of_the_pace_window():
     from datetime import UTC, datetime
 
-    from jewelpwa.services.outreach import log_outreach
+    from jewelpwa.services.book.outreach import log_outreach
 
     user = make_user()
     touched, quiet = make_client(user), make_client(user)
@@ -299,8 +299,8 @@ def test_new_follow_ups_carry_the_clients_touches_of_the_pace_window():
 def test_reconnect_candidates_read_in_sql_match_the_domain_clock_for_every_day():
     from jewelpwa.domain.proposals import reconnect_proposal
     from jewelpwa.domain.vocab import Tier
-    from jewelpwa.services import proposing
-    from jewelpwa.services.planner import engine_settings
+    from jewelpwa.services.engine import proposing
+    from jewelpwa.services.engine.planner import engine_settings
 
     user = make_user()
     on = date(2026, 11, 22)
@@ -327,8 +327,8 @@ def test_reconnect_candidates_read_in_sql_follow_the_pace_clock_of_the_clients_t
     from jewelpwa.domain.proposals import reconnect_proposal
     from jewelpwa.domain.vocab import Tier
     from jewelpwa.models import Outreach
-    from jewelpwa.services import proposing
-    from jewelpwa.services.planner import engine_settings
+    from jewelpwa.services.engine import proposing
+    from jewelpwa.services.engine.planner import engine_settings
 
     user = make_user()
     on = date(2026, 11, 22)

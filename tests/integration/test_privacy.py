@@ -24,9 +24,9 @@ from jewelpwa.models import (
     Purchase,
     WishItem,
 )
-from jewelpwa.services import import_runs
-from jewelpwa.services.importing import import_clients, import_purchases
-from jewelpwa.services.search import search_clients
+from jewelpwa.services.book.search import search_clients
+from jewelpwa.services.data import import_runs
+from jewelpwa.services.data.importing import import_clients, import_purchases
 
 from .conftest import make_user
 from .test_data_pages import login_owner

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from jewelpwa.domain.vocab import Kind
 from jewelpwa.extensions import db
 from jewelpwa.models import Referral, Store, User
-from jewelpwa.services.planner import plan_store_day
-from jewelpwa.services.purchases import ItemInput, record_purchase
-from jewelpwa.services.referrals import record_referral
-from jewelpwa.services.today import day_list
+from jewelpwa.services.book.purchases import ItemInput, record_purchase
+from jewelpwa.services.book.referrals import record_referral
+from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
 from .factories import make_client

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Repair
-from jewelpwa.services.clock import store_today
+from jewelpwa.services.book.repairs import move_repair, take_in_repair
+from jewelpwa.services.book.today import day_list
 from jewelpwa.services.errors import Invalid
-from jewelpwa.services.repairs import move_repair, take_in_repair
-from jewelpwa.services.today import day_list
 
 from .conftest import make_user
 from .factories import make_client

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, Store, User, UserSession
-from jewelpwa.services.vapid import init_keys
+from jewelpwa.services.push.vapid import init_keys
 
 from .conftest import Auth, make_user, new_client
 from .factories import make_client

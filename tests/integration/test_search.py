@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from jewelpwa.extensions import db
-from jewelpwa.services.search import search_clients
+from jewelpwa.services.book.search import search_clients
 
 from .conftest import make_user
 from .factories import make_client

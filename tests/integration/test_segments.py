@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Segment
-from jewelpwa.services.segments import SegmentFilter, preview
+from jewelpwa.services.owner.segments import SegmentFilter, preview
 
 from .conftest import make_user, new_client
 from .factories import add_date, add_person, add_purchase, make_client

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, StoreEvent, User
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.today import day_list
+from jewelpwa.services.book.today import day_list
 
 from .conftest import make_user
 from .factories import add_purchase, make_client
@@ -148,7 +148,7 @@ def test_events_page_lists_events_and_invite_counts(client, auth):
 
 def test_the_nightly_plan_invites_only_the_clients_the_owners_filter_chose(client, auth):
     """The planner reads the whole filter (stone, category, spend), not just tier and associate."""
-    from jewelpwa.services.planner import plan_store_day
+    from jewelpwa.services.engine.planner import plan_store_day
 
     owner = make_user(role="owner")
     maya = make_user(role="associate")

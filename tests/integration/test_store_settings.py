@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent, Store
-from jewelpwa.services.planner import engine_settings
+from jewelpwa.services.engine.planner import engine_settings
 
 from .conftest import make_user
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Outreach, Store
-from jewelpwa.services.clock import store_today
 
 from .conftest import Auth, make_user
 from .factories import make_client

@@ -10,10 +10,10 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, FollowUp, Outreach, Store
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.planner import plan_store_day
+from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
 from .factories import add_date, make_client

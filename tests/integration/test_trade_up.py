@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Store, TradeUpCredit
-from jewelpwa.services.purchases import ItemInput, record_purchase
+from jewelpwa.services.book.purchases import ItemInput, record_purchase
 from jewelpwa.views import card as card_view
 from jewelpwa.views import counter
 

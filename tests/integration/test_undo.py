@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, FollowUp, Outreach, Store
+from jewelpwa.services.book.outreach import log_outreach, undo_outreach
+from jewelpwa.services.engine.planner import plan_store_day
 from jewelpwa.services.errors import Invalid, NotAllowed, NotFound
-from jewelpwa.services.outreach import log_outreach, undo_outreach
-from jewelpwa.services.planner import plan_store_day
 
 from .conftest import make_user
 from .factories import add_date, make_client
@@ -126,7 +126,7 @@ def _log(auth, client_id: int, outcome: str = "reached") -> int:
 
 
 def test_undo_from_today_answers_the_restored_row_and_progress(auth):
-    from jewelpwa.services.clock import store_today
+    from jewelpwa.clock import store_today
     user = make_user()
     auth.login(user.email)
     client = make_client(user)

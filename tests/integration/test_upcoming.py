@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Store
-from jewelpwa.services.clock import store_today
-from jewelpwa.services.upcoming import upcoming_milestones
+from jewelpwa.services.book.upcoming import upcoming_milestones
 
 from .conftest import make_user
 from .factories import add_date, add_person, make_client

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import ShareLink, WishItem
-from jewelpwa.services.trade_up import save_share_phone
+from jewelpwa.services.book.trade_up import save_share_phone
 from jewelpwa.views import card as card_view
 from jewelpwa.views import counter
 
@@ -163,8 +163,8 @@ def test_card_suggests_sending_the_list_exactly_in_the_three_weeks_before_the_bi
 
 
 def test_opening_line_offers_the_client_their_persons_list_in_the_window(auth, monkeypatch):
+    from jewelpwa.clock import store_today
     from jewelpwa.models import Store
-    from jewelpwa.services.clock import store_today
 
     monkeypatch.setattr(card_view, "store_today", store_today)  # opening lines are read for the store's real today
     owner = make_user(role="owner")

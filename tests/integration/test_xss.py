@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import (
     Appointment,
@@ -32,8 +33,7 @@ from jewelpwa.models import (
     User,
     WishItem,
 )
-from jewelpwa.services.client_edit import SECTIONS
-from jewelpwa.services.clock import store_today
+from jewelpwa.services.book.client_edit import SECTIONS
 
 from . import xss_corpus as X
 from .conftest import Auth, make_user, new_client

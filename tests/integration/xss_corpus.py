@@ -244,8 +244,8 @@ def seed(owner: User, associate: User, today: date, plan: bool = True) -> Seeded
 
     plan=False leaves out the day's plan, segments, campaigns and events (a second a test on a slow database)
     for tests that only read the client rows."""
-    from jewelpwa.services.calendar_feed import make_feed
-    from jewelpwa.services.share_links import create_share_link
+    from jewelpwa.services.book.share_links import create_share_link
+    from jewelpwa.services.data.calendar_feed import make_feed
 
     store = db.session.get(Store, owner.store_id)
     store.name = "".join(p for p in PAYLOADS.values() if len(p) < 25)[:120]
@@ -335,10 +335,10 @@ def seed(owner: User, associate: User, today: date, plan: bool = True) -> Seeded
 
 def _plan(owner: User, today: date) -> None:
     """Through the real services: the day's follow-ups (reasons copy names and labels) and the owner's forms."""
-    from jewelpwa.services.campaigns import start_campaign
-    from jewelpwa.services.planner import plan_store_day
-    from jewelpwa.services.segments import save_segment
-    from jewelpwa.services.store_events import create_event
+    from jewelpwa.services.engine.planner import plan_store_day
+    from jewelpwa.services.owner.campaigns import start_campaign
+    from jewelpwa.services.owner.segments import save_segment
+    from jewelpwa.services.owner.store_events import create_event
 
     sid = owner.store_id
     plan_store_day(db.session.get(Store, sid), today)

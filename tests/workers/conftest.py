@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from jewelpwa import create_app
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
-from jewelpwa.services.vapid import init_keys
+from jewelpwa.services.push.vapid import init_keys
 from tests.conftest import missing
 
 from .support import PrivateRedis, Processes, PushEndpoint, redis_binary

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, Client, Notification, PushSubscription
-from jewelpwa.services import push
-from jewelpwa.services.accounts import create_user
+from jewelpwa.services.accounts.users import create_user
+from jewelpwa.services.push import outbox as push
 
 _n = itertools.count(1)
 

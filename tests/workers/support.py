@@ -257,7 +257,7 @@ class PushEndpoint:
 
 
 class Processes:
-    """Starts `python -m workers.worker` / `workers.scheduler` with the test's database, Redis and instance/."""
+    """Starts `python -m jewelpwa.tasks.worker` / `jewelpwa.tasks.scheduler` with the test's database, Redis and instance/."""
 
     def __init__(self, env: dict[str, str], logdir: Path) -> None:
         self.env = env
@@ -273,10 +273,10 @@ class Processes:
         return proc
 
     def worker(self, *args: str) -> subprocess.Popen:
-        return self.start("workers.worker", *args)
+        return self.start("jewelpwa.tasks.worker", *args)
 
     def scheduler(self, *args: str) -> subprocess.Popen:
-        return self.start("workers.scheduler", *args)
+        return self.start("jewelpwa.tasks.scheduler", *args)
 
     @staticmethod
     def kill(proc: subprocess.Popen) -> None:

@@ -8,8 +8,8 @@ import time
 import pytest
 from rq import Queue
 
-from jewelpwa.services import push
-from workers import queues
+from jewelpwa.services.push import outbox as push
+from jewelpwa.tasks import queues
 
 from .factories import make_appointment, make_client, make_user, notifications, subscribe, subscription_count
 from .support import wait_for
@@ -67,7 +67,7 @@ def test_reminder_killed_mid_send_is_delivered_once_per_device_after_restart(app
     client_id = make_appointment(user, make_client(user), in_minutes=115).client_id
 
     worker = procs.worker()
-    Queue(queues.PUSH, connection=redis_conn).enqueue("workers.jobs.appointment_reminders")
+    Queue(queues.PUSH, connection=redis_conn).enqueue("jewelpwa.tasks.jobs.appointment_reminders")
     # Sends run side by side: the other phone's push completes while the stuck one hangs. Kill only once
     # it is recorded, so what this test sees is the stuck send alone being cut off.
     wait_for(lambda: stuck.attempts and [r.status for r in notifications()] == ["sending", "sent"],

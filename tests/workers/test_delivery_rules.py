@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
 from jewelpwa.extensions import db
-from jewelpwa.services import push
-from jewelpwa.services.vapid import init_keys, key_by_id
+from jewelpwa.services.push import outbox as push
+from jewelpwa.services.push.vapid import init_keys, key_by_id
 
 from .factories import make_user, notifications, subscribe
 

@@ -8,9 +8,9 @@ import pytest
 from rq import Queue
 
 from jewelpwa.extensions import db
-from jewelpwa.services.vapid import current_key
+from jewelpwa.services.push.vapid import current_key
+from jewelpwa.tasks import queues
 from tests.integration.conftest import PASSWORD, Auth, IsolatedClient
-from workers import queues
 
 from .factories import make_user, notifications
 from .support import PushEndpoint
@@ -94,7 +94,7 @@ def test_removing_a_device_stops_its_notifications(app, web, phone):
 
 def test_another_users_device_cannot_be_removed(app, web, phone):
     owner_of_phone = make_user()
-    from jewelpwa.services import push
+    from jewelpwa.services.push import outbox as push
 
     device = push.subscribe(owner_of_phone, phone.subscription())
     intruder = make_user(store="Other Store")
@@ -113,4 +113,4 @@ def test_test_push_queues_one_row_per_device_and_a_job_for_each(app, web, phone,
     rows = notifications()
     assert [(r.title, r.url, r.status) for r in rows] == [("JewelPWA test", "/me/devices", "pending")]
     job, = Queue(queues.PUSH, connection=redis_conn).jobs
-    assert job.func_name == "workers.jobs.deliver_notifications" and job.args == ([rows[0].id],)
+    assert job.func_name == "jewelpwa.tasks.jobs.deliver_notifications" and job.args == ([rows[0].id],)

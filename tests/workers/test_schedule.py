@@ -14,10 +14,10 @@ from rq.registry import FinishedJobRegistry
 from jewelpwa.domain.vocab import Kind
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Store
-from jewelpwa.services import push
-from workers import queues
-from workers.schedule import PERIODIC_JOBS, plan_target
-from workers.scheduler import enqueue_due
+from jewelpwa.services.push import outbox as push
+from jewelpwa.tasks import queues
+from jewelpwa.tasks.schedule import PERIODIC_JOBS, plan_target
+from jewelpwa.tasks.scheduler import enqueue_due
 
 from .factories import make_client, make_date, make_user, notifications, subscribe
 from .support import wait_for
@@ -152,7 +152,7 @@ def test_two_schedulers_make_one_plan_and_one_digest(app, endpoint, procs, redis
 
 
 def test_evening_nudge_goes_to_whoever_is_behind_target_and_names_no_client(app, endpoint):
-    from jewelpwa.services.planner import catch_up
+    from jewelpwa.services.engine.planner import catch_up
 
     today = datetime.now(UTC).date()
     user = make_user()

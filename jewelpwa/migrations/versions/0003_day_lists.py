@@ -2,7 +2,7 @@
 
 In holiday season every contactable client is on a list: 16,000 cards for one associate of a 50,000-client
 store. Ranking them on every Today request took seconds; the worker ranks them once after planning and
-Today reads the first rows by position (see services/day_lists.py).
+Today reads the first rows by position (see services/engine/day_lists.py).
 
 Revision ID: 0003
 Revises: 0002

@@ -1,0 +1,1 @@
+"""The demo store: a realistic book with a past, seeded on first start."""

@@ -1,0 +1,1 @@
+"""Staff accounts: sign in, sessions, passwords; which store a name means."""

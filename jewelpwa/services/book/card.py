@@ -1,0 +1,235 @@
+"""client_card: everything an associate needs for a good conversation with one client, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from ...domain.gate import suggest_channel
+from ...domain.occasions import next_yearly_on, ordinal
+from ...domain.ranking import Card, rank_day
+from ...domain.reasons import reason_text, until
+from ...domain.talking import talking_points
+from ...domain.vocab import KIND_LABEL, Channel, DateKind, Kind
+from ...extensions import db
+from ...models import (
+    Client,
+    ConsentEvent,
+    FollowUp,
+    ImportantDate,
+    Outreach,
+    Person,
+    Purchase,
+    Referral,
+    User,
+    WishItem,
+)
+from ..access import get_client
+from ..engine.gating import LIVE, prefs_of
+from . import appointments
+from . import card_relations as relationship_card
+from .contact import ContactLink, contact_links
+from .facts import client_facts, opening_lines
+from .today import candidate
+
+TIMELINE_CAP = 30
+_AFTER_PURCHASE = frozenset({Kind.CHECK_IN, Kind.CARE, Kind.NEW_ARRIVALS, Kind.PURCHASE_ANNIVERSARY})
+_DATE_LABEL = {DateKind.BIRTHDAY: "Birthday", DateKind.ANNIVERSARY: "Anniversary", DateKind.CUSTOM: "Date"}
+
+
+@dataclass(frozen=True)
+class ComingUp:
+    """An open follow-up whose window opens later: the cadence ahead, visible at once."""
+
+    kind: Kind
+    label: str
+    text: str
+    opens_on: date
+    due_on: date
+    shows_on: date  # later than opens_on when the contact rules or an unanswered call moved it
+
+    @property
+    def moved(self) -> bool:
+        return self.shows_on > self.opens_on
+
+
+@dataclass(frozen=True)
+class DateLine:
+    label: str
+    month: int
+    day: int
+    year: int | None
+    next_on: date
+    hint: str  # "today", "in 3 weeks"
+    note: str | None = None  # "turns 43", "12th anniversary", or the year when that is all there is to say
+
+
+@dataclass
+class PersonDates:
+    """The client (person None) or one of their people, with their yearly dates soonest first."""
+
+    person: Person | None
+    dates: list[DateLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A purchase or an outreach on the merged timeline."""
+
+    kind: str  # "purchase" | "outreach"
+    on: date
+    at: datetime | None
+    purchase: Purchase | None = None
+    outreach: Outreach | None = None
+    who: str | None = None
+    for_whom: str | None = None
+
+
+@dataclass
+class ClientCard:
+    client: Client
+    on: date
+    assignee: str | None
+    today: Card | None
+    coming_up: list[ComingUp]
+    talking_points: list[str]
+    suggested: Channel | None
+    links: list[ContactLink]
+    own_dates: PersonDates
+    people: list[PersonDates]
+    timeline: list[TimelineEntry]
+    timeline_total: int
+    wish_items: list[WishItem]
+    referred_by: Client | None
+    referred: list[Client]
+    consent: list[tuple[ConsentEvent, str | None]]
+    spend_total: Decimal = Decimal("0")
+    # Later areas' sections, one entry each: appointments and repairs, relationship extras.
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def timeline_capped(self) -> bool:
+        return self.timeline_total > len(self.timeline)
+
+
+def _date_line(row: ImportantDate, on: date) -> DateLine:
+    next_on = next_yearly_on(row.month, row.day, on)
+    label = row.label if row.kind == DateKind.CUSTOM and row.label else _DATE_LABEL[DateKind(row.kind)]
+    hint = until(next_on, on)
+    years = next_on.year - row.year if row.year else None
+    if years and row.kind == DateKind.BIRTHDAY:
+        note = f"turns {years}"
+    elif years and row.kind == DateKind.ANNIVERSARY:
+        note = f"{ordinal(years)}"
+    else:
+        note = str(row.year) if row.year else None
+    return DateLine(label, row.month, row.day, row.year, next_on, hint if hint in ("today", "tomorrow") else f"in {hint}",
+                    note)
+
+
+def _coming_text(row: FollowUp, on: date) -> str:
+    """A purchase's later cadence reads as of the day it opens ("3 months" after the sale, not "2 weeks")."""
+    kind = Kind(row.kind)
+    if kind in _AFTER_PURCHASE:
+        text = reason_text(kind, row.occasion_on, max(row.opens_on, on), row.detail or {})
+        return text if text.startswith(KIND_LABEL[kind]) else f"{KIND_LABEL[kind]} · {text}"
+    return reason_text(kind, row.occasion_on, on, row.detail or {})
+
+
+def _follow_ups(client: Client, on: date) -> tuple[Card | None, list[ComingUp]]:
+    rows = db.session.scalars(select(FollowUp).where(
+        FollowUp.client_id == client.id, FollowUp.status.in_(LIVE), FollowUp.expires_on >= on)
+        .order_by(FollowUp.opens_on, FollowUp.id)).all()
+    showing = [r for r in rows if r.show_on <= on and r.opens_on <= on]
+    later = [r for r in rows if r not in showing]
+    cards = rank_day([candidate(r, client.tier) for r in showing], on)
+    coming = [ComingUp(Kind(r.kind), KIND_LABEL[Kind(r.kind)], _coming_text(r, on), r.opens_on, r.due_on,
+                       max(r.opens_on, r.show_on))
+              for r in sorted(later, key=lambda r: (max(r.opens_on, r.show_on), r.id))]
+    return (cards[0] if cards else None), coming
+
+
+def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
+    people = db.session.scalars(select(Person).where(Person.client_id == client.id).order_by(Person.id)).all()
+    dates = db.session.scalars(select(ImportantDate).where(ImportantDate.client_id == client.id)).all()
+    own = PersonDates(None)
+    by_person = {p.id: PersonDates(p) for p in people}
+    for row in dates:
+        target = by_person.get(row.person_id, own) if row.person_id else own
+        target.dates.append(_date_line(row, on))
+    for group in (own, *by_person.values()):
+        group.dates.sort(key=lambda d: d.next_on)
+    return own, list(by_person.values())
+
+
+def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int, Decimal]:
+    cap = None if show_all else TIMELINE_CAP
+    associate = aliased(User)
+    purchases = db.session.execute(
+        select(Purchase, associate.name, Person.name)
+        .outerjoin(associate, associate.id == Purchase.associate_id)
+        .outerjoin(Person, Person.id == Purchase.recipient_person_id)
+        .where(Purchase.client_id == client.id)
+        .options(selectinload(Purchase.items))
+        .order_by(Purchase.purchased_on.desc(), Purchase.id.desc()).limit(cap)).all()
+    outreaches = db.session.execute(
+        select(Outreach, User.name).outerjoin(User, User.id == Outreach.user_id)
+        .where(Outreach.client_id == client.id)
+        .order_by(Outreach.occurred_at.desc(), Outreach.id.desc()).limit(cap)).all()
+    counts = db.session.execute(select(
+        select(func.count(Purchase.id)).where(Purchase.client_id == client.id).scalar_subquery(),
+        select(func.count(Outreach.id)).where(Outreach.client_id == client.id).scalar_subquery(),
+        select(func.coalesce(func.sum(Purchase.total), 0)).where(Purchase.client_id == client.id).scalar_subquery(),
+    )).one()
+    entries = [TimelineEntry("purchase", p.purchased_on, None, purchase=p, who=who, for_whom=for_whom)
+               for p, who, for_whom in purchases]
+    entries += [TimelineEntry("outreach", o.occurred_on, o.occurred_at, outreach=o, who=who) for o, who in outreaches]
+    # A sale and a call on the same day: the later-made row first (a sale usually follows the call).
+    entries.sort(key=lambda e: (e.on, (e.purchase or e.outreach).created_at), reverse=True)
+    total = counts[0] + counts[1]
+    return (entries if cap is None else entries[:cap]), total, Decimal(counts[2] or 0)
+
+
+def _referrals(client: Client) -> tuple[Client | None, list[Client]]:
+    rows = db.session.execute(
+        select(Client, Referral.referrer_id)
+        .join(Referral, or_(Referral.referrer_id == Client.id, Referral.referred_id == Client.id))
+        .where(Client.store_id == client.store_id, Client.id != client.id,
+               or_(Referral.referrer_id == client.id, Referral.referred_id == client.id))
+        .order_by(Referral.recorded_on.desc(), Referral.id.desc())).all()
+    referred_by = next((c for c, referrer_id in rows if referrer_id == c.id), None)
+    if referred_by is None and client.referred_by_id:
+        referred_by = db.session.get(Client, client.referred_by_id)
+    return referred_by, [c for c, referrer_id in rows if referrer_id == client.id]
+
+
+def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -> ClientCard:
+    """The card's read model: why now, coming up, talking points, people, timeline, wishes, referrals, consent."""
+    client = get_client(actor, client_id)
+    today, coming = _follow_ups(client, on)
+    facts = client_facts(client.store_id, [client.id], on).get(client.id)
+    points = talking_points(facts, on) if facts else []
+    reasons = today.reasons if today else []
+    suggested = suggest_channel(prefs_of(client))
+    links = contact_links(client, opening_lines(client, reasons, facts), suggested)
+    own, people = _people(client, on)
+    timeline, total, spend = _timeline(client, show_all)
+    wishes = db.session.scalars(select(WishItem).where(WishItem.client_id == client.id, WishItem.status == "open")
+                                .order_by(WishItem.created_at.desc(), WishItem.id.desc())).all()
+    referred_by, referred = _referrals(client)
+    consent = db.session.execute(
+        select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEvent.user_id)
+        .where(ConsentEvent.client_id == client.id)
+        .order_by(ConsentEvent.created_at.desc(), ConsentEvent.id.desc())).all()
+    assignee = client.assigned_to.name if client.assigned_to else None
+    return ClientCard(client=client, on=on, assignee=assignee, today=today, coming_up=coming, talking_points=points,
+                      suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,
+                      timeline_total=total, wish_items=list(wishes), referred_by=referred_by, referred=referred,
+                      consent=[(event, who) for event, who in consent], spend_total=spend,
+                      parts={"service": appointments.card_part(actor, client, on),
+                             "relations": relationship_card.card_part(actor, client, on)})

@@ -1,0 +1,137 @@
+"""The card's relationship extras: loyalty tier, trade-up credit, wish lists with share links, referrals (issue 8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ...domain.share import WishListFacts, WishListNudge, wish_list_nudges
+from ...domain.vocab import DateKind, Relation
+from ...extensions import db
+from ...models import (
+    Client,
+    ImportantDate,
+    LoyaltyPolicy,
+    LoyaltyTier,
+    Person,
+    Purchase,
+    Referral,
+    ShareLink,
+    TradeUpCredit,
+    User,
+    WishItem,
+)
+from ..owner.loyalty import LoyaltyStanding, standing
+from .trade_up import LedgerLine, ledger
+
+
+@dataclass
+class WishList:
+    """One giftable list on the card: the client's own (person None) or a person's."""
+
+    owner_name: str
+    person: Person | None
+    items: list[WishItem] = field(default_factory=list)
+    live_links: int = 0
+    nudge: WishListNudge | None = None
+
+    @property
+    def key(self) -> str:
+        return f"p{self.person.id}" if self.person else "own"
+
+
+@dataclass
+class RelationsPart:
+    loyalty: LoyaltyStanding | None
+    trade_up_on: bool
+    credits: list[LedgerLine]
+    wish_lists: list[WishList]
+    nudges: list[WishListNudge]
+    referred_count: int
+    referred_bought: int
+    referred_spend: Decimal
+
+    @property
+    def credit_available(self):  # noqa: ANN201
+        return sum((line.credit.amount for line in self.credits if line.credit.status == "available"), 0)
+
+
+def _first(name: str | None) -> str:
+    return (name or "").strip().split(" ")[0] if (name or "").strip() else ""
+
+
+def _wish_lists(client: Client, on: date) -> tuple[list[WishList], list[WishListNudge]]:
+    """Open items grouped by whose list, each list's live links, and the nudge to send one: one query."""
+    same_list = or_(ShareLink.person_id == WishItem.person_id,
+                    and_(ShareLink.person_id.is_(None), WishItem.person_id.is_(None)))
+    live = (ShareLink.client_id == WishItem.client_id, same_list, ShareLink.revoked_at.is_(None))
+    links = select(func.count(ShareLink.id)).where(*live).correlate(WishItem).scalar_subquery()
+    shared_at = select(func.max(ShareLink.created_at)).where(*live).correlate(WishItem).scalar_subquery()
+    partner = (select(Person.name).where(Person.client_id == client.id, Person.relation == Relation.PARTNER)
+               .order_by(Person.id).limit(1).scalar_subquery())
+
+    def md(kind: DateKind, person_id) -> object:  # noqa: ANN001
+        person = ImportantDate.person_id.is_(None) if person_id is None else ImportantDate.person_id == person_id
+        return (select(func.min(ImportantDate.md)).where(ImportantDate.client_id == client.id, person,
+                                                          ImportantDate.kind == kind).scalar_subquery())
+
+    # Dates ride along as scalar subqueries: the card pays one statement for its wish lists.
+    rows = db.session.execute(
+        select(WishItem, Person, links, shared_at, partner, md(DateKind.BIRTHDAY, None),
+               md(DateKind.ANNIVERSARY, None), md(DateKind.BIRTHDAY, WishItem.person_id).correlate(WishItem))
+        .outerjoin(Person, Person.id == WishItem.person_id)
+        .where(WishItem.client_id == client.id, WishItem.status == "open")
+        .order_by(WishItem.created_at.desc(), WishItem.id.desc())).all()
+    if not rows:
+        return [], []
+    lists: dict[int | None, WishList] = {}
+    terms: dict[int | None, tuple] = {}
+    for item, person, count, at, partner_name, birthday, anniversary, person_birthday in rows:
+        key = person.id if person else None
+        wish_list = lists.setdefault(key, WishList(_first(person.name) if person else client.first_name, person))
+        wish_list.items.append(item)
+        wish_list.live_links = count or 0
+        if key is None:
+            occasions = [(label, *divmod(v, 100)) for label, v in (("birthday", birthday), ("anniversary", anniversary))
+                         if v]
+            giver = _first(partner_name) or None
+        else:
+            occasions = [("birthday", *divmod(person_birthday, 100))] if person_birthday else []
+            giver = client.first_name
+        terms[key] = (tuple(occasions), giver, at.date() if at else None)
+    facts = [WishListFacts(w.owner_name, key, len(w.items), *terms[key]) for key, w in lists.items()]
+    nudges = wish_list_nudges(facts, on)
+    for nudge in nudges:
+        lists[nudge.person_id].nudge = nudge
+    # The client's own list first, then people as they were added.
+    ordered = sorted(lists.values(), key=lambda w: (w.person is not None, w.person.id if w.person else 0))
+    return ordered, nudges
+
+
+def _summary(client: Client):  # noqa: ANN202
+    """Referrals made (how many, how many bought, their spend), the store's policy and the client's credit count:
+    one statement of scalar subqueries, so the card pays for the ledger only when there is one."""
+    referred = aliased(Client)
+    bought = exists().where(Purchase.client_id == Referral.referred_id)
+    mine = Referral.referrer_id == client.id
+    return db.session.execute(select(
+        select(func.count(Referral.id)).where(mine).scalar_subquery(),
+        select(func.count(Referral.id)).where(mine, bought).scalar_subquery(),
+        select(func.coalesce(func.sum(referred.lifetime_spend), 0)).join(Referral, Referral.referred_id == referred.id)
+        .where(mine).scalar_subquery(),
+        select(LoyaltyPolicy.trade_up_enabled).where(LoyaltyPolicy.store_id == client.store_id).scalar_subquery(),
+        select(func.count(TradeUpCredit.id)).where(TradeUpCredit.client_id == client.id).scalar_subquery(),
+        select(func.count(LoyaltyTier.id)).where(LoyaltyTier.store_id == client.store_id).scalar_subquery(),
+    )).one()
+
+
+def card_part(actor: User, client: Client, on: date) -> RelationsPart:
+    """Read for the card of a client the caller already scoped to the actor's store."""
+    referred, bought, spend, trade_up_on, credits, tiers = _summary(client)
+    lists, nudges = _wish_lists(client, on)
+    return RelationsPart(standing(client) if tiers else None, bool(trade_up_on), ledger(client) if credits else [], lists, nudges,
+                         referred or 0, bought or 0, Decimal(spend or 0))

@@ -1,0 +1,205 @@
+"""log_outreach and undo_outreach: record a touch and let the engine complete, move or close the client's
+follow-ups; take it back within a few minutes, restoring exactly what it changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from ...clock import store_now
+from ...domain.outcomes import FollowUpState, apply_outcome
+from ...domain.vocab import COMPLETING_OUTCOMES, TOUCH_OUTCOMES, Channel, Kind, Outcome, Status
+from ...domain.windows import Window
+from ...extensions import db
+from ...models import Client, ConsentEvent, FollowUp, Outreach, OutreachFollowUp, Purchase, User
+from ..access import get_client, get_scoped
+from ..engine.gating import LIVE
+from ..engine.planner import engine_settings
+from ..errors import Invalid, NotAllowed
+
+# Long enough to notice a mis-tap and take it back; short enough that huddle numbers settle.
+UNDO_MINUTES = 15
+KEY_MAX = 64
+
+OUTCOME_LABEL = {
+    Outcome.REACHED: "Reached", Outcome.VOICEMAIL: "Voicemail", Outcome.NO_ANSWER: "No answer",
+    Outcome.REPLIED: "Replied", Outcome.BOOKED: "Booked", Outcome.SOLD: "Sold", Outcome.NOT_NOW: "Not now",
+    Outcome.DO_NOT_CONTACT: "Do not contact",
+}
+
+
+@dataclass
+class Logged:
+    outreach: Outreach
+    changed: int
+    replayed: bool = False
+
+
+@dataclass
+class Undone:
+    client: Client
+    outcome: Outcome
+    restored: int
+
+
+def _state(f: FollowUp) -> FollowUpState:
+    return FollowUpState(f.id, Kind(f.kind), Window(f.opens_on, f.due_on, f.expires_on), Status(f.status), f.show_on, f.tries)
+
+
+TAP_TRUSTED_FOR = timedelta(hours=72)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def tap_time(tapped_at: datetime | None, now: datetime | None = None) -> datetime:
+    """The phone's tap time when it is plausible (the last 72 hours, a few minutes of clock skew), else now.
+
+    A phone's clock can be wrong or forged; an outcome can only be moved within the time an outbox plausibly
+    holds it, so the day's counts and the engine's clocks are never rewritten far back or into the future."""
+    now = now or datetime.now(UTC)
+    if tapped_at is None or tapped_at.tzinfo is None:
+        return now
+    if now - TAP_TRUSTED_FOR <= tapped_at <= now + CLOCK_SKEW:
+        return min(tapped_at, now)
+    return now
+
+
+def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: str | None = None,
+                 now: datetime | None = None, idempotency_key: str | None = None,
+                 snooze_until: date | None = None, tapped_at: datetime | None = None) -> Logged:
+    """Store the touch once (the offline outbox replays with the same key) and apply the engine's rules.
+
+    `tapped_at` is when the associate tapped, sent by the offline outbox: the touch belongs to that day, not to
+    the moment the signal came back (see tap_time for how far a phone's clock is trusted)."""
+    client = get_client(actor, client_id)
+    errors = {}
+    if channel not in {c.value for c in Channel}:
+        errors["channel"] = "Choose call, text, email, visit or mail."
+    if outcome not in {o.value for o in Outcome}:
+        errors["outcome"] = "Choose what happened: reached, voicemail, no answer, replied, booked, sold, not now or do not contact."
+    if note and len(note) > 2000:
+        errors["note"] = "Keep the note under 2,000 characters."
+    if idempotency_key and len(idempotency_key) > KEY_MAX:
+        errors["idempotency_key"] = f"The outbox key is longer than {KEY_MAX} characters."
+    if errors:
+        raise Invalid("Outreach not saved", errors)
+    if idempotency_key:
+        earlier = db.session.scalar(select(Outreach).where(Outreach.store_id == actor.store_id,
+                                                           Outreach.idempotency_key == idempotency_key))
+        if earlier is not None:
+            return Logged(earlier, 0, replayed=True)
+
+    store = actor.store
+    local = store_now(store, tap_time(tapped_at, now))
+    on = local.date()
+    result = Outcome(outcome)
+    if result is Outcome.NOT_NOW and (snooze_until is None or snooze_until <= on):
+        raise Invalid("Pick a later day", {"snooze_until": "Pick a day after today for “not now”."})
+
+    outreach = Outreach(store_id=store.id, client_id=client.id, user_id=actor.id, channel=channel, outcome=outcome,
+                        note=(note or "").strip() or None, occurred_at=local.astimezone(UTC), occurred_on=on,
+                        idempotency_key=idempotency_key)
+    db.session.add(outreach)
+    live = {f.id: f for f in db.session.scalars(
+        select(FollowUp).where(FollowUp.client_id == client.id, FollowUp.status.in_(LIVE)))}
+    changes = apply_outcome(result, [_state(f) for f in live.values()], on, engine_settings(store),
+                            snooze_until=snooze_until)
+    for change in changes:
+        follow_up = live[change.id]
+        outreach.covered.append(OutreachFollowUp(follow_up=follow_up, previous={
+            "status": follow_up.status, "show_on": follow_up.show_on.isoformat(), "tries": follow_up.tries,
+            "note": follow_up.note,
+            "closed_at": follow_up.closed_at.isoformat() if follow_up.closed_at else None}))
+        follow_up.status, follow_up.show_on, follow_up.tries = change.status.value, change.show_on, change.tries
+        follow_up.note = change.note or follow_up.note
+        if change.status.value not in LIVE:
+            follow_up.closed_at = local.astimezone(UTC)
+
+    if result in TOUCH_OUTCOMES:
+        client.last_touch_on = max(client.last_touch_on or on, on)
+    if result in COMPLETING_OUTCOMES:
+        # Restarts the reconnect clock: the next reconnect is counted from this conversation.
+        client.last_reached_on = max(client.last_reached_on or on, on)
+    if result is Outcome.DO_NOT_CONTACT and not client.do_not_contact:
+        client.do_not_contact = True
+        db.session.flush()  # the outreach id names the consent event, so an undo knows which one it made
+        db.session.add(ConsentEvent(store_id=store.id, client_id=client.id, user_id=actor.id, channel=None,
+                                    what="do_not_contact", value=_consent_value(outreach)))
+    db.session.commit()
+    return Logged(outreach, len(changes))
+
+
+def _consent_value(outreach: Outreach) -> str:
+    return f"asked during outreach #{outreach.id}"
+
+
+def summary(outreach: Outreach) -> str:
+    """What the associate just did, in a few words: "Reached · 2 follow-ups completed", "Voicemail · back on Nov 24"."""
+    outcome = Outcome(outreach.outcome)
+    label = OUTCOME_LABEL[outcome]
+    follow_ups = [link.follow_up for link in outreach.covered]
+    live = sorted(f.show_on for f in follow_ups if f.status in LIVE)
+    if outcome in COMPLETING_OUTCOMES:
+        done = sum(f.status == Status.DONE for f in follow_ups)
+        return f"{label} · {done} follow-up{'s' if done != 1 else ''} completed" if done else f"{label} · logged"
+    if outcome is Outcome.DO_NOT_CONTACT:
+        return f"{label} · {len(follow_ups)} follow-up{'s' if len(follow_ups) != 1 else ''} closed"
+    if live:
+        return f"{label} · back on {live[0].strftime('%b')} {live[0].day}"
+    if follow_ups:
+        return f"{label} · off the list ({follow_ups[0].note})" if follow_ups[0].note else f"{label} · off the list"
+    return f"{label} · logged"
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without a zone; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _last_day(client_id: int, outcomes: frozenset[Outcome]) -> date | None:
+    """The latest remaining touch of these outcomes, or sale: a sale in the store is a conversation too
+    (the demo store's clocks count them), so an undo must not wind a clock back past one."""
+    touched = db.session.scalar(select(func.max(Outreach.occurred_on)).where(
+        Outreach.client_id == client_id, Outreach.outcome.in_([o.value for o in outcomes])))
+    bought = db.session.scalar(select(func.max(Purchase.purchased_on)).where(Purchase.client_id == client_id))
+    return max((d for d in (touched, bought) if d is not None), default=None)
+
+
+def undo_outreach(actor: User, outreach_id: int, now: datetime | None = None) -> Undone:
+    """Take back a touch its author logged in the last 15 minutes: follow-ups, clocks and consent as they were."""
+    outreach = get_scoped(actor, Outreach, outreach_id)
+    if outreach.user_id != actor.id:
+        raise NotAllowed("only the associate who logged a touch can undo it")
+    age = (now or datetime.now(UTC)) - _aware(outreach.occurred_at)
+    if age > timedelta(minutes=UNDO_MINUTES):
+        raise Invalid(f"Too late to undo: a logged touch can be undone for {UNDO_MINUTES} minutes. "
+                      "Log what really happened as a new outcome instead.", {"outreach": "older than 15 minutes"})
+    client = get_client(actor, outreach.client_id)
+    outcome = Outcome(outreach.outcome)
+    restored = 0
+    for link in outreach.covered:
+        follow_up, previous = link.follow_up, link.previous
+        follow_up.status = previous["status"]
+        follow_up.show_on = date.fromisoformat(previous["show_on"])
+        follow_up.tries = previous["tries"]
+        follow_up.note = previous.get("note")
+        closed_at = previous.get("closed_at")
+        follow_up.closed_at = datetime.fromisoformat(closed_at) if closed_at else None
+        restored += 1
+    if outcome is Outcome.DO_NOT_CONTACT and client.do_not_contact and db.session.scalar(
+            select(ConsentEvent.id).where(ConsentEvent.client_id == client.id, ConsentEvent.what == "do_not_contact",
+                                          ConsentEvent.value == _consent_value(outreach)).limit(1)):
+        client.do_not_contact = False
+        db.session.add(ConsentEvent(store_id=client.store_id, client_id=client.id, user_id=actor.id, channel=None,
+                                    what="contact_ok", value="undo"))
+    day = outreach.occurred_on
+    db.session.delete(outreach)
+    db.session.flush()
+    # Only a clock this touch could have moved is recomputed: the remaining rows decide it.
+    if client.last_touch_on == day:
+        client.last_touch_on = _last_day(client.id, TOUCH_OUTCOMES)
+    if client.last_reached_on == day:
+        client.last_reached_on = _last_day(client.id, COMPLETING_OUTCOMES)
+    db.session.commit()
+    return Undone(client, outcome, restored)

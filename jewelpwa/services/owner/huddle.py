@@ -1,0 +1,281 @@
+"""The owner's huddles: each associate's day ahead in the morning, and how it went in the evening."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ...clock import store_now
+from ...domain.ranking import Candidate, Card, rank_day, score
+from ...domain.settings import EngineSettings
+from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
+from ...domain.windows import Window
+from ...extensions import db
+from ...models import Appointment, Client, DayList, DayListCard, FollowUp, Store, User
+from ..access import require_manager
+from ..book.today import ranked
+from ..engine.gating import LIVE, SHOWING_COLUMNS, showing, shows
+from ..errors import Invalid
+from .team_report import Figures, results_by_user
+
+MORNING, EVENING = "morning", "evening"
+# The morning huddle is before opening; by mid-afternoon the owner wants the day's results instead.
+EVENING_FROM = time(14, 0)
+TOP = 3
+# Ranking a whole book's lists costs seconds at 50,000 clients; the huddle needs three rows per associate.
+# Candidates are scored one by one (cheap), and only the best few clients are ranked into cards (reason
+# texts, bundling). A client's card scores at least its best reason, so the top cards come from these.
+SHORTLIST = 12
+# The stored list is read a page at a time for its first milestones, at most MAX_SCAN clients deep.
+SCAN_PAGE, MAX_SCAN = 50, 2000
+MILESTONE_KINDS = (Kind.ANNIVERSARY.value, Kind.BIRTHDAY.value, Kind.PARTNER_BIRTHDAY.value)
+PLURAL = {Kind.ANNIVERSARY.value: "Anniversaries", Kind.BIRTHDAY.value: "Birthdays",
+          Kind.PARTNER_BIRTHDAY.value: "Partners' birthdays"}
+
+
+@dataclass(frozen=True)
+class Booking:
+    starts_at: datetime  # store-local
+    client_id: int
+    client_name: str
+    kind: str
+
+    @property
+    def what(self) -> str:
+        return AppointmentKind(self.kind).value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class TopCard:
+    client_id: int
+    client_name: str
+    card: Card
+
+    @property
+    def reasons(self):
+        return self.card.reasons
+
+
+@dataclass
+class Associate:
+    user_id: int
+    name: str
+    target: int
+    list_length: int = 0
+    top: list[TopCard] = field(default_factory=list)
+    appointments: list[Booking] = field(default_factory=list)
+    figures: Figures = field(default_factory=Figures)
+    left_open: int = 0
+    skipped: int = 0
+
+    @property
+    def short(self) -> int:
+        """Clients still to contact to reach the target (evening)."""
+        return max(self.target - self.figures.clients, 0)
+
+
+@dataclass
+class Huddle:
+    on: date
+    view: str
+    is_today: bool
+    associates: list[Associate]
+    in_window: dict[str, int]  # kind label -> open follow-ups whose window holds the day
+    store: Figures = field(default_factory=Figures)
+
+    @property
+    def revenue(self) -> Decimal:
+        return self.store.revenue
+
+
+def _day_bounds(tz: ZoneInfo, on: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(on, time(0), tz)
+    return start, start + timedelta(days=1)
+
+
+def huddle_args(now_local: datetime, view: str | None, on: str | None) -> tuple[str, date]:
+    """Which huddle and which day: morning before 2 pm store time, evening after; Invalid on a bad date or tab."""
+    errors = {}
+    if view not in (None, "", MORNING, EVENING):
+        errors["view"] = "Choose the morning or the evening huddle."
+    day = now_local.date()
+    if on:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            errors["date"] = "Enter a date as YYYY-MM-DD."
+    if errors:
+        raise Invalid("That huddle cannot be shown.", errors)
+    if not view:
+        view = EVENING if day < now_local.date() or now_local.time() >= EVENING_FROM else MORNING
+    return view, day
+
+
+def _associates(store_id: int) -> list[Associate]:
+    rows = db.session.execute(select(User.id, User.name, User.daily_target).where(
+        User.store_id == store_id, User.active.is_(True), User.role == Role.ASSOCIATE).order_by(User.name))
+    return [Associate(row.id, row.name, row.daily_target) for row in rows]
+
+
+def _appointments(store_id: int, tz: ZoneInfo, on: date) -> dict[int, list[Booking]]:
+    start, end = _day_bounds(tz, on)
+    rows = db.session.execute(
+        select(Appointment.user_id, Appointment.starts_at, Appointment.kind, Client.id, Client.first_name,
+               Client.last_name)
+        .join(Client, Client.id == Appointment.client_id)
+        .where(Appointment.store_id == store_id, Appointment.starts_at >= start, Appointment.starts_at < end,
+               Appointment.status != AppointmentStatus.CANCELLED.value)
+        .order_by(Appointment.starts_at))
+    found: dict[int, list[Booking]] = defaultdict(list)
+    for row in rows:
+        starts = row.starts_at if row.starts_at.tzinfo else row.starts_at.replace(tzinfo=ZoneInfo("UTC"))
+        found[row.user_id].append(Booking(starts.astimezone(tz), row.id, f"{row.first_name} {row.last_name}".strip(),
+                                          row.kind))
+    return found
+
+
+def _expiring_by(store: Store, on: date) -> date:
+    """The latest a milestone follow-up open on `on` can expire: its window is never longer than the store's rule.
+
+    Milestone windows are a few weeks long, so this bound turns a scan of every live follow-up into a short
+    range on the (store_id, expires_on) index.
+    """
+    windows = EngineSettings.from_dict(store.settings or {}).windows
+    return on + timedelta(days=max(windows[Kind(k)].expires - windows[Kind(k)].opens for k in MILESTONE_KINDS))
+
+
+def _in_window(store: Store, on: date) -> dict[str, int]:
+    """Store-wide open anniversary and birthday follow-ups whose window holds `on`, by kind."""
+    rows = dict(db.session.execute(
+        select(FollowUp.kind, func.count()).where(
+            FollowUp.store_id == store.id, FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.status.in_(LIVE),
+            FollowUp.opens_on <= on, FollowUp.expires_on >= on, FollowUp.expires_on <= _expiring_by(store, on))
+        .group_by(FollowUp.kind)).all())
+    return {PLURAL[kind]: rows.get(kind, 0) for kind in MILESTONE_KINDS}
+
+
+def _list_lengths(store_id: int, on: date) -> dict[int, int]:
+    """Clients on each associate's list for `on` (in the evening: the ones not contacted or moved)."""
+    return dict(db.session.execute(
+        select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id)))
+        .where(*showing(store_id, on)).group_by(FollowUp.assignee_id)).all())
+
+
+def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, list[TopCard]]:
+    """Each associate's three best-ranked clients with an anniversary or birthday on today's list."""
+    rows = db.session.execute(
+        select(FollowUp.id, FollowUp.client_id, FollowUp.assignee_id, FollowUp.kind, FollowUp.opens_on,
+               FollowUp.due_on, FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail, Client.tier)
+        .join(Client, Client.id == FollowUp.client_id)
+        .where(*showing(store.id, on), FollowUp.kind.in_(MILESTONE_KINDS), FollowUp.assignee_id.in_(user_ids),
+               FollowUp.expires_on <= _expiring_by(store, on)))
+    by_user: dict[int, list[Candidate]] = defaultdict(list)
+    kinds, tiers = {k: Kind(k) for k in MILESTONE_KINDS}, {t.value: t for t in Tier}  # thousands of rows
+    for row in rows:
+        by_user[row.assignee_id].append(Candidate(
+            row.id, row.client_id, kinds[row.kind], Window(row.opens_on, row.due_on, row.expires_on), row.occasion_on,
+            tiers[row.tier], row.detail or {}))
+    cards: dict[int, list[Card]] = {}
+    for user_id, candidates in by_user.items():
+        best: dict[int, float] = {}
+        for c in candidates:
+            best[c.client_id] = max(best.get(c.client_id, 0.0), score(c, on))
+        shortlist = set(sorted(best, key=best.get, reverse=True)[:SHORTLIST])
+        cards[user_id] = rank_day([c for c in candidates if c.client_id in shortlist], on)[:TOP]
+    ids = {card.client_id for top in cards.values() for card in top}
+    names = {row.id: f"{row.first_name} {row.last_name}".strip() for row in db.session.execute(
+        select(Client.id, Client.first_name, Client.last_name).where(Client.id.in_(ids)))} if ids else {}
+    return {user_id: [TopCard(c.client_id, names[c.client_id], c) for c in top] for user_id, top in cards.items()}
+
+
+def _first_with_milestone(day_list_id: int, user_id: int, on: date) -> list[int]:
+    """The first TOP clients of a stored list, in its order, with an anniversary or birthday showing today.
+
+    Read a page of the list at a time and probe those clients' follow-ups by client: milestones weigh most, so
+    the first page nearly always holds them. (One query with EXISTS let PostgreSQL hash every milestone of the
+    store first: 70 ms an associate.)"""
+    found: list[int] = []
+    for offset in range(0, MAX_SCAN, SCAN_PAGE):
+        page = list(db.session.scalars(select(DayListCard.client_id).where(DayListCard.day_list_id == day_list_id)
+                                       .order_by(DayListCard.position).offset(offset).limit(SCAN_PAGE)))
+        if not page:
+            break
+        with_milestone = {row.client_id for row in db.session.execute(
+            select(FollowUp.client_id, FollowUp.assignee_id, FollowUp.kind, *SHOWING_COLUMNS)
+            .where(FollowUp.client_id.in_(page), FollowUp.status.in_(LIVE)))
+            if row.assignee_id == user_id and row.kind in MILESTONE_KINDS and shows(row, on)}
+        found += [client_id for client_id in page if client_id in with_milestone]
+        if len(found) >= TOP:
+            break
+    return found[:TOP]
+
+
+def _from_day_lists(store: Store, on: date, user_ids: list[int]) -> tuple[dict[int, int], dict[int, list[TopCard]]]:
+    """List lengths and top milestones read from the lists the planner ranked this morning (services.day_lists).
+
+    Walking one associate's stored order until three clients with a milestone turn up costs a few index probes;
+    scoring every milestone in the store (thousands of rows with their details) cost 100-300 ms at 50,000
+    clients. Follow-ups made after the build (ids above its watermark) are ranked in, as Today does. Associates
+    whose list was not built (a day not planned yet) are left out, for the caller to compute.
+    """
+    listings = db.session.execute(select(DayList.id, DayList.user_id, DayList.cards, DayList.max_follow_up_id)
+                                  .where(DayList.user_id.in_(user_ids), DayList.listed_on == on)).all()
+    lengths, tops = {}, {}
+    for listing in listings:
+        first = _first_with_milestone(listing.id, listing.user_id, on)
+        # Only the id range in SQL (see services.day_lists.top_client_ids): the rows made since the build are few.
+        newer = [row.client_id for row in db.session.execute(
+            select(FollowUp.client_id, FollowUp.store_id, FollowUp.assignee_id, FollowUp.kind)
+            .where(FollowUp.id > listing.max_follow_up_id))
+            if row.store_id == store.id and row.assignee_id == listing.user_id and row.kind in MILESTONE_KINDS]
+        cards = ranked(store.id, on, listing.user_id, client_ids=list(dict.fromkeys([*first, *newer])))
+        with_milestone = [c for c in cards if any(r.kind.value in MILESTONE_KINDS for r in c.card.reasons)]
+        lengths[listing.user_id] = listing.cards
+        tops[listing.user_id] = [TopCard(c.client.id, c.client.display_name, c.card) for c in with_milestone[:TOP]]
+    return lengths, tops
+
+
+def _skipped(store_id: int, tz: ZoneInfo, on: date) -> dict[int, int]:
+    start, end = _day_bounds(tz, on)
+    return dict(db.session.execute(
+        select(FollowUp.assignee_id, func.count()).where(
+            FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
+            FollowUp.closed_at >= start, FollowUp.closed_at < end).group_by(FollowUp.assignee_id)).all())
+
+
+def huddle(actor: User, view: str | None = None, on: str | None = None, now: datetime | None = None) -> Huddle:
+    """Morning: list length against target, top reasons, appointments; evening: contacts, outcomes, revenue."""
+    require_manager(actor)
+    store = actor.store
+    now_local = store_now(store, now)
+    view, day = huddle_args(now_local, view, on)
+    tz = ZoneInfo(store.timezone)
+    people = _associates(store.id)
+    result = Huddle(day, view, day == now_local.date(), people, _in_window(store, day) if view == MORNING else {})
+    bookings = _appointments(store.id, tz, day)
+    for person in people:
+        person.appointments = bookings.get(person.user_id, [])
+    if view == MORNING:
+        lengths, tops = _from_day_lists(store, day, [p.user_id for p in people])
+        unlisted = [p.user_id for p in people if p.user_id not in lengths]
+        if unlisted:
+            lengths = {**_list_lengths(store.id, day), **lengths}
+            tops.update(_top_milestones(store, day, unlisted))
+        for person in people:
+            person.list_length, person.top = lengths.get(person.user_id, 0), tops.get(person.user_id, [])
+        return result
+    lengths = _list_lengths(store.id, day)
+    figures = results_by_user(store.id, day, day)
+    skipped = _skipped(store.id, tz, day)
+    for person in people:
+        person.figures = figures.get(person.user_id, Figures())
+        person.left_open = lengths.get(person.user_id, 0)
+        person.skipped = skipped.get(person.user_id, 0)
+    for row in figures.values():
+        result.store.add(row)
+    return result

@@ -1,0 +1,227 @@
+"""Store events (trunk show, gemstone roundtable, special buy): a filtered set of clients gets an invitation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import exists, func, select
+
+from ...domain import proposals as P
+from ...domain.vocab import Kind, Tier
+from ...extensions import db
+from ...models import AuditEvent, Client, FollowUp, Purchase, PurchaseItem, StoreEvent, User
+from ..access import require_manager
+from ..engine.follow_ups import existing_keys, insert_new, row_for
+from ..errors import Invalid
+
+EVENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("trunk_show", "Trunk show"), ("gemstone_roundtable", "Gemstone roundtable"), ("special_buy", "Special buy"),
+)
+KIND_NAMES = dict(EVENT_KINDS)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Who is invited. Stored in StoreEvent.client_filter; the planner reads `tiers` and `assigned_to_id`."""
+
+    tiers: tuple[str, ...] = ()
+    assigned_to_id: int | None = None
+    category: str = ""
+    stone: str = ""
+    min_spend: Decimal | None = None
+
+    @classmethod
+    def parse(cls, form) -> EventFilter:  # noqa: ANN001 - a MultiDict of the form or query string
+        errors: dict[str, str] = {}
+        tiers = tuple(sorted({t for t in form.getlist("tier") if t in {x.value for x in Tier}}))
+        who = (form.get("assigned_to_id") or "").strip()
+        spend_text = (form.get("min_spend") or "").strip().replace(",", "").lstrip("$")
+        min_spend = None
+        if spend_text:
+            try:
+                min_spend = Decimal(spend_text)
+                if min_spend < 0 or not min_spend.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors["min_spend"] = "Enter an amount like 2500, or leave it empty."
+                min_spend = None
+        if who and not who.isdigit():
+            errors["assigned_to_id"] = "Choose an associate from the list."
+        if errors:
+            raise Invalid("Check the client filter", errors)
+        return cls(tiers, int(who) if who else None, (form.get("category") or "").strip().lower()[:40],
+                   (form.get("stone") or "").strip().lower()[:40], min_spend)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.tiers:
+            out["tiers"] = list(self.tiers)
+        if self.assigned_to_id:
+            out["assigned_to_id"] = self.assigned_to_id
+        if self.category:
+            out["category"] = self.category
+        if self.stone:
+            out["stone"] = self.stone
+        if self.min_spend is not None:
+            out["min_spend"] = str(self.min_spend)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EventFilter:
+        spend = d.get("min_spend")
+        return cls(tuple(d.get("tiers") or ()), d.get("assigned_to_id") or None, d.get("category") or "",
+                   d.get("stone") or "", Decimal(str(spend)) if spend not in (None, "") else None)
+
+    def describe(self, names: dict[int, str]) -> str:
+        parts = []
+        if self.tiers:
+            parts.append("tier " + "/".join(self.tiers))
+        if self.assigned_to_id:
+            parts.append(f"{names.get(self.assigned_to_id, 'someone')}'s clients")
+        if self.category:
+            parts.append(f"bought {self.category}")
+        if self.stone:
+            parts.append(f"{self.stone} buyers")
+        if self.min_spend is not None:
+            parts.append(f"spent ${self.min_spend:,.0f}+ in 24 months")
+        return ", ".join(parts) or "every client"
+
+
+def matching(store_id: int, wanted: EventFilter) -> list:
+    """SQL conditions on Client for an event filter (the planner can use the same, see the lead's note)."""
+    conditions = [Client.store_id == store_id, Client.erased_at.is_(None)]
+    if wanted.tiers:
+        conditions.append(Client.tier.in_(wanted.tiers))
+    if wanted.assigned_to_id:
+        conditions.append(Client.assigned_to_id == wanted.assigned_to_id)
+    if wanted.min_spend is not None:
+        conditions.append(Client.spend_24m >= wanted.min_spend)
+    if wanted.category or wanted.stone:
+        item = [Purchase.client_id == Client.id, Purchase.store_id == store_id]
+        if wanted.category:
+            item.append(func.lower(PurchaseItem.category) == wanted.category)
+        if wanted.stone:
+            item.append(func.lower(PurchaseItem.stone) == wanted.stone)
+        conditions.append(exists(select(PurchaseItem.id).join(Purchase, PurchaseItem.purchase_id == Purchase.id)
+                                 .where(*item)))
+    return conditions
+
+
+@dataclass(frozen=True)
+class InviteCount:
+    invited: int
+    left_out: int
+
+
+def count_invites(actor: User, wanted: EventFilter) -> InviteCount:
+    """Clients the filter matches: how many will be invited and how many are left out (do not contact)."""
+    require_manager(actor)
+    rows = dict(db.session.execute(
+        select(Client.do_not_contact, func.count()).where(*matching(actor.store_id, wanted))
+        .group_by(Client.do_not_contact)).all())
+    return InviteCount(rows.get(False, 0), rows.get(True, 0))
+
+
+@dataclass(frozen=True)
+class EventCreated:
+    event: StoreEvent
+    invited: int
+    already: int
+    left_out: int
+
+
+def _parse_day(value: str | None, field: str, errors: dict[str, str]) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        errors[field] = "Enter a date."
+        return None
+
+
+def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 - the form's MultiDict
+    """Create the event and one store_event follow-up per matching contactable client (idempotent on resubmit).
+
+    The same name, kind and days in one store are the same event: a resubmitted form finds it, and the
+    dedupe keys (event and client) make the invitations a no-op the second time.
+    """
+    require_manager(actor)
+    errors: dict[str, str] = {}
+    name = (form.get("name") or "").strip()
+    kind = (form.get("kind") or "").strip()
+    description = (form.get("description") or "").strip() or None
+    if not name:
+        errors["name"] = "Give the event a name, like Spring trunk show."
+    elif len(name) > 120:
+        errors["name"] = "Keep the name under 120 characters."
+    if kind not in KIND_NAMES:
+        errors["kind"] = "Choose trunk show, gemstone roundtable or special buy."
+    invite_on = _parse_day(form.get("invite_on"), "invite_on", errors)
+    event_on = _parse_day(form.get("event_on"), "event_on", errors)
+    if invite_on and event_on:
+        if event_on < on:
+            errors["event_on"] = "The event day has passed; choose today or later."
+        elif invite_on > event_on:
+            errors["invite_on"] = "Invite on or before the event day."
+    try:
+        wanted = EventFilter.parse(form)
+    except Invalid as exc:
+        errors.update(exc.errors)
+        wanted = EventFilter()
+    if wanted.assigned_to_id:
+        owner = db.session.get(User, wanted.assigned_to_id)
+        if owner is None or owner.store_id != actor.store_id:
+            errors["assigned_to_id"] = "Choose an associate from the list."
+    if errors:
+        raise Invalid("Event not created", errors)
+    event = db.session.scalar(select(StoreEvent).where(
+        StoreEvent.store_id == actor.store_id, StoreEvent.name == name, StoreEvent.kind == kind,
+        StoreEvent.invite_on == invite_on, StoreEvent.event_on == event_on))
+    if event is None:
+        event = StoreEvent(store_id=actor.store_id, name=name, kind=kind, invite_on=invite_on, event_on=event_on,
+                           description=description, client_filter=wanted.to_dict())
+        db.session.add(event)
+        db.session.flush()
+        db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="store_event_created",
+                                  target=f"event:{event.id}"))
+    else:
+        wanted = EventFilter.from_dict(event.client_filter or {})
+    # The contact gate's first rule: do-not-contact clients get no marketing follow-up; they are counted.
+    conditions = matching(actor.store_id, wanted)
+    left_out = db.session.scalar(select(func.count()).select_from(Client).where(
+        *conditions, Client.do_not_contact.is_(True))) or 0
+    # Proposals are computed for the first day the window holds (today, or the invite day if later), so the
+    # planner finds the same keys on the invite day and makes nothing twice; they show from the invite day.
+    first_day = max(on, invite_on)
+    rows = []
+    for client_id, assignee_id in db.session.execute(
+            select(Client.id, Client.assigned_to_id).where(*conditions, Client.do_not_contact.is_(False))):
+        found = P.store_event_proposal(event.id, client_id, invite_on, event_on, first_day)
+        proposal = P.Proposal(Kind.STORE_EVENT, found.window, found.occasion_on, found.dedupe_key, found.source,
+                              {"what": name})
+        rows.append(row_for(actor.store_id, client_id, assignee_id, proposal, on))
+    seen = existing_keys(actor.store_id, [row["dedupe_key"] for row in rows])
+    fresh = [row for row in rows if row["dedupe_key"] not in seen]
+    insert_new(fresh)
+    db.session.commit()
+    return EventCreated(event, len(fresh), len(seen), left_out)
+
+
+def list_events(actor: User) -> list[StoreEvent]:
+    """The store's events, the next one first, then past ones."""
+    require_manager(actor)
+    return list(db.session.scalars(select(StoreEvent).where(StoreEvent.store_id == actor.store_id)
+                                   .order_by(StoreEvent.event_on.desc(), StoreEvent.id.desc()).limit(100)))
+
+
+def invite_counts(actor: User, event_ids: list[int]) -> dict[int, int]:
+    """Invitations made per event (follow-ups with its source)."""
+    require_manager(actor)
+    if not event_ids:
+        return {}
+    rows = db.session.execute(select(FollowUp.source, func.count()).where(
+        FollowUp.store_id == actor.store_id, FollowUp.kind == Kind.STORE_EVENT.value,
+        FollowUp.source.in_([f"event:{i}" for i in event_ids])).group_by(FollowUp.source))
+    return {int(source.split(":", 1)[1]): count for source, count in rows}

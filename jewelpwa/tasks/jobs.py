@@ -1,0 +1,131 @@
+"""RQ job functions: each takes ids (or nothing), reloads what it needs, and calls one service.
+
+A job builds the app once per worker process (create_app is not free) and runs in its own app
+context. Every job is safe to run twice: the planner is idempotent and the outbox is unique on
+(key, device), so a duplicate from two schedulers or a re-run after a crash changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from flask import Flask, current_app
+
+from . import queues
+
+_app: Flask | None = None
+
+
+def get_app() -> Flask:
+    """The worker's app: config from the environment; JEWELPWA_INSTANCE_PATH points at instance/ (VAPID keys)."""
+    global _app
+    if _app is None:
+        from jewelpwa import create_app
+
+        _app = create_app()
+        if os.environ.get("JEWELPWA_INSTANCE_PATH"):
+            _app.instance_path = os.environ["JEWELPWA_INSTANCE_PATH"]
+    return _app
+
+
+@contextmanager
+def app_context() -> Iterator[Flask]:
+    from jewelpwa.extensions import db
+
+    with get_app().app_context() as ctx:
+        try:
+            yield ctx.app
+        finally:
+            db.session.remove()
+
+
+def _redis():
+    return queues.connect(current_app.config["REDIS_URL"])
+
+
+def _dispatch(ids: list[int]) -> int:
+    """Put freshly queued outbox rows on the push queue (the sweeper would find them anyway, later)."""
+    return queues.enqueue_deliveries(_redis(), [(i, 0) for i in ids]) if ids else 0
+
+
+# --- deliveries ---------------------------------------------------------------------------------------
+
+
+def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
+    """Send a batch of outbox rows, each to its own device. Returns outcome counts (kept as the job result)."""
+    from collections import Counter
+
+    from ..services.push.outbox import deliver_many
+
+    with app_context():
+        return dict(Counter(d.outcome for d in deliver_many(notification_ids)))
+
+
+def sweep_outbox() -> int:
+    """Re-enqueue every row that is due (new, retry time reached) or whose sender died mid-send."""
+    from ..services.push.outbox import pending_due
+
+    with app_context():
+        return queues.enqueue_deliveries(_redis(), pending_due())
+
+
+# --- planning and what follows it ---------------------------------------------------------------------
+
+
+def plan_due_stores() -> int:
+    """Enqueue a planning run for each store whose morning hour has passed and whose day is not planned."""
+    from .schedule import stores_to_plan
+
+    with app_context():
+        redis = _redis()
+        return sum(queues.enqueue_once(redis, queues.DEFAULT, "jewelpwa.tasks.jobs.plan_store", f"plan-{sid}-{on}",
+                                       sid, on.isoformat()) for sid, on in stores_to_plan(datetime.now().astimezone()))
+
+
+def plan_store(store_id: int, on: str) -> int:
+    """Plan every day the store has missed, up to and including `on` (catch-up after downtime)."""
+    from ..services.engine.day_lists import build_day_lists
+    from ..services.engine.planner import catch_up
+
+    with app_context():
+        days = len(catch_up(store_id, date.fromisoformat(on)))
+        build_day_lists(store_id, date.fromisoformat(on))  # Today then reads its top rows, not the whole list
+        return days
+
+
+def morning_digests() -> int:
+    """The morning digest for stores planned today, inside their digest hours."""
+    from ..services.push.outbox import queue_due_follow_ups, queue_morning_digests
+    from .schedule import stores_for_digest
+
+    with app_context():
+        ids: list[int] = []
+        for store_id, on in stores_for_digest(datetime.now().astimezone()):
+            ids += queue_morning_digests(store_id, on)
+            ids += queue_due_follow_ups(store_id, on)
+        return _dispatch(ids)
+
+
+def appointment_reminders() -> int:
+    """Reminders for appointments starting within two hours."""
+    from ..services.push.outbox import queue_appointment_reminders
+
+    with app_context():
+        return _dispatch(queue_appointment_reminders())
+
+
+def evening_nudges() -> int:
+    """The evening nudge for whoever is behind target (only when PUSH_EVENING_NUDGE is not 0)."""
+    from ..services.push.outbox import queue_evening_nudges
+    from .schedule import stores_for_evening
+
+    with app_context():
+        if str(current_app.config.get("PUSH_EVENING_NUDGE", os.environ.get("PUSH_EVENING_NUDGE", "1"))) == "0":
+            return 0
+        ids: list[int] = []
+        for store_id, on in stores_for_evening(datetime.now().astimezone()):
+            ids += queue_evening_nudges(store_id, on)
+        return _dispatch(ids)
