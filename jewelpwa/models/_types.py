@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
@@ -10,11 +10,9 @@ from typing import ClassVar
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from ..clock import utcnow
+
 Money = Numeric(12, 2)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def enum_check(column: str, enum: type[StrEnum], nullable: bool = False) -> CheckConstraint:
@@ -43,4 +41,4 @@ def created_at_column() -> Mapped[datetime]:
     return mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
-__all__ = ["Decimal", "Money", "StoreScoped", "created_at_column", "enum_check", "utcnow"]
+__all__ = ["Decimal", "Money", "StoreScoped", "created_at_column", "enum_check"]

@@ -21,9 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..domain.vocab import Channel, DateKind, Frequency, Relation, Tier
 from ..extensions import db
-from ._types import Money, StoreScoped, created_at_column, enum_check, utcnow
+from ._types import Money, StoreScoped, created_at_column, enum_check
 
 
 class Client(StoreScoped, db.Model):

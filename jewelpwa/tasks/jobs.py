@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 
 from flask import Flask, current_app
 
+from ..clock import utcnow
 from . import queues
 
 _app: Flask | None = None
@@ -82,7 +83,7 @@ def plan_due_stores() -> int:
     with app_context():
         redis = _redis()
         return sum(queues.enqueue_once(redis, queues.DEFAULT, "jewelpwa.tasks.jobs.plan_store", f"plan-{sid}-{on}",
-                                       sid, on.isoformat()) for sid, on in stores_to_plan(datetime.now().astimezone()))
+                                       sid, on.isoformat()) for sid, on in stores_to_plan(utcnow()))
 
 
 def plan_store(store_id: int, on: str) -> int:
@@ -103,7 +104,7 @@ def morning_digests() -> int:
 
     with app_context():
         ids: list[int] = []
-        for store_id, on in stores_for_digest(datetime.now().astimezone()):
+        for store_id, on in stores_for_digest(utcnow()):
             ids += queue_morning_digests(store_id, on)
             ids += queue_due_follow_ups(store_id, on)
         return _dispatch(ids)
@@ -126,6 +127,6 @@ def evening_nudges() -> int:
         if str(current_app.config.get("PUSH_EVENING_NUDGE", os.environ.get("PUSH_EVENING_NUDGE", "1"))) == "0":
             return 0
         ids: list[int] = []
-        for store_id, on in stores_for_evening(datetime.now().astimezone()):
+        for store_id, on in stores_for_evening(utcnow()):
             ids += queue_evening_nudges(store_id, on)
         return _dispatch(ids)

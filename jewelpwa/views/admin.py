@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from ..clock import store_now, store_today
 from ..domain.reasons import month_day
 from ..domain.vocab import Tier
 from ..services.errors import Invalid
 from ..services.owner import assignment, store_events, store_settings, team_board
 from ..services.owner import staff as staff_service
+from ..web.clock import local_now, local_today
 from ..web.render import after_mutation, render, wants_fragment
 from .pages import manager_required
 
@@ -26,8 +26,8 @@ def signed_in_at(at: datetime | None) -> str:
     """A last sign-in as the owner reads it, in the store's timezone: "today 09:12", "Nov 3", "never"."""
     if at is None:
         return "never"
-    local = store_now(current_user.store, at if at.tzinfo else at.replace(tzinfo=UTC))
-    today = store_today(current_user.store)
+    local = local_now(at if at.tzinfo else at.replace(tzinfo=UTC))
+    today = local_today()
     if local.date() == today:
         return f"today {local:%H:%M}"
     if (today - local.date()).days == 1:
@@ -52,7 +52,7 @@ def _no_store(response) -> Response:  # noqa: ANN001
 def _staff_page(errors=None, error_for=None, status=200):  # noqa: ANN001, ANN202
     rows = staff_service.staff_list(current_user)
     body = render("admin/staff.html", "staff_list", rows=rows, errors=errors or {}, error_for=error_for,
-                  today=store_today(current_user.store))
+                  today=local_today())
     return make_response(body, status)
 
 
@@ -85,7 +85,7 @@ def _staff_change(user_id: int, change, message: str):  # noqa: ANN001, ANN202
         return _staff_page(exc.errors, user_id, 422)
     rows = staff_service.staff_list(current_user)
     return after_mutation(url_for("admin.staff"), "admin/staff.html", "staff_list", message.format(name=user.name),
-                          rows=rows, errors={}, error_for=None, today=store_today(current_user.store))
+                          rows=rows, errors={}, error_for=None, today=local_today())
 
 
 @bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
@@ -144,7 +144,7 @@ def staff_assign():
     try:
         wanted = assignment.ClientFilter.parse(f.get("from"), f.getlist("tier"))
         result = assignment.reassign_clients(current_user, wanted, int(to) if to.isdigit() else None,
-                                             store_today(current_user.store))
+                                             local_today())
     except Invalid as exc:
         return render("admin/assign.html", "assign_form", **_assign_context(f, exc.errors)), 422
     message = f"Moved {result.moved} client{'s' if result.moved != 1 else ''} to {result.to.name}."
@@ -237,7 +237,7 @@ def _events_context(form, errors=None, result=None) -> dict:  # noqa: ANN001
     except Invalid as exc:
         errors.update(exc.errors)
     return {"form": form, "errors": errors, "count": count, "result": result,
-            "staff": assignment.assignable(current_user), "today": store_today(current_user.store)}
+            "staff": assignment.assignable(current_user), "today": local_today()}
 
 
 @bp.get("/settings/events")
@@ -247,7 +247,7 @@ def settings_events():
     events = store_events.list_events(current_user)
     counts = store_events.invite_counts(current_user, [e.id for e in events])
     return render("admin/events.html", "events_list", events=events, counts=counts,
-                  kind_names=store_events.KIND_NAMES, today=store_today(current_user.store))
+                  kind_names=store_events.KIND_NAMES, today=local_today())
 
 
 @bp.route("/settings/events/new", methods=["GET", "POST"])
@@ -259,7 +259,7 @@ def settings_events_new():
         return make_response(render("admin/event_new.html", block, **_events_context(request.args)))
     f = request.form
     try:
-        made = store_events.create_event(current_user, f, store_today(current_user.store))
+        made = store_events.create_event(current_user, f, local_today())
     except Invalid as exc:
         return render("admin/event_new.html", "event_form", **_events_context(f, exc.errors),
                       message=exc.message), 422

@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import Blueprint, Response, request
 from flask_login import current_user, login_required
 
-from ..clock import store_now
 from ..services.access import get_client
 from ..services.book.appointments import (
     CLOSING,
@@ -22,6 +21,7 @@ from ..services.book.appointments import (
     when_text,
 )
 from ..services.errors import Invalid
+from ..web.clock import local_now
 from ..web.render import render
 from .counter import card_url, go
 
@@ -39,14 +39,14 @@ def _form_page(client, appt, values: dict, action: str, save):
     """GET shows the form; POST saves and goes to the card, or answers 422 with each field's message."""
     ctx = {"client": client, "appointment": appt, "form": values, "errors": {}, "message": None, "action": action,
            "kinds": KIND_LABEL, "durations": DURATIONS, "staff": staff_choices(current_user),
-           "cancel_url": card_url(client.id), "min_on": store_now(current_user.store).date().isoformat()}
+           "cancel_url": card_url(client.id), "min_on": local_now().date().isoformat()}
     if request.method == "POST":
         try:
             saved = save()
         except Invalid as e:
             ctx.update(form=request.form, errors=e.errors, message=e.message)
             return Response(render(FORM, "appointment_form", **ctx), 422)
-        local = store_now(current_user.store, saved.starts_at)
+        local = local_now(saved.starts_at)
         return go(card_url(client.id), f"{KIND_LABEL[saved.kind]} booked for {when_text(local)}")
     return Response(render(FORM, "appointment_form", **ctx))
 
@@ -56,7 +56,7 @@ def _form_page(client, appt, values: dict, action: str, save):
 def new(client_id: int):
     """Book an appointment for this client: what, when (store time), how long, with whom, a note."""
     client = get_client(current_user, client_id)
-    soon = store_now(current_user.store) + timedelta(days=1)
+    soon = local_now() + timedelta(days=1)
     values = {"kind": request.args.get("kind", "consultation"), "on": soon.date().isoformat(), "at": "11:00",
               "duration_min": "30", "user_id": str(current_user.id)}
     return _form_page(client, None, values, "new",

@@ -3,11 +3,11 @@
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from ..clock import store_today
 from ..services.book.card import client_card
 from ..services.book.client_edit import SECTIONS, form_values, update_client
 from ..services.errors import Invalid
 from ..services.owner.audit import record_client_view
+from ..web.clock import local_today
 from ..web.render import after_mutation, render
 
 bp = Blueprint("card", __name__)
@@ -17,7 +17,7 @@ SAVED = {"contact": "Contact details saved", "preferences": "Preferences saved",
 
 
 def _card(client_id: int):
-    return client_card(current_user, client_id, store_today(current_user.store), show_all=request.args.get("all") == "1")
+    return client_card(current_user, client_id, local_today(), show_all=request.args.get("all") == "1")
 
 
 @bp.get("/clients/<int:client_id>")

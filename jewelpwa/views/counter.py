@@ -8,7 +8,6 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from ..clock import store_today
 from ..domain.reasons import month_day
 from ..domain.seasons import holiday_season
 from ..domain.vocab import DateKind, ItemCategory, Relation
@@ -22,6 +21,7 @@ from ..services.book.trade_up import set_credit_status
 from ..services.book.wishes import add_wish, set_wish_status
 from ..services.engine.planner import engine_settings
 from ..services.errors import Invalid
+from ..web.clock import local_today
 from ..web.render import render, wants_fragment
 
 bp = Blueprint("counter", __name__)
@@ -35,7 +35,6 @@ NO_JS_ITEM_ROWS = 3  # without JavaScript the sale form offers this many item ro
 GIFT_ROWS = 3
 MAX_ROWS = 30
 
-
 def card_url(client_id: int) -> str:
     """The client card, built by the card blueprint (a literal path until that endpoint exists)."""
     try:
@@ -43,11 +42,9 @@ def card_url(client_id: int) -> str:
     except BuildError:
         return f"/clients/{client_id}"
 
-
 @bp.context_processor
 def _template_helpers() -> dict:
     return {"card_url": card_url}
-
 
 def go(location: str, message: str) -> Response:
     """After a save: a 303 for browsers and boosted forms, HX-Redirect for a plain htmx request; a toast either way."""
@@ -56,20 +53,13 @@ def go(location: str, message: str) -> Response:
         return Response("", 200, {"HX-Redirect": location})
     return redirect(location, code=303)
 
-
-def _today():
-    return store_today(current_user.store)
-
-
 def _date_input(prefix: str) -> DateInput:
     f = request.form
     return DateInput(f.get(f"{prefix}_month", ""), f.get(f"{prefix}_day", ""), f.get(f"{prefix}_year", ""),
                      f.get(f"{prefix}_on", ""))
 
-
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
 
 # ------------------------------------------------------------------------------------------- add a client
 
@@ -87,7 +77,7 @@ def new_client():
         try:
             client = create_client(current_user, f.get("first_name", ""), f.get("last_name", ""), f.get("phone", ""),
                                    f.get("email", ""), f.get("date_kind", ""), _date_input("date"),
-                                   _int_or_none(f.get("assigned_to_id")), confirmed, _today())
+                                   _int_or_none(f.get("assigned_to_id")), confirmed, local_today())
         except DuplicateClient as e:
             ctx.update(duplicates=e.matches, message=e.message, errors=e.errors, fingerprint=fingerprint)
         except Invalid as e:
@@ -96,7 +86,6 @@ def new_client():
             return go(card_url(client.id), f"{client.display_name} added")
         return Response(render("counter/client_new.html", "client_form", **ctx), 422)
     return Response(render("counter/client_new.html", "client_form", **ctx))
-
 
 # ------------------------------------------------------------------------------------------- log a sale
 
@@ -107,15 +96,13 @@ def _item_rows() -> list[dict[str, str]]:
     rows = [{name: request.form.get(f"items-{i}-{name}", "").strip() for name in ITEM_FIELDS} for i in indices[:MAX_ROWS]]
     return [row for row in rows if any(row.values())]
 
-
 def _sale_context(client, **extra):
     ctx = {"client": client, "form": request.form, "errors": {}, "message": None, "rows": [{}],
-           "today": _today(), "occasions": OCCASIONS, "categories": list(ItemCategory), "relations": list(Relation),
+           "today": local_today(), "occasions": OCCASIONS, "categories": list(ItemCategory), "relations": list(Relation),
            "no_js_rows": NO_JS_ITEM_ROWS}
     ctx.update(extra)
     ctx["next_item"] = max(len(ctx["rows"]), NO_JS_ITEM_ROWS)
     return ctx
-
 
 @bp.route("/clients/<int:client_id>/sales/new", methods=["GET", "POST"])
 @login_required
@@ -137,7 +124,7 @@ def new_sale(client_id: int):
     try:
         sale = log_sale(current_user, client.id, f.get("purchased_on", ""), items, occasion, f.get("recipient", ""),
                         f.get("new_recipient_name", ""), f.get("new_recipient_relation", ""),
-                        f.get("receipt_number", ""), _today())
+                        f.get("receipt_number", ""), local_today())
     except Invalid as e:
         ctx = _sale_context(client, errors=e.errors, message=e.message, rows=rows or [{}])
         return Response(render("counter/sale_new.html", "sale_form", **ctx), 422)
@@ -148,13 +135,12 @@ def new_sale(client_id: int):
         return go(url_for("counter.gift_list", client_id=client.id), message)
     return go(card_url(client.id), message)
 
-
 @bp.route("/clients/<int:client_id>/gift-list", methods=["GET", "POST"])
 @login_required
 def gift_list(client_id: int):
     """Holiday season, after a sale: who else is on the client's list, each with a gift follow-up."""
     client = get_client(current_user, client_id)
-    season = holiday_season(_today(), engine_settings(current_user.store))
+    season = holiday_season(local_today(), engine_settings(current_user.store))
     if request.method == "GET" and request.args.get("row", "").isdigit():
         index = min(int(request.args["row"]), 999)
         return Response(render("counter/_gift_row.html", None, i=index, row={}, errors={}, client=client,
@@ -167,7 +153,7 @@ def gift_list(client_id: int):
         rows = [{"name": f.get(f"gifts-{i}-name", "").strip(), "relation": f.get(f"gifts-{i}-relation", "")}
                 for i in indices[:MAX_ROWS]]
         try:
-            made = add_gift_list(current_user, client.id, [GiftInput(r["name"], r["relation"]) for r in rows], _today())
+            made = add_gift_list(current_user, client.id, [GiftInput(r["name"], r["relation"]) for r in rows], local_today())
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.message, rows=rows or ctx["rows"])
             return Response(render("counter/gift_list.html", "gift_form", **ctx), 422)
@@ -175,7 +161,6 @@ def gift_list(client_id: int):
         return go(card_url(client.id), f"Gift follow-ups by {ctx['by']}: {names}")
     ctx["next_row"] = GIFT_ROWS
     return Response(render("counter/gift_list.html", "gift_form", **ctx))
-
 
 # ------------------------------------------------------------------------------------------- person, date, wish
 
@@ -192,7 +177,6 @@ def _simple_form(template: str, block: str, client, save, saved_message, **extra
         return go(card_url(client.id), saved_message(saved))
     return Response(render(template, block, **ctx))
 
-
 @bp.route("/clients/<int:client_id>/people/new", methods=["GET", "POST"])
 @login_required
 def new_person(client_id: int):
@@ -202,9 +186,8 @@ def new_person(client_id: int):
     return _simple_form(
         "counter/person_new.html", "person_form", client,
         lambda: add_person(current_user, client.id, f.get("name", ""), f.get("relation", ""), _date_input("birthday"),
-                           _today()),
+                           local_today()),
         lambda person: f"{person.name} added to {client.first_name}'s people")
-
 
 @bp.route("/clients/<int:client_id>/dates/new", methods=["GET", "POST"])
 @login_required
@@ -214,11 +197,10 @@ def new_date(client_id: int):
     f = request.form
     return _simple_form(
         "counter/date_new.html", "date_form", client,
-        lambda: add_date(current_user, client.id, f.get("kind", ""), _date_input("date"), _today(),
+        lambda: add_date(current_user, client.id, f.get("kind", ""), _date_input("date"), local_today(),
                          _int_or_none(f.get("person_id")), f.get("label", "")),
         # 2000 is a leap year, so a 29 February date names its own day.
         lambda row: f"Date saved: {row.label or DateKind(row.kind).value.title()} {month_day(date(2000, row.month, row.day))}")
-
 
 @bp.route("/clients/<int:client_id>/wishes/new", methods=["GET", "POST"])
 @login_required
@@ -234,9 +216,7 @@ def new_wish(client_id: int):
         # "Add to Anna's list" on the card opens the form with Anna chosen.
         form=request.form if request.method == "POST" else request.args)
 
-
 WISH_DONE = {"bought": "marked bought", "removed": "removed from the list", "open": "back on the list"}
-
 
 @bp.post("/wishes/<int:wish_id>/status")
 @login_required
@@ -245,15 +225,13 @@ def wish_status(wish_id: int):
     wish = set_wish_status(current_user, wish_id, request.form.get("status", ""))
     return go(card_url(wish.client_id) + "#card-wishes", f"{wish.description} {WISH_DONE[wish.status]}")
 
-
 @bp.post("/trade-up/<int:credit_id>/status")
 @login_required
 def trade_up_status(credit_id: int):
     """At the counter: a trade-up credit used toward a new piece (or back to available after a mistaken tap)."""
-    credit = set_credit_status(current_user, credit_id, request.form.get("status", ""), _today())
+    credit = set_credit_status(current_user, credit_id, request.form.get("status", ""), local_today())
     said = "used" if credit.status == "used" else "available again"
     return go(card_url(credit.client_id) + "#card-relations", f"Trade-up credit ${credit.amount:,.0f} {said}")
-
 
 # ------------------------------------------------------------------------------------------- referral
 
@@ -268,7 +246,7 @@ def referral(client_id: int):
            "current": referral_of(current_user, client.id)}
     if request.method == "POST":
         try:
-            row = record_referral(current_user, client.id, _int_or_none(request.form.get("referrer_id")), _today())
+            row = record_referral(current_user, client.id, _int_or_none(request.form.get("referrer_id")), local_today())
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.errors.get("referrer_id") or e.message)
             return Response(render("counter/referral.html", "referral_form", **ctx), 422)

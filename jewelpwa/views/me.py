@@ -3,9 +3,9 @@
 from flask import Blueprint, make_response, url_for
 from flask_login import current_user, login_required
 
-from ..clock import store_today
 from ..services.data import calendar_feed
 from ..services.owner.team_board import week_board
+from ..web.clock import local_today
 from ..web.render import after_mutation, render
 
 bp = Blueprint("me", __name__)
@@ -27,7 +27,7 @@ def feed_links(token: str) -> dict[str, str]:
 @login_required
 def index():
     """Account page, with my last seven days (and the team's, where the owner shares them)."""
-    board = week_board(current_user, store_today(current_user.store))
+    board = week_board(current_user, local_today())
     return render("me/index.html", errors={}, board=board)
 
 

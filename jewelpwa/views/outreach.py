@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..clock import store_today
 from ..extensions import htmx
 from ..models import Client
 from ..services.access import get_client
 from ..services.book.outreach import log_outreach, summary, undo_outreach
 from ..services.book.today import DayList, done_count, today_row
 from ..services.errors import Invalid
+from ..web.clock import local_today
 from ..web.redirects import local_path
 from ..web.render import toast_trigger, wants_fragment
 
@@ -28,7 +28,7 @@ def _snooze_days() -> dict:
     def day(offset: int) -> str:
         if not current_user.is_authenticated:
             return ""
-        return (store_today(current_user.store) + timedelta(days=offset)).isoformat()
+        return (local_today() + timedelta(days=offset)).isoformat()
     return {"outreach_snooze_default": lambda: day(SNOOZE_DAYS), "outreach_snooze_min": lambda: day(1)}
 
 
@@ -54,7 +54,7 @@ def _for_today() -> bool:
 
 def _row_answer(client: Client, **context) -> str:
     """The client's Today row as it now stands (or a compact logged row) plus the progress, swapped out of band."""
-    on = store_today(current_user.store)
+    on = local_today()
     progress = DayList(on, current_user.daily_target, done_count(current_user, on), [])
     row = render_template("today/_row.html", item=today_row(current_user, client.id, on), client=client,
                           client_id=client.id, **context)

@@ -3,12 +3,12 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from ..clock import store_today
 from ..services.errors import Invalid
 from ..services.owner.book_health import book_health
 from ..services.owner.huddle import huddle as huddle_of
 from ..services.owner.milestone_calendar import month_calendar
 from ..services.owner.team_report import PERIODS, team_report
+from ..web.clock import local_today
 from ..web.render import render
 from .pages import manager_required
 
@@ -32,7 +32,7 @@ def team():
     """Team results over 7, 30 or 90 days or a chosen range, with a leaderboard and a trend chart."""
     args = {k: request.args.get(k) for k in ("days", "start", "end")}
     try:
-        report = team_report(current_user, store_today(current_user.store), **args)
+        report = team_report(current_user, local_today(), **args)
     except Invalid as e:
         return render("owner/team.html", "team_body", report=None, periods=PERIODS, args=args, errors=e.errors,
                       message=e.message), 422
@@ -43,7 +43,7 @@ def team():
 @manager_required
 def health():
     """Book health: reach by tier, touches against five a year, milestone coverage, repeat buyers, spend."""
-    return render("owner/health.html", health=book_health(current_user, store_today(current_user.store)))
+    return render("owner/health.html", health=book_health(current_user, local_today()))
 
 
 @bp.get("/calendar")
@@ -52,7 +52,7 @@ def calendar():
     """A month of client anniversaries and birthdays, optionally one associate's clients only."""
     args = {"month": request.args.get("month"), "associate": request.args.get("associate")}
     try:
-        month = month_calendar(current_user, store_today(current_user.store), **args)
+        month = month_calendar(current_user, local_today(), **args)
     except Invalid as e:
         return render("owner/calendar.html", "calendar_body", month=None, errors=e.errors, message=e.message), 422
     return render("owner/calendar.html", "calendar_body", month=month, errors={})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..clock import store_today
 from ..services.access import get_client
 from ..services.book.repairs import (
     FILTERS,
@@ -16,6 +15,7 @@ from ..services.book.repairs import (
     take_in_repair,
 )
 from ..services.errors import Invalid
+from ..web.clock import local_today
 from ..web.redirects import local_path
 from ..web.render import render, toast_trigger, wants_fragment
 from .counter import card_url, go
@@ -25,21 +25,15 @@ FILTER_LABEL = {"open": "Open", "overdue": "Overdue", **{str(k): v for k, v in S
 MOVED = {"at_the_bench": "At the bench", "ready": "Ready: a pickup call is on the list", "picked_up": "Picked up",
          "cancelled": "Repair cancelled"}
 
-
-def _today():
-    return store_today(current_user.store)
-
-
 @bp.get("/")
 @login_required
 def index():
     """The store's repairs: open ones first by promised day; filters by status and overdue."""
     which = request.args.get("show", "open")
     which = which if which in FILTERS else "open"
-    lines = list_repairs(current_user, which, _today())
+    lines = list_repairs(current_user, which, local_today())
     return Response(render("repairs/index.html", "repair_list", lines=lines, which=which,
                            filters=FILTER_LABEL, back=url_for("repairs.index", show=which)))
-
 
 @bp.route("/intake/<int:client_id>", methods=["GET", "POST"])
 @login_required
@@ -47,18 +41,17 @@ def intake(client_id: int):
     """Take in a repair for this client: the piece, the work, the promised day, the price quoted."""
     client = get_client(current_user, client_id)
     ctx = {"client": client, "form": request.form, "errors": {}, "message": None, "cancel_url": card_url(client.id),
-           "min_on": _today().isoformat()}
+           "min_on": local_today().isoformat()}
     if request.method == "POST":
         f = request.form
         try:
             repair = take_in_repair(current_user, client.id, f.get("item", ""), f.get("work", ""),
-                                    f.get("promised_on", ""), f.get("quote", ""), _today())
+                                    f.get("promised_on", ""), f.get("quote", ""), local_today())
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.message)
             return Response(render("repairs/intake.html", "repair_form", **ctx), 422)
         return go(card_url(client.id), f"Repair taken in: {repair.item}")
     return Response(render("repairs/intake.html", "repair_form", **ctx))
-
 
 @bp.post("/<int:repair_id>/status")
 @login_required
@@ -72,7 +65,7 @@ def move(repair_id: int):
         if wants_fragment():
             return Response("", 409, toast_trigger(e.errors.get("status", e.message), kind="error"))
         return redirect(back, code=303)
-    line = get_repair(current_user, repair_id, _today())
+    line = get_repair(current_user, repair_id, local_today())
     if wants_fragment():
         body = render_template("repairs/_row.html", line=line, back=back, show_client=bool(request.form.get("show_client")))
         return Response(body, 200, toast_trigger(f"{line.repair.item}: {MOVED[status]}"))

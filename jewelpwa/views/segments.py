@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from ..clock import store_today
 from ..services.errors import Invalid
 from ..services.owner import campaigns, direct_mail
 from ..services.owner import segments as seg
 from ..services.owner.assignment import assignable
+from ..web.clock import local_today
 from ..web.render import render
 from .pages import manager_required
 
@@ -97,7 +97,7 @@ def delete(segment_id: int):
 def campaign(segment_id: int):
     """Start a campaign from a segment: one follow-up per matching client the contact gate lets through."""
     segment = seg.get_segment(current_user, segment_id)
-    today = store_today(current_user.store)
+    today = local_today()
     ctx = {"segment": segment, "describe": seg.filter_of(segment).describe(seg.staff_names(current_user)),
            "preview": seg.preview(current_user, seg.filter_of(segment)), "today": today}
     if request.method == "GET":

@@ -3,9 +3,9 @@
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from ..clock import store_today
 from ..services.book.appointments import day_appointments
 from ..services.book.today import today_page
+from ..web.clock import local_today
 from ..web.page_cache import kept, page_key
 from ..web.render import render
 
@@ -27,7 +27,7 @@ def index():
     "More" is read when it is opened (`?more=50`): in holiday season it holds thousands of clients, and the
     first screen should cost ten rows, not sixty."""
     more = min(max(request.args.get("more", 0, type=int), 0), 5000)
-    on = store_today(current_user.store)
+    on = local_today()
 
     def make() -> str:
         page = today_page(current_user, on, more_limit=more)

@@ -3,8 +3,8 @@
 from flask import Blueprint, request
 from flask_login import current_user, login_required
 
-from ..clock import store_today
 from ..services.book.upcoming import upcoming_milestones
+from ..web.clock import local_today
 from ..web.page_cache import kept, page_key
 from ..web.render import render
 
@@ -20,7 +20,7 @@ def index():
     """Birthdays, anniversaries and family dates of my clients for the next eight weeks, by week."""
     tier = request.args.get("tier") or None
     show_all = request.args.get("all") == "1"
-    on = store_today(current_user.store)
+    on = local_today()
 
     def make() -> str:
         weeks = upcoming_milestones(current_user, on, WEEKS, tier=tier)

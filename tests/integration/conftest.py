@@ -15,6 +15,7 @@ from jewelpwa import create_app
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.services.accounts.users import create_user
+from tests.clock import Clock
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -73,6 +74,14 @@ def new_client(app, address: str | None = None):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address or f"10.{next(_counter) % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     return client
+
+
+@pytest.fixture
+def clock(app):
+    """The app's clock, pinned by the test (`clock.set_day(date(2026, 6, 10))`) and unpinned after it."""
+    pinned = Clock(app)
+    yield pinned
+    pinned.unpin()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, ImportantDate
 from jewelpwa.services.book.clients import create_client
 from jewelpwa.services.book.people import DateInput
-from jewelpwa.views import counter
 
 from .conftest import make_user
 from .factories import make_client
@@ -20,9 +19,9 @@ TODAY = date(2026, 6, 10)
 
 
 @pytest.fixture(autouse=True)
-def store_clock(monkeypatch):
+def store_clock(clock):
     """The store's today, fixed so date windows do not depend on when the suite runs."""
-    monkeypatch.setattr(counter, "store_today", lambda store: TODAY)
+    clock.set_day(TODAY)
 
 
 def signed_in(auth, **kwargs):

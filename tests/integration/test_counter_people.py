@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, ImportantDate, Person, WishItem
-from jewelpwa.views import counter
 
 from .conftest import make_user
 from .factories import add_person, make_client
@@ -19,8 +18,8 @@ TODAY = date(2026, 6, 10)
 
 
 @pytest.fixture(autouse=True)
-def store_clock(monkeypatch):
-    monkeypatch.setattr(counter, "store_today", lambda store: TODAY)
+def store_clock(clock):
+    clock.set_day(TODAY)
 
 
 def setup(auth):

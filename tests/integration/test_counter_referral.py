@@ -11,7 +11,6 @@ from jewelpwa.extensions import db
 from jewelpwa.models import Client, FollowUp, Referral
 from jewelpwa.services.book.referrals import record_referral
 from jewelpwa.services.errors import Invalid
-from jewelpwa.views import counter
 
 from .conftest import make_user
 from .factories import make_client
@@ -20,8 +19,8 @@ TODAY = date(2026, 6, 10)
 
 
 @pytest.fixture(autouse=True)
-def store_clock(monkeypatch):
-    monkeypatch.setattr(counter, "store_today", lambda store: TODAY)
+def store_clock(clock):
+    clock.set_day(TODAY)
 
 
 def setup(auth):

@@ -13,7 +13,6 @@ from jewelpwa.models import FollowUp, Person, Purchase
 from jewelpwa.services.book.gift_list import GiftInput, add_gift_list, log_sale
 from jewelpwa.services.book.purchases import ItemInput
 from jewelpwa.services.errors import Invalid
-from jewelpwa.views import counter
 
 from .conftest import make_user
 from .factories import add_person, make_client
@@ -22,8 +21,8 @@ SUMMER = date(2026, 6, 10)
 SEASON = date(2026, 11, 20)
 
 
-def at(monkeypatch, day: date) -> None:
-    monkeypatch.setattr(counter, "store_today", lambda store: day)
+def at(clock, day: date) -> None:
+    clock.set_day(day)
 
 
 def setup(auth):
@@ -41,8 +40,8 @@ def kinds(client) -> set[str]:
     return set(db.session.scalars(select(FollowUp.kind).where(FollowUp.client_id == client.id)))
 
 
-def test_sale_form_is_a_page_and_a_fragment_with_one_item_row(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_sale_form_is_a_page_and_a_fragment_with_one_item_row(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     page = auth.client.get(f"/clients/{client.id}/sales/new").get_data(as_text=True)
     assert "<html" in page and 'name="csrf_token"' in page and 'value="2026-06-10"' in page
@@ -55,16 +54,16 @@ def test_sale_form_is_a_page_and_a_fragment_with_one_item_row(auth, monkeypatch)
     assert "<html" not in fragment and 'name="items-0-category"' in fragment
 
 
-def test_add_another_item_returns_one_row_and_moves_the_button_on(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_add_another_item_returns_one_row_and_moves_the_button_on(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     html = auth.client.get(f"/clients/{client.id}/sales/new?item=3", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'name="items-3-price"' in html and "<html" not in html
     assert 'hx-swap-oob="true"' in html and "item=4" in html
 
 
-def test_two_items_make_one_purchase_with_total_and_cadence(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_two_items_make_one_purchase_with_total_and_cadence(auth, clock):
+    at(clock, SUMMER)
     user, client = setup(auth)
     response = post_sale(auth, client, **{
         "purchased_on": "2026-06-10", "occasion": "anniversary",
@@ -81,8 +80,8 @@ def test_two_items_make_one_purchase_with_total_and_cadence(auth, monkeypatch):
     assert "Sale saved · $1,550.00. Scheduled: Check-in Jun 24, care check Sep 8" in card
 
 
-def test_htmx_sale_answers_hx_redirect_and_toast_lists_follow_ups(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_htmx_sale_answers_hx_redirect_and_toast_lists_follow_ups(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     path = f"/clients/{client.id}/sales/new"
     response = auth.post(path, {"items-0-category": "necklace", "items-0-price": "99"}, token_from=path,
@@ -90,8 +89,8 @@ def test_htmx_sale_answers_hx_redirect_and_toast_lists_follow_ups(auth, monkeypa
     assert response.headers["HX-Redirect"].endswith(f"/clients/{client.id}")
 
 
-def test_bad_price_in_row_two_is_shown_at_that_row_and_nothing_saved(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_bad_price_in_row_two_is_shown_at_that_row_and_nothing_saved(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     response = post_sale(auth, client, **{
         "items-0-category": "ring", "items-0-price": "1200", "items-0-description": "Solitaire",
@@ -107,15 +106,15 @@ def test_bad_price_in_row_two_is_shown_at_that_row_and_nothing_saved(auth, monke
     assert db.session.scalar(select(func.count(FollowUp.id))) == 0
 
 
-def test_a_sale_with_no_items_asks_for_one(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_a_sale_with_no_items_asks_for_one(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     response = post_sale(auth, client, **{"items-0-category": "", "items-0-price": ""})
     assert response.status_code == 422 and "Add at least one item." in response.get_data(as_text=True)
 
 
-def test_sale_for_a_new_person_adds_them_to_the_client(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_sale_for_a_new_person_adds_them_to_the_client(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     post_sale(auth, client, **{"items-0-category": "pendant", "items-0-price": "450", "recipient": "new",
                                "new_recipient_name": "Anna", "new_recipient_relation": "partner"})
@@ -123,8 +122,8 @@ def test_sale_for_a_new_person_adds_them_to_the_client(auth, monkeypatch):
     assert purchase.recipient.name == "Anna" and purchase.recipient.relation == "partner"
 
 
-def test_a_refused_sale_does_not_keep_its_new_person(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_a_refused_sale_does_not_keep_its_new_person(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     response = post_sale(auth, client, **{"items-0-category": "pendant", "items-0-price": "-5", "recipient": "new",
                                           "new_recipient_name": "Anna"})
@@ -132,16 +131,16 @@ def test_a_refused_sale_does_not_keep_its_new_person(auth, monkeypatch):
     assert db.session.scalar(select(func.count(Person.id))) == 0
 
 
-def test_sale_for_one_of_their_people(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_sale_for_one_of_their_people(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     anna = add_person(client, "Anna")
     post_sale(auth, client, **{"items-0-category": "ring", "items-0-price": "900", "recipient": str(anna.id)})
     assert db.session.scalar(select(Purchase.recipient_person_id)) == anna.id
 
 
-def test_in_holiday_season_the_sale_goes_on_to_the_gift_list(auth, monkeypatch):
-    at(monkeypatch, SEASON)
+def test_in_holiday_season_the_sale_goes_on_to_the_gift_list(auth, clock):
+    at(clock, SEASON)
     _, client = setup(auth)
     response = post_sale(auth, client, **{"items-0-category": "watch", "items-0-price": "2400"})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/clients/{client.id}/gift-list")
@@ -150,8 +149,8 @@ def test_in_holiday_season_the_sale_goes_on_to_the_gift_list(auth, monkeypatch):
     assert f'href="/clients/{client.id}">Skip</a>' in page
 
 
-def test_outside_the_season_the_sale_goes_to_the_card(auth, monkeypatch):
-    at(monkeypatch, SUMMER)
+def test_outside_the_season_the_sale_goes_to_the_card(auth, clock):
+    at(clock, SUMMER)
     _, client = setup(auth)
     response = post_sale(auth, client, **{"items-0-category": "watch", "items-0-price": "2400"})
     assert response.headers["Location"].endswith(f"/clients/{client.id}")
@@ -159,8 +158,8 @@ def test_outside_the_season_the_sale_goes_to_the_card(auth, monkeypatch):
     assert "opens with the holiday season" in page and 'name="gifts-0-name"' not in page
 
 
-def test_gift_list_adds_people_each_with_a_holiday_follow_up(auth, monkeypatch):
-    at(monkeypatch, SEASON)
+def test_gift_list_adds_people_each_with_a_holiday_follow_up(auth, clock):
+    at(clock, SEASON)
     user, client = setup(auth)
     path = f"/clients/{client.id}/gift-list"
     assert 'name="gifts-2-name"' in auth.client.get(path).get_data(as_text=True)
@@ -179,8 +178,8 @@ def test_gift_list_adds_people_each_with_a_holiday_follow_up(auth, monkeypatch):
     assert "Gift follow-ups by Dec 24: Anna, Leo" in card
 
 
-def test_gift_list_add_row_fragment(auth, monkeypatch):
-    at(monkeypatch, SEASON)
+def test_gift_list_add_row_fragment(auth, clock):
+    at(clock, SEASON)
     _, client = setup(auth)
     html = auth.client.get(f"/clients/{client.id}/gift-list?row=3", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'name="gifts-3-name"' in html and "row=4" in html
@@ -188,8 +187,8 @@ def test_gift_list_add_row_fragment(auth, monkeypatch):
     assert "<html" not in fragment and "Who else is on" in fragment
 
 
-def test_gift_list_with_no_names_asks_for_one(auth, monkeypatch):
-    at(monkeypatch, SEASON)
+def test_gift_list_with_no_names_asks_for_one(auth, clock):
+    at(clock, SEASON)
     _, client = setup(auth)
     path = f"/clients/{client.id}/gift-list"
     response = auth.post(path, {"gifts-0-name": " "}, token_from=path)

@@ -131,7 +131,7 @@ def test_a_step_whose_worker_died_is_shown_failed_with_what_to_do_and_can_start_
     "checking": once the step has been silent longer than it could run, the page says so."""
     from datetime import timedelta
 
-    from jewelpwa.models._types import utcnow
+    from jewelpwa.clock import utcnow
 
     login_owner(auth)
     run_url = upload(auth, client, POS / "clients_us.csv").headers["Location"]

@@ -13,8 +13,6 @@ from sqlalchemy import select
 from jewelpwa.extensions import db
 from jewelpwa.models import Store, TradeUpCredit
 from jewelpwa.services.book.purchases import ItemInput, record_purchase
-from jewelpwa.views import card as card_view
-from jewelpwa.views import counter
 
 from .conftest import make_user
 from .factories import add_date, make_client
@@ -24,9 +22,8 @@ POLICY = {"enabled": "1", "percent": "100", "multiple": "2", "categories": ["ear
 
 
 @pytest.fixture(autouse=True)
-def store_clock(monkeypatch):
-    monkeypatch.setattr(counter, "store_today", lambda store: TODAY)
-    monkeypatch.setattr(card_view, "store_today", lambda store: TODAY)
+def store_clock(clock):
+    clock.set_day(TODAY)
 
 
 def words(page: str) -> str:

@@ -12,8 +12,6 @@ from sqlalchemy import select
 from jewelpwa.extensions import db
 from jewelpwa.models import ShareLink, WishItem
 from jewelpwa.services.book.trade_up import save_share_phone
-from jewelpwa.views import card as card_view
-from jewelpwa.views import counter
 
 from .conftest import make_user
 from .factories import add_date, add_person, make_client
@@ -22,9 +20,8 @@ TODAY = date(2026, 6, 9)
 
 
 @pytest.fixture(autouse=True)
-def store_clock(monkeypatch):
-    monkeypatch.setattr(counter, "store_today", lambda store: TODAY)
-    monkeypatch.setattr(card_view, "store_today", lambda store: TODAY)
+def store_clock(clock):
+    clock.set_day(TODAY)
 
 
 def words(page: str) -> str:
@@ -142,12 +139,12 @@ def test_a_list_with_nothing_open_cannot_be_shared(auth):
     assert db.session.scalar(select(ShareLink.id)) is None
 
 
-def test_card_suggests_sending_the_list_exactly_in_the_three_weeks_before_the_birthday(auth, monkeypatch):
+def test_card_suggests_sending_the_list_exactly_in_the_three_weeks_before_the_birthday(auth, clock):
     _, tom, anna = tom_and_anna(auth)  # Anna's birthday is TODAY + 21 days
     add_wish_via_form(auth, tom.id, description="Emerald studs", person_id=str(anna.id))
 
     def card_on(day: date) -> str:
-        monkeypatch.setattr(card_view, "store_today", lambda store: day)
+        clock.set_day(day)
         return auth.client.get(f"/clients/{tom.id}").get_data(as_text=True)
 
     assert "send Tom Anna's wish list" not in words(card_on(TODAY - timedelta(days=1)))
@@ -162,14 +159,8 @@ def test_card_suggests_sending_the_list_exactly_in_the_three_weeks_before_the_bi
     assert "send Tom Anna's wish list" not in words(card_on(TODAY + timedelta(days=2)))
 
 
-def test_opening_line_offers_the_client_their_persons_list_in_the_window(auth, monkeypatch):
-    from jewelpwa.clock import store_today
-    from jewelpwa.models import Store
-
-    monkeypatch.setattr(card_view, "store_today", store_today)  # opening lines are read for the store's real today
-    owner = make_user(role="owner")
-    today = store_today(db.session.get(Store, owner.store_id))
-    _, tom, anna = tom_and_anna(auth, birthday=today + timedelta(days=21))
+def test_opening_line_offers_the_client_their_persons_list_in_the_window(auth):
+    _, tom, anna = tom_and_anna(auth)  # the autouse clock is at TODAY, Anna's birthday TODAY + 21 days
     add_wish_via_form(auth, tom.id, description="Emerald studs", person_id=str(anna.id))
     card = words(auth.client.get(f"/clients/{tom.id}").get_data(as_text=True))
     assert "Anna's birthday is in 3 weeks: shall I send you Anna's wish list?" in card.split("Say:", 1)[1]

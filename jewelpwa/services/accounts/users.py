@@ -6,11 +6,11 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ...clock import utcnow
 from ...domain.vocab import Role
 from ...extensions import db
 from ...models import AuditEvent, Store, User, UserSession
@@ -61,7 +61,7 @@ def authenticate(email: str, password: str, address: str | None, user_agent: str
         db.session.commit()
         return None
     token = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = utcnow()
     db.session.add(UserSession(store_id=user.store_id, user_id=user.id, token_hash=hash_token(token),
                                user_agent=(user_agent or "")[:200], created_at=now, last_seen_at=now))
     user.last_login_at = now

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from ...clock import utcnow
 from ...domain.proposals import Proposal, dedupe_key
 from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Status
 from ...domain.windows import window_for
@@ -69,9 +70,6 @@ class AppointmentLine:
 def when_text(local: datetime) -> str:
     return f"{local.strftime('%a %-d %b')} {local.strftime('%-I:%M %p').lower()}"
 
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -153,7 +151,7 @@ def _overlap(user: User, starts: datetime, duration: int, ignore_id: int | None)
 def book_appointment(actor: User, client_id: int, form: BookingInput, now: datetime | None = None) -> Appointment:
     """Book an appointment for a client (with me unless told otherwise) and queue its push reminders."""
     client = get_client(actor, client_id)
-    now = now or _utcnow()
+    now = now or utcnow()
     values = _parse(actor, form, now, None)
     appt = Appointment(store_id=client.store_id, client_id=client.id, status=AppointmentStatus.BOOKED, **values)
     db.session.add(appt)
@@ -172,7 +170,7 @@ def book_appointment(actor: User, client_id: int, form: BookingInput, now: datet
 def move_appointment(actor: User, appointment_id: int, form: BookingInput, now: datetime | None = None) -> Appointment:
     """Change a booked appointment's time, length, kind, associate or note; its pending reminders are replaced."""
     appt = get_scoped(actor, Appointment, appointment_id)
-    now = now or _utcnow()
+    now = now or utcnow()
     if appt.status != AppointmentStatus.BOOKED:
         raise Invalid("Only a booked appointment can be changed.", {"status": "This appointment is already closed."})
     values = _parse(actor, form, now, appt.id)
@@ -188,7 +186,7 @@ def close_appointment(actor: User, appointment_id: int, status: str, note: str =
                       now: datetime | None = None) -> Appointment:
     """Mark done (logs a visit, reached), no-show (a follow-up to reschedule) or cancelled, with a note."""
     appt = get_scoped(actor, Appointment, appointment_id)
-    now = now or _utcnow()
+    now = now or utcnow()
     note = (note or "").strip()
     errors = {}
     if status not in {s.value for s in CLOSING}:
@@ -278,7 +276,7 @@ def card_part(actor: User, client: Client, on: date, now: datetime | None = None
     """What the card shows about this client's appointments and repairs."""
     from .repairs import client_repairs
 
-    now = now or _utcnow()
+    now = now or utcnow()
     start, _ = _day_bounds(actor, on)
     rows = db.session.execute(
         select(Appointment, Client, User.name).join(Client, Client.id == Appointment.client_id)

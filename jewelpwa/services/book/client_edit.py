@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import update
 
-from ...clock import store_today
+from ...clock import store_today, utcnow
 from ...domain.vocab import SERVICE_KINDS, Channel, Frequency, Status
 from ...extensions import db
 from ...models import Client, ConsentEvent, FollowUp, User
@@ -167,7 +167,7 @@ def _hold_marketing(client: Client, stop: bool, on: date) -> None:
     marketing = (FollowUp.client_id == client.id, FollowUp.kind.notin_([k.value for k in SERVICE_KINDS]))
     if stop:
         query = update(FollowUp).where(*marketing, FollowUp.status.in_(LIVE)).values(
-            status=Status.SKIPPED.value, note=DNC_NOTE, closed_at=datetime.now(UTC))
+            status=Status.SKIPPED.value, note=DNC_NOTE, closed_at=utcnow())
     else:
         query = update(FollowUp).where(*marketing, FollowUp.status == Status.SKIPPED.value, FollowUp.note == DNC_NOTE,
                                        FollowUp.expires_on >= on).values(status=Status.OPEN.value, note=None,

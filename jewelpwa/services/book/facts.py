@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 
+from ...clock import utcnow
 from ...domain.cadence import ItemFacts, piece_name
 from ...domain.ranking import Reason
 from ...domain.settings import EngineSettings
@@ -165,7 +166,7 @@ def _anniversary_lead(country: str, settings: dict | None) -> int:
 
 
 def store_today_in(timezone: str) -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo(timezone)).date()
+    return utcnow().astimezone(ZoneInfo(timezone)).date()
 
 
 def _day_of(at: datetime | None, timezone: str) -> date | None:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ...clock import store_now
+from ...clock import store_now, utcnow
 from ...domain.outcomes import FollowUpState, apply_outcome
 from ...domain.vocab import COMPLETING_OUTCOMES, TOUCH_OUTCOMES, Channel, Kind, Outcome, Status
 from ...domain.windows import Window
@@ -57,7 +57,7 @@ def tap_time(tapped_at: datetime | None, now: datetime | None = None) -> datetim
 
     A phone's clock can be wrong or forged; an outcome can only be moved within the time an outbox plausibly
     holds it, so the day's counts and the engine's clocks are never rewritten far back or into the future."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     if tapped_at is None or tapped_at.tzinfo is None:
         return now
     if now - TAP_TRUSTED_FOR <= tapped_at <= now + CLOCK_SKEW:
@@ -171,7 +171,7 @@ def undo_outreach(actor: User, outreach_id: int, now: datetime | None = None) ->
     outreach = get_scoped(actor, Outreach, outreach_id)
     if outreach.user_id != actor.id:
         raise NotAllowed("only the associate who logged a touch can undo it")
-    age = (now or datetime.now(UTC)) - _aware(outreach.occurred_at)
+    age = (now or utcnow()) - _aware(outreach.occurred_at)
     if age > timedelta(minutes=UNDO_MINUTES):
         raise Invalid(f"Too late to undo: a logged touch can be undone for {UNDO_MINUTES} minutes. "
                       "Log what really happened as a new outcome instead.", {"outreach": "older than 15 minutes"})

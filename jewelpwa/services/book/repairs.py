@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from ...clock import utcnow
 from ...domain.proposals import Proposal, dedupe_key
 from ...domain.vocab import Kind, Status
 from ...domain.windows import window_for
@@ -56,9 +57,6 @@ class RepairLine:
         step = self.next_status
         return MOVE_LABEL[step] if step else None
 
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _local_day(actor: User, moment: datetime | None) -> date | None:
@@ -115,7 +113,7 @@ def take_in_repair(actor: User, client_id: int, item: str, work: str, promised_o
     if errors:
         raise Invalid("Repair not saved: fix the fields marked below.", errors)
     repair = Repair(store_id=client.store_id, client_id=client.id, taken_by_id=actor.id, item=item, work=work,
-                    promised_on=promised, quote=price, status=RepairStatus.RECEIVED, received_at=now or _utcnow())
+                    promised_on=promised, quote=price, status=RepairStatus.RECEIVED, received_at=now or utcnow())
     db.session.add(repair)
     db.session.commit()
     return repair
@@ -128,7 +126,7 @@ def move_repair(actor: User, repair_id: int, status: str, now: datetime | None =
     cancel) completes it. Commits once."""
     repair = get_scoped(actor, Repair, repair_id)
     get_client(actor, repair.client_id)
-    now = now or _utcnow()
+    now = now or utcnow()
     current = RepairStatus(repair.status)
     wanted = status if status in {s.value for s in RepairStatus} else None
     allowed = NEXT.get(current) == wanted or (wanted == RepairStatus.CANCELLED and current in OPEN)
@@ -188,7 +186,7 @@ def list_repairs(actor: User, which: str, today: date, limit: int = 200) -> list
 
 def client_repairs(actor: User, client: Client, today: date, now: datetime | None = None) -> list[RepairLine]:
     """The client's open repairs, and those picked up or cancelled in the last 30 days."""
-    since = (now or _utcnow()) - timedelta(days=30)
+    since = (now or utcnow()) - timedelta(days=30)
     rows = db.session.scalars(select(Repair).where(Repair.client_id == client.id, Repair.store_id == actor.store_id)
                               .order_by(Repair.id.desc()).limit(20))
     return [_line(actor, r, client, today) for r in rows

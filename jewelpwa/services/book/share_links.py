@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
 
+from ...clock import utcnow
 from ...domain.share import mailto_href, share_message, sms_href
 from ...domain.vocab import Relation
 from ...extensions import db
@@ -111,7 +111,7 @@ def revoke_list_links(actor: User, client_id: int, person_id: int | None) -> int
     person = ShareLink.person_id.is_(None) if person_id is None else ShareLink.person_id == person_id
     done = db.session.execute(update(ShareLink).where(ShareLink.client_id == client.id, person,
                                                       ShareLink.revoked_at.is_(None))
-                              .values(revoked_at=datetime.now(UTC))).rowcount
+                              .values(revoked_at=utcnow())).rowcount
     if done:
         db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="wish_links_revoked",
                                   target=f"client:{client.id}:{done}"))

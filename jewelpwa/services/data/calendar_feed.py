@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from ...clock import store_today
+from ...clock import store_today, utcnow
 from ...domain import ics
 from ...domain.gate import suggest_channel
 from ...domain.reasons import month_day, reason_text
@@ -51,7 +51,7 @@ def make_feed(actor: User) -> str:
         action = "calendar_feed_created"
     else:
         feed.token_hash = token_hash(token)
-        feed.created_at = datetime.now(UTC)
+        feed.created_at = utcnow()
         action = "calendar_feed_rotated"
     db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action=action, target=f"user:{actor.id}"))
     db.session.commit()
@@ -83,7 +83,7 @@ def user_for_token(token: str) -> User:
 
 def feed_text(token: str, now: datetime | None = None) -> str:
     """The ICS text of the feed this token opens."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     user = user_for_token(token)
     today = store_today(user.store, now)
     events: list[ics.AllDayEvent | ics.TimedEvent] = []

@@ -20,10 +20,10 @@ from typing import IO, Any
 
 from sqlalchemy import Table, select
 
+from ...clock import utcnow
 from ...domain.vocab import DateKind, Relation
 from ...extensions import db
 from ...models import AuditEvent, Client, ImportantDate, Outreach, Person, Purchase, PurchaseItem, Store, User
-from ...models._types import utcnow
 from ..access import require_manager
 from .import_mapping import CLIENT_FIELDS, PURCHASE_FIELDS
 from .importing import app_number, app_receipt

@@ -10,9 +10,9 @@ import re
 
 from sqlalchemy import select
 
+from ...clock import utcnow
 from ...extensions import db
 from ...models import ImportMapping
-from ...models._types import utcnow
 
 CLIENT_FIELDS = (
     "client_number", "first_name", "last_name", "email", "phone", "birthday", "anniversary",

@@ -14,10 +14,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from ...clock import store_today
+from ...clock import store_today, utcnow
 from ...extensions import db
 from ...models import ImportRun, Store, User
-from ...models._types import utcnow
 from ..access import get_scoped, require_manager
 from ..errors import Invalid
 from . import import_mapping, importing, pos_csv

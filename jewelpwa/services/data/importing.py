@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, text, update
 
+from ...clock import utcnow
 from ...domain.vocab import Channel, DateKind, Frequency, Relation
 from ...extensions import db
 from ...models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, Store, User
-from ...models._types import utcnow
 from ..batching import chunks
 from ..engine.client_value import recompute_spend_and_tiers
 from ..engine.planner import engine_settings

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 
+from ...clock import utcnow
 from ...domain.vocab import AppointmentStatus, Status
 from ...extensions import db
 from ...models import (
@@ -36,7 +37,6 @@ from ...models import (
     User,
     WishItem,
 )
-from ...models._types import utcnow
 from ..access import get_client, get_scoped, require_manager
 
 ERASED_NAME = "Erased client"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import chain
 
 from psycopg.errors import UniqueViolation
 from sqlalchemy import ARRAY, String, any_, bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ...clock import utcnow
 from ...domain.proposals import Proposal
 from ...domain.vocab import Status
 from ...extensions import db
@@ -71,7 +72,7 @@ def row_for(store_id: int, client_id: int, assignee_id: int | None, proposal: Pr
         "show_on": max(window.opens_on, on),
         "tries": 0, "source": proposal.source, "dedupe_key": proposal.dedupe_key,
         "detail": {**proposal.detail, **detail}, "note": None,
-        "created_at": made_at or datetime.now(UTC), "closed_at": None,
+        "created_at": made_at or utcnow(), "closed_at": None,
     }
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import chain
 
 from sqlalchemy import String, cast, func, literal, or_, select, update
 
+from ...clock import utcnow
 from ...domain import proposals as P
 from ...domain.gate import STRONGER_KINDS, ContactPrefs, decide, suggest_channel
 from ...domain.occasions import month_days_between
@@ -179,7 +180,7 @@ class GateInputs:
             values["show_on"] = decision.show_on
             self.moved += 1
         else:
-            values.update(status=_closing_status(decision), note=decision.reason[:200], closed_at=datetime.now(UTC))
+            values.update(status=_closing_status(decision), note=decision.reason[:200], closed_at=utcnow())
             self.closed += 1
 
 
@@ -223,7 +224,7 @@ def gate_showing(store_id: int, on: date, settings: EngineSettings, inputs: Gate
             moves[decision.show_on].append(row.id)
         else:
             closes[(_closing_status(decision), decision.reason[:200])].append(row.id)
-    now = datetime.now(UTC)
+    now = utcnow()
     for show_on, ids in moves.items():
         _update(ids, show_on=show_on)
     for (status, note), ids in closes.items():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import chain
 
 from sqlalchemy import func, select, update
 
+from ...clock import utcnow
 from ...domain.settings import EngineSettings
 from ...domain.vocab import Status
 from ...extensions import db
@@ -61,14 +62,14 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     result.expired = db.session.execute(
         update(FollowUp).where(FollowUp.store_id == store.id, FollowUp.status.in_(LIVE), FollowUp.expires_on < on)
         .values(status=Status.EXPIRED.value, note="window closed before anyone reached the client",
-                closed_at=datetime.now(UTC)),
+                closed_at=utcnow()),
         execution_options={"synchronize_session": False}).rowcount or 0
     # The rows already there first (the new ones would look like rows reaching their show day), then the
     # new ones with the same inputs, each before it is written: it carries its show day or closing note.
     inputs = gate_inputs(store.id, on, settings)
     result.moved, closed = gate_showing(store.id, on, settings, inputs)
     result.expired += closed
-    made_at = datetime.now(UTC)
+    made_at = utcnow()
 
     def new_rows() -> Iterator[dict]:
         seen = set(known)

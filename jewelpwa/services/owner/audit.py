@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, insert, or_, select
 
+from ...clock import utcnow
 from ...database import reset_read_only, set_read_only
 from ...extensions import db
 from ...models import AuditEvent, Client, User
-from ...models._types import utcnow
 from ..access import require_manager
 from ..errors import Invalid
 

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
+from ...clock import utcnow
 from ...extensions import db
 from ...models import Appointment, Notification, Store
-from .outbox import REMINDER_AHEAD, aware, queue_notification, utcnow
+from .outbox import REMINDER_AHEAD, aware, queue_notification
 
 # The morning reminder only when the appointment is at least this long after the store's morning hour.
 MORNING_GAP = timedelta(hours=3)

@@ -38,6 +38,7 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ...clock import utcnow
 from ...domain.vocab import KIND_LABEL, AppointmentStatus, Kind, Status, Tier
 from ...extensions import db
 from ...models import Appointment, Client, FollowUp, Notification, PushSubscription, Store, User
@@ -65,9 +66,6 @@ def setting(name: str, default: float) -> float:
     value = current_app.config.get(name) or os.environ.get(name)
     return float(value) if value not in (None, "") else default
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def aware(moment: datetime | None) -> datetime | None:
