@@ -51,8 +51,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound  # noqa: E402
 from jewelpwa.clock import store_today  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, Store, User  # noqa: E402
-from jewelpwa.services.book.today import day_list  # noqa: E402
-from jewelpwa.services.engine.day_lists import build_day_lists  # noqa: E402
+from jewelpwa.services.engine.day_lists import build_day_lists, call_list  # noqa: E402
 from jewelpwa.services.engine.planner import plan_store_day  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -135,7 +134,7 @@ def build_store(url: str, clients: int, seed: int, reuse: bool = False, associat
         lists = {}
         for uid in gen.user_ids:
             user = db.session.get(User, uid)
-            listing = day_list(user, on)
+            listing = call_list(user, on)
             lists[uid] = (len(listing.cards), len(listing.today), user.email, [c.client_id for c in listing.cards])
         uid = max(lists, key=lambda u: lists[u][0])
         cards, today, email, list_ids = lists[uid]

@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from jewelpwa.domain.client_columns import client_columns, month_day  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, ImportantDate, Person, Purchase, PurchaseItem, Store  # noqa: E402
 
@@ -151,7 +152,7 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
     def add_date(cid, person, kind, month, day, year, label=None):
         nonlocal did
         dates.append({"id": did, "store_id": store_id, "client_id": cid, "person_id": person, "kind": kind,
-                      "label": label, "month": month, "day": day, "year": year, "md": month * 100 + day})
+                      "label": label, "month": month, "day": day, "year": year, "md": month_day(month, day)})
         if (month, day) == (2, 29):
             stats["feb29"] += 1
         did += 1
@@ -186,8 +187,8 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
         phone = f"(555) {rng.randrange(200, 999)}-{rng.randrange(10000):04d}" if has_phone else None
         clients.append({
             "id": cid, "store_id": store_id, "client_number": f"B{cid:07d}", "first_name": first, "last_name": last,
-            "search_name": f"{first} {last}".lower(), "email": f"c{cid}@mail.example" if has_email else None,
-            "phone": phone, "phone_digits": "".join(ch for ch in phone if ch.isdigit()) if phone else None,
+            "email": f"c{cid}@mail.example" if has_email else None, "phone": phone,
+            **client_columns(first, last, phone),
             "assigned_to_id": user_ids[n % associates], "tier": "C", "spend_24m": Decimal("0"),
             "metals": [], "stones": [], "brands": [], "styles": [], "tags": [], "opted_out": opted,
             "preferred_channel": _weighted(rng, [(None, 0.55), ("call", 0.2), ("text", 0.17), ("email", 0.08)]),

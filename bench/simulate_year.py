@@ -43,7 +43,7 @@ from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, FollowUp, ImportantDate, Outreach, Person, Purchase, Store, User  # noqa: E402
 from jewelpwa.services.book.outreach import log_outreach  # noqa: E402
 from jewelpwa.services.book.purchases import ItemInput, record_purchase  # noqa: E402
-from jewelpwa.services.book.today import day_list  # noqa: E402
+from jewelpwa.services.engine.day_lists import call_list  # noqa: E402
 from jewelpwa.services.engine.planner import engine_settings, plan_store_day  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -123,7 +123,7 @@ def simulate(args) -> dict:
         timings["sales"] += time.perf_counter() - t
         for user in users:
             t = time.perf_counter()
-            dl = day_list(user, day)
+            dl = call_list(user, day)
             timings["day_list"] += time.perf_counter() - t
             list_len[user.id].append(len(dl.cards))
             work = [(c.client_id, c.channel.value if c.channel else None, c.reasons[0].kind) for c in dl.today]

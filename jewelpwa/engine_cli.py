@@ -52,7 +52,7 @@ def plan_command(on: date, store_name: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def agenda_command(on: date, store_name: str | None, as_json: bool) -> None:
     """Every open follow-up on a day, one per line (the day is planned first if it was not yet)."""
-    from .services.book.today import agenda
+    from .services.engine.agenda import agenda
     from .services.engine.planner import plan_store_day
 
     store = store_from_option(store_name)

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
 from ..clock import store_today
+from ..domain.client_columns import client_columns, month_day, phone_digits
 from ..domain.occasions import MILESTONE_YEARS, mothers_day_on, next_yearly_on, yearly_on
 from ..domain.ranking import assign_tiers
 from ..domain.settings import FREQUENCY_PRESETS, EngineSettings
@@ -42,6 +43,8 @@ from ..models import (
     Client,
     ConsentEvent,
     ImportantDate,
+    LoyaltyPolicy,
+    LoyaltyTier,
     Outreach,
     Person,
     Purchase,
@@ -53,6 +56,7 @@ from ..models import (
 )
 from ..services.accounts.users import slugify
 from ..services.batching import chunks
+from ..services.engine.client_value import refresh_lifetime_spend
 from ..services.errors import Invalid
 
 STORE_NAME = "Harbor & Vine Jewelers"
@@ -308,9 +312,6 @@ def _seed(clients: int, seed: int, today: date | None) -> DemoResult:
 
 def _loyalty(store_id: int) -> None:
     """Named tiers and a trade-up policy, so the card and the lists show them from the first start."""
-    from ..models import LoyaltyPolicy, LoyaltyTier
-    from ..services.owner.loyalty import refresh_lifetime_spend
-
     db.session.add_all(LoyaltyTier(store_id=store_id, name=name, min_spend=Decimal(minimum), perks=perks)
                        for name, minimum, perks in DEMO_TIERS)
     db.session.add(LoyaltyPolicy(store_id=store_id, trade_up_enabled=True, trade_up_percent=100,
@@ -420,8 +421,8 @@ class _Builder:
         if rng.random() < 0.82:
             email = self.email_for(first, last, used_emails)
         row: dict = {
-            "first_name": first, "last_name": last, "search_name": f"{first} {last}".lower(), "email": email,
-            "phone": None, "phone_digits": None, "phone2": None,
+            "first_name": first, "last_name": last, "email": email, "phone": None, "phone2": None,
+            **client_columns(first, last, None),
             "address_line1": None, "address_line2": None, "city": None, "region": None, "postal_code": None,
             "country": None, "assigned_to_id": assigned, "notes": rng.choice(NOTES) if rng.random() < 0.12 else None,
             "metals": [], "stones": [], "brands": [], "styles": [], "tags": [], "ring_size": None,
@@ -432,7 +433,7 @@ class _Builder:
         if rng.random() < 0.95:
             area, n = phone
             row["phone"] = f"({area}) 555-01{n:02d}"
-            row["phone_digits"] = f"{area}55501{n:02d}"
+            row["phone_digits"] = phone_digits(row["phone"])
             if rng.random() < 0.08:
                 row["phone2"] = f"({rng.choice(AREA_CODES)}) 555-01{rng.randint(0, 99):02d}"
         if rng.random() < 0.70:
@@ -525,7 +526,7 @@ class _Builder:
 
     def add_date(self, c: _Client, kind: DateKind, month: int, day: int, year: int | None,
                  person: _Person | None = None, label: str | None = None) -> None:
-        c.dates.append({"kind": kind, "month": month, "day": day, "year": year, "md": month * 100 + day,
+        c.dates.append({"kind": kind, "month": month, "day": day, "year": year, "md": month_day(month, day),
                         "label": label, "person": person})
 
     def birth_year(self, age: int, month: int, day: int) -> int:

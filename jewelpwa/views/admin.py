@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ..domain.reasons import month_day
 from ..domain.vocab import Tier
+from ..services.engine.client_filter import EventFilter
 from ..services.errors import Invalid
 from ..services.owner import assignment, store_events, store_settings, team_board
 from ..services.owner import staff as staff_service
@@ -233,7 +234,7 @@ def _events_context(form, errors=None, result=None) -> dict:  # noqa: ANN001
     errors = dict(errors or {})
     count = None
     try:
-        count = store_events.count_invites(current_user, store_events.EventFilter.parse(form))
+        count = store_events.count_invites(current_user, EventFilter.parse(form))
     except Invalid as exc:
         errors.update(exc.errors)
     return {"form": form, "errors": errors, "count": count, "result": result,

@@ -8,15 +8,17 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
+from ..domain.client_columns import phone_digits
 from ..domain.reasons import month_day
 from ..domain.seasons import holiday_season
 from ..domain.vocab import DateKind, ItemCategory, Relation
 from ..services.access import get_client
-from ..services.book.clients import DuplicateClient, assignable_staff, create_client, phone_digits
-from ..services.book.gift_list import GiftInput, add_gift_list, log_sale
+from ..services.book.clients import DuplicateClient, assignable_staff, create_client
+from ..services.book.gift_list import GiftInput, add_gift_list
 from ..services.book.people import DateInput, add_date, add_person
 from ..services.book.purchases import ItemInput
 from ..services.book.referrals import record_referral, referral_of, search_referrers
+from ..services.book.sales import log_sale
 from ..services.book.trade_up import set_credit_status
 from ..services.book.wishes import add_wish, set_wish_status
 from ..services.engine.planner import engine_settings

@@ -11,7 +11,8 @@ from ..extensions import htmx
 from ..models import Client
 from ..services.access import get_client
 from ..services.book.outreach import log_outreach, summary, undo_outreach
-from ..services.book.today import DayList, done_count, today_row
+from ..services.book.today import today_row
+from ..services.engine.day_lists import CallList, done_count
 from ..services.errors import Invalid
 from ..web.clock import local_today
 from ..web.redirects import local_path
@@ -55,7 +56,7 @@ def _for_today() -> bool:
 def _row_answer(client: Client, **context) -> str:
     """The client's Today row as it now stands (or a compact logged row) plus the progress, swapped out of band."""
     on = local_today()
-    progress = DayList(on, current_user.daily_target, done_count(current_user, on), [])
+    progress = CallList(on, current_user.daily_target, done_count(current_user, on), [])
     row = render_template("today/_row.html", item=today_row(current_user, client.id, on), client=client,
                           client_id=client.id, **context)
     return row + render_template("today/_progress.html", listing=progress, oob=True)

@@ -6,6 +6,7 @@ from flask import Blueprint, make_response, request, url_for
 from flask_login import current_user
 
 from ..services.book import referrals, trade_up
+from ..services.engine import client_value
 from ..services.errors import Invalid
 from ..services.owner import loyalty
 from ..web.render import after_mutation, render
@@ -18,7 +19,7 @@ TEMPLATE = "relations/index.html"
 
 
 def _context(**overrides) -> dict:
-    tiers = loyalty.store_tiers(current_user.store_id)
+    tiers = client_value.store_tiers(current_user.store_id)
     policy = trade_up.policy_of(current_user.store_id)
     rows = [{"name": t.name, "min_spend": f"{t.min_spend:.0f}" if t.min_spend == int(t.min_spend) else str(t.min_spend),
              "perks": t.perks} for t in tiers]

@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
+from jewelpwa.domain.client_columns import client_columns, month_day
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ImportantDate, Person, Purchase, PurchaseItem
 
@@ -20,8 +21,8 @@ def make_client(user, **overrides) -> Client:
                   first_seen_on=date(2026, 1, 1), frequency="normal")
     fields.update(overrides)
     client = Client(**fields)
-    client.search_name = f"{client.first_name} {client.last_name}".lower()
-    client.phone_digits = "".join(ch for ch in (client.phone or "") if ch.isdigit()) or None
+    for name, value in client_columns(client.first_name, client.last_name, client.phone).items():
+        setattr(client, name, value)
     db.session.add(client)
     db.session.commit()
     return client
@@ -30,7 +31,7 @@ def make_client(user, **overrides) -> Client:
 def add_date(client: Client, kind: str, month: int, day: int, year: int | None = None,
              person: Person | None = None) -> ImportantDate:
     row = ImportantDate(store_id=client.store_id, client_id=client.id, person_id=person.id if person else None,
-                        kind=kind, month=month, day=day, year=year, md=month * 100 + day)
+                        kind=kind, month=month, day=day, year=year, md=month_day(month, day))
     db.session.add(row)
     db.session.commit()
     return row

@@ -18,7 +18,7 @@ from jewelpwa.services.book.appointments import (
     day_appointments,
     move_appointment,
 )
-from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import call_list
 from jewelpwa.services.errors import Invalid
 
 from .conftest import make_user
@@ -133,7 +133,7 @@ def test_a_no_show_puts_a_call_to_reschedule_on_today(auth):
     close_appointment(user, appt.id, "no_show", "No answer at the door", now=NOW + timedelta(hours=3))
     follow_up = db.session.scalar(select(FollowUp).where(FollowUp.client_id == client.id))
     assert (follow_up.kind, follow_up.show_on) == ("service", DAY)
-    cards = day_list(user, DAY).cards
+    cards = call_list(user, DAY).cards
     assert [c.client_id for c in cards] == [client.id]
     assert cards[0].reasons[0].text.startswith("Reschedule missed consultation")
     auth.login(user.email)

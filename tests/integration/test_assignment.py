@@ -9,7 +9,7 @@ from sqlalchemy import event, func, insert, select
 from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent, Client, FollowUp, User
-from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import call_list
 from jewelpwa.services.owner.assignment import ClientFilter, reassign_clients
 
 from .conftest import make_user
@@ -56,7 +56,7 @@ def test_bulk_reassign_moves_clients_and_open_follow_ups_and_adds_a_hand_off(cli
     assert sorted(h.client_id for h in handoffs) == sorted(c.id for c in moving)
     assert {(h.assignee_id, h.kind, h.detail["handoff_from"]) for h in handoffs} == {(dan.id, "reconnect", "Maya")}
     # The new associate's Today list: the moved clients, the hand-off reason on each card.
-    listing = day_list(db.session.get(User, dan.id), today)
+    listing = call_list(db.session.get(User, dan.id), today)
     by_client = {card.client_id: [r.text for r in card.reasons] for card in listing.cards}
     assert set(by_client) == {c.id for c in moving}
     assert all("Introduce yourself · was with Maya" in texts for texts in by_client.values())

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Campaign, FollowUp, Outreach, Segment, User
-from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import call_list
 
 from .conftest import make_user
 from .factories import make_client
@@ -64,7 +64,7 @@ def test_campaign_goes_through_the_gate_counts_who_is_left_out_and_runs_once(cli
     assert "4 left out: 2 opted out of texts, 1 do not contact, 1 no phone number" in \
         client.get("/owner/segments/").get_data(as_text=True)
     # On Maya's Today, with the campaign as the reason.
-    cards = day_list(db.session.get(User, maya.id), today).cards
+    cards = call_list(db.session.get(User, maya.id), today).cards
     assert [r.text for c in cards if c.client_id == ava.id for r in c.reasons][0].startswith("Sapphire week")
     # The same form again (a double tap, a resubmit): nothing new.
     again = auth.post(f"/owner/segments/{segment.id}/campaign", _campaign_form(today), headers=HX)
@@ -100,9 +100,9 @@ def test_follow_ups_show_from_the_campaigns_first_day_and_keep_contact_limits(cl
     shows = {f.client_id: f.show_on for f in _follow_ups(owner.store_id)}
     assert shows == {fresh.id: opens, busy.id: today + timedelta(days=20)}
     user = db.session.get(User, maya.id)
-    assert fresh.id not in {c.client_id for c in day_list(user, today).cards}
-    assert fresh.id in {c.client_id for c in day_list(user, opens).cards}
-    assert busy.id not in {c.client_id for c in day_list(user, opens).cards}
+    assert fresh.id not in {c.client_id for c in call_list(user, today).cards}
+    assert fresh.id in {c.client_id for c in call_list(user, opens).cards}
+    assert busy.id not in {c.client_id for c in call_list(user, opens).cards}
 
 
 def test_bad_campaign_window_is_422_per_field_and_nothing_is_made(client, auth):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, FollowUp, Store
 from jewelpwa.services.book.appointments import BookingInput, book_appointment, close_appointment
-from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import call_list
 from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
@@ -60,7 +60,7 @@ def test_cleaning_offers_open_six_months_after_a_piece_that_benefits_and_are_mad
     assert offer.detail["piece"] == "diamond ring"
 
     # On Today (bundled with whatever else the client has open), in the associate's words.
-    reasons = [r.text for card in day_list(user, MARK).cards if card.client_id == ring.id for r in card.reasons]
+    reasons = [r.text for card in call_list(user, MARK).cards if card.client_id == ring.id for r in card.reasons]
     assert "Free cleaning · diamond ring, 6 months" in reasons
 
     # A second run, and the next day's, make nothing new.

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Person, Purchase
-from jewelpwa.services.book.gift_list import GiftInput, add_gift_list, log_sale
+from jewelpwa.services.book.gift_list import GiftInput, add_gift_list
 from jewelpwa.services.book.purchases import ItemInput
+from jewelpwa.services.book.sales import log_sale
 from jewelpwa.services.errors import Invalid
 
 from .conftest import make_user

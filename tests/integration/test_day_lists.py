@@ -10,8 +10,7 @@ from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import DayList, Store
 from jewelpwa.services.book.outreach import log_outreach
-from jewelpwa.services.book.today import day_list
-from jewelpwa.services.engine.day_lists import build_day_list
+from jewelpwa.services.engine.day_lists import build_day_list, call_list
 from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
@@ -40,8 +39,8 @@ def test_the_top_rows_read_from_the_kept_list_match_ranking_the_whole_list():
     user = make_user()
     _, on, _ = book(user, 18)
     build_day_list(user, on)
-    exact = day_list(user, on)
-    fast = day_list(user, on, rows=12)
+    exact = call_list(user, on)
+    fast = call_list(user, on, rows=12)
     assert order(fast) == order(exact)[:12]
     assert fast.total == len(exact.cards) == 18
     assert fast.more_count == 18 - 10
@@ -51,10 +50,10 @@ def test_clients_logged_today_leave_and_the_next_ones_move_up():
     user = make_user()
     _, on, clients = book(user, 15)
     build_day_list(user, on)
-    first = order(day_list(user, on, rows=10))
+    first = order(call_list(user, on, rows=10))
     for client_id in first[:3]:
         log_outreach(user, client_id, "call", "reached")
-    after = day_list(user, on, rows=10)
+    after = call_list(user, on, rows=10)
     assert not set(first[:3]) & set(order(after))
     assert order(after)[:7] == first[3:10]
     assert len(after.today) == 7  # three done of a target of ten
@@ -69,7 +68,7 @@ def test_a_follow_up_made_after_the_list_was_kept_is_ranked_in_at_once():
     tomorrow = on + timedelta(days=1)
     add_date(newcomer, "birthday", tomorrow.month, tomorrow.day)  # the most urgent of all
     plan_store_day(store, on)
-    listing = day_list(user, on, rows=10)
+    listing = call_list(user, on, rows=10)
     assert order(listing)[0] == newcomer.id
     assert listing.total == 6
 
@@ -78,11 +77,11 @@ def test_the_first_today_of_an_unplanned_day_builds_the_list_itself():
     user = make_user()
     _, on, _ = book(user, 4)
     assert db.session.scalar(select(DayList).where(DayList.user_id == user.id)) is None
-    assert len(day_list(user, on, rows=10).cards) == 4
+    assert len(call_list(user, on, rows=10).cards) == 4
     assert db.session.scalar(select(DayList.cards).where(DayList.user_id == user.id, DayList.listed_on == on)) == 4
 
 
 def test_another_associates_list_is_not_mine():
     maya, daniel = make_user(), make_user()
     _, on, _ = book(maya, 3)
-    assert day_list(daniel, on, rows=10).cards == []
+    assert call_list(daniel, on, rows=10).cards == []

@@ -161,7 +161,8 @@ DATES = [("03/14/1985", (3, 14, 1985)), ("3/14/85", (3, 14, 1985)), ("14.03.1985
 
 
 def test_prices_and_dates_in_every_common_point_of_sale_format():
-    from jewelpwa.services.data.pos_csv import parse_price, parse_yearly_date
+    from jewelpwa.domain.money import parse_price
+    from jewelpwa.domain.yearly_date import parse_yearly_date
 
     assert [(cell, parse_price(cell)) for cell, _ in PRICES] == [(cell, Decimal(amount)) for cell, amount in PRICES]
     for cell in ("-5", "(12.00)", "12.3456", "1,2,3", "abc"):

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Store
-from jewelpwa.services.book.today import agenda, day_list
+from jewelpwa.services.engine.agenda import agenda
+from jewelpwa.services.engine.day_lists import call_list
 from jewelpwa.services.engine.planner import catch_up, plan_store_day
 
 from .conftest import make_user
@@ -102,9 +103,9 @@ def test_frequency_tolerance_moves_inside_window_instead_of_dropping(auth):
     [row] = follow_ups(kind="birthday")
     assert row.status == "open"
     assert row.show_on == date(2026, 12, 5)  # 7 days after the touch on Nov 28
-    assert day_list(user, date(2026, 11, 29)).cards == []
+    assert call_list(user, date(2026, 11, 29)).cards == []
     plan_store_day(store_of(user), date(2026, 12, 5))
-    assert [c.client_id for c in day_list(user, date(2026, 12, 5)).cards] == [client.id]
+    assert [c.client_id for c in call_list(user, date(2026, 12, 5)).cards] == [client.id]
 
 
 def test_one_card_per_client_with_reasons_merged_and_agenda_lists_each():
@@ -113,7 +114,7 @@ def test_one_card_per_client_with_reasons_merged_and_agenda_lists_each():
     add_date(client, "birthday", 12, 5)
     add_purchase(client, date(2026, 10, 20), stone="pearl", category="necklace")  # check-in window Nov 3 - Nov 24
     plan_store_day(store_of(user), date(2026, 11, 22))
-    listing = day_list(user, date(2026, 11, 22))
+    listing = call_list(user, date(2026, 11, 22))
     assert len(listing.cards) == 1
     kinds = {r.kind for r in listing.cards[0].reasons}
     assert {"birthday", "check_in", "holiday_list"} <= kinds
@@ -163,7 +164,7 @@ def test_today_page_shows_the_ranked_list_with_reasons(client, auth):
     plan_store_day(store_of(user), today)
     auth.login(user.email)
     page = client.get("/today").get_data(as_text=True)
-    [card] = [c for c in day_list(user, today).today if c.client_id == rosa.id]
+    [card] = [c for c in call_list(user, today).today if c.client_id == rosa.id]
     assert "0 of 10 contacted today" in page
     assert "Rosa Test" in page
     # Every reason on her card is on the page; the season may put another (a holiday list on its last day)
@@ -180,9 +181,9 @@ def test_check_in_waits_for_the_birthday_opening_days_later_then_shares_its_card
     plan_store_day(store_of(user), date(2026, 11, 3))
     [check_in] = follow_ups(kind="check_in")
     assert check_in.status == "open" and check_in.show_on == date(2026, 11, 14)
-    assert day_list(user, date(2026, 11, 3)).cards == []
+    assert call_list(user, date(2026, 11, 3)).cards == []
     plan_store_day(store_of(user), date(2026, 11, 14))
-    [card] = day_list(user, date(2026, 11, 14)).cards
+    [card] = call_list(user, date(2026, 11, 14)).cards
     assert {"birthday", "check_in"} <= {r.kind for r in card.reasons}
 
 
@@ -191,11 +192,11 @@ def test_a_shown_follow_up_is_skipped_once_the_client_has_no_channel_left():
     client = make_client(user, email=None)
     add_date(client, "birthday", 12, 5)
     plan_store_day(store_of(user), date(2026, 11, 22))
-    assert len(day_list(user, date(2026, 11, 22)).cards) == 1
+    assert len(call_list(user, date(2026, 11, 22)).cards) == 1
     client.opted_out = ["call", "text"]
     db.session.commit()
     plan_store_day(store_of(user), date(2026, 11, 23))
-    assert day_list(user, date(2026, 11, 23)).cards == []
+    assert call_list(user, date(2026, 11, 23)).cards == []
     assert {f.status for f in follow_ups(client_id=client.id)} == {"skipped"}
 
 
@@ -292,7 +293,7 @@ def test_new_follow_ups_carry_the_clients_touches_of_the_pace_window():
     plan_store_day(store_of(user), date(2026, 11, 22))
     counts = {f.client_id: f.detail["pace_touches"] for f in follow_ups(kind="birthday")}
     assert counts == {touched.id: 1, quiet.id: 0}
-    [first, second] = day_list(user, date(2026, 11, 22)).cards
+    [first, second] = call_list(user, date(2026, 11, 22)).cards
     assert first.client_id == quiet.id  # same reasons, fewer touches: the quiet client comes first
 
 

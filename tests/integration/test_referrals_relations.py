@@ -11,7 +11,7 @@ from jewelpwa.extensions import db
 from jewelpwa.models import Referral, Store, User
 from jewelpwa.services.book.purchases import ItemInput, record_purchase
 from jewelpwa.services.book.referrals import record_referral
-from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import call_list
 from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
@@ -28,7 +28,7 @@ def thanks_on(associate_id: int, client_id: int, on: date) -> list[str]:
     """The referral-thanks reasons on the associate's list for `on`, after that night's plan."""
     associate = db.session.get(User, associate_id)
     plan_store_day(db.session.get(Store, associate.store_id), on)
-    cards = [c for c in day_list(db.session.get(User, associate_id), on).cards if c.client_id == client_id]
+    cards = [c for c in call_list(db.session.get(User, associate_id), on).cards if c.client_id == client_id]
     return [r.text for c in cards for r in c.reasons if r.kind == Kind.REFERRAL_THANKS]
 
 

@@ -11,7 +11,7 @@ from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Repair
 from jewelpwa.services.book.repairs import move_repair, take_in_repair
-from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import call_list
 from jewelpwa.services.errors import Invalid
 
 from .conftest import make_user
@@ -60,18 +60,18 @@ def test_ready_puts_a_pickup_call_on_today_and_picked_up_takes_it_off(auth):
     fragment = bench.get_data(as_text=True)
     assert bench.status_code == 200 and "<html" not in fragment and "Mark ready" in fragment
     assert "At the bench" in bench.headers["HX-Trigger"]
-    assert day_list(associate, today).cards == []
+    assert call_list(associate, today).cards == []
 
     auth.post(f"/repairs/{repair.id}/status", {"status": "ready"}, headers=HX)
-    cards = day_list(associate, today).cards
+    cards = call_list(associate, today).cards
     assert [c.client_id for c in cards] == [client.id]
     assert cards[0].reasons[0].text.startswith("Repair ready for pickup: Gold chain")
-    assert day_list(counter, today).cards == []  # the call belongs to the client's associate
+    assert call_list(counter, today).cards == []  # the call belongs to the client's associate
 
     # A plain form post (no JavaScript) goes back where it came from.
     done = auth.post(f"/repairs/{repair.id}/status", {"status": "picked_up", "back": "/repairs/?show=all"})
     assert done.status_code == 303 and done.headers["Location"].endswith("/repairs/?show=all")
-    assert day_list(associate, today).cards == []
+    assert call_list(associate, today).cards == []
     follow_up = db.session.scalar(select(FollowUp).where(FollowUp.source == f"repair:{repair.id}"))
     assert (follow_up.status, follow_up.note) == ("done", "picked up")
     db.session.refresh(repair)
@@ -119,9 +119,9 @@ def test_cancelling_a_ready_repair_takes_the_pickup_call_off_today():
     repair = take_in_repair(user, client.id, "Opal pendant", "New bail", "", "", store_today(user.store))
     move_repair(user, repair.id, "at_the_bench")
     move_repair(user, repair.id, "ready")
-    assert [c.client_id for c in day_list(user, store_today(user.store)).cards] == [client.id]
+    assert [c.client_id for c in call_list(user, store_today(user.store)).cards] == [client.id]
     move_repair(user, repair.id, "cancelled")
-    assert day_list(user, store_today(user.store)).cards == []
+    assert call_list(user, store_today(user.store)).cards == []
     assert db.session.scalar(select(FollowUp.status).where(FollowUp.client_id == client.id)) == "skipped"
     with pytest.raises(Invalid):
         move_repair(user, repair.id, "ready")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, StoreEvent, User
-from jewelpwa.services.book.today import day_list
+from jewelpwa.services.engine.day_lists import call_list
 
 from .conftest import make_user
 from .factories import add_purchase, make_client
@@ -46,7 +46,7 @@ def test_event_invites_matching_contactable_clients_once(client, auth):
     assert quiet.id not in {f.client_id for f in invites}
     assert all(f.detail == {"what": "Spring trunk show"} and f.show_on == today for f in invites)
     # On Maya's Today list, with the event named.
-    cards = day_list(db.session.get(User, maya.id), today).cards
+    cards = call_list(db.session.get(User, maya.id), today).cards
     assert [r.text for c in cards for r in c.reasons if c.client_id == wanted[0].id][0].startswith("Spring trunk show")
     # Resubmitting the same form: the same event, no second invitation.
     again = auth.post("/owner/settings/events/new", _event(today, tier="A"), headers=HX)

@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from jewelpwa.database import read_only
+from jewelpwa.domain.client_columns import client_columns, month_day
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, Client, Notification, PushSubscription
 from jewelpwa.services.accounts.users import create_user
@@ -34,7 +35,8 @@ def make_client(user, **fields) -> Client:
                     phone="+1 555 0100", email=f"ava{n}@example.com",
                     first_seen_on=fields.pop("first_seen_on", datetime.now(UTC).date() - timedelta(days=400)),
                     **fields)
-    client.search_name = f"{client.first_name} {client.last_name}".lower()
+    for name, value in client_columns(client.first_name, client.last_name, client.phone).items():
+        setattr(client, name, value)
     db.session.add(client)
     db.session.commit()
     return client
@@ -74,7 +76,7 @@ def make_date(client, kind: str, on, year: int | None = None):
     from jewelpwa.models import ImportantDate
 
     row = ImportantDate(store_id=client.store_id, client_id=client.id, kind=kind, month=on.month, day=on.day,
-                        year=year, md=on.month * 100 + on.day)
+                        year=year, md=month_day(on.month, on.day))
     db.session.add(row)
     db.session.commit()
     return row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -224,12 +224,12 @@ def _reschedule_follow_up(actor: User, appt: Appointment, now: datetime) -> None
     insert_new([row_for(client.store_id, client.id, client.assigned_to_id or appt.user_id or actor.id, proposal, on)])
 
 
-def _day_bounds(actor: User, on: date) -> tuple[datetime, datetime]:
+def day_bounds(actor: User, on: date) -> tuple[datetime, datetime]:
     start = datetime.combine(on, time.min, tzinfo=_tz(actor))
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
-def _lines(actor: User, rows) -> list[AppointmentLine]:
+def appointment_lines(actor: User, rows) -> list[AppointmentLine]:
     tz = _tz(actor)
     lines = []
     for appt, client, who in rows:
@@ -240,7 +240,7 @@ def _lines(actor: User, rows) -> list[AppointmentLine]:
 
 def day_appointments(actor: User, on: date) -> list[AppointmentLine]:
     """The associate's appointments on `on` (not the cancelled ones), shown at the top of Today."""
-    start, end = _day_bounds(actor, on)
+    start, end = day_bounds(actor, on)
     rows = db.session.execute(
         select(Appointment, Client, User.name).join(Client, Client.id == Appointment.client_id)
         .outerjoin(User, User.id == Appointment.user_id)
@@ -248,7 +248,7 @@ def day_appointments(actor: User, on: date) -> list[AppointmentLine]:
                Appointment.starts_at >= start, Appointment.starts_at < end,
                Appointment.status != AppointmentStatus.CANCELLED, Client.erased_at.is_(None))
         .order_by(Appointment.starts_at, Appointment.id))
-    return _lines(actor, rows)
+    return appointment_lines(actor, rows)
 
 
 def get_appointment(actor: User, appointment_id: int) -> AppointmentLine:
@@ -256,36 +256,4 @@ def get_appointment(actor: User, appointment_id: int) -> AppointmentLine:
     appt = get_scoped(actor, Appointment, appointment_id)
     get_client(actor, appt.client_id)
     who = db.session.get(User, appt.user_id).name if appt.user_id else None
-    return _lines(actor, [(appt, appt.client, who)])[0]
-
-
-@dataclass
-class ServicePart:
-    """What the card shows about the client's appointments and repairs."""
-
-    upcoming: list[AppointmentLine] = field(default_factory=list)
-    to_close: list[AppointmentLine] = field(default_factory=list)
-    repairs: list[Any] = field(default_factory=list)
-
-    @property
-    def next(self) -> AppointmentLine | None:
-        return self.upcoming[0] if self.upcoming else None
-
-
-def card_part(actor: User, client: Client, on: date, now: datetime | None = None) -> ServicePart:
-    """What the card shows about this client's appointments and repairs."""
-    from .repairs import client_repairs
-
-    now = now or utcnow()
-    start, _ = _day_bounds(actor, on)
-    rows = db.session.execute(
-        select(Appointment, Client, User.name).join(Client, Client.id == Appointment.client_id)
-        .outerjoin(User, User.id == Appointment.user_id)
-        .where(Appointment.client_id == client.id, Appointment.status == AppointmentStatus.BOOKED,
-               Appointment.starts_at >= start - timedelta(days=30))
-        .order_by(Appointment.starts_at, Appointment.id))
-    part = ServicePart(repairs=client_repairs(actor, client, on, now))
-    for line in _lines(actor, rows):
-        # Booked and already started: waiting for its outcome (done, no-show); otherwise still ahead.
-        (part.to_close if line.starts <= now else part.upcoming).append(line)
-    return part
+    return appointment_lines(actor, [(appt, appt.client, who)])[0]

@@ -30,12 +30,11 @@ from ...models import (
     WishItem,
 )
 from ..access import get_client
+from ..engine.day_lists import candidate
 from ..engine.gating import LIVE, prefs_of
-from . import appointments
-from . import card_relations as relationship_card
+from . import card_relations, card_service
 from .contact import ContactLink, contact_links
 from .facts import client_facts, opening_lines
-from .today import candidate
 
 TIMELINE_CAP = 30
 _AFTER_PURCHASE = frozenset({Kind.CHECK_IN, Kind.CARE, Kind.NEW_ARRIVALS, Kind.PURCHASE_ANNIVERSARY})
@@ -231,5 +230,5 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
                       suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,
                       timeline_total=total, wish_items=list(wishes), referred_by=referred_by, referred=referred,
                       consent=[(event, who) for event, who in consent], spend_total=spend,
-                      parts={"service": appointments.card_part(actor, client, on),
-                             "relations": relationship_card.card_part(actor, client, on)})
+                      parts={"service": card_service.card_part(actor, client, on),
+                             "relations": card_relations.card_part(actor, client, on)})

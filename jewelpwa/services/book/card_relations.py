@@ -25,7 +25,7 @@ from ...models import (
     User,
     WishItem,
 )
-from ..owner.loyalty import LoyaltyStanding, standing
+from ..engine.client_value import LoyaltyStanding, standing
 from .trade_up import LedgerLine, ledger
 
 

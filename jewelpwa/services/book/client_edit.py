@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import update
 
 from ...clock import store_today, utcnow
+from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
 from ...domain.vocab import SERVICE_KINDS, Channel, Frequency, Status
 from ...extensions import db
 from ...models import Client, ConsentEvent, FollowUp, User
@@ -46,10 +47,6 @@ def split_list(text: str | None) -> list[str]:
     return items
 
 
-def digits_of(phone: str | None) -> str | None:
-    return "".join(ch for ch in (phone or "") if ch.isdigit())[:20] or None
-
-
 def _text(fields: Mapping[str, Any], name: str) -> str:
     value = fields.get(name)
     if isinstance(value, list):
@@ -68,8 +65,11 @@ def _values(fields: Mapping[str, Any], name: str) -> list[str]:
 
 
 def _phone_error(phone: str) -> str | None:
-    if phone and len(digits_of(phone) or "") < 7:
+    digits = phone_digits(phone) or ""
+    if phone and len(digits) < 7:
         return "Enter a phone number with at least 7 digits, e.g. (555) 010-2030."
+    if len(digits) > MAX_PHONE_DIGITS:
+        return f"A phone number has at most {MAX_PHONE_DIGITS} digits: check this one."
     return None
 
 
@@ -97,8 +97,8 @@ def _contact(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
         setattr(client, name, value or None)
     client.last_name = values["last_name"]  # NOT NULL: an unknown last name is ""
     # Search reads these two columns, never the raw ones: they must follow every edit.
-    client.search_name = f"{client.first_name} {client.last_name}".strip().lower()
-    client.phone_digits = digits_of(client.phone)
+    for name, value in client_columns(client.first_name, client.last_name, client.phone).items():
+        setattr(client, name, value)
 
 
 def _preferences(actor: User, client: Client, fields: Mapping[str, Any]) -> None:

@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import false, func, or_, select
 
 from ...clock import store_today
+from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
 from ...domain.vocab import DateKind, Role
 from ...extensions import db
 from ...models import Client, User
-from ..data.importing import MAX_PHONE_DIGITS
 from ..engine.planner import engine_settings
 from ..errors import Invalid
 from .people import DateInput, new_date_row, propose_date_follow_up, read_yearly_date
@@ -37,10 +37,6 @@ class DuplicateClient(Invalid):
         what = "phone number" if first.field == "phone" else "email"
         super().__init__(f"{first.client.display_name} already has this {what}", {first.field: f"Already used by {first.client.display_name}."})
         self.matches = matches
-
-
-def phone_digits(phone: str | None) -> str | None:
-    return re.sub(r"\D", "", phone or "") or None
 
 
 def _digit_variants(digits: str) -> list[str]:
@@ -119,10 +115,9 @@ def create_client(actor: User, first_name: str, last_name: str = "", phone: str 
             raise DuplicateClient(matches)
 
     today = today or store_today(actor.store)
-    client = Client(store_id=actor.store_id, first_name=first_name, last_name=last_name,
-                    search_name=f"{first_name} {last_name}".strip().lower(), phone=phone or None,
-                    phone_digits=digits, email=email or None, assigned_to_id=assignee_id, first_seen_on=today,
-                    source="counter", frequency="normal")
+    client = Client(store_id=actor.store_id, first_name=first_name, last_name=last_name, phone=phone or None,
+                    email=email or None, assigned_to_id=assignee_id, first_seen_on=today, source="counter",
+                    frequency="normal", **client_columns(first_name, last_name, phone))
     db.session.add(client)
     db.session.flush()
     if parsed is not None:

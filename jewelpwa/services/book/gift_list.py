@@ -1,94 +1,23 @@
-"""A sale at the counter (log_sale) and, in the holiday season, the gift list that may follow it."""
+"""The holiday gift list that may follow a sale: who else the client buys for, each with a gift follow-up."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from ...domain.proposals import Proposal, dedupe_key
-from ...domain.reasons import month_day
-from ...domain.seasons import gift_window, in_holiday_season
-from ...domain.vocab import KIND_LABEL, Kind, Relation
+from ...domain.seasons import gift_window
+from ...domain.vocab import Kind, Relation
 from ...extensions import db
-from ...models import FollowUp, Person, Purchase, User
+from ...models import FollowUp, Person, User
 from ..access import get_client
 from ..engine.follow_ups import insert_new, row_for
 from ..engine.planner import engine_settings
 from ..errors import Invalid
-from .purchases import ItemInput, cadence_of, record_purchase
 
-_ITEM_KEY = re.compile(r"items-(\d+)-(\w+)")
 MAX_GIFT_ROWS = 12
-
-
-@dataclass
-class SaleResult:
-    purchase: Purchase
-    scheduled: list[FollowUp] = field(default_factory=list)
-    gift_list_open: bool = False
-
-    @property
-    def scheduled_text(self) -> str:
-        """ "Check-in Dec 6, care check Feb 20, …": what the sale just put on the calendar."""
-        parts = [f"{KIND_LABEL[Kind(f.kind)].lower()} {month_day(f.opens_on)}" for f in self.scheduled]
-        if not parts:
-            return ""
-        text = ", ".join(parts)
-        return text[0].upper() + text[1:]
-
-
-def _sale_date(raw: str, today: date) -> date:
-    raw = (raw or "").strip()
-    if not raw:
-        return today
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid("Sale not saved", {"purchased_on": f"“{raw}” is not a date: pick the day of the sale."}) from None
-
-
-def log_sale(actor: User, client_id: int, purchased_on: str, items: list[ItemInput], occasion: str | None,
-             recipient: str, new_recipient_name: str, new_recipient_relation: str, receipt_number: str,
-             today: date) -> SaleResult:
-    """record_purchase, for a recipient who may be new (saved with the sale, in the same commit).
-
-    Item errors keep record_purchase's `items-<i>-<field>` keys; the message names each row ("Item 2: …").
-    """
-    client = get_client(actor, client_id)
-    on = _sale_date(purchased_on, today)
-    recipient_id: int | None = None
-    name = (new_recipient_name or "").strip()
-    # A name typed while the list still says "themselves" means someone new, not the client.
-    if recipient == "new" or (not recipient and name):
-        relation = (new_recipient_relation or Relation.OTHER).strip().lower()
-        if not name or len(name) > 120 or relation not in {r.value for r in Relation}:
-            raise Invalid("Sale not saved", {"new_recipient_name": "Enter the name of the person it is for "
-                                                                   "(120 characters at most), or choose someone listed."})
-        person = Person(store_id=client.store_id, client_id=client.id, name=name, relation=relation)
-        db.session.add(person)
-        db.session.flush()
-        recipient_id = person.id
-    elif recipient and recipient.isdigit():
-        recipient_id = int(recipient)
-    try:
-        purchase = record_purchase(actor, client.id, on, items, occasion or None, recipient_id,
-                                   (receipt_number or "").strip() or None, today)
-    except Invalid as e:
-        db.session.rollback()  # the new recipient is only worth keeping with the sale
-        raise Invalid(_sale_message(e.errors), e.errors) from None
-    return SaleResult(purchase, [f for f in cadence_of(purchase) if f.expires_on >= today],
-                      in_holiday_season(today, engine_settings(actor.store)))
-
-
-def _sale_message(errors: dict[str, str]) -> str:
-    rows = sorted({int(m.group(1)) for key in errors if (m := _ITEM_KEY.fullmatch(key))})
-    if not rows:
-        return "Sale not saved: check the fields marked below."
-    named = ", ".join(f"item {i + 1}" for i in rows)
-    return f"Sale not saved: check {named}."
 
 
 @dataclass(frozen=True)

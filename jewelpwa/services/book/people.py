@@ -9,10 +9,10 @@ from datetime import date
 from ...domain import proposals as P
 from ...domain.settings import EngineSettings
 from ...domain.vocab import DateKind, Relation
+from ...domain.yearly_date import YearlyDate, parse_yearly_date
 from ...extensions import db
 from ...models import Client, ImportantDate, Person, User
 from ..access import get_client
-from ..data.importing import YearlyDate, parse_yearly_date
 from ..engine.follow_ups import insert_new, row_for
 from ..engine.planner import engine_settings
 from ..engine.proposing import yearly_kind
@@ -41,7 +41,7 @@ def read_yearly_date(value: DateInput, field: str, errors: dict[str, str]) -> Ye
         return None
     text = value.text.strip()
     if text:
-        # <input type=date> sends YYYY-MM-DD; importing's parser also takes MM-DD for an unknown year.
+        # <input type=date> sends YYYY-MM-DD; the parser also takes MM-DD for an unknown year.
         try:
             return parse_yearly_date(text, "The date")
         except ValueError as e:

@@ -12,10 +12,10 @@ from ...domain.cadence import ItemFacts, purchase_cadence
 from ...extensions import db
 from ...models import FollowUp, Person, Purchase, PurchaseItem, User
 from ..access import get_client
+from ..engine.client_value import add_to_lifetime
 from ..engine.follow_ups import insert_new, row_for
 from ..engine.planner import engine_settings
 from ..errors import Invalid
-from ..owner.loyalty import add_to_lifetime
 from .trade_up import grant_credits
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ...domain.money import parse_price
 from ...domain.vocab import ItemCategory
 from ...extensions import db
 from ...models import Person, User, WishItem
 from ..access import get_client, get_scoped
-from ..data.importing import parse_price
 from ..errors import Invalid
 
 

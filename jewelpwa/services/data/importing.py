@@ -23,7 +23,10 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, text, update
 
 from ...clock import utcnow
+from ...domain.client_columns import MAX_PHONE_DIGITS, phone_digits, search_name
+from ...domain.money import parse_price
 from ...domain.vocab import Channel, DateKind, Frequency, Relation
+from ...domain.yearly_date import YearlyDate, parse_full_date, parse_yearly_date
 from ...extensions import db
 from ...models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, Store, User
 from ..batching import chunks
@@ -31,7 +34,6 @@ from ..engine.client_value import recompute_spend_and_tiers
 from ..engine.planner import engine_settings
 from ..errors import Invalid, NotFound
 from . import import_mapping, pos_csv
-from .pos_csv import YearlyDate
 
 CLIENT_COLUMNS = import_mapping.CLIENT_FIELDS
 CLIENT_REQUIRED = import_mapping.REQUIRED["clients"]
@@ -46,7 +48,6 @@ MAX_LENGTH = {
     "partner_name": 120, "receipt_number": 40, "description": 200, "category": 40, "metal": 40,
     "stone": 40, "brand": 60, "occasion": 40, "associate_email": 254,
 }
-MAX_PHONE_DIGITS = 20
 # IN lists are sent in chunks: SQLite caps bound parameters and PostgreSQL plans big lists slowly.
 CHUNK = 500
 
@@ -222,22 +223,6 @@ def _read_rows(text: str, kind: str, store_id: int, mapping: list[str] | None,
 
 # --------------------------------------------------------------------------------------------- cells
 
-def parse_yearly_date(value: str, column: str) -> YearlyDate:
-    return pos_csv.parse_yearly_date(value, column)
-
-
-def parse_full_date(value: str, column: str) -> date:
-    return pos_csv.parse_full_date(value, column)
-
-
-def parse_price(value: str) -> Decimal:
-    return pos_csv.parse_price(value, "price")
-
-
-def _date_fields(when: YearlyDate) -> dict[str, Any]:
-    return {"month": when.month, "day": when.day, "year": when.year, "md": when.md}
-
-
 def parse_flag(value: str, column: str) -> bool | None:
     """yes/no/true/false/1/0; blank is None (not given)."""
     word = value.lower()
@@ -360,7 +345,7 @@ def _validate_client(row: _Row, staff: dict[str, User], errors: _Errors) -> _Cli
     if email and not _EMAIL.fullmatch(email):
         errors.add(row.line, "email", f'"{cells["email"]}" is not an email address: write it like name@example.com')
     phone = cells["phone"] or None
-    digits = re.sub(r"\D", "", phone) if phone else None
+    digits = phone_digits(phone)
     if phone and not digits:
         errors.add(row.line, "phone", f'"{phone}" has no digits: enter the phone number or leave it blank')
     elif digits and len(digits) > MAX_PHONE_DIGITS:
@@ -492,7 +477,7 @@ class _ClientWriter:
         last = row.last_name or ""
         self.new_clients.append({
             "store_id": self.store_id, "client_number": row.number, "first_name": row.first_name, "last_name": last,
-            "search_name": f"{row.first_name} {last}".strip().lower(), "email": row.email, "phone": row.phone,
+            "search_name": search_name(row.first_name, last), "email": row.email, "phone": row.phone,
             "phone_digits": row.phone_digits, "assigned_to_id": row.associate_id,
             "preferred_channel": row.preferred_channel, "frequency": row.frequency or _NORMAL,
             "do_not_contact": bool(row.do_not_contact), "notes": row.notes, "first_seen_on": self.today,
@@ -514,7 +499,7 @@ class _ClientWriter:
         values["first_name"] = row.first_name
         if row.last_name is not None:
             values["last_name"] = row.last_name
-        values["search_name"] = f"{values['first_name']} {values['last_name']}".strip().lower()
+        values["search_name"] = search_name(values["first_name"], values["last_name"])
         for name in ("email", "phone", "phone_digits", "preferred_channel", "frequency", "notes"):
             if getattr(row, name) is not None:
                 values[name] = getattr(row, name)
@@ -551,7 +536,7 @@ class _ClientWriter:
 
     def _new_date(self, number: str, person: _PersonRef | None, kind: str, when: YearlyDate) -> None:
         self.new_dates.append((number, person, {"store_id": self.store_id, "kind": kind, "label": None,
-                                                **_date_fields(when)}))
+                                                **when.fields()}))
 
     def _upsert_person(self, number: str, person: Row | None, name: str, relation: str,
                        born: YearlyDate | None) -> bool:
@@ -572,9 +557,9 @@ class _ClientWriter:
         if current is None:
             self._new_date(number, person, kind, when)
             return True
-        if not _differs(current, _date_fields(when)):
+        if not _differs(current, when.fields()):
             return False
-        self.date_updates.append({"id": current.id, **_date_fields(when)})
+        self.date_updates.append({"id": current.id, **when.fields()})
         return True
 
     def write(self, client_ids: dict[str, int]) -> None:

@@ -1,7 +1,10 @@
-"""Client value: 24-month spend and tiers A/B/C by percentile, recomputed set-based by the planner."""
+"""Client value: 24-month spend and tiers A/B/C by percentile, recomputed set-based by the planner; lifetime spend
+and the store-named loyalty tier it reaches, kept on the client row for lists and moved at once by a sale."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,14 +24,72 @@ from sqlalchemy import (
     update,
 )
 
+from ...domain.loyalty import TierRule, next_tier, tier_for
 from ...domain.settings import EngineSettings
 from ...domain.vocab import Tier
 from ...extensions import db
-from ...models import Client, Purchase
+from ...models import Client, LoyaltyTier, Purchase
 from ...models._types import Money
-from ..owner.loyalty import store_tiers, tier_case
 
 SPEND_DAYS = 730
+
+
+def store_tiers(store_id: int) -> list[TierRule]:
+    rows = db.session.scalars(select(LoyaltyTier).where(LoyaltyTier.store_id == store_id)
+                              .order_by(LoyaltyTier.min_spend)).all()
+    return [TierRule(r.name, r.min_spend, r.perks or "") for r in rows]
+
+
+def tier_case(tiers: Sequence[TierRule], spend=Client.lifetime_spend):  # noqa: ANN001, ANN201 - SQL expressions
+    """SQL for "the tier this lifetime spend reaches", highest minimum first (NULL below the lowest)."""
+    if not tiers:
+        return literal(None)
+    return case(*((spend >= t.min_spend, t.name) for t in sorted(tiers, key=lambda t: -t.min_spend)), else_=None)
+
+
+def retier(store_id: int, tiers: Sequence[TierRule]) -> None:
+    """Name each client's tier from their lifetime spend, writing only the rows that change."""
+    tier = tier_case(tiers)
+    db.session.execute(update(Client).where(Client.store_id == store_id, Client.loyalty_tier.is_distinct_from(tier))
+                       .values(loyalty_tier=tier), execution_options={"synchronize_session": False})
+
+
+def refresh_lifetime_spend(store_id: int) -> None:
+    """Lifetime spend from every purchase (imports included), then tiers: set-based, changed rows only."""
+    totals = (select(Purchase.client_id, func.sum(Purchase.total).label("total"))
+              .where(Purchase.store_id == store_id).group_by(Purchase.client_id).subquery())
+    db.session.execute(update(Client).where(Client.id == totals.c.client_id, Client.lifetime_spend != totals.c.total)
+                       .values(lifetime_spend=totals.c.total), execution_options={"synchronize_session": False})
+    retier(store_id, store_tiers(store_id))
+
+
+def add_to_lifetime(client: Client, amount: Decimal) -> None:
+    """A sale at the counter: the client's spend and tier move at once (the caller commits)."""
+    client.lifetime_spend = (client.lifetime_spend or Decimal("0")) + amount
+    reached = tier_for(client.lifetime_spend, store_tiers(client.store_id))
+    client.loyalty_tier = reached.name if reached else None
+
+
+@dataclass(frozen=True)
+class LoyaltyStanding:
+    """The card's view: where the client stands and what the next tier needs."""
+
+    tier: TierRule | None
+    spend: Decimal
+    next: TierRule | None
+
+    @property
+    def to_next(self) -> Decimal | None:
+        return self.next.min_spend - self.spend if self.next else None
+
+
+def standing(client: Client) -> LoyaltyStanding | None:
+    """None when the store has not set tiers."""
+    tiers = store_tiers(client.store_id)
+    if not tiers:
+        return None
+    spend = client.lifetime_spend or Decimal("0")
+    return LoyaltyStanding(tier_for(spend, tiers), spend, next_tier(spend, tiers))
 
 
 def recompute_spend_and_tiers(store_id: int, on: date, settings: EngineSettings) -> None:

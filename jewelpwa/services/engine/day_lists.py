@@ -1,9 +1,12 @@
-"""Each associate's ranked list for a day, kept so Today reads the top rows instead of ranking the whole book.
+"""Each associate's list for a day: one ranked card per client, and the order kept for Today.
 
-In holiday season every contactable client is on somebody's list: one associate of a 50,000-client store has
-16,000 cards, and ranking them took seconds per request. The worker builds the list once after planning
-(`build_day_lists`); Today then re-ranks only the first rows plus any client whose follow-ups were made
-after the build (their ids are above `max_follow_up_id`), so a sale's cadence or a hand-off shows at once.
+The ranked list: an associate's showing follow-ups become one card per client, ranked by the engine
+(domain.ranking). `call_list` is the day as the associate sees it: the target, what is done, the cards.
+
+The kept order: in holiday season every contactable client is on somebody's list: one associate of a
+50,000-client store has 16,000 cards, and ranking them took seconds per request. The worker builds the list once
+after planning (`build_day_list`); Today then re-ranks only the first rows plus any client whose follow-ups were
+made after the build (their ids are above `max_follow_up_id`), so a sale's cadence or a hand-off shows at once.
 
 Why re-ranking the first rows is enough: during a day a client's cards only lose reasons (an outcome closes
 or moves them), except through new follow-ups, which are ranked in by id. A client further down cannot
@@ -12,23 +15,133 @@ overtake one above it, so the top of the stored order is still the top.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from ...domain.ranking import rank_day
+from ...domain.gate import suggest_channel
+from ...domain.ranking import Candidate, Card, rank_day
+from ...domain.vocab import Channel, Kind, Tier
+from ...domain.windows import Window
 from ...extensions import db
 from ...models import Client, DayList, DayListCard, FollowUp, Outreach, User
 from ..batching import chunks
-from .gating import SHOWING_COLUMNS, showing, shows
+from .gating import LIVE, SHOWING_COLUMNS, prefs_of, showing, shows
 
 SLACK = 20  # rows read beyond what the page shows, for clients whose list changed since the build
 
 
+@dataclass
+class TodayCard:
+    card: Card
+    client: Client
+    channel: Channel | None
+    # Call/text/email links with an opening line (book.contact.ContactLink), filled by book.today for the rows a
+    # page shows only: one facts query for the whole page. The engine ranks; what to say is the book's business.
+    links: list[Any] = field(default_factory=list)
+
+    @property
+    def client_id(self) -> int:
+        return self.card.client_id
+
+    @property
+    def client_name(self) -> str:
+        return self.client.display_name
+
+    @property
+    def reasons(self):
+        return self.card.reasons
+
+
+@dataclass
+class CallList:
+    """An associate's call list for a day: progress against the target, today's cards, then "more"."""
+
+    on: date
+    target: int
+    done_count: int
+    cards: list[TodayCard]
+    # How many clients the whole list holds when `cards` is only its top (Today reads a page, not 16,000 rows).
+    total: int | None = None
+
+    @property
+    def more_count(self) -> int:
+        return (len(self.cards) if self.total is None else max(self.total, len(self.cards))) - len(self.today)
+
+    @property
+    def today(self) -> list[TodayCard]:
+        """The first rows up to what is left of the target; the rest is "more"."""
+        return self.cards[: max(self.target - self.done_count, 0)]
+
+    @property
+    def more(self) -> list[TodayCard]:
+        return self.cards[len(self.today):]
+
+
+# Ranking needs these columns only; loading whole FollowUp entities cost a busy list most of its time.
+RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens_on, FollowUp.due_on,
+                   FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail)
+
+
+def candidate(row: FollowUp, tier: str) -> Candidate:  # a FollowUp, or a row of RANKED_COLUMNS
+    window = Window(row.opens_on, row.due_on, row.expires_on)
+    return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
+
+
+def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = None,
+           client_ids: list[int] | None = None) -> list[TodayCard]:
+    """One associate's cards, ranked by the engine (only one client's card when client_id is given, only
+    those clients' cards when client_ids is)."""
+    if client_ids is None:
+        query = select(*RANKED_COLUMNS).where(*showing(store_id, on), FollowUp.assignee_id == assignee_id)
+        if client_id is not None:
+            query = query.where(FollowUp.client_id == client_id)
+        rows = list(db.session.execute(query))
+    else:
+        # A page of known clients: read their live follow-ups by client (an index probe each) and check the
+        # window here; with the window in SQL the databases scan the store's whole window index instead.
+        query = (select(*RANKED_COLUMNS, FollowUp.store_id, FollowUp.assignee_id, *SHOWING_COLUMNS)
+                 .where(FollowUp.client_id.in_(client_ids), FollowUp.status.in_(LIVE)))
+        rows = [row for row in db.session.execute(query)
+                if row.store_id == store_id and row.assignee_id == assignee_id and shows(row, on)]
+    # Clients apart from their follow-ups: joined, each client's row (and its six JSON columns) came back,
+    # and was decoded, once per follow-up: about five times over on a holiday-season list.
+    clients = {client.id: client for ids in chunks(sorted({row.client_id for row in rows}))
+               for client in db.session.scalars(select(Client).where(Client.id.in_(ids)))}
+    candidates = [candidate(row, clients[row.client_id].tier) for row in rows]
+    return [TodayCard(card, clients[card.client_id], suggest_channel(prefs_of(clients[card.client_id])))
+            for card in rank_day(candidates, on)]
+
+
+def done_count(user: User, on: date) -> int:
+    """Clients this associate has contacted on `on` (any outcome: a ring that went unanswered was still work)."""
+    return db.session.scalar(select(func.count(func.distinct(Outreach.client_id))).where(
+        Outreach.user_id == user.id, Outreach.occurred_on == on)) or 0
+
+
+def call_list(user: User, on: date, rows: int | None = None, done: int | None = None) -> CallList:
+    """The associate's list for `on`: progress against target, today's cards, then the rest.
+
+    With `rows`, only the first rows are ranked, from the list the worker kept (build_day_list), and
+    `total` says how long the whole list is; without, the whole list is ranked now (exact, slower)."""
+    done = done_count(user, on) if done is None else done
+    if rows is None:
+        return CallList(on, user.daily_target, done, ranked(user.store_id, on, user.id))
+    from ..engine.day_lists import top_client_ids
+
+    client_ids, total = top_client_ids(user, on, rows)
+    cards = ranked(user.store_id, on, user.id, client_ids=client_ids)[:rows] if client_ids else []
+    return CallList(on, user.daily_target, done, cards, total)
+
+
+
+# --- the kept order ------------------------------------------------------------------------------------
+
+
 def build_day_list(user: User, on: date, commit: bool = True) -> DayList:
     """Rank the associate's whole list for `on` once and keep the order (replacing an earlier build)."""
-    from ..book.today import RANKED_COLUMNS, candidate
-
     watermark = db.session.scalar(select(func.max(FollowUp.id))) or 0  # read first: later rows are "newer"
     rows = db.session.execute(select(*RANKED_COLUMNS, Client.tier).join(Client, Client.id == FollowUp.client_id)
                               .where(*showing(user.store_id, on), FollowUp.assignee_id == user.id))

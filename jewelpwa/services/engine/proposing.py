@@ -42,6 +42,7 @@ from ...models import (
     StoreEvent,
 )
 from ..batching import among
+from .client_filter import EventFilter, matching
 
 YEARLY_KINDS = (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY, Kind.FAMILY_DATE)
 
@@ -300,9 +301,7 @@ def store_events(store_id: int, on: date) -> Iterator[Found]:
     """Invitations to events whose invite window holds `on`, for clients matching the event's filter."""
     events = db.session.scalars(select(StoreEvent).where(
         StoreEvent.store_id == store_id, StoreEvent.invite_on <= on, StoreEvent.event_on >= on))
-    # The owner's filter, read exactly as the events page counted it (imported here: store_events uses follow_ups).
-    from ..owner.store_events import EventFilter, matching
-
+    # The owner's filter, read exactly as the events page counted it.
     for event in events:
         wanted = EventFilter.from_dict(event.client_filter or {})
         query = select(Client.id, Client.assigned_to_id).where(_contactable(store_id), *matching(store_id, wanted))

@@ -18,7 +18,7 @@ from ...domain.windows import Window
 from ...extensions import db
 from ...models import Appointment, Client, DayList, DayListCard, FollowUp, Store, User
 from ..access import require_manager
-from ..book.today import ranked
+from ..engine.day_lists import ranked
 from ..engine.gating import LIVE, SHOWING_COLUMNS, showing, shows
 from ..errors import Invalid
 from .team_report import Figures, results_by_user

@@ -42,6 +42,7 @@ from ...clock import utcnow
 from ...domain.vocab import KIND_LABEL, AppointmentStatus, Kind, Status, Tier
 from ...extensions import db
 from ...models import Appointment, Client, FollowUp, Notification, PushSubscription, Store, User
+from ..engine.day_lists import call_list
 from ..errors import Invalid, NotFound
 from . import vapid
 
@@ -517,11 +518,10 @@ def digest_text(cards: Iterable) -> tuple[str, str] | None:
 
 def queue_morning_digests(store_id: int, on: date) -> list[int]:
     """The morning digest for every subscribed staff member with a list today."""
-    from ..book.today import day_list
 
     ids: list[int] = []
     for user in subscribed_users(store_id):
-        text = digest_text(day_list(user, on).today)
+        text = digest_text(call_list(user, on).today)
         if text:
             ids += queue_notification(user.id, f"digest:{on.isoformat()}", text[0], text[1], "/today",
                                       tag=f"digest-{on.isoformat()}", ttl=DIGEST_TTL_S)
@@ -596,11 +596,10 @@ def queue_appointment_reminders(now: datetime | None = None) -> list[int]:
 
 def queue_evening_nudges(store_id: int, on: date) -> list[int]:
     """Late afternoon, a nudge to whoever is behind their daily target and still has clients on Today."""
-    from ..book.today import day_list
 
     ids: list[int] = []
     for user in subscribed_users(store_id):
-        found = day_list(user, on)
+        found = call_list(user, on)
         target, left = found.target, len(found.today)
         if target and found.done_count < target and left:
             ids += queue_notification(user.id, f"nudge:{on.isoformat()}", "Still time today",

@@ -1,0 +1,34 @@
+"""The columns a client row derives from what was typed, so search and the duplicate check can use an index.
+
+One builder for every path that writes a client (the counter, editing, the importer, the demo seed, the bench's
+generator and the tests' factories): a second copy of any of these rules would let rows disagree with the search.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A phone number with more digits than this is a typing mistake (E.164 allows 15; extensions add a few).
+MAX_PHONE_DIGITS = 20
+
+_NOT_DIGIT = re.compile(r"[^0-9]")  # ASCII digits only: "²" or "٣" is not a dialable digit
+
+
+def search_name(first_name: str | None, last_name: str | None) -> str:
+    """"first last" in lower case: the name index that search and the referrer picker read by prefix."""
+    return f"{first_name or ''} {last_name or ''}".strip().lower()
+
+
+def phone_digits(phone: str | None) -> str | None:
+    """The digits of a phone number as typed ("(415) 555-0101" → "4155550101"), or None when it has none."""
+    return _NOT_DIGIT.sub("", phone or "") or None
+
+
+def client_columns(first_name: str | None, last_name: str | None, phone: str | None) -> dict[str, str | None]:
+    """The derived columns of a client with this name and phone, ready for an insert or an update."""
+    return {"search_name": search_name(first_name, last_name), "phone_digits": phone_digits(phone)}
+
+
+def month_day(month: int, day: int) -> int:
+    """An important date's `md` (March 14 → 314): the index a month or a window of days is read by."""
+    return month * 100 + day
