@@ -10,15 +10,18 @@ process's clock with libfaketime instead, for the suite as a whole.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-if TYPE_CHECKING:  # a type only: the models import this module for their timestamps' default
-    from .models import Store
-
 CONFIG_KEY = "CLOCK_NOW"
+
+
+class Store(Protocol):
+    """A store as the clock sees it (the models import this module for their timestamps' default)."""
+
+    timezone: str
 
 
 def utcnow() -> datetime:

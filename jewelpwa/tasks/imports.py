@@ -6,10 +6,18 @@ database, so a lost Redis only loses the job, never the upload (the owner presse
 from __future__ import annotations
 
 import logging
+import time
 
+from flask import current_app
+from redis.exceptions import RedisError
+
+from ..database import read_only
+from ..extensions import db
+from ..models import ImportRun, User
+from ..services.data import import_runs
 from ..services.data.import_runs import JOB_TIMEOUT_S
 from . import queues
-from .jobs import app_context
+from .context import app_context
 
 RUN_IMPORT = "jewelpwa.tasks.imports.run_import"
 log = logging.getLogger(__name__)
@@ -21,13 +29,25 @@ def enqueue(redis_url: str, import_id: int, step: str, attempt: int) -> bool:
                                f"import-{import_id}-{step}-{attempt}", import_id, step, timeout=JOB_TIMEOUT_S)
 
 
+def start_step(actor: User, import_id: int, step: str) -> ImportRun:
+    """Start a dry run ("check") or an apply: a big file goes to a worker, a small one runs in this request.
+
+    When the queue is down the request does the work itself: the database holds the file, the mapping and the
+    state, so the result is the same, only slower to come.
+    """
+    run, background = import_runs.start(actor, import_id, step)
+    if background:
+        try:
+            # A new job id per click (to the second): a dry run after a changed mapping is a new job.
+            enqueue(current_app.config["REDIS_URL"], run.id, step, int(time.time()))
+            return run
+        except RedisError:
+            current_app.logger.warning("import %s: Redis unavailable, running %s in the request", run.id, step)
+    return import_runs.run_step(run.id, step)
+
+
 def run_import(import_id: int, step: str) -> str:
     """Check or apply import run `import_id`; progress goes to the run row while the rows are checked."""
-    from jewelpwa.database import read_only
-    from jewelpwa.extensions import db
-
-    from ..services.data import import_runs
-
     with app_context():
         sqlite = db.engine.dialect.name == "sqlite"
 

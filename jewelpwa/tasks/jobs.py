@@ -1,49 +1,34 @@
 """RQ job functions: each takes ids (or nothing), reloads what it needs, and calls one service.
 
-A job builds the app once per worker process (create_app is not free) and runs in its own app
-context. Every job is safe to run twice: the planner is idempotent and the outbox is unique on
-(key, device), so a duplicate from two schedulers or a re-run after a crash changes nothing.
+A job runs in the worker's app (context.py). Every job is safe to run twice: the planner is idempotent and the
+outbox is unique on (key, device), so a duplicate from two schedulers or a re-run after a crash changes nothing.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import Counter
 from datetime import date
 
-from flask import Flask, current_app
+from flask import current_app
 
 from ..clock import utcnow
+from ..services.engine.day_lists import build_day_lists
+from ..services.engine.planner import catch_up
+from ..services.push.outbox import (
+    deliver_many,
+    pending_due,
+    queue_appointment_reminders,
+    queue_due_follow_ups,
+    queue_evening_nudges,
+    queue_morning_digests,
+)
 from . import queues
-
-_app: Flask | None = None
-
-
-def get_app() -> Flask:
-    """The worker's app: config from the environment; JEWELPWA_INSTANCE_PATH points at instance/ (VAPID keys)."""
-    global _app
-    if _app is None:
-        from jewelpwa import create_app
-
-        _app = create_app()
-        if os.environ.get("JEWELPWA_INSTANCE_PATH"):
-            _app.instance_path = os.environ["JEWELPWA_INSTANCE_PATH"]
-    return _app
+from .context import app_context
+from .due import stores_for_digest, stores_for_evening, stores_to_plan
 
 
-@contextmanager
-def app_context() -> Iterator[Flask]:
-    from jewelpwa.extensions import db
-
-    with get_app().app_context() as ctx:
-        try:
-            yield ctx.app
-        finally:
-            db.session.remove()
-
-
-def _redis():
+def _redis():  # noqa: ANN202 - a redis.Redis
     return queues.connect(current_app.config["REDIS_URL"])
 
 
@@ -57,18 +42,12 @@ def _dispatch(ids: list[int]) -> int:
 
 def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
     """Send a batch of outbox rows, each to its own device. Returns outcome counts (kept as the job result)."""
-    from collections import Counter
-
-    from ..services.push.outbox import deliver_many
-
     with app_context():
         return dict(Counter(d.outcome for d in deliver_many(notification_ids)))
 
 
 def sweep_outbox() -> int:
     """Re-enqueue every row that is due (new, retry time reached) or whose sender died mid-send."""
-    from ..services.push.outbox import pending_due
-
     with app_context():
         return queues.enqueue_deliveries(_redis(), pending_due())
 
@@ -78,8 +57,6 @@ def sweep_outbox() -> int:
 
 def plan_due_stores() -> int:
     """Enqueue a planning run for each store whose morning hour has passed and whose day is not planned."""
-    from .schedule import stores_to_plan
-
     with app_context():
         redis = _redis()
         return sum(queues.enqueue_once(redis, queues.DEFAULT, "jewelpwa.tasks.jobs.plan_store", f"plan-{sid}-{on}",
@@ -88,9 +65,6 @@ def plan_due_stores() -> int:
 
 def plan_store(store_id: int, on: str) -> int:
     """Plan every day the store has missed, up to and including `on` (catch-up after downtime)."""
-    from ..services.engine.day_lists import build_day_lists
-    from ..services.engine.planner import catch_up
-
     with app_context():
         days = len(catch_up(store_id, date.fromisoformat(on)))
         build_day_lists(store_id, date.fromisoformat(on))  # Today then reads its top rows, not the whole list
@@ -99,9 +73,6 @@ def plan_store(store_id: int, on: str) -> int:
 
 def morning_digests() -> int:
     """The morning digest for stores planned today, inside their digest hours."""
-    from ..services.push.outbox import queue_due_follow_ups, queue_morning_digests
-    from .schedule import stores_for_digest
-
     with app_context():
         ids: list[int] = []
         for store_id, on in stores_for_digest(utcnow()):
@@ -112,17 +83,12 @@ def morning_digests() -> int:
 
 def appointment_reminders() -> int:
     """Reminders for appointments starting within two hours."""
-    from ..services.push.outbox import queue_appointment_reminders
-
     with app_context():
         return _dispatch(queue_appointment_reminders())
 
 
 def evening_nudges() -> int:
     """The evening nudge for whoever is behind target (only when PUSH_EVENING_NUDGE is not 0)."""
-    from ..services.push.outbox import queue_evening_nudges
-    from .schedule import stores_for_evening
-
     with app_context():
         if str(current_app.config.get("PUSH_EVENING_NUDGE", os.environ.get("PUSH_EVENING_NUDGE", "1"))) == "0":
             return 0

@@ -19,7 +19,7 @@ from rq import Queue, SimpleWorker
 from rq.exceptions import StopRequested
 
 from . import queues
-from .jobs import get_app
+from .context import get_app
 
 
 def main(argv: list[str] | None = None) -> None:

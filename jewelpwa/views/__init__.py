@@ -2,31 +2,33 @@
 
 from flask import Flask
 
+from . import (
+    admin,
+    appointments,
+    audit,
+    auth,
+    card,
+    clients,
+    counter,
+    data,
+    feeds,
+    me,
+    outreach,
+    owner,
+    push,
+    pwa,
+    relations,
+    repairs,
+    segments,
+    share,
+    today,
+    upcoming,
+)
+
+BLUEPRINTS = (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push, appointments,
+              repairs, relations, share, data, segments, feeds, audit)
+
 
 def register_blueprints(app: Flask) -> None:
-    from . import (
-        admin,
-        appointments,
-        audit,
-        auth,
-        card,
-        clients,
-        counter,
-        data,
-        feeds,
-        me,
-        outreach,
-        owner,
-        push,
-        pwa,
-        relations,
-        repairs,
-        segments,
-        share,
-        today,
-        upcoming,
-    )
-
-    for module in (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push,
-                   appointments, repairs, relations, share, data, segments, feeds, audit):
+    for module in BLUEPRINTS:
         app.register_blueprint(module.bp)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -18,11 +16,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from redis.exceptions import RedisError
 
 from ..services.data import exporting, import_runs, privacy
 from ..services.data.import_mapping import FIELDS, LABELS, REQUIRED
 from ..services.errors import Invalid
+from ..tasks import imports
 from ..web.render import render, wants_fragment
 from .pages import manager_required
 
@@ -87,18 +85,7 @@ def import_progress(import_id: int):
 
 
 def _step(import_id: int, step: str):  # noqa: ANN202
-    run, background = import_runs.start(current_user, import_id, step)
-    if background:
-        from ..tasks.imports import enqueue
-
-        try:
-            # A new job id per click (to the second): a dry run after a changed mapping is a new job.
-            enqueue(current_app.config["REDIS_URL"], run.id, step, int(time.time()))
-            return redirect(url_for("data.import_run", import_id=run.id), code=303)
-        except RedisError:
-            # No queue: the database holds everything, so the request does the work itself (slower, same result).
-            current_app.logger.warning("import %s: Redis unavailable, running %s in the request", run.id, step)
-    import_runs.run_step(run.id, step)
+    run = imports.start_step(current_user, import_id, step)
     return redirect(url_for("data.import_run", import_id=run.id), code=303)
 
 

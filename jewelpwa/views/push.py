@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user, login_required
-from redis.exceptions import RedisError
 
 from ..services.errors import Invalid
 from ..services.push import outbox as push
 from ..services.push.vapid import current_key
+from ..tasks.deliveries import deliver_soon
 from ..web.render import after_mutation, render
 
 bp = Blueprint("push", __name__)
@@ -52,13 +52,7 @@ def remove_device(device_id: int):
 def send_test():
     """Queue a test notification to all my devices."""
     ids = push.queue_test_push(current_user)
-    if ids:
-        from ..tasks.queues import connect, enqueue_deliveries
-
-        try:
-            enqueue_deliveries(connect(current_app.config["REDIS_URL"]), [(i, 0) for i in ids])
-        except RedisError:  # the outbox row is saved; the sweeper sends it when the queue is back
-            current_app.logger.warning("push queue unavailable; %d test pushes left to the sweeper", len(ids))
+    deliver_soon(ids)  # saved rows: with the queue down, the sweeper sends them later
     n = len(ids)
     message = f"Test notification on its way to {n} device{'s' if n != 1 else ''}." if n else \
         "No devices yet: enable notifications first."

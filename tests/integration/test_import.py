@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from jewelpwa.cli_import import import_group
+from jewelpwa.cli.imports import import_group
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, User
 from jewelpwa.services.data.importing import RowError, import_clients, import_purchases

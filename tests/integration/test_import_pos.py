@@ -130,7 +130,7 @@ def test_a_confirmed_mapping_reads_columns_no_name_list_knows(owner):
 
 
 def test_cli_reads_a_point_of_sale_file_with_a_mapping_for_unknown_headers(app, owner, tmp_path):
-    from jewelpwa.cli_import import import_group
+    from jewelpwa.cli.imports import import_group
 
     app.cli.add_command(import_group)
     runner = app.test_cli_runner()

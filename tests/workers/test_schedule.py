@@ -16,7 +16,8 @@ from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Store
 from jewelpwa.services.push import outbox as push
 from jewelpwa.tasks import queues
-from jewelpwa.tasks.schedule import PERIODIC_JOBS, plan_target
+from jewelpwa.tasks.due import plan_target
+from jewelpwa.tasks.schedule import PERIODIC_JOBS
 from jewelpwa.tasks.scheduler import enqueue_due
 
 from .factories import make_client, make_date, make_user, notifications, subscribe

@@ -129,12 +129,9 @@ def call_list(user: User, on: date, rows: int | None = None, done: int | None = 
     done = done_count(user, on) if done is None else done
     if rows is None:
         return CallList(on, user.daily_target, done, ranked(user.store_id, on, user.id))
-    from ..engine.day_lists import top_client_ids
-
     client_ids, total = top_client_ids(user, on, rows)
     cards = ranked(user.store_id, on, user.id, client_ids=client_ids)[:rows] if client_ids else []
     return CallList(on, user.daily_target, done, cards, total)
-
 
 
 # --- the kept order ------------------------------------------------------------------------------------

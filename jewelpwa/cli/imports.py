@@ -13,7 +13,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .services.errors import Invalid
+from ..clock import store_today
+from ..services.data import import_mapping, importing, pos_csv
+from ..services.data.importing import import_clients, import_purchases
+from ..services.errors import Invalid
+from .common import store_from_option
 
 import_group = AppGroup("import", help="Import clients and purchases from a point-of-sale CSV export (docs/import.md).")
 
@@ -29,8 +33,6 @@ def _mapping(kind: str, file: Path, store_id: int, mapping_text: str | None) -> 
     """The header's recognised fields with the --mapping choices on top; None without --mapping."""
     if not mapping_text:
         return None
-    from .services.data import import_mapping, importing, pos_csv
-
     header = pos_csv.read_table(importing.read_text(file)[0]).header
     mapping = import_mapping.recognise(header, kind, import_mapping.remembered(store_id, kind))
     names = [import_mapping.compact(h) for h in header]
@@ -47,9 +49,6 @@ def _mapping(kind: str, file: Path, store_id: int, mapping_text: str | None) -> 
 
 def _run(importer: Callable, kind: str, file: Path, dry_run: bool, store_ref: str | None,
          mapping_text: str | None = None) -> None:
-    from .clock import store_today
-    from .engine_cli import store_from_option
-
     store = store_from_option(store_ref)
     try:
         mapping = _mapping(kind, file, store.id, mapping_text)
@@ -75,8 +74,6 @@ def _run(importer: Callable, kind: str, file: Path, dry_run: bool, store_ref: st
 @_mapping_option
 def import_clients_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None) -> None:
     """Import clients (with partner, children and dates); re-importing updates them by client_number."""
-    from .services.data.importing import import_clients
-
     _run(import_clients, "clients", file, dry_run, store_ref, mapping_text)
 
 
@@ -87,6 +84,4 @@ def import_clients_command(file: Path, dry_run: bool, store_ref: str | None, map
 @_mapping_option
 def import_purchases_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None) -> None:
     """Import purchases; rows sharing a receipt_number are one purchase, re-imports never duplicate it."""
-    from .services.data.importing import import_purchases
-
     _run(import_purchases, "purchases", file, dry_run, store_ref, mapping_text)

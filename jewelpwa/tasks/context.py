@@ -1,0 +1,34 @@
+"""The worker's app: built once per process (create_app is not free), each job run inside its context."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+
+from .. import create_app
+from ..extensions import db
+
+_app: Flask | None = None
+
+
+def get_app() -> Flask:
+    """Config from the environment; JEWELPWA_INSTANCE_PATH points at instance/ (VAPID keys)."""
+    global _app
+    if _app is None:
+        _app = create_app()
+        if os.environ.get("JEWELPWA_INSTANCE_PATH"):
+            _app.instance_path = os.environ["JEWELPWA_INSTANCE_PATH"]
+    return _app
+
+
+@contextmanager
+def app_context() -> Iterator[Flask]:
+    """Run a job in the app's context and hand its session back, whatever the job did."""
+    with get_app().app_context() as ctx:
+        try:
+            yield ctx.app
+        finally:
+            db.session.remove()
