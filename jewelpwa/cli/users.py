@@ -40,7 +40,6 @@ def create_user_command(email: str, name: str, role: str, store_name: str, passw
 @click.option("--by", "by_email", required=True, help="Email of the owner or manager doing it (recorded in the audit).")
 def deactivate_user_command(email: str, by_email: str) -> None:
     """Deactivate a staff account; every session it has ends at once."""
-    from .extensions import db
     actor = db.session.scalar(select(User).where(User.email == normalise_email(by_email)))
     target = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if actor is None or target is None:

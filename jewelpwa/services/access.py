@@ -14,7 +14,7 @@ T = TypeVar("T")
 def get_scoped(actor: User, model: type[T], row_id: int) -> T:
     """The row if it belongs to the actor's store; NotFound otherwise (404, never 403: ids are not confirmed)."""
     row = db.session.get(model, row_id)
-    if row is None or row.store_id != actor.store_id:
+    if row is None or getattr(row, "store_id", None) != actor.store_id:
         raise NotFound(model.__name__)
     return row
 

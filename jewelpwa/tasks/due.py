@@ -21,7 +21,7 @@ EVENING_HOURS = 2
 
 
 def _stores() -> list[Store]:
-    return db.session.scalars(select(Store).order_by(Store.id)).all()
+    return list(db.session.scalars(select(Store).order_by(Store.id)))
 
 
 def _local(store, now: datetime) -> datetime:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.client_columns import phone_digits
 from ..domain.reasons import month_day
@@ -48,7 +50,7 @@ def card_url(client_id: int) -> str:
 def _template_helpers() -> dict:
     return {"card_url": card_url}
 
-def go(location: str, message: str) -> Response:
+def go(location: str, message: str) -> BaseResponse:
     """After a save: a 303 for browsers and boosted forms, HX-Redirect for a plain htmx request; a toast either way."""
     flash(message, "success")
     if wants_fragment():
@@ -147,7 +149,7 @@ def gift_list(client_id: int):
         index = min(int(request.args["row"]), 999)
         return Response(render("counter/_gift_row.html", None, i=index, row={}, errors={}, client=client,
                                relations=list(Relation), appended=True))
-    ctx = {"client": client, "season": season, "errors": {}, "message": None, "relations": list(Relation),
+    ctx: dict[str, Any] = {"client": client, "season": season, "errors": {}, "message": None, "relations": list(Relation),
            "rows": [{}] * GIFT_ROWS, "by": month_day(season.expires_on) if season else None}
     if request.method == "POST":
         f = request.form

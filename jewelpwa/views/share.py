@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..services.access import get_client
 from ..services.book import share_links
@@ -18,7 +19,7 @@ def _person_id() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _to_card(client_id: int, message: str, category: str = "success") -> Response:
+def _to_card(client_id: int, message: str, category: str = "success") -> BaseResponse:
     flash(message, category)
     location = url_for("card.show", client_id=client_id) + "#card-wishes"
     if wants_fragment():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, redirect, request, url_for
 from flask_login import AnonymousUserMixin
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import htmx, login_manager
 from ..models import User
@@ -37,7 +38,7 @@ def init_login(app: Flask) -> None:
         return load_session_user(token)
 
     @login_manager.unauthorized_handler
-    def _unauthorized() -> Response:
+    def _unauthorized() -> BaseResponse:
         target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
         if htmx:
             # A login form swapped into a card would be nonsense: send the whole window to sign in.

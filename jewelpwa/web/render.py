@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template
 from jinja2_fragments.flask import render_block
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import htmx
 
@@ -28,7 +29,7 @@ def toast_trigger(message: str, **extra: Any) -> dict[str, str]:
 
 
 def after_mutation(location: str, template: str, block: str, message: str, status: int = 200,
-                   toast: dict[str, Any] | None = None, **context: Any) -> Response:
+                   toast: dict[str, Any] | None = None, **context: Any) -> BaseResponse:
     """htmx gets the updated fragment and a toast; a plain browser gets a 303 to the page (POST/redirect/GET)."""
     if wants_fragment():
         body = render_block(template, block, **context)

@@ -26,6 +26,13 @@ FACTORY = "jewelpwa"
 
 
 @dataclass(frozen=True)
+class Missing:
+    source: str
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Edge:
     source: str
     target: str
@@ -48,9 +55,11 @@ def _is_type_checking(node: ast.If) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def imports(name: str, path: Path, known: set[str]) -> list[Edge]:
-    """Every import of a module of the package, with whether it sits inside a function body."""
+def imports(name: str, path: Path, known: set[str], missing: list[Missing] | None = None) -> list[Edge]:
+    """Every import of a module of the package, with whether it sits inside a function body; an import of the
+    package that names no module of it goes to `missing` (inside a function it would only fail when called)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    root = name.split(".")[0]
     found: list[Edge] = []
 
     def resolve(node: ast.ImportFrom) -> list[str]:
@@ -65,6 +74,8 @@ def imports(name: str, path: Path, known: set[str]) -> list[Edge]:
                 targets.append(f"{source}.{alias.name}")
             elif source in known:
                 targets.append(source)
+            elif source.split(".")[0] == root and missing is not None:
+                missing.append(Missing(name, source, node.lineno))
         return targets
 
     def visit(node: ast.AST, in_function: bool) -> None:
@@ -82,10 +93,10 @@ def imports(name: str, path: Path, known: set[str]) -> list[Edge]:
     return found
 
 
-def all_edges(root: Path) -> list[Edge]:
+def all_edges(root: Path, missing: list[Missing] | None = None) -> list[Edge]:
     mods = modules(root)
     known = set(mods)
-    return [edge for name, path in sorted(mods.items()) for edge in imports(name, path, known)]
+    return [edge for name, path in sorted(mods.items()) for edge in imports(name, path, known, missing)]
 
 
 def circles(edges: list[Edge]) -> list[list[str]]:
@@ -163,6 +174,12 @@ def test_the_engine_imports_nothing_above_itself(edges):
     assert above_engine(edges) == [], describe(above_engine(edges))
 
 
+def test_every_import_of_the_app_names_one_of_its_modules():
+    missing: list[Missing] = []
+    all_edges(PACKAGE, missing)
+    assert missing == []
+
+
 def test_the_app_does_not_import_a_top_level_workers_package(edges):
     assert [e for e in edges if e.target.split(".")[0] == "workers"] == []
 
@@ -182,11 +199,14 @@ def test_the_checks_see_a_circle_a_dodge_and_an_upward_engine_import(tmp_path):
         "views/__init__.py": "from . import a\n",
         "views/a.py": "from . import b\nimport workers.jobs\n",
         "views/b.py": "from .a import x\n",
+        "cli.py": "def deactivate():\n    from .extensions import db\n",
     }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
-    found = all_edges(root)
+    missing: list[Missing] = []
+    found = all_edges(root, missing)
+    assert [(m.source, m.target) for m in missing] == [("jewelpwa.cli", "jewelpwa.extensions")]
     assert circles(module_level(found)) == [["jewelpwa.views.a", "jewelpwa.views.b"]]
     assert [(e.source, e.target) for e in dodges(found)] == [("jewelpwa.services.book.today",
                                                               "jewelpwa.services.book.card")]

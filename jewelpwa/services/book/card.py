@@ -88,6 +88,14 @@ class TimelineEntry:
     who: str | None = None
     for_whom: str | None = None
 
+    @property
+    def made_at(self) -> datetime:
+        """When the row was written: a sale and a call on the same day show the later-made first."""
+        row = self.purchase if self.purchase is not None else self.outreach
+        if row is None:
+            raise ValueError("a timeline entry is a purchase or an outreach")
+        return row.created_at
+
 
 @dataclass
 class ClientCard:
@@ -121,6 +129,7 @@ def _date_line(row: ImportantDate, on: date) -> DateLine:
     label = row.label if row.kind == DateKind.CUSTOM and row.label else _DATE_LABEL[DateKind(row.kind)]
     hint = until(next_on, on)
     years = next_on.year - row.year if row.year else None
+    note: str | None
     if years and row.kind == DateKind.BIRTHDAY:
         note = f"turns {years}"
     elif years and row.kind == DateKind.ANNIVERSARY:
@@ -189,7 +198,7 @@ def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int,
                for p, who, for_whom in purchases]
     entries += [TimelineEntry("outreach", o.occurred_on, o.occurred_at, outreach=o, who=who) for o, who in outreaches]
     # A sale and a call on the same day: the later-made row first (a sale usually follows the call).
-    entries.sort(key=lambda e: (e.on, (e.purchase or e.outreach).created_at), reverse=True)
+    entries.sort(key=lambda e: (e.on, e.made_at), reverse=True)
     total = counts[0] + counts[1]
     return (entries if cap is None else entries[:cap]), total, Decimal(counts[2] or 0)
 

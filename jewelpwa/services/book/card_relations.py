@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ScalarSelect, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ...domain.share import WishListFacts, WishListNudge, wish_list_nudges
@@ -74,7 +75,7 @@ def _wish_lists(client: Client, on: date) -> tuple[list[WishList], list[WishList
     partner = (select(Person.name).where(Person.client_id == client.id, Person.relation == Relation.PARTNER)
                .order_by(Person.id).limit(1).scalar_subquery())
 
-    def md(kind: DateKind, person_id) -> object:  # noqa: ANN001
+    def md(kind: DateKind, person_id: Any) -> ScalarSelect[Any]:
         person = ImportantDate.person_id.is_(None) if person_id is None else ImportantDate.person_id == person_id
         return (select(func.min(ImportantDate.md)).where(ImportantDate.client_id == client.id, person,
                                                           ImportantDate.kind == kind).scalar_subquery())

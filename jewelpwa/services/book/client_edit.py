@@ -97,8 +97,8 @@ def _contact(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
         setattr(client, name, value or None)
     client.last_name = values["last_name"]  # NOT NULL: an unknown last name is ""
     # Search reads these two columns, never the raw ones: they must follow every edit.
-    for name, value in client_columns(client.first_name, client.last_name, client.phone).items():
-        setattr(client, name, value)
+    for column, derived in client_columns(client.first_name, client.last_name, client.phone).items():
+        setattr(client, column, derived)
 
 
 def _preferences(actor: User, client: Client, fields: Mapping[str, Any]) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 
 from ...clock import store_today
 from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
@@ -52,7 +52,7 @@ def find_duplicates(actor: User, phone: str | None, email: str | None) -> list[D
     """Clients of the actor's store with the same phone digits or the same e-mail (case-insensitive)."""
     digits = phone_digits(phone)
     email = (email or "").strip().lower() or None
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if digits:
         conditions.append(Client.phone_digits.in_(_digit_variants(digits)))
     if email:

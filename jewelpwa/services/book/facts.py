@@ -120,8 +120,8 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
         for p in people:
             if p.relation == Relation.PARTNER and p.client_id not in partner:
                 partner[p.client_id] = _first(p.name)
-            elif p.relation == Relation.CHILD and _first(p.name):
-                children[p.client_id].append(_first(p.name))
+            elif p.relation == Relation.CHILD and (child := _first(p.name)):
+                children[p.client_id].append(child)
         person_birthdays = {p.id: _md(p.birthday) for p in people}
         last = {row.client_id: row for row in latest}
         lead = next((_anniversary_lead(c.country, c.settings) for c in clients if c.credit), None)
@@ -140,8 +140,8 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
                 if client_id != c.id:
                     continue
                 if person_id is None:
-                    own = [("birthday", *_md(c.birthday))] if c.birthday else []
-                    own += [("anniversary", *_md(c.anniversary))] if c.anniversary else []
+                    own = [("birthday", *divmod(c.birthday, 100))] if c.birthday else []
+                    own += [("anniversary", *divmod(c.anniversary, 100))] if c.anniversary else []
                     wish_lists.append(WishListFacts(c.first_name, None, count, tuple(own), partner.get(c.id),
                                                     _day_of(shared_at, c.timezone)))
                 else:

@@ -153,7 +153,7 @@ def add_date(actor: User, client_id: int, kind: str, when: DateInput, today: dat
     parsed = read_yearly_date(when, "date", errors)
     if parsed is None and "date" not in errors:
         errors["date"] = "Choose the month and day."
-    if errors:
+    if errors or parsed is None:  # no date means errors["date"] says why
         raise Invalid("Date not saved", errors)
     # A label only names custom dates; birthdays and anniversaries read well on their own.
     row = new_date_row(client, kind, parsed, person, label if kind == DateKind.CUSTOM else None)

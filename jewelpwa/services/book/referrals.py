@@ -38,7 +38,7 @@ def referral_of(actor: User, client_id: int) -> tuple[Referral, Client] | None:
     """The referral recorded for this client and its referrer, if any."""
     client = get_client(actor, client_id)
     row = db.session.scalar(select(Referral).where(Referral.store_id == actor.store_id, Referral.referred_id == client.id))
-    return (row, db.session.get(Client, row.referrer_id)) if row else None
+    return (row, db.session.get_one(Client, row.referrer_id)) if row else None
 
 
 def record_referral(actor: User, client_id: int, referrer_id: int | None, today: date) -> Referral:
@@ -51,7 +51,7 @@ def record_referral(actor: User, client_id: int, referrer_id: int | None, today:
         raise Invalid("Referral not saved", {"referrer_id": "A client cannot refer themselves: choose someone else."})
     existing = db.session.scalar(select(Referral).where(Referral.referred_id == referred.id))
     if existing is not None:
-        before = db.session.get(Client, existing.referrer_id)
+        before = db.session.get_one(Client, existing.referrer_id)
         raise Invalid("Referral not saved", {
             "referrer_id": f"{referred.display_name} is already recorded as referred by {before.display_name}."})
     referral = Referral(store_id=actor.store_id, referrer_id=referrer.id, referred_id=referred.id, recorded_on=today)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
@@ -140,6 +141,7 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
         conditions.append(Client.tier == tier)
     if mine or mode == "mine":
         conditions.append(Client.assigned_to_id == actor.id)
+    order: tuple[Any, ...]
     if mode == "mine":
         # Most recently touched first; clients never touched come last, newest in the book first.
         order = (Client.last_touch_on.desc().nulls_last(), Client.id.desc())

@@ -10,8 +10,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from ...clock import utcnow
 from ...domain.share import mailto_href, share_message, sms_href
@@ -85,9 +86,9 @@ def create_share_link(actor: User, client_id: int, person_id: int | None, url_fo
                               target=f"client:{client.id}:{'own' if person_id is None else 'person'}"))
     db.session.commit()
     url = url_for_token(token)
-    store = db.session.get(Store, actor.store_id)
+    store = db.session.get_one(Store, actor.store_id)
     own = person is None
-    owner = client.first_name if own else _first(person.name)
+    owner = client.first_name if person is None else _first(person.name)
     if own:
         partner = _partner(client)
         giver, phone, email = (_first(partner.name) if partner else None), None, None
@@ -109,9 +110,8 @@ def revoke_list_links(actor: User, client_id: int, person_id: int | None) -> int
     client = get_client(actor, client_id)
     _person(actor, client, person_id)
     person = ShareLink.person_id.is_(None) if person_id is None else ShareLink.person_id == person_id
-    done = db.session.execute(update(ShareLink).where(ShareLink.client_id == client.id, person,
-                                                      ShareLink.revoked_at.is_(None))
-                              .values(revoked_at=utcnow())).rowcount
+    live = update(ShareLink).where(ShareLink.client_id == client.id, person, ShareLink.revoked_at.is_(None))
+    done = cast(CursorResult[Any], db.session.execute(live.values(revoked_at=utcnow()))).rowcount
     if done:
         db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="wish_links_revoked",
                                   target=f"client:{client.id}:{done}"))
@@ -157,6 +157,6 @@ def shared_list(token: str) -> SharedList:
         first = client.first_name
     rows = db.session.scalars(select(WishItem).where(*_list_filter(client.id, link.person_id))
                               .order_by(WishItem.created_at, WishItem.id)).all()
-    store = db.session.get(Store, link.store_id)
+    store = db.session.get_one(Store, link.store_id)
     return SharedList(first, [SharedItem(r.description, r.metal, r.stone, r.price_hint) for r in rows], store.name,
                       policy_of(store.id).share_phone)

@@ -59,7 +59,7 @@ def _row(obj: Any, *skip: str) -> dict[str, Any]:
     return {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in skip + ("store_id",)}
 
 
-def _all(model: type, *where: Any) -> list[Any]:
+def _all(model: Any, *where: Any) -> list[Any]:
     return list(db.session.scalars(select(model).where(*where).order_by(model.id)))
 
 
@@ -77,7 +77,7 @@ def client_record(actor: User, client_id: int, address: str | None = None) -> di
     record = {
         "format": "jewelpwa.client.v1",
         "exported_at": utcnow().isoformat(),
-        "client": {**_row(client), "assigned_to_email": staff.get(client.assigned_to_id)},
+        "client": {**_row(client), "assigned_to_email": staff.get(client.assigned_to_id) if client.assigned_to_id else None},
         "people": [_row(p) for p in _all(Person, Person.client_id == client.id)],
         "important_dates": [_row(d) for d in _all(ImportantDate, ImportantDate.client_id == client.id)],
         "purchases": purchases,

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     Integer,
     MetaData,
     Table,
@@ -119,7 +120,7 @@ def recompute_spend_and_tiers(store_id: int, on: date, settings: EngineSettings)
         # the cut-off, so the ranking rule of domain.ranking.assign_tiers becomes two comparisons in SQL.
         a_min = spends[int(settings.tier_a_share * (len(spends) - 1))]
         b_min = spends[int((settings.tier_a_share + settings.tier_b_share) * (len(spends) - 1))]
-        tier = case((and_(totals.c.total > 0, totals.c.total >= a_min), Tier.A.value),
+        tier: ColumnElement[str] = case((and_(totals.c.total > 0, totals.c.total >= a_min), Tier.A.value),
                     (and_(totals.c.total > 0, totals.c.total >= b_min), Tier.B.value), else_=Tier.C.value)
     else:
         tier = literal(Tier.C.value)

@@ -85,7 +85,7 @@ RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens
                    FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail)
 
 
-def candidate(row: FollowUp, tier: str) -> Candidate:  # a FollowUp, or a row of RANKED_COLUMNS
+def candidate(row: Any, tier: str) -> Candidate:  # a FollowUp, or a row of RANKED_COLUMNS
     window = Window(row.opens_on, row.due_on, row.expires_on)
     return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
 
@@ -183,7 +183,7 @@ def top_client_ids(user: User, on: date, rows: int) -> tuple[list[int], int]:
     logged_today = list(db.session.scalars(select(Outreach.client_id).distinct().where(
         Outreach.user_id == user.id, Outreach.occurred_on == on)))
     logged = db.session.scalar(select(func.count()).select_from(DayListCard).where(
-        DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(logged_today))) if logged_today else 0
+        DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(logged_today))) or 0 if logged_today else 0
     kept = list(db.session.scalars(in_list.where(DayListCard.client_id.not_in(logged_today))
                                    .order_by(DayListCard.position).limit(rows + SLACK)))
     # Only the id range in SQL: with the window conditions too, both databases prefer a window index and
@@ -193,5 +193,5 @@ def top_client_ids(user: User, on: date, rows: int) -> tuple[list[int], int]:
         .where(FollowUp.id > listing.max_follow_up_id))
         if row.store_id == user.store_id and row.assignee_id == user.id and shows(row, on)}
     newer_elsewhere = len(newer) - (db.session.scalar(select(func.count()).select_from(DayListCard).where(
-        DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(newer))) if newer else 0)
+        DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(newer))) or 0 if newer else 0)
     return list(dict.fromkeys([*kept, *newer])), max(listing.cards + newer_elsewhere - logged, 0)

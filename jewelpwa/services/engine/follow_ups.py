@@ -88,17 +88,17 @@ def write_new(store_id: int, rows: Iterator[dict]) -> list[dict]:
     first = next(rows, None)
     if first is None:
         return []
-    rows = chain([first], rows)
+    pending: Iterator[dict] = chain([first], rows)
     if db.session.get_bind().dialect.name == "postgresql":
         made: list[dict] = []
-        if _copied(list(first), _kept(rows, made)):
+        if _copied(list(first), _kept(pending, made)):
             return made
-        rows = chain(made, rows)  # the rows streamed before the conflict, and the ones not yet made
-    rows = list(rows)
-    seen = existing_keys(store_id, [r["dedupe_key"] for r in rows])
-    rows = [r for r in rows if r["dedupe_key"] not in seen]
-    insert_new(rows)
-    return rows
+        pending = chain(made, pending)  # the rows streamed before the conflict, and the ones not yet made
+    candidates = list(pending)
+    seen = existing_keys(store_id, [r["dedupe_key"] for r in candidates])
+    new = [r for r in candidates if r["dedupe_key"] not in seen]
+    insert_new(new)
+    return new
 
 
 def _kept(rows: Iterable[dict], made: list[dict]) -> Iterator[dict]:

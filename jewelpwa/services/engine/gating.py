@@ -130,8 +130,8 @@ def upcoming_openings(store_id: int, client_ids: set[int] | None, on: date,
             found = P.yearly_date_proposal(kind=kind, source="", month=row.month, day=row.day, year=year,
                                            on=horizon, settings=settings)
             opening_of[key] = found.window.opens_on if found is not None and found.window.opens_on > on else None
-        if opening_of[key] is not None:
-            openings[row.client_id].append(opening_of[key])
+        if (opening := opening_of[key]) is not None:
+            openings[row.client_id].append(opening)
     return openings
 
 
@@ -156,12 +156,13 @@ class GateInputs:
     def decision(self, client_id: int, kind: str, opens_on: date, due_on: date, expires_on: date):  # noqa: ANN201
         """decide() for one follow-up; None when it simply shows (the common case, answered per client)."""
         prefs = self.prefs.get(client_id)
+        if prefs is None:  # not read: gate_inputs reads every client whose follow-ups can be other than shown
+            return None
         if client_id not in self.touches and client_id not in self.openings and opens_on <= self.on:
             # No touch to keep apart from and nothing to wait for: decide() can only show it or block the
             # client, so ask once per client instead of once per follow-up (a first plan gates the book).
             if client_id not in self.plain:
-                self.plain[client_id] = prefs is None or (
-                    not prefs.do_not_contact and suggest_channel(prefs) is not None)
+                self.plain[client_id] = not prefs.do_not_contact and suggest_channel(prefs) is not None
             if self.plain[client_id]:
                 return None
         return decide(Kind(kind), Window(opens_on, due_on, expires_on), prefs, self.touches.get(client_id, []),

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from ...clock import utcnow
 from ...domain.settings import EngineSettings
@@ -59,11 +60,11 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     # Ranking's coverage term (domain.ranking.coverage) lifts clients behind the five-a-year pace; the
     # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
     counts = touch_counts(store.id, on)
-    result.expired = db.session.execute(
+    result.expired = cast(CursorResult[Any], db.session.execute(
         update(FollowUp).where(FollowUp.store_id == store.id, FollowUp.status.in_(LIVE), FollowUp.expires_on < on)
         .values(status=Status.EXPIRED.value, note="window closed before anyone reached the client",
                 closed_at=utcnow()),
-        execution_options={"synchronize_session": False}).rowcount or 0
+        execution_options={"synchronize_session": False})).rowcount or 0
     # The rows already there first (the new ones would look like rows reaching their show day), then the
     # new ones with the same inputs, each before it is written: it carries its show day or closing note.
     inputs = gate_inputs(store.id, on, settings)
@@ -101,12 +102,12 @@ def list_sizes(store_id: int, on: date) -> dict[int, int]:
         .where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
                FollowUp.opens_on <= on, FollowUp.expires_on >= on, FollowUp.assignee_id.is_not(None))
         .group_by(FollowUp.assignee_id))
-    return {assignee: count for assignee, count in rows}
+    return {assignee: count for assignee, count in rows if assignee is not None}
 
 
 def catch_up(store_id: int, today: date, max_days: int = 60) -> list[PlanResult]:
     """Plan every day after the store's last planned day through today (after downtime), oldest first."""
-    store = db.session.get(Store, store_id)
+    store = db.session.get_one(Store, store_id)
     start = today if store.last_planned_on is None else store.last_planned_on + timedelta(days=1)
     start = max(start, today - timedelta(days=max_days - 1))
     results = []

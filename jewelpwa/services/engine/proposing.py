@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Date, Integer, and_, cast, exists, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, and_, cast, exists, false, func, literal, or_, select
 
 from ...domain import cleaning as C
 from ...domain import proposals as P
@@ -125,8 +126,8 @@ def seasonal(store_id: int, on: date, settings: EngineSettings, made: set[str] |
         if condition is not None:
             query = query.where(condition)
         for client_id, assignee_id in db.session.execute(query):
-            if f"{season.kind}:client:{client_id}" not in made:
-                yield Found(client_id, assignee_id, make(client_id, on, settings))
+            if f"{season.kind}:client:{client_id}" not in made and (found := make(client_id, on, settings)) is not None:
+                yield Found(client_id, assignee_id, found)
 
 
 def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str] | None = None) -> Iterator[Found]:
@@ -152,7 +153,7 @@ def reconnects(store_id: int, on: date, settings: EngineSettings, made: set[str]
     if all(paced[tier] == every for tier, every in settings.reconnect_days.items()):
         # The pace rule changes no tier's clock (turned off, or every tier's clock already as short).
         touched = None
-        touches = literal(None, Integer)
+        touches: ColumnElement[int | None] = literal(None, Integer)
         clocks = or_(*[and_(Client.tier == str(tier), in_a_window(every))
                        for tier, every in settings.reconnect_days.items()])
     else:
@@ -211,7 +212,7 @@ def cadence_candidates(store_id: int, on: date, settings: EngineSettings) -> lis
         .where(_contactable(store_id), Purchase.store_id == store_id,
                or_(*[Purchase.purchased_on.between(a, b) for a, b in ranges]))
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return list(db.session.execute(query).tuples())
 
 
 def items_by_purchase(purchase_ids: list[int]) -> dict[int, list[ItemFacts]]:
@@ -312,7 +313,7 @@ def store_events(store_id: int, on: date) -> Iterator[Found]:
                     found.kind, found.window, found.occasion_on, found.dedupe_key, found.source, {"what": event.name}))
 
 
-def _benefits(item) -> object:
+def _benefits(item: Any) -> ColumnElement[bool]:
     """domain.cleaning.benefits_from_cleaning said in SQL, from the same word lists (`item`: a purchase_items alias)."""
     def has(column, words):
         return [func.lower(column).like(f"%{word}%") for word in words]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, exists, func, select, union_all
 
-from ...domain.ranking import TOUCH_GOAL
+from ...domain.settings import TOUCH_GOAL
 from ...domain.vocab import COMPLETING_OUTCOMES, KIND_LABEL, TOUCH_OUTCOMES, Kind, Status, Tier
 from ...extensions import db
 from ...models import Client, FollowUp, Outreach, Purchase, User
@@ -129,7 +129,7 @@ def _touch_bands(store_id: int, on: date, contactable: int) -> list[Band]:
                          Outreach.client_id.not_in(unreachable))
                   .group_by(Outreach.client_id).subquery())
     band = case(*[(per_client.c.n <= hi, label) for label, _, hi in TOUCH_BANDS[1:-1]], else_=TOUCH_BANDS[-1][0])
-    counted = dict(db.session.execute(select(band, func.count()).group_by(band)).all())
+    counted: dict[str, int] = {label: n for label, n in db.session.execute(select(band, func.count()).group_by(band))}
     counted[TOUCH_BANDS[0][0]] = contactable - sum(counted.values())
     return [Band(label, counted.get(label, 0), share(counted.get(label, 0), contactable)) for label, _, _ in TOUCH_BANDS]
 

@@ -161,9 +161,9 @@ def _in_window(store: Store, on: date) -> dict[str, int]:
 
 def _list_lengths(store_id: int, on: date) -> dict[int, int]:
     """Clients on each associate's list for `on` (in the evening: the ones not contacted or moved)."""
-    return dict(db.session.execute(
-        select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id)))
-        .where(*showing(store_id, on)).group_by(FollowUp.assignee_id)).all())
+    rows = db.session.execute(select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id)))
+                              .where(*showing(store_id, on)).group_by(FollowUp.assignee_id))
+    return {assignee: n for assignee, n in rows if assignee is not None}
 
 
 def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, list[TopCard]]:
@@ -185,7 +185,7 @@ def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, li
         best: dict[int, float] = {}
         for c in candidates:
             best[c.client_id] = max(best.get(c.client_id, 0.0), score(c, on))
-        shortlist = set(sorted(best, key=best.get, reverse=True)[:SHORTLIST])
+        shortlist = set(sorted(best, key=lambda client_id: best[client_id], reverse=True)[:SHORTLIST])
         cards[user_id] = rank_day([c for c in candidates if c.client_id in shortlist], on)[:TOP]
     ids = {card.client_id for top in cards.values() for card in top}
     names = {row.id: f"{row.first_name} {row.last_name}".strip() for row in db.session.execute(
@@ -242,10 +242,11 @@ def _from_day_lists(store: Store, on: date, user_ids: list[int]) -> tuple[dict[i
 
 def _skipped(store_id: int, tz: ZoneInfo, on: date) -> dict[int, int]:
     start, end = _day_bounds(tz, on)
-    return dict(db.session.execute(
+    rows = db.session.execute(
         select(FollowUp.assignee_id, func.count()).where(
             FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
-            FollowUp.closed_at >= start, FollowUp.closed_at < end).group_by(FollowUp.assignee_id)).all())
+            FollowUp.closed_at >= start, FollowUp.closed_at < end).group_by(FollowUp.assignee_id))
+    return {assignee: n for assignee, n in rows if assignee is not None}
 
 
 def huddle(actor: User, view: str | None = None, on: str | None = None, now: datetime | None = None) -> Huddle:

@@ -105,7 +105,7 @@ def create_staff(actor: User, name: str, email: str, role: str, daily_target: st
         target = parse_target(daily_target)
     except Invalid as exc:
         errors.update(exc.errors)
-    if errors:
+    if errors or chosen is None:  # no role chosen means errors["role"] says why
         raise Invalid("Staff member not added", errors)
     password = new_password()
     # accounts.create_user finds the store by the slug of its name (a CLI convenience): a store renamed in

@@ -79,7 +79,7 @@ def update_store(actor: User, name: str, timezone: str, country: str, morning_ho
         errors["morning_hour"] = "Enter an hour from 0 to 23 (8 means 8 am)."
     if errors:
         raise Invalid("Store settings not saved", errors)
-    store = db.session.get(Store, actor.store_id)
+    store = db.session.get_one(Store, actor.store_id)
     store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, int(hour)
     # The country lives on the store; an old override inside the engine settings would shadow it.
     if "country" in (store.settings or {}):
@@ -104,7 +104,7 @@ def _numbers(form: Mapping[str, str], prefix: str, parts: tuple[str, ...], field
 
 
 def _save_section(actor: User, section: str, overrides: dict[str, list[int]]) -> Store:
-    store = db.session.get(Store, actor.store_id)
+    store = db.session.get_one(Store, actor.store_id)
     candidate = {**(store.settings or {}), section: overrides}
     candidate.pop("country", None)
     try:

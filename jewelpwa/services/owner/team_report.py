@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from ...domain.attribution import Credit, Sale, Touch, credit_for, earliest_touch_on
 from ...domain.charts import LineChart, line_chart
@@ -118,7 +119,7 @@ def staff_of(store_id: int, working: set[int | None] | frozenset = frozenset()) 
 
 def outreach_figures(store_id: int, start: date, end: date) -> dict[int | None, Figures]:
     """Contacts and outcomes per associate in [start, end]: one GROUP BY."""
-    def n(outcomes) -> object:
+    def n(outcomes: tuple[str, ...]) -> ColumnElement[int]:
         return func.sum(case((Outreach.outcome.in_(outcomes), 1), else_=0))
 
     query = (select(Outreach.user_id, func.count(), func.count(func.distinct(Outreach.client_id)), n(REACHED),
@@ -181,8 +182,8 @@ def _trend(store_id: int, start: date, end: date, names: dict[int, str]) -> tupl
     buckets = (span + size - 1) // size
     labels = [(start + timedelta(days=i * size)).strftime("%b %-d") for i in range(buckets)]
     series = {name: [0] * buckets for name in names.values()}
-    for user_id, on, count in rows:
-        series[names[user_id]][(on - start).days // size] += count
+    for user_id, on, count in rows:  # user_id is never None: the query picks the named associates
+        series[names[cast(int, user_id)]][(on - start).days // size] += count
     return line_chart(labels, series), unit
 
 
