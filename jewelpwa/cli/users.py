@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..extensions import db
 from ..models import User
 from ..services.accounts.users import create_user, deactivate_user, normalise_email
 from ..services.errors import Invalid, NotAllowed, NotFound
