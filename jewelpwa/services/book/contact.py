@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ...domain.client_columns import phone_digits
 from ...domain.gate import reachable
 from ...domain.vocab import Channel
 from ..engine.gating import prefs_of
@@ -24,7 +25,7 @@ class ContactLink:
 
 def _dial(phone: str) -> str:
     """Digits and a leading + only: spaces, dots and brackets break some dialers."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
+    digits = phone_digits(phone) or ""
     return f"+{digits}" if phone.strip().startswith("+") else digits
 
 
