@@ -121,9 +121,10 @@ def _read_rows(text: str, kind: str, store_id: int, mapping: list[str] | None,
     return rows
 
 
-def open_file(store_id: int, path_or_text: Source, dry_run: bool, kind: str, mapping: list[str] | None,
+def open_file(store_id: int, path_or_text: Source, dry_run: bool, kind: str, mapping: list[str] | None
               ) -> tuple[ImportReport, Errors, Errors, list[CsvRow], dict[str, User]]:
-    """The start both imports share: the store exists, the file decodes, its rows are split and staff loaded."""
+    """The start both imports share: the store exists, the file decodes, its rows are split and staff loaded.
+    Returns the empty report, the errors and warnings collectors, the rows and the staff by email."""
     report = ImportReport(kind=kind, dry_run=dry_run)
     errors, warnings = Errors(), Errors()
     get_store(store_id)
