@@ -1,5 +1,7 @@
 """Shared bench data generator: one store with N clients, their people, yearly dates and 5 years of purchases.
 
+The rows are shaped by jewelpwa/demo/rows.py, the builder the demo seed uses too: a new column is added there.
+
 Deterministic (seeded), bulk-inserted in chunks: SQLAlchemy Core `insert(table)` executemany on SQLite,
 COPY (psycopg) on PostgreSQL. Ids are assigned here (one pass, no RETURNING) and PostgreSQL sequences are
 moved past them afterwards, so the services can keep inserting rows normally.
@@ -17,7 +19,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import JSON, func, insert, select, text  # noqa: E402
 
-from jewelpwa.domain.client_columns import client_columns, month_day  # noqa: E402
+from jewelpwa.clock import utcnow  # noqa: E402
+from jewelpwa.demo.rows import client_row, date_row, item_row, person_row, purchase_row  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, ImportantDate, Person, Purchase, PurchaseItem, Store  # noqa: E402
 
@@ -67,13 +70,14 @@ def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _bulk(table, rows: list[dict], json_cols: tuple[str, ...] = ()) -> None:
+def _bulk(table, rows: list[dict]) -> None:
     """Insert rows in chunks: COPY on PostgreSQL, Core executemany elsewhere."""
     if not rows:
         return
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":
         cols = list(rows[0].keys())
+        json_cols = {c.name for c in table.c if isinstance(c.type, JSON)}  # COPY takes JSON as text
         raw = conn.connection.driver_connection
         with raw.cursor() as cur:
             with cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
@@ -131,7 +135,7 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
     db.session.commit()
     store_id = users[0].store_id
     user_ids = [u.id for u in users]
-    now = datetime.now(UTC)
+    now = utcnow()
 
     client_id0 = _next_id(Client)
     person_id0 = _next_id(Person)
@@ -151,16 +155,14 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
 
     def add_date(cid, person, kind, month, day, year, label=None):
         nonlocal did
-        dates.append({"id": did, "store_id": store_id, "client_id": cid, "person_id": person, "kind": kind,
-                      "label": label, "month": month, "day": day, "year": year, "md": month_day(month, day)})
+        dates.append({"id": did, **date_row(store_id, cid, kind, month, day, year, person_id=person, label=label)})
         if (month, day) == (2, 29):
             stats["feb29"] += 1
         did += 1
 
     def add_person(cid, name, relation):
         nonlocal pid
-        people.append({"id": pid, "store_id": store_id, "client_id": cid, "name": name, "relation": relation,
-                       "notes": None, "created_at": now})
+        people.append({"id": pid, **person_row(store_id, cid, name, relation, created_at=now)})
         pid += 1
         return pid - 1
 
@@ -185,17 +187,13 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
         reached = _random_day(rng, max(first_seen, start - timedelta(days=150)), start - timedelta(days=1)) \
             if rng.random() < 0.7 else None
         phone = f"(555) {rng.randrange(200, 999)}-{rng.randrange(10000):04d}" if has_phone else None
-        clients.append({
-            "id": cid, "store_id": store_id, "client_number": f"B{cid:07d}", "first_name": first, "last_name": last,
-            "email": f"c{cid}@mail.example" if has_email else None, "phone": phone,
-            **client_columns(first, last, phone),
-            "assigned_to_id": user_ids[n % associates], "tier": "C", "spend_24m": Decimal("0"),
-            "metals": [], "stones": [], "brands": [], "styles": [], "tags": [], "opted_out": opted,
-            "preferred_channel": _weighted(rng, [(None, 0.55), ("call", 0.2), ("text", 0.17), ("email", 0.08)]),
-            "frequency": _weighted(rng, [("normal", 0.75), ("low", 0.15), ("high", 0.10)]),
-            "do_not_contact": dnc, "first_seen_on": first_seen, "last_reached_on": reached,
-            "last_touch_on": reached, "created_at": now, "updated_at": now,
-        })
+        clients.append({"id": cid, **client_row(
+            store_id, first, last, phone, first_seen_on=first_seen, created_at=now, updated_at=now,
+            client_number=f"B{cid:07d}", email=f"c{cid}@mail.example" if has_email else None,
+            assigned_to_id=user_ids[n % associates], opted_out=opted,
+            preferred_channel=_weighted(rng, [(None, 0.55), ("call", 0.2), ("text", 0.17), ("email", 0.08)]),
+            frequency=_weighted(rng, [("normal", 0.75), ("low", 0.15), ("high", 0.10)]),
+            do_not_contact=dnc, last_reached_on=reached, last_touch_on=reached)})
         if rng.random() < 0.88:
             m, d = _month_day(rng, 0.004)
             add_date(cid, None, "birthday", m, d, _year_for(rng, m, d, 1945, 2000) if rng.random() < 0.7 else None)
@@ -230,21 +228,19 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
             for _ in range(1 if rng.random() < 0.8 else 2):
                 price = Decimal(str(round(max(40.0, scale * rng.lognormvariate(0, 0.5)), 2)))
                 total += price
-                items.append({"id": iid, "store_id": store_id, "purchase_id": puid, "description": None,
-                              "category": _weighted(rng, CATEGORIES), "metal": rng.choice(METALS),
-                              "stone": rng.choice(STONES), "brand": None, "price": price})
+                items.append({"id": iid, **item_row(store_id, puid, _weighted(rng, CATEGORIES), price,
+                                                    metal=rng.choice(METALS), stone=rng.choice(STONES))})
                 iid += 1
-            purchases.append({"id": puid, "store_id": store_id, "client_id": cid,
-                              "associate_id": user_ids[n % associates], "purchased_on": on,
-                              "receipt_number": f"G{puid:08d}", "occasion": rng.choice(OCCASIONS),
-                              "recipient_person_id": None, "total": total, "note": None, "created_at": now})
+            purchases.append({"id": puid, **purchase_row(store_id, cid, on, total, receipt_number=f"G{puid:08d}",
+                                                         associate_id=user_ids[n % associates],
+                                                         occasion=rng.choice(OCCASIONS), created_at=now)})
             puid += 1
         if len(clients) >= 50_000:  # keep memory flat at 1M clients: flush in slices
             _flush(clients, people, dates, purchases, items)
     _flush(clients, people, dates, purchases, items)
     _fix_sequences()
     # The book stands for an imported one, and a purchase import sets spend and tiers before it commits
-    # (services.importing.import_purchases): so does the generator, inside its timed seconds.
+    # (services/data/importing/purchases.py): so does the generator, inside its timed seconds.
     from jewelpwa.services.engine.client_value import recompute_spend_and_tiers
     from jewelpwa.services.engine.planner import engine_settings
 
@@ -261,7 +257,7 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
 
 def _flush(clients, people, dates, purchases, items) -> None:
     # Parents before children: foreign keys are checked on SQLite (PRAGMA foreign_keys=ON).
-    _bulk(Client.__table__, clients, ("metals", "stones", "brands", "styles", "tags", "opted_out"))
+    _bulk(Client.__table__, clients)
     _bulk(Person.__table__, people)
     _bulk(ImportantDate.__table__, dates)
     _bulk(Purchase.__table__, purchases)

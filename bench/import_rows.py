@@ -32,7 +32,8 @@ from sqlalchemy import func, select  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, ImportantDate, Person, Purchase, PurchaseItem  # noqa: E402
 from jewelpwa.services.accounts.users import create_user  # noqa: E402
-from jewelpwa.services.data.importing import import_clients, import_purchases  # noqa: E402
+from jewelpwa.services.data.importing.clients import import_clients  # noqa: E402
+from jewelpwa.services.data.importing.purchases import import_purchases  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 TARGET_S = 30.0

@@ -14,8 +14,10 @@ import click
 from flask.cli import AppGroup
 
 from ..clock import store_today
-from ..services.data import import_mapping, importing, pos_csv
-from ..services.data.importing import import_clients, import_purchases
+from ..services.data import import_mapping, pos_csv
+from ..services.data.importing.clients import import_clients
+from ..services.data.importing.purchases import import_purchases
+from ..services.data.importing.reading import read_text
 from ..services.errors import Invalid
 from .common import store_from_option
 
@@ -33,7 +35,7 @@ def _mapping(kind: str, file: Path, store_id: int, mapping_text: str | None) -> 
     """The header's recognised fields with the --mapping choices on top; None without --mapping."""
     if not mapping_text:
         return None
-    header = pos_csv.read_table(importing.read_text(file)[0]).header
+    header = pos_csv.read_table(read_text(file)[0]).header
     mapping = import_mapping.recognise(header, kind, import_mapping.remembered(store_id, kind))
     names = [import_mapping.compact(h) for h in header]
     for pair in mapping_text.split(","):

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent
-from jewelpwa.services.data.importing import import_clients, import_purchases
+from jewelpwa.services.data.importing.clients import import_clients
+from jewelpwa.services.data.importing.purchases import import_purchases
 
 from .test_data_pages import login_owner
 from .test_import_pos import POS, TODAY

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from jewelpwa.cli.imports import import_group
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, User
-from jewelpwa.services.data.importing import RowError, import_clients, import_purchases
+from jewelpwa.services.data.importing.clients import import_clients
+from jewelpwa.services.data.importing.purchases import import_purchases
+from jewelpwa.services.data.importing.report import RowError
 
 from .conftest import make_user
 

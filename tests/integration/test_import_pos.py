@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem
 from jewelpwa.services.data import import_mapping
-from jewelpwa.services.data.importing import import_clients, import_purchases
+from jewelpwa.services.data.importing.clients import import_clients
+from jewelpwa.services.data.importing.purchases import import_purchases
 
 from .conftest import make_user
 from .factories import make_client

@@ -26,7 +26,8 @@ from jewelpwa.models import (
 )
 from jewelpwa.services.book.search import search_clients
 from jewelpwa.services.data import import_runs
-from jewelpwa.services.data.importing import import_clients, import_purchases
+from jewelpwa.services.data.importing.clients import import_clients
+from jewelpwa.services.data.importing.purchases import import_purchases
 
 from .conftest import make_user
 from .test_data_pages import login_owner

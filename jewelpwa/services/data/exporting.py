@@ -25,8 +25,8 @@ from ...domain.vocab import DateKind, Relation
 from ...extensions import db
 from ...models import AuditEvent, Client, ImportantDate, Outreach, Person, Purchase, PurchaseItem, Store, User
 from ..access import require_manager
+from .app_names import app_number, app_receipt
 from .import_mapping import CLIENT_FIELDS, PURCHASE_FIELDS
-from .importing import app_number, app_receipt
 from .pos_csv import neutralise
 
 PAGE = 1000

@@ -19,7 +19,10 @@ from ...extensions import db
 from ...models import ImportRun, Store, User
 from ..access import get_scoped, require_manager
 from ..errors import Invalid
-from . import import_mapping, importing, pos_csv
+from . import import_mapping, pos_csv
+from .importing.clients import import_clients
+from .importing.purchases import import_purchases
+from .importing.report import ImportReport
 
 MAX_BYTES = 25 * 1024 * 1024
 BACKGROUND_ROWS = 5000  # more rows than this run as a background job (config IMPORT_BACKGROUND_ROWS)
@@ -145,7 +148,7 @@ def start(actor: User, import_id: int, step: str) -> tuple[ImportRun, bool]:
     return run, background
 
 
-def report_dict(report: importing.ImportReport) -> dict[str, Any]:
+def report_dict(report: ImportReport) -> dict[str, Any]:
     return {
         "summary": report.summary, "dry_run": report.dry_run, "created": report.created, "updated": report.updated,
         "unchanged": report.unchanged, "items": report.items, "rejected_rows": report.rejected_rows,
@@ -157,8 +160,8 @@ def report_dict(report: importing.ImportReport) -> dict[str, Any]:
     }
 
 
-def _importer(kind: str) -> Callable[..., importing.ImportReport]:
-    return importing.import_clients if kind == "clients" else importing.import_purchases
+def _importer(kind: str) -> Callable[..., ImportReport]:
+    return import_clients if kind == "clients" else import_purchases
 
 
 def outcome(import_id: int, step: str, progress: Callable[[int, int], None] | None = None) -> tuple[dict, str]:
