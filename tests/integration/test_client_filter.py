@@ -129,6 +129,8 @@ HOSTILE = [
     ({"anniversary_month": "٣"}, "anniversary_month", "Choose a month from the list."),
     ({"assigned_to_id": "²"}, "assigned_to_id", "Choose an associate from the list."),
     ({"assigned_to_id": "99999999999999999999"}, "assigned_to_id", "Choose an associate from the list."),
+    # Past an INTEGER column: PostgreSQL would answer "integer out of range" (a 500) if it were asked.
+    ({"assigned_to_id": "2147483648"}, "assigned_to_id", "Choose an associate from the list."),
     ({"category": "gala"}, "category", "Choose a category from the list."),
 ]
 
