@@ -26,7 +26,7 @@ __all__ = ["CalendarFeed", "Campaign", "Segment"]
 
 
 class Segment(StoreScoped, db.Model):
-    """A named client filter (services.segments.SegmentFilter as JSON) an owner reuses for campaigns and mail."""
+    """A named client filter (services.engine.client_filter.ClientFilter as JSON) an owner reuses for campaigns and mail."""
 
     __tablename__ = "segments"
     __table_args__ = (UniqueConstraint("store_id", "name"),)

@@ -8,8 +8,7 @@ from flask import Blueprint, Response, flash, make_response, redirect, request, 
 from flask_login import current_user, login_required
 
 from ..domain.reasons import month_day
-from ..domain.vocab import Tier
-from ..services.engine.client_filter import EventFilter
+from ..services.engine.client_filter import CHOICES, ClientFilter, parse_id
 from ..services.errors import Invalid
 from ..services.owner import assignment, store_events, store_settings, team_board
 from ..services.owner import staff as staff_service
@@ -20,7 +19,6 @@ from .pages import manager_required
 bp = Blueprint("admin", __name__, url_prefix="/owner")
 
 ROLES = (("associate", "Associate"), ("manager", "Manager"), ("owner", "Owner"))
-TIERS = tuple(t.value for t in Tier)
 
 
 def signed_in_at(at: datetime | None) -> str:
@@ -38,7 +36,8 @@ def signed_in_at(at: datetime | None) -> str:
 
 @bp.context_processor
 def _choices() -> dict:
-    return {"roles": ROLES, "tiers": TIERS, "event_kinds": store_events.EVENT_KINDS, "signed_in_at": signed_in_at}
+    return {"roles": ROLES, "filter_choices": CHOICES, "event_kinds": store_events.EVENT_KINDS,
+            "signed_in_at": signed_in_at}
 
 
 def _no_store(response) -> Response:  # noqa: ANN001
@@ -119,17 +118,21 @@ def staff_reactivate(user_id: int):
 
 # ------------------------------------------------------------------------------------------ assign clients
 
+def _holders(rows) -> list[tuple[int, str]]:  # noqa: ANN001 - staff_list rows
+    """Whose clients can move: every staff member, deactivated ones too, with how many clients they hold."""
+    return [(row.user.id, f"{row.user.name} · {row.clients} client{'' if row.clients == 1 else 's'}"
+                          + ("" if row.user.active else " · deactivated")) for row in rows]
+
+
 def _assign_context(args, errors=None, result=None) -> dict:  # noqa: ANN001
     errors = dict(errors or {})
     count = None
-    wanted = None
-    if args.get("from"):
+    if args.get("assigned_to_id"):
         try:
-            wanted = assignment.ClientFilter.parse(args.get("from"), args.getlist("tier"))
-            count = assignment.count_matching(current_user, wanted)
+            count = assignment.count_matching(current_user, ClientFilter.parse(args))
         except Invalid as exc:
             errors.update(exc.errors)
-    return {"staff": assignment.assignable(current_user), "everyone": staff_service.staff_list(current_user),
+    return {"staff": assignment.assignable(current_user), "holders": _holders(staff_service.staff_list(current_user)),
             "form": args, "count": count, "errors": errors, "result": result}
 
 
@@ -138,14 +141,17 @@ def _assign_context(args, errors=None, result=None) -> dict:  # noqa: ANN001
 def staff_assign():
     """Pick clients by associate and tier (live count), move them to another associate with a hand-off."""
     if request.method == "GET":
+        if "from" in request.args:
+            # A bookmark from before the one client filter: "from" is now the filter's "assigned_to_id".
+            args = {**request.args.to_dict(flat=False), "assigned_to_id": request.args.getlist("from")}
+            args.pop("from")
+            return redirect(url_for("admin.staff_assign", **args), 301)
         block = "assign_move" if request.args.get("count_only") else "assign_form"
         return make_response(render("admin/assign.html", block, **_assign_context(request.args)))
     f = request.form
-    to = f.get("to", "")
     try:
-        wanted = assignment.ClientFilter.parse(f.get("from"), f.getlist("tier"))
-        result = assignment.reassign_clients(current_user, wanted, int(to) if to.isdigit() else None,
-                                             local_today())
+        wanted = ClientFilter.parse(f)
+        result = assignment.reassign_clients(current_user, wanted, parse_id(f.get("to")), local_today())
     except Invalid as exc:
         return render("admin/assign.html", "assign_form", **_assign_context(f, exc.errors)), 422
     message = f"Moved {result.moved} client{'s' if result.moved != 1 else ''} to {result.to.name}."
@@ -153,7 +159,7 @@ def staff_assign():
         ctx = _assign_context(f, result=result)
         return after_mutation(url_for("admin.staff_assign"), "admin/assign.html", "assign_form", message, **ctx)
     flash(message, "success")
-    return redirect(url_for("admin.staff_assign", **{"from": f.get("from"), "tier": f.getlist("tier")}), 303)
+    return redirect(url_for("admin.staff_assign", **wanted.to_dict()), 303)
 
 
 # ------------------------------------------------------------------------------------------ store settings
@@ -234,11 +240,11 @@ def _events_context(form, errors=None, result=None) -> dict:  # noqa: ANN001
     errors = dict(errors or {})
     count = None
     try:
-        count = store_events.count_invites(current_user, EventFilter.parse(form))
+        count = store_events.count_invites(current_user, ClientFilter.parse(form))
     except Invalid as exc:
         errors.update(exc.errors)
     return {"form": form, "errors": errors, "count": count, "result": result,
-            "staff": assignment.assignable(current_user), "today": local_today()}
+            "associates": [(u.id, u.name) for u in assignment.assignable(current_user)], "today": local_today()}
 
 
 @bp.get("/settings/events")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from ..services.engine.client_filter import CHOICES, ClientFilter, FormDict
 from ..services.errors import Invalid
 from ..services.owner import campaigns, direct_mail
 from ..services.owner import segments as seg
@@ -20,8 +21,7 @@ bp = Blueprint("segments", __name__, url_prefix="/owner/segments")
 
 @bp.context_processor
 def _choices() -> dict:
-    return {"months": seg.MONTHS, "categories": seg.CATEGORIES, "tiers": ("A", "B", "C"),
-            "channels": campaigns.CHANNELS}
+    return {"filter_choices": CHOICES, "channels": campaigns.CHANNELS}
 
 
 def _builder(form, errors=None, **extra) -> dict:  # noqa: ANN001 - the form, query string or saved filter
@@ -29,10 +29,11 @@ def _builder(form, errors=None, **extra) -> dict:  # noqa: ANN001 - the form, qu
     errors = dict(errors or {})
     preview = None
     try:
-        preview = seg.preview(current_user, seg.SegmentFilter.parse(form))
+        preview = seg.preview(current_user, ClientFilter.parse(form))
     except Invalid as exc:
         errors.update(exc.errors)
-    return {"form": form, "errors": errors, "preview": preview, "staff": assignable(current_user), **extra}
+    return {"form": form, "errors": errors, "preview": preview,
+            "associates": [(u.id, u.name) for u in assignable(current_user)], **extra}
 
 
 def _page(template: str, block: str | None, status: int = 200, **ctx) -> Response:
@@ -73,7 +74,7 @@ def edit(segment_id: int):
                          **_edit_context(segment, request.form, exc.errors))
         flash(f"Saved segment {segment.name}.", "success")
         return redirect(url_for("segments.edit", segment_id=segment.id), 303)
-    form = seg.FormDict({"name": segment.name, **(segment.filter or {})})
+    form = FormDict({"name": segment.name, **(segment.filter or {})})
     return _page("segments/edit.html", None, **_edit_context(segment, form))
 
 

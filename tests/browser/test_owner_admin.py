@@ -110,6 +110,12 @@ def test_owner_runs_staff_assignment_settings_and_events(browser, live_app, live
         page.get_by_label("Event day").fill((today + timedelta(days=21)).isoformat())
         page.get_by_label("Associate").select_option(str(sam_id))
         expect(page.locator("#event-count")).to_contain_text("3 clients will be invited")
+        # Typing narrows the count as well, without leaving the field: nobody has spent that much.
+        spend = page.get_by_label("Spent at least ($, 24 months)")
+        spend.fill("9,999,999")
+        expect(page.locator("#event-count")).to_contain_text("0 clients will be invited")
+        spend.fill("")
+        expect(page.locator("#event-count")).to_contain_text("3 clients will be invited")
         look(page, f"admin-event-new-{tag}", width)
         page.get_by_role("button", name="Create event and invite").click()
         expect(page.locator(".toast", has_text="Invites for 3 clients; 0 left out (do not contact).")).to_be_visible()
@@ -133,6 +139,7 @@ def test_owner_pages_fit_a_phone(browser, live_app, live_server):
     with axe_page(browser, PHONE) as page:
         sign_in(page, live_server, OWNER, live_app.demo.password)
         for path, name in (("/owner/staff", "staff"), ("/owner/staff/assign", "assign"),
-                           ("/owner/settings", "settings"), ("/owner/settings/events/new", "event-new")):
+                           ("/owner/settings", "settings"), ("/owner/settings/events/new", "event-new"),
+                           ("/owner/segments/", "segments")):
             page.goto(live_server + path)
             look(page, f"admin-phone-{name}", PHONE["width"])

@@ -9,8 +9,9 @@ from sqlalchemy import event, func, insert, select
 from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent, Client, FollowUp, User
+from jewelpwa.services.engine.client_filter import ClientFilter
 from jewelpwa.services.engine.day_lists import call_list
-from jewelpwa.services.owner.assignment import ClientFilter, reassign_clients
+from jewelpwa.services.owner.assignment import reassign_clients
 
 from .conftest import make_user
 from .factories import make_client
@@ -41,7 +42,7 @@ def test_bulk_reassign_moves_clients_and_open_follow_ups_and_adds_a_hand_off(cli
     done_row = _follow_up(moving[0], status="done", on=today)
     kept_row = _follow_up(staying, on=today)
     auth.login(owner.email)
-    response = auth.post("/owner/staff/assign", {"from": str(maya.id), "tier": "A", "to": str(dan.id)}, headers=HX)
+    response = auth.post("/owner/staff/assign", {"assigned_to_id": str(maya.id), "tier": "A", "to": str(dan.id)}, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "Moved 4 clients to Daniel" in html and "3 “Introduce yourself” calls" in html
@@ -69,8 +70,8 @@ def test_resubmitting_the_same_move_adds_no_second_hand_off(client, auth):
     dan = make_user(role="associate", name="Daniel")
     make_client(maya)
     auth.login(owner.email)
-    assert auth.post("/owner/staff/assign", {"from": str(maya.id), "to": str(dan.id)}).status_code == 303
-    auth.post("/owner/staff/assign", {"from": str(maya.id), "to": str(dan.id)})
+    assert auth.post("/owner/staff/assign", {"assigned_to_id": str(maya.id), "to": str(dan.id)}).status_code == 303
+    auth.post("/owner/staff/assign", {"assigned_to_id": str(maya.id), "to": str(dan.id)})
     assert db.session.scalar(select(func.count()).select_from(FollowUp).where(FollowUp.source.like("handoff:%"))) == 1
 
 
@@ -81,12 +82,12 @@ def test_live_count_follows_the_filter_in_every_render_mode(client, auth):
         make_client(maya, tier=tier)
     make_client(maya, assigned_to_id=None, tier="B")
     auth.login(owner.email)
-    fragment = client.get(f"/owner/staff/assign?count_only=1&from={maya.id}&tier=A&tier=B", headers=HX)
+    fragment = client.get(f"/owner/staff/assign?count_only=1&assigned_to_id={maya.id}&tier=A&tier=B", headers=HX)
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and "<strong>3</strong> clients match" in html and "Vary" in fragment.headers
-    page = client.get("/owner/staff/assign?from=none").get_data(as_text=True)
+    page = client.get("/owner/staff/assign?assigned_to_id=none").get_data(as_text=True)
     assert "<html" in page and "<strong>1</strong> client matches" in page
-    boosted = client.get(f"/owner/staff/assign?from={maya.id}", headers={**HX, "HX-Boosted": "true"})
+    boosted = client.get(f"/owner/staff/assign?assigned_to_id={maya.id}", headers={**HX, "HX-Boosted": "true"})
     assert "<html" in boosted.get_data(as_text=True) and "<strong>4</strong> clients match" in boosted.get_data(as_text=True)
 
 
@@ -95,9 +96,9 @@ def test_move_needs_a_destination_other_than_the_source(client, auth):
     maya = make_user(role="associate", name="Maya")
     make_client(maya)
     auth.login(owner.email)
-    missing = auth.post("/owner/staff/assign", {"from": str(maya.id), "to": ""}, headers=HX)
+    missing = auth.post("/owner/staff/assign", {"assigned_to_id": str(maya.id), "to": ""}, headers=HX)
     assert missing.status_code == 422 and "Choose the associate who takes these clients." in missing.get_data(as_text=True)
-    same = auth.post("/owner/staff/assign", {"from": str(maya.id), "to": str(maya.id)}, headers=HX)
+    same = auth.post("/owner/staff/assign", {"assigned_to_id": str(maya.id), "to": str(maya.id)}, headers=HX)
     assert same.status_code == 422 and "someone other than their current associate" in same.get_data(as_text=True)
 
 
@@ -109,9 +110,9 @@ def test_another_stores_clients_and_staff_are_untouched(client, auth):
     theirs_open = _follow_up(theirs)
     auth.login(owner.email)
     # Moving "unassigned" clients of this store must not reach another store's rows, nor accept its staff.
-    response = auth.post("/owner/staff/assign", {"from": str(stranger.id), "to": str(maya.id)}, headers=HX)
+    response = auth.post("/owner/staff/assign", {"assigned_to_id": str(stranger.id), "to": str(maya.id)}, headers=HX)
     assert response.status_code == 422
-    response = auth.post("/owner/staff/assign", {"from": "none", "to": str(stranger.id)}, headers=HX)
+    response = auth.post("/owner/staff/assign", {"assigned_to_id": "none", "to": str(stranger.id)}, headers=HX)
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(Client, theirs.id).assigned_to_id == stranger.id
@@ -142,7 +143,7 @@ def test_thousands_of_clients_move_in_well_under_a_second(app):
     count = lambda *args: statements.append(args[2])  # noqa: E731 - before_cursor_execute's statement
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        result = reassign_clients(actor, ClientFilter(maya.id), dan.id, today)
+        result = reassign_clients(actor, ClientFilter(assigned_to_id=maya.id), dan.id, today)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert (result.moved, result.follow_ups, result.handoffs) == (n, n, n)

@@ -104,7 +104,7 @@ def test_exports_erasure_role_change_and_reassignment_record_who_what_and_where(
     assert auth.client.get(f"/owner/data/clients/{anna.id}/export.json").status_code == 200
     assert auth.post(f"/owner/staff/{dan.id}", {"role": "manager", "daily_target": "12"},
                      token_from="/owner/staff").status_code in (200, 303)
-    assert auth.post("/owner/staff/assign", {"from": str(maya.id), "to": str(dan.id)},
+    assert auth.post("/owner/staff/assign", {"assigned_to_id": str(maya.id), "to": str(dan.id)},
                      token_from="/owner/staff/assign").status_code in (200, 303)
     assert auth.post(f"/owner/data/clients/{anna.id}/erase", token_from="/owner/data/").status_code == 303
 

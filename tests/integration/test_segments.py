@@ -10,7 +10,8 @@ from werkzeug.datastructures import MultiDict
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Segment
-from jewelpwa.services.owner.segments import SegmentFilter, preview
+from jewelpwa.services.engine.client_filter import ClientFilter
+from jewelpwa.services.owner.segments import preview
 
 from .conftest import make_user, new_client
 from .factories import add_date, add_person, add_purchase, make_client
@@ -74,11 +75,11 @@ def test_each_filter_selects_exactly_its_clients(app):
         ({}, {"Ava", "Ben", "Cleo"}),
     ]
     for form, expected in cases:
-        found = preview(owner, SegmentFilter.parse(MultiDict(form)))
+        found = preview(owner, ClientFilter.parse(MultiDict(form)))
         names = {name.split()[0] for _, name in found.sample}
         assert (found.count, names) == (len(expected), expected), form
         # A saved filter reads back to the same clients.
-        again = SegmentFilter.from_dict(SegmentFilter.parse(MultiDict(form)).to_dict())
+        again = ClientFilter.from_dict(ClientFilter.parse(MultiDict(form)).to_dict())
         assert preview(owner, again).count == len(expected), form
 
 
@@ -102,7 +103,7 @@ def test_sample_is_the_first_twenty_names(app):
     owner = make_user(role="owner")
     for n in range(23):
         make_client(owner, first_name=f"N{n:02d}")
-    found = preview(owner, SegmentFilter())
+    found = preview(owner, ClientFilter())
     assert found.count == 23 and [name for _, name in found.sample][:2] == ["N00 Test", "N01 Test"]
     assert len(found.sample) == 20
 

@@ -86,15 +86,15 @@ def test_filter_by_category_stone_associate_and_spend_with_live_count(client, au
     fragment = client.get(f"/owner/settings/events/new?{query}", headers=HX)
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and "<strong>2</strong> clients will be invited" in html
-    html = client.get(f"/owner/settings/events/new?{query}&min_spend=2500", headers=HX).get_data(as_text=True)
+    html = client.get(f"/owner/settings/events/new?{query}&spend_min=2500", headers=HX).get_data(as_text=True)
     assert "<strong>1</strong> client will be invited" in html
-    bad = client.get("/owner/settings/events/new?count_only=1&min_spend=lots", headers=HX).get_data(as_text=True)
+    bad = client.get("/owner/settings/events/new?count_only=1&spend_min=lots", headers=HX).get_data(as_text=True)
     assert "Fix the filter" in bad
     page = client.get("/owner/settings/events/new").get_data(as_text=True)
     assert "<html" in page and "<strong>4</strong> clients will be invited" in page
     auth.post("/owner/settings/events/new", _event(store_today(owner.store), name="Sapphire evening",
                                                    kind="gemstone_roundtable", category="ring", stone="sapphire",
-                                                   assigned_to_id=str(maya.id), min_spend="2500"))
+                                                   assigned_to_id=str(maya.id), spend_min="2500"))
     assert [f.client_id for f in _invites(owner.store_id)] == [sapphire.id]
 
 

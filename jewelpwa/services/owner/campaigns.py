@@ -21,11 +21,12 @@ from ...domain.windows import Window
 from ...extensions import db
 from ...models import AuditEvent, Campaign, Client, Store, User
 from ..access import require_manager
+from ..engine.client_filter import ClientFilter, conditions
 from ..engine.follow_ups import existing_keys, insert_new, row_for
 from ..engine.gating import prefs_of, touches_by_client
 from ..engine.planner import engine_settings
 from ..errors import Invalid
-from .segments import conditions, filter_of, get_segment
+from .segments import filter_of, get_segment
 
 CHANNELS: tuple[tuple[str, str], ...] = (
     ("", "Any channel the client accepts"), ("call", "Call"), ("text", "Text"), ("email", "Email"),
@@ -142,7 +143,7 @@ def start_campaign(actor: User, segment_id: int, form, on: date) -> CampaignRun:
     return CampaignRun(campaign, len(fresh), len(seen), dict(left_out), unassigned)
 
 
-def _gated_rows(store_id: int, campaign: Campaign, wanted, on: date) -> tuple[list[dict], Counter]:  # noqa: ANN001
+def _gated_rows(store_id: int, campaign: Campaign, wanted: ClientFilter, on: date) -> tuple[list[dict], Counter]:
     """Follow-up rows for the matching clients the gate lets through, and the count left out per reason."""
     store = db.session.get(Store, store_id)
     settings = engine_settings(store)

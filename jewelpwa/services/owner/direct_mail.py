@@ -11,7 +11,8 @@ from sqlalchemy import and_, case, func, or_, select
 from ...domain.vocab import Channel
 from ...extensions import db
 from ...models import Client, User
-from .segments import conditions, filter_of, get_segment, json_list_has
+from ..engine.client_filter import conditions, json_list_has
+from .segments import filter_of, get_segment
 
 HEADER = ("Name", "Address line 1", "Address line 2", "City", "Region", "Postal code", "Country")
 # A spreadsheet runs a cell starting with these as a formula (CSV injection); tab and CR too (OWASP).

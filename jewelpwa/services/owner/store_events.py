@@ -12,7 +12,7 @@ from ...domain.vocab import Kind
 from ...extensions import db
 from ...models import AuditEvent, Client, FollowUp, StoreEvent, User
 from ..access import require_manager
-from ..engine.client_filter import EventFilter, matching
+from ..engine.client_filter import ClientFilter, conditions
 from ..engine.follow_ups import existing_keys, insert_new, row_for
 from ..errors import Invalid
 
@@ -28,11 +28,12 @@ class InviteCount:
     left_out: int
 
 
-def count_invites(actor: User, wanted: EventFilter) -> InviteCount:
+def count_invites(actor: User, wanted: ClientFilter) -> InviteCount:
     """Clients the filter matches: how many will be invited and how many are left out (do not contact)."""
     require_manager(actor)
+    wanted.check_store(actor.store_id)
     rows = dict(db.session.execute(
-        select(Client.do_not_contact, func.count()).where(*matching(actor.store_id, wanted))
+        select(Client.do_not_contact, func.count()).where(*conditions(actor.store_id, wanted))
         .group_by(Client.do_not_contact)).all())
     return InviteCount(rows.get(False, 0), rows.get(True, 0))
 
@@ -78,14 +79,9 @@ def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 -
         elif invite_on > event_on:
             errors["invite_on"] = "Invite on or before the event day."
     try:
-        wanted = EventFilter.parse(form)
+        wanted = ClientFilter.parse(form, actor.store_id)
     except Invalid as exc:
         errors.update(exc.errors)
-        wanted = EventFilter()
-    if wanted.assigned_to_id:
-        owner = db.session.get(User, wanted.assigned_to_id)
-        if owner is None or owner.store_id != actor.store_id:
-            errors["assigned_to_id"] = "Choose an associate from the list."
     if errors:
         raise Invalid("Event not created", errors)
     event = db.session.scalar(select(StoreEvent).where(
@@ -99,17 +95,17 @@ def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 -
         db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="store_event_created",
                                   target=f"event:{event.id}"))
     else:
-        wanted = EventFilter.from_dict(event.client_filter or {})
+        wanted = ClientFilter.from_dict(event.client_filter)
     # The contact gate's first rule: do-not-contact clients get no marketing follow-up; they are counted.
-    conditions = matching(actor.store_id, wanted)
+    chosen = conditions(actor.store_id, wanted)
     left_out = db.session.scalar(select(func.count()).select_from(Client).where(
-        *conditions, Client.do_not_contact.is_(True))) or 0
+        *chosen, Client.do_not_contact.is_(True))) or 0
     # Proposals are computed for the first day the window holds (today, or the invite day if later), so the
     # planner finds the same keys on the invite day and makes nothing twice; they show from the invite day.
     first_day = max(on, invite_on)
     rows = []
     for client_id, assignee_id in db.session.execute(
-            select(Client.id, Client.assigned_to_id).where(*conditions, Client.do_not_contact.is_(False))):
+            select(Client.id, Client.assigned_to_id).where(*chosen, Client.do_not_contact.is_(False))):
         found = P.store_event_proposal(event.id, client_id, invite_on, event_on, first_day)
         proposal = P.Proposal(Kind.STORE_EVENT, found.window, found.occasion_on, found.dedupe_key, found.source,
                               {"what": name})
