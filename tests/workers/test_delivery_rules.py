@@ -23,7 +23,7 @@ def test_a_5xx_is_retried_later_with_backoff_and_nothing_is_lost(app, endpoint):
     assert push.deliver(notification_id).outcome == "retry"
     row, = notifications()
     assert row.status == "pending" and row.attempts == 1 and "503" in row.last_error
-    assert push.aware(row.next_attempt_at) >= before + timedelta(seconds=push.BACKOFF_BASE_S)
+    assert row.next_attempt_at >= before + timedelta(seconds=push.BACKOFF_BASE_S)
     assert push.deliver(notification_id).outcome == "skipped"  # not due yet: nobody may send it early
 
     assert push.deliver(notification_id, now=datetime.now(UTC) + timedelta(minutes=1)).outcome == "sent"
@@ -55,7 +55,7 @@ def test_quiet_hours_hold_the_push_until_they_end(app, endpoint):
     now = datetime.now(UTC).replace(hour=12, minute=0)
     notification_id, = push.queue_notification(user.id, "k:quiet", "Test push", "Body", now=now)
     row, = notifications()
-    assert push.aware(row.next_attempt_at) == now.replace(hour=23, minute=59, second=0, microsecond=0)
+    assert row.next_attempt_at == now.replace(hour=23, minute=59, second=0, microsecond=0)
     assert push.deliver(notification_id, now=now + timedelta(hours=1)).outcome == "skipped"
     assert not phone.attempts
 

@@ -19,7 +19,7 @@ from sqlalchemy import update
 from ...clock import utcnow
 from ...extensions import db
 from ...models import Appointment, Notification, Store
-from .outbox import REMINDER_AHEAD, aware, queue_notification
+from .outbox import REMINDER_AHEAD, queue_notification
 
 # The morning reminder only when the appointment is at least this long after the store's morning hour.
 MORNING_GAP = timedelta(hours=3)
@@ -29,7 +29,7 @@ KIND_WORDS = {"consultation": "Consultation", "cleaning": "Cleaning", "repair_pi
 
 def reminder_key(appt: Appointment) -> str:
     """The key the push job also uses for the two-hour reminder: one row per device, never two."""
-    return f"appt:{appt.id}:{aware(appt.starts_at).strftime('%Y%m%dT%H%M')}"
+    return f"appt:{appt.id}:{appt.starts_at.strftime('%Y%m%dT%H%M')}"
 
 
 def reminder_times(starts_at: datetime, timezone: str, morning_hour: int) -> dict[str, datetime]:
@@ -52,7 +52,7 @@ def queue_reminders(appt: Appointment, now: datetime | None = None) -> list[int]
     if appt.user_id is None or appt.status != "booked":
         return []
     store = db.session.get(Store, appt.store_id)
-    starts = aware(appt.starts_at)
+    starts = appt.starts_at
     local = starts.astimezone(ZoneInfo(store.timezone))
     what = KIND_WORDS.get(appt.kind, "Appointment")
     key = reminder_key(appt)

@@ -68,14 +68,6 @@ def setting(name: str, default: float) -> float:
     return float(value) if value not in (None, "") else default
 
 
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands timestamps back naive; they were written in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 # --- devices ------------------------------------------------------------------------------------------
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
@@ -357,7 +349,9 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (aware(when) - now).total_seconds())
+    if when.tzinfo is None:  # an HTTP date in "-0000" (UTC, the zone unknown to the sender) parses naive
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -443,7 +437,7 @@ def _record(row: _Claimed, sent: _Sent) -> Delivery:
         sent_at = utcnow()
         _run(update(Notification).where(Notification.id == row.id)
              .values(status="sent", sent_at=sent_at, last_error=None))
-        if row.last_success_at is None or aware(row.last_success_at) < sent_at - timedelta(minutes=10):
+        if row.last_success_at is None or row.last_success_at < sent_at - timedelta(minutes=10):
             _run(update(PushSubscription).where(PushSubscription.id == row.subscription_id)
                  .values(last_success_at=sent_at))
         db.session.commit()
@@ -580,7 +574,7 @@ def queue_appointment_reminders(now: datetime | None = None) -> list[int]:
         Appointment.status == AppointmentStatus.BOOKED, Appointment.user_id.is_not(None),
         Appointment.starts_at > now, Appointment.starts_at <= now + REMINDER_AHEAD).order_by(Appointment.starts_at))
     for appt in list(rows):
-        starts = aware(appt.starts_at)
+        starts = appt.starts_at
         store = db.session.get(Store, appt.store_id)
         local = store_local(store, starts)
         minutes = max(1, round((starts - now).total_seconds() / 60))
