@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
+from pathlib import Path
+
+from sqlalchemy import delete
 
 from jewelpwa.extensions import db
+from jewelpwa.models import PushSubscription
 from jewelpwa.services.push import delivery, outbox
 from jewelpwa.services.push.vapid import init_keys, key_by_id
 
@@ -71,3 +75,30 @@ def test_after_rotation_old_devices_keep_their_key_and_new_ones_get_the_new_key(
     assert old_phone.accepted[0].vapid_key == key_by_id(app.instance_path, "1").application_server_key
     assert new_phone.accepted[0].vapid_key == key_by_id(app.instance_path, "2").application_server_key
     assert not endpoint.errors, endpoint.errors
+
+
+def test_a_row_whose_signing_key_is_gone_fails_at_its_claim_and_is_never_sent(app, endpoint):
+    user = make_user()
+    phone = endpoint.device("orphaned-key")
+    subscribe(user, phone)
+    notification_id, = outbox.queue_notification(user.id, "k:nokey", "Test push", "Body")
+    (Path(app.instance_path) / "vapid" / "1.pem").unlink()
+
+    assert delivery.deliver(notification_id).outcome == "failed"
+    row, = notifications()
+    assert (row.status, row.attempts) == ("failed", 1) and "VAPID key 1 is missing" in row.last_error
+    assert not phone.attempts
+
+
+def test_a_row_whose_device_row_vanished_is_dropped_at_its_claim(app, endpoint):
+    user = make_user()
+    phone = endpoint.device("vanished")
+    device, = subscribe(user, phone)
+    notification_id, = outbox.queue_notification(user.id, "k:gone", "Test push", "Body")
+    db.session.execute(delete(PushSubscription).where(PushSubscription.id == device.id))  # not through devices.py
+    db.session.commit()
+
+    assert delivery.deliver(notification_id).outcome == "dropped"
+    row, = notifications()
+    assert (row.status, row.attempts, row.last_error) == ("dropped", 1, "device removed")
+    assert not phone.attempts
