@@ -158,8 +158,9 @@ def book_appointment(actor: User, client_id: int, form: BookingInput, now: datet
                                    FollowUp.status.in_(LIVE))
             .values(status=Status.DONE.value, note="cleaning booked", closed_at=now),
             execution_options={"synchronize_session": False})
-    db.session.commit()
+    db.session.flush()  # the reminders' key names the appointment's id
     reminders.queue_reminders(appt, now)
+    db.session.commit()
     return appt
 
 
@@ -173,8 +174,8 @@ def move_appointment(actor: User, appointment_id: int, form: BookingInput, now: 
     reminders.drop_reminders(appt, "appointment moved")
     for name, value in values.items():
         setattr(appt, name, value)
-    db.session.commit()
     reminders.queue_reminders(appt, now)
+    db.session.commit()
     return appt
 
 

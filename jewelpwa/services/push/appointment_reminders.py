@@ -49,7 +49,7 @@ def _soon(minutes: int) -> str:
 
 
 def queue_reminders(appt: Appointment, now: datetime | None = None) -> list[int]:
-    """Queue the appointment's reminders that are still ahead of `now` (commits, as queue_notification does)."""
+    """Queue the appointment's reminders that are still ahead of `now`; the caller commits (with the booking)."""
     now = now or utcnow()
     if appt.user_id is None or appt.status != "booked":
         return []
@@ -72,7 +72,8 @@ def queue_reminders(appt: Appointment, now: datetime | None = None) -> list[int]
             title, body, row_key = "Appointment today", f"{what} at {local.strftime('%-I:%M %p')}.", f"{key}:morning"
         ids += queue_notification(appt.user_id, row_key, title, body, f"/clients/{appt.client_id}",
                                   tag=f"appt-{appt.id}", urgency="high",
-                                  ttl=int(max(60, (starts - send_at).total_seconds())), now=now, send_at=send_at)
+                                  ttl=int(max(60, (starts - send_at).total_seconds())), now=now, send_at=send_at,
+                                  commit=False)
     return ids
 
 
@@ -104,5 +105,6 @@ def queue_appointment_reminders(now: datetime | None = None) -> list[int]:
             appt.user_id, reminder_key(appt),
             f"Appointment at {local.strftime('%-I:%M %p')}", f"{kind.capitalize()} {_soon(minutes)}.",
             f"/clients/{appt.client_id}", tag=f"appt-{appt.id}", urgency="high",
-            ttl=int(max(60, (starts - now).total_seconds())), now=now)
+            ttl=int(max(60, (starts - now).total_seconds())), now=now, commit=False)
+    db.session.commit()
     return ids

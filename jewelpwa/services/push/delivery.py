@@ -173,19 +173,11 @@ def deliver_many(notification_ids: Iterable[int], now: datetime | None = None) -
     now = now or utcnow()
     ids = list(dict.fromkeys(notification_ids))
     try:
-        claimed, results = _claim_all(ids, now)
+        ready, results = _claim_all(ids, now)
     except Exception as e:  # noqa: BLE001 - logged; the sweeper comes back for these rows
         db.session.rollback()
         current_app.logger.exception("push: could not claim %s", ids)
         return [Delivery(i, f"error: {type(e).__name__}") for i in ids]
-    ready: list[tuple[_Claimed, Vapid]] = []
-    for row in claimed:
-        if row.endpoint is None:
-            results.append(_finish(row, "dropped", "device removed"))
-        elif (signer := _signer_for(row.vapid_key_id)) is None:
-            results.append(_finish(row, "failed", f"VAPID key {row.vapid_key_id} is missing from instance/vapid/"))
-        else:
-            ready.append((row, signer))
     subject = current_app.config.get("VAPID_SUBJECT") or "mailto:owner@jewelpwa.invalid"
     _http()  # made here, once, not raced for by the pool threads
     futures = {_executor().submit(_send, row, signer, subject): row for row, signer in ready}
@@ -206,12 +198,14 @@ _CLAIM_COLUMNS = (Notification.id, Notification.attempts, Notification.title, No
                   PushSubscription.vapid_key_id, PushSubscription.last_success_at)
 
 
-def _claim_all(notification_ids: list[int], now: datetime) -> tuple[list[_Claimed], list[Delivery]]:
+def _claim_all(notification_ids: list[int], now: datetime) -> tuple[list[tuple[_Claimed, Vapid]], list[Delivery]]:
     """pending (or stale sending) → sending for each row, committed before anything leaves the building.
 
     One transaction for the batch; each row's UPDATE re-checks that it is still claimable, so of two
     workers racing for a row exactly one sees rowcount 1 (SQLite serialises writers; PostgreSQL re-checks
-    the WHERE after the other's commit). Rows inside their user's quiet hours move to its end instead.
+    the WHERE after the other's commit). Rows inside their user's quiet hours move to its end instead, and
+    rows that cannot be sent end here: 'dropped' when the device is gone, 'failed' when its key is missing.
+    Returns the rows to send, each with its signer, and what became of the others.
     """
     found = _run(
         select(*_CLAIM_COLUMNS, User.quiet_start, User.quiet_end, Store.timezone)
@@ -219,7 +213,7 @@ def _claim_all(notification_ids: list[int], now: datetime) -> tuple[list[_Claime
         .outerjoin(PushSubscription, PushSubscription.id == Notification.subscription_id)
         .where(Notification.id.in_(notification_ids), claimable(now))).all()
     by_id = {row.id: row for row in found}
-    claimed: list[_Claimed] = []
+    ready: list[tuple[_Claimed, Vapid]] = []
     others: list[Delivery] = []
     for notification_id in notification_ids:
         row = by_id.pop(notification_id, None)
@@ -232,15 +226,23 @@ def _claim_all(notification_ids: list[int], now: datetime) -> tuple[list[_Claime
                  .values(status="pending", next_attempt_at=later, claimed_at=None))
             others.append(Delivery(notification_id, "postponed"))
             continue
+        status, error, signer = "sending", None, None
+        if row.endpoint is None:
+            status, error = "dropped", "device removed"
+        elif (signer := _signer_for(row.vapid_key_id)) is None:
+            status, error = "failed", f"VAPID key {row.vapid_key_id} is missing from instance/vapid/"
         won = _run(update(Notification).where(Notification.id == notification_id, claimable(now))
-                   .values(status="sending", claimed_at=now, attempts=Notification.attempts + 1)).rowcount
+                   .values(status=status, claimed_at=now, attempts=Notification.attempts + 1,
+                           **({"last_error": error} if error else {}))).rowcount
         if won != 1:  # another worker got there between our read and our write
             others.append(Delivery(notification_id, "skipped"))
-            continue
-        values = {name: getattr(row, name) for name in _Claimed.__dataclass_fields__}
-        claimed.append(_Claimed(**{**values, "attempts": row.attempts + 1}))
+        elif status != "sending":
+            others.append(Delivery(notification_id, status))
+        else:
+            fields = {name: getattr(row, name) for name in _Claimed.__dataclass_fields__}
+            ready.append((_Claimed(**{**fields, "attempts": row.attempts + 1}), signer))
     db.session.commit()
-    return claimed, others
+    return ready, others
 
 
 def _send(row: _Claimed, signer: Vapid, subject: str) -> _Sent:
@@ -265,6 +267,7 @@ def _send(row: _Claimed, signer: Vapid, subject: str) -> _Sent:
 
 
 def _record(row: _Claimed, sent: _Sent) -> Delivery:
+    """Write what the push service answered for one row, and commit it: each row's answer stands alone."""
     code = sent.code
     if code in (200, 201, 202):
         sent_at = utcnow()
@@ -273,29 +276,29 @@ def _record(row: _Claimed, sent: _Sent) -> Delivery:
         if row.last_success_at is None or row.last_success_at < sent_at - timedelta(minutes=10):
             _run(update(PushSubscription).where(PushSubscription.id == row.subscription_id)
                  .values(last_success_at=sent_at))
-        db.session.commit()
-        return Delivery(row.id, "sent", code)
-    if code in (404, 410):
+        delivery = Delivery(row.id, "sent", code)
+    elif code in (404, 410):
         # The browser unsubscribed or the subscription expired: the device is gone for good.
         drop_subscription(row.subscription_id, f"{code}: subscription gone")
-        db.session.commit()
-        return Delivery(row.id, "gone", code)
-    if code is None or code == 429 or code >= 500:
-        return _retry(row, retry_after_seconds(sent.retry_after, utcnow()), sent.error or "", code)
-    return _finish(row, "failed", sent.error or f"HTTP {code}", code)
+        delivery = Delivery(row.id, "gone", code)
+    elif code is None or code == 429 or code >= 500:
+        delivery = _retry(row, retry_after_seconds(sent.retry_after, utcnow()), sent.error or "", code)
+    else:
+        delivery = _fail(row, sent.error or f"HTTP {code}", code)
+    db.session.commit()
+    return delivery
 
 
-def _retry(row: _Claimed, wait: float | None, error: str, code: int | None = None) -> Delivery:
+def _retry(row: _Claimed, wait: float | None, error: str, code: int | None) -> Delivery:
+    """Back to pending for a later attempt (Retry-After when given, else backoff), or failed after the last."""
     if row.attempts >= MAX_ATTEMPTS:
-        return _finish(row, "failed", f"gave up after {row.attempts} attempts: {error}", code)
+        return _fail(row, f"gave up after {row.attempts} attempts: {error}", code)
     later = utcnow() + timedelta(seconds=wait if wait is not None else backoff_seconds(row.attempts))
     _run(update(Notification).where(Notification.id == row.id)
          .values(status="pending", claimed_at=None, next_attempt_at=later, last_error=error[:500]))
-    db.session.commit()
     return Delivery(row.id, "retry", code)
 
 
-def _finish(row: _Claimed, status: str, error: str, code: int | None = None) -> Delivery:
-    _run(update(Notification).where(Notification.id == row.id).values(status=status, last_error=error[:500]))
-    db.session.commit()
-    return Delivery(row.id, status, code)
+def _fail(row: _Claimed, error: str, code: int | None) -> Delivery:
+    _run(update(Notification).where(Notification.id == row.id).values(status="failed", last_error=error[:500]))
+    return Delivery(row.id, "failed", code)

@@ -1,6 +1,6 @@
 """What is worth a push: the morning digest, a high-priority follow-up falling due, the evening nudge, a test.
 
-Each verb queues its rows in the outbox. Lock-screen text never holds a client's name, phone or
+Each verb queues its rows in the outbox and commits once. Lock-screen text never holds a client's name, phone or
 email: a phone left on the counter must not leak the book. The digest counts by kind, a due follow-up says
 "A tier A client", and a tap opens the card. Appointment reminders are appointment_reminders.py's.
 """
@@ -61,7 +61,8 @@ def queue_morning_digests(store_id: int, on: date) -> list[int]:
         text = digest_text(call_list(user, on).today)
         if text:
             ids += queue_notification(user.id, f"digest:{on.isoformat()}", text[0], text[1], "/today",
-                                      tag=f"digest-{on.isoformat()}", ttl=DIGEST_TTL_S)
+                                      tag=f"digest-{on.isoformat()}", ttl=DIGEST_TTL_S, commit=False)
+    db.session.commit()
     return ids
 
 
@@ -105,7 +106,8 @@ def queue_due_follow_ups(store_id: int, on: date) -> list[int]:
         title, body = due_text(follow_up, tier)
         ids += queue_notification(user_id, f"due:{follow_up.id}:{on.isoformat()}", title, body,
                                   f"/clients/{follow_up.client_id}", tag=f"followup-{follow_up.id}",
-                                  urgency="normal", ttl=8 * 3600)
+                                  urgency="normal", ttl=8 * 3600, commit=False)
+    db.session.commit()
     return ids
 
 
@@ -118,7 +120,8 @@ def queue_evening_nudges(store_id: int, on: date) -> list[int]:
         if target and found.done_count < target and left:
             ids += queue_notification(user.id, f"nudge:{on.isoformat()}", "Still time today",
                                       f"{found.done_count} of {target} done — {left} more on Today.", "/today",
-                                      tag=f"nudge-{on.isoformat()}", urgency="low", ttl=NUDGE_TTL_S)
+                                      tag=f"nudge-{on.isoformat()}", urgency="low", ttl=NUDGE_TTL_S, commit=False)
+    db.session.commit()
     return ids
 
 

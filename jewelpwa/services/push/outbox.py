@@ -51,11 +51,13 @@ def quiet_until(start: dtime | None, end: dtime | None, timezone: str, now: date
 
 def queue_notification(user_id: int, key: str, title: str, body: str, url: str = "/today",
                        tag: str | None = None, urgency: str = "normal", ttl: int = DEFAULT_TTL_S,
-                       now: datetime | None = None, send_at: datetime | None = None) -> list[int]:
+                       now: datetime | None = None, send_at: datetime | None = None,
+                       commit: bool = True) -> list[int]:
     """One outbox row per device of the user; a key already queued for a device is left alone. Returns new ids.
 
     `send_at` queues a push ahead of its time (an appointment reminder made at booking): it waits until then,
-    and its age for the sweeper's "too old" rule counts from then, not from the booking."""
+    and its age for the sweeper's "too old" rule counts from then, not from the booking. With `commit=False`
+    the caller queues more and commits once."""
     now = max(send_at, now or utcnow()) if send_at is not None else (now or utcnow())
     user = db.session.get(User, user_id)
     if user is None or not user.active:
@@ -73,7 +75,8 @@ def queue_notification(user_id: int, key: str, title: str, body: str, url: str =
     stmt = (dialect.insert(Notification).values(rows)
             .on_conflict_do_nothing(index_elements=["key", "subscription_id"]).returning(Notification.id))
     ids = list(db.session.scalars(stmt))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return ids
 
 
