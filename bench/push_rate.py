@@ -61,7 +61,7 @@ def main() -> None:
                 for user in users:
                     for k in range(per_device):
                         ids += outbox.queue_notification(user.id, f"bench:{k}", "Appointment at 3:30 PM",
-                                                       "Consultation in 1 h 55 min.", "/today", tag=f"bench-{k}")
+                                                         "Consultation in 1 h 55 min.", "/today", tag=f"bench-{k}")
                 queues.enqueue_deliveries(redis.client, [(i, 0) for i in ids])
                 db.session.remove()
             print(f"{total} pushes queued for {args.devices} devices; starting one worker")

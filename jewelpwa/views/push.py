@@ -34,7 +34,7 @@ def add_device():
     data = request.get_json(silent=True) or {}
     try:
         device = subscribe(current_user, data.get("subscription") or {}, data.get("label"),
-                                request.headers.get("User-Agent"), data.get("applicationServerKey"))
+                           request.headers.get("User-Agent"), data.get("applicationServerKey"))
     except Invalid as e:
         return jsonify(error=e.message, errors=e.errors), 422
     return jsonify(id=device.id, label=device.label), 201
