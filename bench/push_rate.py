@@ -24,7 +24,7 @@ from flask_migrate import upgrade  # noqa: E402
 from jewelpwa import create_app  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.services.accounts.users import create_user  # noqa: E402
-from jewelpwa.services.push import outbox as push  # noqa: E402
+from jewelpwa.services.push import devices, outbox  # noqa: E402
 from jewelpwa.services.push.vapid import init_keys  # noqa: E402
 from jewelpwa.tasks import queues  # noqa: E402
 from tests.workers.support import PrivateRedis, Processes, PushEndpoint, wait_for  # noqa: E402
@@ -57,11 +57,11 @@ def main() -> None:
                 users = [create_user(f"a{n}@bench.test", f"Associate {n}", "associate", "Bench Store", "x" * 12)
                          for n in range(max(1, args.devices // 5))]  # five devices each
                 for n in range(args.devices):
-                    push.subscribe(users[n % len(users)], endpoint.device(f"d{n}").subscription())
+                    devices.subscribe(users[n % len(users)], endpoint.device(f"d{n}").subscription())
                 for user in users:
                     for k in range(per_device):
-                        ids += push.queue_notification(user.id, f"bench:{k}", "Appointment at 3:30 PM",
-                                                       "Consultation in 1 h 55 min.", "/today", tag=f"bench-{k}")
+                        ids += outbox.queue_notification(user.id, f"bench:{k}", "Appointment at 3:30 PM",
+                                                         "Consultation in 1 h 55 min.", "/today", tag=f"bench-{k}")
                 queues.enqueue_deliveries(redis.client, [(i, 0) for i in ids])
                 db.session.remove()
             print(f"{total} pushes queued for {args.devices} devices; starting one worker")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, TypeDecorator
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..clock import utcnow
@@ -37,8 +37,40 @@ class StoreScoped:
         return mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), nullable=False, index=cls.store_id_index)
 
 
+class UTCDateTime(TypeDecorator):
+    """A timestamp column that stores UTC and always hands back an aware UTC datetime, on every database.
+
+    SQLite keeps no zone: its DATETIME drops tzinfo on the way in (an aware 09:00-05:00 would be stored as 09:00)
+    and hands back a naive value. PostgreSQL's timestamptz gives back the session's zone. Both are brought to
+    UTC here, once, so no service has to ask whether a timestamp from the database is naive. A naive value
+    going in is taken as UTC, as SQLite always took it. The DDL is the impl's: the schema is unchanged.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value, dialect):
+        if not isinstance(value, datetime):
+            return value  # None, or something the driver will judge
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def coerce_compared_value(self, op, value):
+        # A datetime compared with the column is bound through this type (converted to UTC); anything else
+        # (a timedelta in column arithmetic) takes the type DateTime would give it.
+        return self if isinstance(value, datetime) else self.impl.coerce_compared_value(op, value)
+
+
 def created_at_column() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    return mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
-__all__ = ["Decimal", "Money", "StoreScoped", "created_at_column", "enum_check"]
+__all__ = ["Decimal", "Money", "StoreScoped", "UTCDateTime", "created_at_column", "enum_check"]

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..clock import utcnow
 from ..domain.vocab import Channel, DateKind, Frequency, Relation, Tier
 from ..extensions import db
-from ._types import Money, StoreScoped, created_at_column, enum_check
+from ._types import Money, StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
 class Client(StoreScoped, db.Model):
@@ -92,9 +91,9 @@ class Client(StoreScoped, db.Model):
     # Denormalised clocks, kept by log_outreach, so planning reconnects is one indexed scan.
     last_reached_on: Mapped[date | None] = mapped_column(Date)
     last_touch_on: Mapped[date | None] = mapped_column(Date)
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     people = relationship("Person", back_populates="client", cascade="all, delete-orphan", order_by="Person.id")

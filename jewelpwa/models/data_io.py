@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ._types import StoreScoped, created_at_column, utcnow
+from ._types import StoreScoped, UTCDateTime, created_at_column, utcnow
 
 __all__ = ["ImportMapping", "ImportRun"]
 
@@ -36,7 +35,7 @@ class ImportMapping(StoreScoped, db.Model):
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     # {compacted header name: field or ""}
     columns: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class ImportRun(StoreScoped, db.Model):
@@ -65,7 +64,7 @@ class ImportRun(StoreScoped, db.Model):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = created_at_column()
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a background step last showed life (started, or reported progress): a step silent for longer than
     # its job could run was lost with its worker (services.import_runs.settle_lost).
-    touched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    touched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

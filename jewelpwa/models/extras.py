@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.vocab import AppointmentKind, AppointmentStatus
 from ..extensions import db
-from ._types import Money, StoreScoped, created_at_column, enum_check
+from ._types import Money, StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
 class Appointment(StoreScoped, db.Model):
@@ -37,14 +36,14 @@ class Appointment(StoreScoped, db.Model):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     duration_min: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default=AppointmentStatus.BOOKED)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
     # What happened, written when the associate marks it done, no-show or cancelled (migration 0007).
     outcome_note: Mapped[str | None] = mapped_column(Text)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client = relationship("Client")
     user = relationship("User")

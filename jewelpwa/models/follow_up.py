@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.vocab import Channel, Kind, Outcome, Status
 from ..extensions import db
-from ._types import StoreScoped, created_at_column, enum_check
+from ._types import StoreScoped, UTCDateTime, created_at_column, enum_check
 
 # The kinds the owner's milestone reports read (book health's coverage, the huddle's milestones).
 MILESTONE_KINDS_SQL = "kind IN ('anniversary', 'birthday', 'partner_birthday')"
@@ -70,7 +69,7 @@ class FollowUp(StoreScoped, db.Model):
     # Why it left the list (expired by tolerance, skipped after three tries...): never a silent drop.
     note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at_column()
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client = relationship("Client")
     assignee = relationship("User")
@@ -94,7 +93,7 @@ class Outreach(StoreScoped, db.Model):
     channel: Mapped[str] = mapped_column(String(8), nullable=False)
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)
     note: Mapped[str | None] = mapped_column(Text)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     # The store-local day, so huddles and tolerance never recompute timezones in SQL.
     occurred_on: Mapped[date] = mapped_column(Date, nullable=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(64))

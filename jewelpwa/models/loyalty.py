@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ._types import Money, StoreScoped, created_at_column
+from ._types import Money, StoreScoped, UTCDateTime, created_at_column
 
 __all__ = ["LoyaltyPolicy", "LoyaltyTier", "ShareLink"]
 
@@ -72,4 +71,4 @@ class ShareLink(StoreScoped, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import StoreScoped, created_at_column
+from ._types import StoreScoped, UTCDateTime, created_at_column
 
 
 class PushSubscription(StoreScoped, db.Model):
@@ -22,7 +22,7 @@ class PushSubscription(StoreScoped, db.Model):
     vapid_key_id: Mapped[str] = mapped_column(String(40), nullable=False, default="1")
     label: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = created_at_column()
-    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
 
@@ -50,8 +50,8 @@ class Notification(StoreScoped, db.Model):
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime] = created_at_column()
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
 

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import Money, StoreScoped, created_at_column, enum_check
+from ._types import Money, StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
 class RepairStatus(StrEnum):
@@ -42,10 +42,10 @@ class Repair(StoreScoped, db.Model):
     quote: Mapped[Decimal | None] = mapped_column(Money)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default=RepairStatus.RECEIVED)
     received_at: Mapped[datetime] = created_at_column()
-    at_the_bench_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    picked_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    at_the_bench_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client = relationship("Client")
     taken_by = relationship("User")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Time
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.vocab import Role
 from ..extensions import db
-from ._types import StoreScoped, created_at_column, enum_check
+from ._types import StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
 class User(StoreScoped, db.Model):
@@ -30,7 +30,7 @@ class User(StoreScoped, db.Model):
     quiet_end: Mapped[time | None] = mapped_column(Time)
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = created_at_column()
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     store = relationship("Store", lazy="joined")
 

@@ -15,14 +15,10 @@ from flask import current_app
 from ..clock import utcnow
 from ..services.engine.day_lists import build_day_lists
 from ..services.engine.planner import catch_up
-from ..services.push.outbox import (
-    deliver_many,
-    pending_due,
-    queue_appointment_reminders,
-    queue_due_follow_ups,
-    queue_evening_nudges,
-    queue_morning_digests,
-)
+from ..services.push.appointment_reminders import queue_appointment_reminders
+from ..services.push.delivery import deliver_many
+from ..services.push.messages import queue_due_follow_ups, queue_evening_nudges, queue_morning_digests
+from ..services.push.outbox import pending_due
 from . import queues
 from .context import app_context
 from .due import stores_for_digest, stores_for_evening, stores_to_plan

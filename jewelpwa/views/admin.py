@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -25,7 +25,7 @@ def signed_in_at(at: datetime | None) -> str:
     """A last sign-in as the owner reads it, in the store's timezone: "today 09:12", "Nov 3", "never"."""
     if at is None:
         return "never"
-    local = local_now(at if at.tzinfo else at.replace(tzinfo=UTC))
+    local = local_now(at)
     today = local_today()
     if local.date() == today:
         return f"today {local:%H:%M}"

@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from ..services.errors import Invalid
-from ..services.push import outbox as push
+from ..services.push.devices import list_devices, subscribe, unsubscribe
+from ..services.push.messages import queue_test_push
 from ..services.push.vapid import current_key
 from ..tasks.deliveries import deliver_soon
 from ..web.render import after_mutation, render
@@ -16,14 +17,14 @@ bp = Blueprint("push", __name__)
 
 def _devices_page(message: str | None = None, **extra):
     return after_mutation(url_for("push.devices"), "push/devices.html", "devices", message or "",
-                          devices=push.list_devices(current_user), **extra)
+                          devices=list_devices(current_user), **extra)
 
 
 @bp.get("/me/devices")
 @login_required
 def devices():
     """My devices and the button that enables notifications on this one."""
-    return render("push/devices.html", "devices", devices=push.list_devices(current_user))
+    return render("push/devices.html", "devices", devices=list_devices(current_user))
 
 
 @bp.post("/me/devices")
@@ -32,8 +33,8 @@ def add_device():
     """Save the push subscription push.js got from the browser (JSON, CSRF in the X-CSRFToken header)."""
     data = request.get_json(silent=True) or {}
     try:
-        device = push.subscribe(current_user, data.get("subscription") or {}, data.get("label"),
-                                request.headers.get("User-Agent"), data.get("applicationServerKey"))
+        device = subscribe(current_user, data.get("subscription") or {}, data.get("label"),
+                           request.headers.get("User-Agent"), data.get("applicationServerKey"))
     except Invalid as e:
         return jsonify(error=e.message, errors=e.errors), 422
     return jsonify(id=device.id, label=device.label), 201
@@ -43,7 +44,7 @@ def add_device():
 @login_required
 def remove_device(device_id: int):
     """Stop notifications to one of my devices."""
-    push.unsubscribe(current_user, device_id)
+    unsubscribe(current_user, device_id)
     return _devices_page("Device removed. It gets no more notifications.")
 
 
@@ -51,7 +52,7 @@ def remove_device(device_id: int):
 @login_required
 def send_test():
     """Queue a test notification to all my devices."""
-    ids = push.queue_test_push(current_user)
+    ids = queue_test_push(current_user)
     deliver_soon(ids)  # saved rows: with the queue down, the sweeper sends them later
     n = len(ids)
     message = f"Test notification on its way to {n} device{'s' if n != 1 else ''}." if n else \

@@ -24,7 +24,7 @@ from jewelpwa.demo.seed import seed_demo_store
 from jewelpwa.extensions import db
 from jewelpwa.models import User
 from jewelpwa.services.book.clients import create_client
-from jewelpwa.services.push import outbox as push
+from jewelpwa.services.push import devices as push
 from tests.workers.support import PYTHON, ROOT, free_port, redis_binary, wait_for
 
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))

@@ -15,7 +15,7 @@ from jewelpwa.clock import store_now
 from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, Notification, Outreach, Purchase, Store
-from jewelpwa.services.push import outbox as push
+from jewelpwa.services.push import outbox
 from jewelpwa.tasks import queues
 
 from ..workers.support import wait_for
@@ -69,7 +69,7 @@ def test_redis_restart_mid_day_loses_no_push_and_no_planned_day_and_sends_nothin
     ids = []
     for uid, _ in seeded.staff:
         for k in range(30):
-            ids += push.queue_notification(uid, f"fault:{k}", "Follow-ups", f"Reminder {k}", "/today", tag=f"f{k}")
+            ids += outbox.queue_notification(uid, f"fault:{k}", "Follow-ups", f"Reminder {k}", "/today", tag=f"f{k}")
     total = len(ids)
     assert total == 4 * 2 * 30
     redis = redis_server.client

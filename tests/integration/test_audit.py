@@ -26,8 +26,7 @@ def _rows(action: str, store_id: int | None = None) -> list[AuditEvent]:
 
 
 def _just_now(row: AuditEvent) -> bool:
-    at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-    return abs(datetime.now(UTC) - at) < timedelta(minutes=1)
+    return abs(datetime.now(UTC) - row.created_at) < timedelta(minutes=1)
 
 
 def _signed_in(app, user, address: str) -> Auth:

@@ -10,7 +10,7 @@ from jewelpwa.domain.client_columns import client_columns, month_day
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, Client, Notification, PushSubscription
 from jewelpwa.services.accounts.users import create_user
-from jewelpwa.services.push import outbox as push
+from jewelpwa.services.push import devices as push
 
 _n = itertools.count(1)
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from rq import Queue
 
-from jewelpwa.services.push import outbox as push
+from jewelpwa.services.push import appointment_reminders, outbox
 from jewelpwa.tasks import queues
 
 from .factories import make_appointment, make_client, make_user, notifications, subscribe, subscription_count
@@ -25,7 +25,7 @@ def test_gone_device_is_removed_and_the_other_device_still_gets_the_push(app, en
     old.script.append((410, {}))
     subscribe(user, old, new)
 
-    ids = push.queue_notification(user.id, "test:gone", "Test push", "Notifications work.", "/today", tag="t-gone")
+    ids = outbox.queue_notification(user.id, "test:gone", "Test push", "Notifications work.", "/today", tag="t-gone")
     queues.enqueue_deliveries(redis_conn, [(i, 0) for i in ids])
     procs.worker()
 
@@ -45,7 +45,7 @@ def test_429_is_retried_no_sooner_than_retry_after(app, endpoint, procs, redis_c
     phone.script.append((429, {"Retry-After": "2"}))
     subscribe(user, phone)
 
-    ids = push.queue_notification(user.id, "test:busy", "Test push", "Second try.", tag="t-busy")
+    ids = outbox.queue_notification(user.id, "test:busy", "Test push", "Second try.", tag="t-busy")
     queues.enqueue_deliveries(redis_conn, [(i, 0) for i in ids])
     procs.worker()
     procs.scheduler(*SWEEP_FAST)  # the sweeper is what picks the retry up when its time comes
@@ -99,7 +99,7 @@ def test_after_flushall_the_sweeper_delivers_every_pending_reminder(app, endpoin
         subscribe(user, phone)
         for minutes in (30, 60, 90, 110):
             make_appointment(user, make_client(user), in_minutes=minutes + n)
-    ids = push.queue_appointment_reminders()
+    ids = appointment_reminders.queue_appointment_reminders()
     assert len(ids) == 12
     queues.enqueue_deliveries(redis_conn, [(i, 0) for i in ids])
     assert Queue(queues.PUSH, connection=redis_conn).count == 1  # one batch job

@@ -8,6 +8,7 @@ import pytest
 from rq import Queue
 
 from jewelpwa.extensions import db
+from jewelpwa.services.push import devices
 from jewelpwa.services.push.vapid import current_key
 from jewelpwa.tasks import queues
 from tests.integration.conftest import PASSWORD, Auth, IsolatedClient
@@ -94,14 +95,12 @@ def test_removing_a_device_stops_its_notifications(app, web, phone):
 
 def test_another_users_device_cannot_be_removed(app, web, phone):
     owner_of_phone = make_user()
-    from jewelpwa.services.push import outbox as push
-
-    device = push.subscribe(owner_of_phone, phone.subscription())
+    device = devices.subscribe(owner_of_phone, phone.subscription())
     intruder = make_user(store="Other Store")
     _, token = signed_in(web, intruder)
     assert web.post(f"/me/devices/{device.id}/delete", data={"csrf_token": token}).status_code == 404
     db.session.rollback()
-    assert push.list_devices(owner_of_phone)
+    assert devices.list_devices(owner_of_phone)
 
 
 def test_test_push_queues_one_row_per_device_and_a_job_for_each(app, web, phone, redis_conn):

@@ -14,7 +14,7 @@ from rq.registry import FinishedJobRegistry
 from jewelpwa.domain.vocab import Kind
 from jewelpwa.extensions import db
 from jewelpwa.models import FollowUp, Store
-from jewelpwa.services.push import outbox as push
+from jewelpwa.services.push import delivery, messages, outbox
 from jewelpwa.tasks import queues
 from jewelpwa.tasks.due import plan_target
 from jewelpwa.tasks.schedule import PERIODIC_JOBS
@@ -46,7 +46,7 @@ def test_quiet_hours_hold_a_push_until_they_end_in_store_time(now_local, quiet, 
     day = date(2025, 6, 10)
     now = datetime.combine(day, dtime.fromisoformat(now_local), NY).astimezone(UTC)
     start, end = (dtime.fromisoformat(q) for q in quiet)
-    got = push.quiet_until(start, end, "America/New_York", now)
+    got = outbox.quiet_until(start, end, "America/New_York", now)
     if until is None:
         assert got is None
     else:
@@ -61,24 +61,24 @@ def test_digest_counts_reasons_by_kind_and_names_no_client():
 
     cards = [card(Kind.ANNIVERSARY), card(Kind.ANNIVERSARY, Kind.CARE), card(Kind.CARE), card(Kind.ANNIVERSARY),
              card(Kind.BIRTHDAY)]
-    title, body = push.digest_text(cards)
+    title, body = messages.digest_text(cards)
     assert (title, body) == ("5 clients today", "3 anniversaries, 2 care checks, 1 birthday")
-    assert push.digest_text([]) is None
-    assert push.digest_text([card(Kind.CHECK_IN)]) == ("1 client today", "1 check-in")
+    assert messages.digest_text([]) is None
+    assert messages.digest_text([card(Kind.CHECK_IN)]) == ("1 client today", "1 check-in")
 
 
 def test_topic_is_at_most_32_url_safe_characters():
-    assert push.topic_for("appt-12") == "appt-12"
-    long = push.topic_for("followup-123456789-with a very long tag/and more")
+    assert delivery.topic_for("appt-12") == "appt-12"
+    long = delivery.topic_for("followup-123456789-with a very long tag/and more")
     assert len(long) <= 32 and all(c.isalnum() or c in "-_" for c in long)
-    assert long != push.topic_for("followup-123456789-with a very long tag/and less")
+    assert long != delivery.topic_for("followup-123456789-with a very long tag/and less")
 
 
 def test_retry_after_takes_seconds_or_an_http_date():
     now = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
-    assert push.retry_after_seconds("2", now) == 2.0
-    assert push.retry_after_seconds("Tue, 10 Jun 2025 12:00:30 GMT", now) == 30.0
-    assert push.retry_after_seconds(None, now) is None and push.retry_after_seconds("soon", now) is None
+    assert delivery.retry_after_seconds("2", now) == 2.0
+    assert delivery.retry_after_seconds("Tue, 10 Jun 2025 12:00:30 GMT", now) == 30.0
+    assert delivery.retry_after_seconds(None, now) is None and delivery.retry_after_seconds("soon", now) is None
 
 
 def test_a_time_slot_is_enqueued_once_however_many_schedulers_tick(redis_conn):
@@ -94,8 +94,8 @@ def test_a_time_slot_is_enqueued_once_however_many_schedulers_tick(redis_conn):
 def test_queuing_the_same_key_twice_makes_one_row_per_device(app, endpoint):
     user = make_user()
     subscribe(user, endpoint.device("a"), endpoint.device("b"))
-    first = push.queue_notification(user.id, "digest:2025-06-10", "3 clients today", "…")
-    again = push.queue_notification(user.id, "digest:2025-06-10", "3 clients today", "…")
+    first = outbox.queue_notification(user.id, "digest:2025-06-10", "3 clients today", "…")
+    again = outbox.queue_notification(user.id, "digest:2025-06-10", "3 clients today", "…")
     assert len(first) == 2 and again == []
 
 
@@ -165,8 +165,8 @@ def test_evening_nudge_goes_to_whoever_is_behind_target_and_names_no_client(app,
         make_date(make_client(user, first_name=f"Greta{n}"), "birthday", today + timedelta(days=10 + n))
     catch_up(store.id, today)
 
-    ids = push.queue_evening_nudges(store.id, today)
+    ids = messages.queue_evening_nudges(store.id, today)
     row, = notifications()
     assert [row.id] == ids
     assert row.title == "Still time today" and row.body.startswith("0 of 10 done — ") and "Greta" not in row.body
-    assert push.queue_evening_nudges(store.id, today) == []  # once a day
+    assert messages.queue_evening_nudges(store.id, today) == []  # once a day

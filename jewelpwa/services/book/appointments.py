@@ -72,10 +72,6 @@ def when_text(local: datetime) -> str:
 
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _tz(actor: User) -> ZoneInfo:
     return ZoneInfo(actor.store.timezone)
 
@@ -125,7 +121,7 @@ def _parse(actor: User, form: BookingInput, now: datetime, ignore_id: int | None
         if starts <= now:
             errors["at"] = "That time has passed: pick a time later than now."
         elif user and duration and (clash := _overlap(user, starts, duration, ignore_id)) is not None:
-            local = _aware(clash.starts_at).astimezone(_tz(actor))
+            local = clash.starts_at.astimezone(_tz(actor))
             who = "You have" if user.id == actor.id else f"{user.name} has"
             errors["at"] = (f"{who} another appointment then ({KIND_LABEL[clash.kind].lower()} at "
                             f"{local.strftime('%-I:%M %p').lower()}, {clash.duration_min} min): pick another time.")
@@ -142,7 +138,7 @@ def _overlap(user: User, starts: datetime, duration: int, ignore_id: int | None)
         Appointment.user_id == user.id, Appointment.status == AppointmentStatus.BOOKED,
         Appointment.starts_at < ends, Appointment.starts_at > starts - timedelta(hours=8)))
     for other in near:
-        other_starts = _aware(other.starts_at)
+        other_starts = other.starts_at
         if other.id != ignore_id and other_starts < ends and other_starts + timedelta(minutes=other.duration_min) > starts:
             return other
     return None
@@ -162,8 +158,9 @@ def book_appointment(actor: User, client_id: int, form: BookingInput, now: datet
                                    FollowUp.status.in_(LIVE))
             .values(status=Status.DONE.value, note="cleaning booked", closed_at=now),
             execution_options={"synchronize_session": False})
-    db.session.commit()
+    db.session.flush()  # the reminders' key names the appointment's id
     reminders.queue_reminders(appt, now)
+    db.session.commit()
     return appt
 
 
@@ -177,8 +174,8 @@ def move_appointment(actor: User, appointment_id: int, form: BookingInput, now: 
     reminders.drop_reminders(appt, "appointment moved")
     for name, value in values.items():
         setattr(appt, name, value)
-    db.session.commit()
     reminders.queue_reminders(appt, now)
+    db.session.commit()
     return appt
 
 
@@ -193,7 +190,7 @@ def close_appointment(actor: User, appointment_id: int, status: str, note: str =
         errors["status"] = "Choose done, no-show or cancelled."
     elif appt.status != AppointmentStatus.BOOKED:
         errors["status"] = f"This appointment is already marked {appt.status.replace('_', ' ')}."
-    elif status != AppointmentStatus.CANCELLED and _aware(appt.starts_at) > now:
+    elif status != AppointmentStatus.CANCELLED and appt.starts_at > now:
         errors["status"] = "It has not started yet: mark it done or no-show afterwards, or cancel it."
     if len(note) > NOTE_MAX:
         errors["note"] = f"Keep the note under {NOTE_MAX} characters."
@@ -233,7 +230,7 @@ def appointment_lines(actor: User, rows) -> list[AppointmentLine]:
     tz = _tz(actor)
     lines = []
     for appt, client, who in rows:
-        starts = _aware(appt.starts_at).astimezone(tz)
+        starts = appt.starts_at.astimezone(tz)
         lines.append(AppointmentLine(appt, client, starts, starts + timedelta(minutes=appt.duration_min), who))
     return lines
 

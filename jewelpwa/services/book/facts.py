@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -170,10 +170,10 @@ def store_today_in(timezone: str) -> date:
 
 
 def _day_of(at: datetime | None, timezone: str) -> date | None:
-    """A stored UTC time as the store's day (SQLite hands back naive UTC)."""
+    """A stored UTC time as the store's day."""
     if at is None:
         return None
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(ZoneInfo(timezone)).date()
+    return at.astimezone(ZoneInfo(timezone)).date()
 
 
 def opening_lines(client, reasons: Sequence[Reason], facts: ClientFacts | None) -> dict[Channel, str]:  # noqa: ANN001

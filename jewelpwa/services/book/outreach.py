@@ -152,11 +152,6 @@ def summary(outreach: Outreach) -> str:
     return f"{label} · logged"
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _last_day(client_id: int, outcomes: frozenset[Outcome]) -> date | None:
     """The latest remaining touch of these outcomes, or sale: a sale in the store is a conversation too
     (the demo store's clocks count them), so an undo must not wind a clock back past one."""
@@ -171,7 +166,7 @@ def undo_outreach(actor: User, outreach_id: int, now: datetime | None = None) ->
     outreach = get_scoped(actor, Outreach, outreach_id)
     if outreach.user_id != actor.id:
         raise NotAllowed("only the associate who logged a touch can undo it")
-    age = (now or utcnow()) - _aware(outreach.occurred_at)
+    age = (now or utcnow()) - outreach.occurred_at
     if age > timedelta(minutes=UNDO_MINUTES):
         raise Invalid(f"Too late to undo: a logged touch can be undone for {UNDO_MINUTES} minutes. "
                       "Log what really happened as a new outcome instead.", {"outreach": "older than 15 minutes"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -62,7 +62,6 @@ class RepairLine:
 def _local_day(actor: User, moment: datetime | None) -> date | None:
     if moment is None:
         return None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(actor.store.timezone)).date()
 
 
@@ -190,8 +189,4 @@ def client_repairs(actor: User, client: Client, today: date, now: datetime | Non
     rows = db.session.scalars(select(Repair).where(Repair.client_id == client.id, Repair.store_id == actor.store_id)
                               .order_by(Repair.id.desc()).limit(20))
     return [_line(actor, r, client, today) for r in rows
-            if r.status in OPEN or _aware(r.picked_up_at or r.cancelled_at or r.received_at) >= since]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            if r.status in OPEN or (r.picked_up_at or r.cancelled_at or r.received_at) >= since]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -138,8 +138,7 @@ def appointment_events(user: User, now: datetime) -> list[ics.TimedEvent]:
         .order_by(Appointment.starts_at).limit(MAX_FOLLOW_UPS))
     events = []
     for row in rows:
-        # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
-        starts = row.starts_at if row.starts_at.tzinfo else row.starts_at.replace(tzinfo=UTC)
+        starts = row.starts_at
         what = APPOINTMENT_NAMES.get(row.kind, row.kind.replace("_", " ").capitalize())
         events.append(ics.TimedEvent(
             uid=f"appointment-{row.id}@jewelpwa", starts_at=starts, ends_at=starts + timedelta(minutes=row.duration_min),

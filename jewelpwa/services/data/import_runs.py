@@ -8,7 +8,7 @@ and the apply see exactly the same bytes, and the apply checks everything again 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -84,7 +84,6 @@ def settle_lost(run: ImportRun, now: datetime | None = None) -> bool:
     if run.status not in RUNNING:
         return False
     touched = run.touched_at or run.created_at
-    touched = touched if touched.tzinfo else touched.replace(tzinfo=UTC)
     if (now or utcnow()) - touched <= LOST_AFTER[run.status]:
         return False
     run.error = ("the dry run stopped before it finished (its worker stopped); run it again"

@@ -124,7 +124,7 @@ def erase_client(actor: User, client_id: int, address: str | None = None, now: d
     follow_up_ids = list(db.session.scalars(select(FollowUp.id).where(FollowUp.client_id == cid)))
     appointment_ids = list(db.session.scalars(select(Appointment.id).where(Appointment.client_id == cid)))
     # Pending pushes that would name or open this client: the card URL, or a key made from its rows
-    # (services/push/outbox.py: "due:<follow-up id>:<day>", "appt:<appointment id>:<time>").
+    # (services/push/messages.py: "due:<follow-up id>:<day>"; appointment_reminders.py: "appt:<appointment id>:<time>").
     keys = [Notification.url == f"/clients/{cid}", Notification.url.startswith(f"/clients/{cid}/"),
             Notification.url.startswith(f"/clients/{cid}?"), Notification.url.startswith(f"/clients/{cid}#")]
     keys += [Notification.key.startswith(f"due:{i}:") for i in follow_up_ids]

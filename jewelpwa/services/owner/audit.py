@@ -157,15 +157,11 @@ def audit_log(actor: User, action: str | None = None, staff: str | None = None, 
                                     .order_by(User.name)).all()
     people = {row.id: row for row in staff_rows}
     clients = _client_names(actor.store_id, events)
-    lines = [Line(e.id, _aware(e.created_at).astimezone(zone), e.action, describe(e, people, clients), e.address)
+    lines = [Line(e.id, e.created_at.astimezone(zone), e.action, describe(e, people, clients), e.address)
              for e in events]
     filters = {k: v for k, v in (("action", action), ("staff", staff), ("start", start), ("end", end)) if v}
     return AuditLog(lines, [(row.id, row.name) for row in staff_rows], ACTIONS, filters,
                     events[-1].id if more else None)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
 
 
 def _client_names(store_id: int, events: list[AuditEvent]) -> dict[int, str]:

@@ -133,8 +133,7 @@ def _appointments(store_id: int, tz: ZoneInfo, on: date) -> dict[int, list[Booki
         .order_by(Appointment.starts_at))
     found: dict[int, list[Booking]] = defaultdict(list)
     for row in rows:
-        starts = row.starts_at if row.starts_at.tzinfo else row.starts_at.replace(tzinfo=ZoneInfo("UTC"))
-        found[row.user_id].append(Booking(starts.astimezone(tz), row.id, f"{row.first_name} {row.last_name}".strip(),
+        found[row.user_id].append(Booking(row.starts_at.astimezone(tz), row.id, f"{row.first_name} {row.last_name}".strip(),
                                           row.kind))
     return found
 

@@ -4,9 +4,9 @@ Two reminders to the appointment's associate: about two hours ahead, and on the 
 store's morning hour) when the appointment is far enough into the day that the two would not crowd each
 other. They are outbox rows with a future `next_attempt_at`, so the sweeper sends them on time and a worker
 outage only delays them. The key names the appointment and its start, so moving it queues new rows and
-`drop_reminders` removes the pending ones. The periodic `appointment_reminders` job (services/push/outbox.py)
-remains the safety net: it queues the two-hour reminder with the same key for a device added after booking.
-Lock-screen text never names the client.
+`drop_reminders` removes the pending ones. The periodic `appointment_reminders` job
+(`queue_appointment_reminders`) remains the safety net: it queues the two-hour reminder with the same key for a
+device added after booking. Lock-screen text never names the client.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ...clock import utcnow
+from ...domain.vocab import AppointmentStatus
 from ...extensions import db
 from ...models import Appointment, Notification, Store
-from .outbox import REMINDER_AHEAD, aware, queue_notification
+from .outbox import queue_notification
 
+REMINDER_AHEAD = timedelta(hours=2)
 # The morning reminder only when the appointment is at least this long after the store's morning hour.
 MORNING_GAP = timedelta(hours=3)
 KIND_WORDS = {"consultation": "Consultation", "cleaning": "Cleaning", "repair_pickup": "Repair pickup",
@@ -29,7 +31,7 @@ KIND_WORDS = {"consultation": "Consultation", "cleaning": "Cleaning", "repair_pi
 
 def reminder_key(appt: Appointment) -> str:
     """The key the push job also uses for the two-hour reminder: one row per device, never two."""
-    return f"appt:{appt.id}:{aware(appt.starts_at).strftime('%Y%m%dT%H%M')}"
+    return f"appt:{appt.id}:{appt.starts_at.strftime('%Y%m%dT%H%M')}"
 
 
 def reminder_times(starts_at: datetime, timezone: str, morning_hour: int) -> dict[str, datetime]:
@@ -47,12 +49,12 @@ def _soon(minutes: int) -> str:
 
 
 def queue_reminders(appt: Appointment, now: datetime | None = None) -> list[int]:
-    """Queue the appointment's reminders that are still ahead of `now` (commits, as queue_notification does)."""
+    """Queue the appointment's reminders that are still ahead of `now`; the caller commits (with the booking)."""
     now = now or utcnow()
     if appt.user_id is None or appt.status != "booked":
         return []
     store = db.session.get(Store, appt.store_id)
-    starts = aware(appt.starts_at)
+    starts = appt.starts_at
     local = starts.astimezone(ZoneInfo(store.timezone))
     what = KIND_WORDS.get(appt.kind, "Appointment")
     key = reminder_key(appt)
@@ -70,7 +72,8 @@ def queue_reminders(appt: Appointment, now: datetime | None = None) -> list[int]
             title, body, row_key = "Appointment today", f"{what} at {local.strftime('%-I:%M %p')}.", f"{key}:morning"
         ids += queue_notification(appt.user_id, row_key, title, body, f"/clients/{appt.client_id}",
                                   tag=f"appt-{appt.id}", urgency="high",
-                                  ttl=int(max(60, (starts - send_at).total_seconds())), now=now, send_at=send_at)
+                                  ttl=int(max(60, (starts - send_at).total_seconds())), now=now, send_at=send_at,
+                                  commit=False)
     return ids
 
 
@@ -83,3 +86,25 @@ def drop_reminders(appt: Appointment, why: str) -> int:
         .values(status="dropped", last_error=why),
         execution_options={"synchronize_session": False})
     return result.rowcount or 0
+
+
+def queue_appointment_reminders(now: datetime | None = None) -> list[int]:
+    """A reminder to the appointment's associate about two hours ahead (rescheduling makes a new one)."""
+    now = now or utcnow()
+    ids: list[int] = []
+    rows = db.session.scalars(select(Appointment).where(
+        Appointment.status == AppointmentStatus.BOOKED, Appointment.user_id.is_not(None),
+        Appointment.starts_at > now, Appointment.starts_at <= now + REMINDER_AHEAD).order_by(Appointment.starts_at))
+    for appt in list(rows):
+        starts = appt.starts_at
+        store = db.session.get(Store, appt.store_id)
+        local = starts.astimezone(ZoneInfo(store.timezone))
+        minutes = max(1, round((starts - now).total_seconds() / 60))
+        kind = appt.kind.replace("_", " ")
+        ids += queue_notification(
+            appt.user_id, reminder_key(appt),
+            f"Appointment at {local.strftime('%-I:%M %p')}", f"{kind.capitalize()} {_soon(minutes)}.",
+            f"/clients/{appt.client_id}", tag=f"appt-{appt.id}", urgency="high",
+            ttl=int(max(60, (starts - now).total_seconds())), now=now, commit=False)
+    db.session.commit()
+    return ids
