@@ -107,6 +107,19 @@ def test_reminders_are_queued_for_the_morning_and_two_hours_ahead_and_dropped_on
     assert set(db.session.scalars(select(Notification.status))) == {"dropped"}
 
 
+def test_an_edit_at_the_same_time_keeps_the_reminders_with_the_new_details():
+    user = make_user()
+    device(user)
+    appt = book(user, make_client(user))
+    move_appointment(user, appt.id, BookingInput("consultation", DAY.isoformat(), "14:30", "45", "", "Bring the ring"),
+                     now=NOW)
+    rows = db.session.scalars(select(Notification).where(Notification.status == "pending")
+                              .order_by(Notification.next_attempt_at)).all()
+    # Still the morning and the two-hours-ahead reminders, saying what the appointment now is.
+    assert [r.next_attempt_at.astimezone(NY).strftime("%H:%M") for r in rows] == ["08:00", "12:30"]
+    assert [r.body for r in rows] == ["Consultation at 2:30 PM.", "Consultation in 2 h 00 min."]
+
+
 def test_marking_done_logs_a_visit_through_the_outreach_rules():
     user = make_user()
     client = make_client(user)

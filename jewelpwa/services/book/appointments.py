@@ -171,10 +171,10 @@ def move_appointment(actor: User, appointment_id: int, form: BookingInput, now: 
     if appt.status != AppointmentStatus.BOOKED:
         raise Invalid("Only a booked appointment can be changed.", {"status": "This appointment is already closed."})
     values = _parse(actor, form, now, appt.id)
-    reminders.drop_reminders(appt, "appointment moved")
+    old_key = reminders.reminder_key(appt)
     for name, value in values.items():
         setattr(appt, name, value)
-    reminders.queue_reminders(appt, now)
+    reminders.replace_reminders(appt, old_key, now)
     db.session.commit()
     return appt
 

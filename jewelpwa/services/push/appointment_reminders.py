@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ...clock import utcnow
 from ...domain.vocab import AppointmentStatus
@@ -86,6 +86,22 @@ def drop_reminders(appt: Appointment, why: str) -> int:
         .values(status="dropped", last_error=why),
         execution_options={"synchronize_session": False})
     return result.rowcount or 0
+
+
+def replace_reminders(appt: Appointment, old_key: str, now: datetime | None = None) -> list[int]:
+    """After an edit, the reminders as the appointment now stands; the caller commits.
+
+    A new start drops the old start's pending rows (kept, with why). At the same start the new rows take the same
+    key on the same devices, where the dropped rows would block them for good (the outbox is unique on key and
+    device), so the pending rows are deleted and queued again with the new text, associate or kind.
+    """
+    if reminder_key(appt) != old_key:
+        drop_reminders(appt, "appointment moved")
+    else:
+        db.session.execute(delete(Notification).where(
+            Notification.store_id == appt.store_id, Notification.key.like(f"appt:{appt.id}:%"),
+            Notification.status == "pending"), execution_options={"synchronize_session": False})
+    return queue_reminders(appt, now)
 
 
 def queue_appointment_reminders(now: datetime | None = None) -> list[int]:
