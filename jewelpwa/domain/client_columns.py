@@ -1,4 +1,5 @@
-"""The columns a client row derives from what was typed, so search and the duplicate check can use an index.
+"""A client's name as it reads, and the columns a client row derives from what was typed (search and the duplicate
+check read those through an index).
 
 One builder for every path that writes a client (the counter, editing, the importer, the demo seed, the bench's
 generator and the tests' factories): a second copy of any of these rules would let rows disagree with the search.
@@ -14,9 +15,14 @@ MAX_PHONE_DIGITS = 20
 _NOT_DIGIT = re.compile(r"[^0-9]")  # ASCII digits only: "²" or "٣" is not a dialable digit
 
 
+def display_name(first_name: str | None, last_name: str | None) -> str:
+    """A client's name as every screen, export and mail list shows it: "first last", either may be missing."""
+    return f"{first_name or ''} {last_name or ''}".strip()
+
+
 def search_name(first_name: str | None, last_name: str | None) -> str:
     """"first last" in lower case: the name index that search and the referrer picker read by prefix."""
-    return f"{first_name or ''} {last_name or ''}".strip().lower()
+    return display_name(first_name, last_name).lower()
 
 
 def phone_digits(phone: str | None) -> str | None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
+from ..domain import client_columns
 from ..domain.vocab import Channel, DateKind, Frequency, Relation, Tier
 from ..extensions import db
 from ._types import Money, StoreScoped, UTCDateTime, created_at_column, enum_check
@@ -101,7 +102,7 @@ class Client(StoreScoped, db.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return client_columns.display_name(self.first_name, self.last_name)
 
 
 class Person(StoreScoped, db.Model):

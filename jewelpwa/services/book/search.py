@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from ...domain.client_columns import display_name
 from ...domain.vocab import Tier
 from ...extensions import db
 from ...models import Client, User
@@ -160,7 +161,7 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
         .where(*conditions).order_by(*order).limit(limit)
     )
     result.hits = [
-        ClientHit(row.id, f"{row.first_name} {row.last_name}".strip(), row.tier, row.phone, row.email,
+        ClientHit(row.id, display_name(row.first_name, row.last_name), row.tier, row.phone, row.email,
                   row.last_touch_on, row.name, row.assigned_to_id == actor.id, row.loyalty_tier)
         for row in db.session.execute(query)
     ]

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ...domain.client_columns import display_name
 from ...domain.occasions import anniversary_years, is_milestone, month_days_between, next_yearly_on, ordinal
 from ...domain.vocab import Kind, Tier
 from ...domain.weeks import WeekGroup, group_by_week, horizon
@@ -68,7 +69,7 @@ def upcoming_milestones(actor: User, on: date, weeks: int = 8, tier: str | None 
             continue
         kind = yearly_kind(row.person_id, row.relation, row.kind)
         what, milestone = describe(kind, row.kind, occurs_on, row.year, row.name, row.relation, row.label)
-        found.append(Milestone(row.id, f"{row.first_name} {row.last_name}".strip(), row.tier, occurs_on, kind,
+        found.append(Milestone(row.id, display_name(row.first_name, row.last_name), row.tier, occurs_on, kind,
                                what, milestone, row.do_not_contact))
     # Within a day: milestones first, then the most valuable clients, so a capped week shows what matters.
     found.sort(key=lambda m: (m.on, not m.milestone, m.tier, m.client_name.lower(), m.what))

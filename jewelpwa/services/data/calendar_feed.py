@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ...clock import store_today, utcnow
 from ...domain import ics
+from ...domain.client_columns import display_name
 from ...domain.gate import suggest_channel
 from ...domain.reasons import month_day, reason_text
 from ...domain.vocab import AppointmentStatus, Channel, Kind
@@ -111,7 +112,7 @@ def follow_up_events(user: User, today: date) -> list[ics.AllDayEvent]:
     events = []
     for (client_id, day), group in by_card.items():
         first = group[0]
-        name = f"{first.first_name} {first.last_name}".strip()
+        name = display_name(first.first_name, first.last_name)
         channel = suggest_channel(prefs_of(first))
         verb = VERBS.get(channel, "Contact") if channel else "Contact"
         lines = [reason_text(Kind(r.kind), r.occasion_on, day, r.detail or {}) for r in group]
@@ -142,5 +143,5 @@ def appointment_events(user: User, now: datetime) -> list[ics.TimedEvent]:
         what = APPOINTMENT_NAMES.get(row.kind, row.kind.replace("_", " ").capitalize())
         events.append(ics.TimedEvent(
             uid=f"appointment-{row.id}@jewelpwa", starts_at=starts, ends_at=starts + timedelta(minutes=row.duration_min),
-            summary=f"{what} — {row.first_name} {row.last_name}".strip()))
+            summary=f"{what} — {display_name(row.first_name, row.last_name)}"))
     return events

@@ -21,6 +21,7 @@ from typing import IO, Any
 from sqlalchemy import Table, select
 
 from ...clock import utcnow
+from ...domain.client_columns import display_name
 from ...domain.vocab import DateKind, Relation
 from ...extensions import db
 from ...models import AuditEvent, Client, ImportantDate, Outreach, Person, Purchase, PurchaseItem, Store, User
@@ -160,7 +161,7 @@ def outreach_csv(store_id: int) -> Iterator[str]:
     for page in _pages(stmt, Outreach.id):
         for r in page:
             yield out.row((r.occurred_at, app_number(r.client_id, r.client_number),
-                           f"{r.first_name} {r.last_name}".strip(), staff.get(r.user_id), r.channel, r.outcome,
+                           display_name(r.first_name, r.last_name), staff.get(r.user_id), r.channel, r.outcome,
                            r.note))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import and_, insert, or_, select
 
 from ...clock import utcnow
 from ...database import reset_read_only, set_read_only
+from ...domain.client_columns import display_name
 from ...extensions import db
 from ...models import AuditEvent, Client, User
 from ..access import require_manager
@@ -170,7 +171,7 @@ def _client_names(store_id: int, events: list[AuditEvent]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(Client.id, Client.first_name, Client.last_name, Client.erased_at)
                               .where(Client.store_id == store_id, Client.id.in_(ids))).all()
-    return {r.id: "Erased client" if r.erased_at else f"{r.first_name} {r.last_name or ''}".strip() for r in rows}
+    return {r.id: "Erased client" if r.erased_at else display_name(r.first_name, r.last_name) for r in rows}
 
 
 def describe(event: AuditEvent, people: dict, clients: dict[int, str]) -> str:  # noqa: C901 - one case per action

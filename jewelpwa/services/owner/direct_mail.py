@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select
 
+from ...domain.client_columns import display_name
 from ...domain.vocab import Channel
 from ...extensions import db
 from ...models import Client, User
@@ -66,7 +67,7 @@ def mail_csv(actor: User, segment_id: int) -> tuple[str, str]:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for r in rows:
-        name = f"{r.first_name} {r.last_name}".strip()
+        name = display_name(r.first_name, r.last_name)
         writer.writerow([neutralise(v) for v in (name, r.address_line1, r.address_line2, r.city, r.region,
                                                  r.postal_code, r.country)])
     # ASCII only: the name goes into a Content-Disposition header, which servers must send as latin-1 (a

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from ...clock import store_now
+from ...domain.client_columns import display_name
 from ...domain.ranking import Candidate, Card, rank_day, score
 from ...domain.settings import EngineSettings
 from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
@@ -133,7 +134,7 @@ def _appointments(store_id: int, tz: ZoneInfo, on: date) -> dict[int, list[Booki
         .order_by(Appointment.starts_at))
     found: dict[int, list[Booking]] = defaultdict(list)
     for row in rows:
-        found[row.user_id].append(Booking(row.starts_at.astimezone(tz), row.id, f"{row.first_name} {row.last_name}".strip(),
+        found[row.user_id].append(Booking(row.starts_at.astimezone(tz), row.id, display_name(row.first_name, row.last_name),
                                           row.kind))
     return found
 
@@ -187,7 +188,7 @@ def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, li
         shortlist = set(sorted(best, key=lambda client_id: best[client_id], reverse=True)[:SHORTLIST])
         cards[user_id] = rank_day([c for c in candidates if c.client_id in shortlist], on)[:TOP]
     ids = {card.client_id for top in cards.values() for card in top}
-    names = {row.id: f"{row.first_name} {row.last_name}".strip() for row in db.session.execute(
+    names = {row.id: display_name(row.first_name, row.last_name) for row in db.session.execute(
         select(Client.id, Client.first_name, Client.last_name).where(Client.id.in_(ids)))} if ids else {}
     return {user_id: [TopCard(c.client_id, names[c.client_id], c) for c in top] for user_id, top in cards.items()}
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
+from ...domain.client_columns import display_name
 from ...domain.occasions import MILESTONE_YEARS
 from ...domain.vocab import DateKind, Kind, Relation, Role
 from ...extensions import db
@@ -140,7 +141,7 @@ def month_calendar(actor: User, today: date, month: str | None = None, associate
         kind = yearly_kind(row.person_id, row.relation, row.kind)
         what, is_milestone = describe(kind, row.kind, date(year, number, row.d), row.year,
                                       row.name, row.relation, row.label)
-        entries[row.d].append(Entry(row.client_id, f"{row.first_name} {row.last_name}".strip(), row.tier, kind, what,
+        entries[row.d].append(Entry(row.client_id, display_name(row.first_name, row.last_name), row.tier, kind, what,
                                     is_milestone))
 
     weeks = []

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ...domain.client_columns import display_name
 from ...extensions import db
 from ...models import AuditEvent, Client, Segment, User
 from ..access import get_scoped, require_manager
@@ -29,7 +30,7 @@ def preview(actor: User, wanted: ClientFilter) -> SegmentPreview:
     count = db.session.scalar(select(func.count()).select_from(Client).where(*where)) or 0
     rows = db.session.execute(select(Client.id, Client.first_name, Client.last_name).where(*where)
                               .order_by(Client.search_name, Client.id).limit(SAMPLE_SIZE))
-    return SegmentPreview(count, [(r.id, f"{r.first_name} {r.last_name}".strip()) for r in rows])
+    return SegmentPreview(count, [(r.id, display_name(r.first_name, r.last_name)) for r in rows])
 
 
 # ------------------------------------------------------------------------------------------- saved segments

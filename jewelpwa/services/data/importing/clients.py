@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ....domain.client_columns import display_name
 from ....extensions import db
 from ....models import Client
 from ...batching import chunks
@@ -87,5 +88,5 @@ def _possible_duplicates(store_id: int, new: list[ClientRow]) -> list[PossibleDu
                 row = wanted[client.value]
                 if row.line not in found and client.client_number != row.number:
                     found[row.line] = PossibleDuplicate(row.line, row.number, client.id, client.client_number,
-                                                        f"{client.first_name} {client.last_name}".strip(), by)
+                                                        display_name(client.first_name, client.last_name), by)
     return sorted(found.values(), key=lambda d: d.row)
