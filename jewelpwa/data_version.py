@@ -13,8 +13,9 @@ writers cannot each hold a row the other waits for.
 from __future__ import annotations
 
 from itertools import chain
+from typing import cast
 
-from sqlalchemy import event, update
+from sqlalchemy import Table, event, update
 from sqlalchemy.orm import Session
 
 from .models import Store
@@ -59,9 +60,10 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()
     changed = session.info.pop(_KEY, set())
-    statement = update(Store.__table__).values(data_version=Store.__table__.c.data_version + 1)
+    stores = cast(Table, Store.__table__)
+    statement = update(stores).values(data_version=stores.c.data_version + 1)
     if EVERY_STORE not in changed:
-        statement = statement.where(Store.__table__.c.id.in_(sorted(changed)))
+        statement = statement.where(stores.c.id.in_(sorted(changed)))
     # On the connection, not session.execute: the bump itself must not count as a change.
     session.connection().execute(statement)
 

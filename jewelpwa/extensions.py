@@ -1,5 +1,7 @@
 """Unbound extensions; create_app binds them (nothing runs at import time)."""
 
+from typing import TYPE_CHECKING
+
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -23,6 +25,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The tables' base class. flask-sqlalchemy makes db.Model at runtime (Base plus its query property and bind
+# keys), which a type checker cannot see; to one, the models are plain declarative classes on Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

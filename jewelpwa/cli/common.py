@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import NoReturn
 
 import click
 
@@ -12,7 +13,7 @@ from ..services.accounts.stores import find_store
 from ..services.errors import Invalid
 
 
-def fail(error: Invalid) -> None:
+def fail(error: Invalid) -> NoReturn:
     click.echo(f"Error: {error.message}", err=True)
     for field, message in error.errors.items():
         click.echo(f"  {field}: {message}", err=True)

@@ -57,8 +57,8 @@ def draw_outreach(s: Story) -> None:
     for back in range(60, 0, -1):
         on = today - timedelta(days=back)
         for c in dnc_by_day.get(on, []):
-            channel = (_row_channels(c) or [Channel.VISIT])[0]
-            _touch(s, c, on, c.associate_id or s.owner_id, channel, Outcome.DO_NOT_CONTACT)
+            _touch(s, c, on, c.associate_id or s.owner_id, (_row_channels(c) or [Channel.VISIT])[0],
+                   Outcome.DO_NOT_CONTACT)
         if on.weekday() == 6:
             continue
         for uid in s.staff_ids:

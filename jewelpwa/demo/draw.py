@@ -27,7 +27,7 @@ class DemoPerson:
     relation: Relation
     notes: str | None = None
     birthday: tuple[int, int] | None = None
-    id: int | None = None
+    id: int = 0  # the row's id, once the writer has inserted it
 
 
 @dataclass
@@ -47,7 +47,7 @@ class DemoClient:
     purchases: list[dict] = field(default_factory=list)
     touches: list[tuple[date, str]] = field(default_factory=list)
     dnc_on: date | None = None
-    id: int | None = None
+    id: int = 0  # the row's id, once the writer has inserted it
 
 
 class Story:

@@ -121,7 +121,8 @@ def _occasion_purchase(s: Story, c: DemoClient, start: date, end: date) -> None:
         elif occasion == "birthday":
             people = [p for p in c.people if p.birthday] + ([None] if c.birthday else [])
             who = rng.choice(people) if people else None
-            month, day = who.birthday if who else (c.birthday or s.month_day())  # type: ignore[union-attr]
+            birthday = who.birthday if who is not None else c.birthday  # the people were picked for one
+            month, day = birthday or s.month_day()
             on, recipient = yearly_on(month, day, year) - timedelta(days=rng.randint(0, 20)), who
         else:
             on = s.date_between(start, end)

@@ -37,7 +37,7 @@ def write_book(s: Story) -> dict[str, int]:
     if s.referrals:
         by_id: dict[int, int] = {}
         for referrer, referred in s.referrals:
-            by_id[referred.id] = referrer.id  # type: ignore[index]
+            by_id[referred.id] = referrer.id
         session.execute(update(Client), [{"id": k, "referred_by_id": v} for k, v in sorted(by_id.items())])
 
     people = [p for c in s.clients for p in c.people]

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..clock import utcnow
 from ..domain import client_columns
 from ..domain.vocab import Channel, DateKind, Frequency, Relation, Tier
-from ..extensions import db
+from ..extensions import Model
 from ._types import Money, StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
-class Client(StoreScoped, db.Model):
+class Client(StoreScoped, Model):
     __tablename__ = "clients"
     store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
@@ -105,7 +105,7 @@ class Client(StoreScoped, db.Model):
         return client_columns.display_name(self.first_name, self.last_name)
 
 
-class Person(StoreScoped, db.Model):
+class Person(StoreScoped, Model):
     __tablename__ = "people"
     __table_args__ = (enum_check("relation", Relation),)
 
@@ -119,7 +119,7 @@ class Person(StoreScoped, db.Model):
     dates = relationship("ImportantDate", back_populates="person", cascade="all, delete-orphan")
 
 
-class ImportantDate(StoreScoped, db.Model):
+class ImportantDate(StoreScoped, Model):
     """A yearly date of a client (person_id null) or of one of their people; the year may be unknown."""
 
     __tablename__ = "important_dates"

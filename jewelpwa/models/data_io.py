@@ -17,13 +17,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import StoreScoped, UTCDateTime, created_at_column, utcnow
 
 __all__ = ["ImportMapping", "ImportRun"]
 
 
-class ImportMapping(StoreScoped, db.Model):
+class ImportMapping(StoreScoped, Model):
     """The store's confirmed column choices for one kind of file, offered on the next upload."""
 
     __tablename__ = "import_mappings"
@@ -38,7 +38,7 @@ class ImportMapping(StoreScoped, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
-class ImportRun(StoreScoped, db.Model):
+class ImportRun(StoreScoped, Model):
     """One uploaded file on its way through mapping, dry run and apply; a background job reports progress here."""
 
     __tablename__ = "import_runs"

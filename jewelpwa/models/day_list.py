@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import StoreScoped, created_at_column
 
 
-class DayList(StoreScoped, db.Model):
+class DayList(StoreScoped, Model):
     """The order the engine gave one associate's clients on one day.
 
     `max_follow_up_id` is the highest follow-up id when it was built: anything made later (a sale's cadence,
@@ -28,7 +28,7 @@ class DayList(StoreScoped, db.Model):
     built_at: Mapped[datetime] = created_at_column()
 
 
-class DayListCard(db.Model):
+class DayListCard(Model):
     __tablename__ = "day_list_cards"
     __table_args__ = (Index("ix_day_list_cards_list_client", "day_list_id", "client_id"),)
 

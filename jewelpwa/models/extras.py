@@ -19,11 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.vocab import AppointmentKind, AppointmentStatus
-from ..extensions import db
+from ..extensions import Model
 from ._types import Money, StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
-class Appointment(StoreScoped, db.Model):
+class Appointment(StoreScoped, Model):
     __tablename__ = "appointments"
     __table_args__ = (
         enum_check("kind", AppointmentKind),
@@ -49,7 +49,7 @@ class Appointment(StoreScoped, db.Model):
     user = relationship("User")
 
 
-class WishItem(StoreScoped, db.Model):
+class WishItem(StoreScoped, Model):
     __tablename__ = "wish_items"
     __table_args__ = (CheckConstraint("status IN ('open', 'bought', 'removed')", name="status_valid"),)
 
@@ -64,7 +64,7 @@ class WishItem(StoreScoped, db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class Referral(StoreScoped, db.Model):
+class Referral(StoreScoped, Model):
     __tablename__ = "referrals"
     __table_args__ = (
         UniqueConstraint("referred_id"),
@@ -77,7 +77,7 @@ class Referral(StoreScoped, db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class TradeUpCredit(StoreScoped, db.Model):
+class TradeUpCredit(StoreScoped, Model):
     __tablename__ = "trade_up_credits"
     __table_args__ = (
         UniqueConstraint("purchase_item_id"),
@@ -95,7 +95,7 @@ class TradeUpCredit(StoreScoped, db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class ConsentEvent(StoreScoped, db.Model):
+class ConsentEvent(StoreScoped, Model):
     """Append-only ledger of consent changes: who, when, which channel, what."""
 
     __tablename__ = "consent_events"

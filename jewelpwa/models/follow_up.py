@@ -20,14 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.vocab import Channel, Kind, Outcome, Status
-from ..extensions import db
+from ..extensions import Model
 from ._types import StoreScoped, UTCDateTime, created_at_column, enum_check
 
 # The kinds the owner's milestone reports read (book health's coverage, the huddle's milestones).
 MILESTONE_KINDS_SQL = "kind IN ('anniversary', 'birthday', 'partner_birthday')"
 
 
-class FollowUp(StoreScoped, db.Model):
+class FollowUp(StoreScoped, Model):
     __tablename__ = "follow_ups"
     store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
@@ -75,7 +75,7 @@ class FollowUp(StoreScoped, db.Model):
     assignee = relationship("User")
 
 
-class Outreach(StoreScoped, db.Model):
+class Outreach(StoreScoped, Model):
     __tablename__ = "outreaches"
     store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
@@ -104,7 +104,7 @@ class Outreach(StoreScoped, db.Model):
     covered = relationship("OutreachFollowUp", back_populates="outreach", cascade="all, delete-orphan")
 
 
-class OutreachFollowUp(db.Model):
+class OutreachFollowUp(Model):
     """Which follow-ups a touch covered, with their state before it so an undo restores them exactly."""
 
     __tablename__ = "outreach_follow_ups"
@@ -117,7 +117,7 @@ class OutreachFollowUp(db.Model):
     follow_up = relationship("FollowUp")
 
 
-class StoreEvent(StoreScoped, db.Model):
+class StoreEvent(StoreScoped, Model):
     """Trunk show, gemstone roundtable, special buy: an owner-made reason to invite a filtered set of clients."""
 
     __tablename__ = "store_events"

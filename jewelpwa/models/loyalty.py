@@ -19,13 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Money, StoreScoped, UTCDateTime, created_at_column
 
 __all__ = ["LoyaltyPolicy", "LoyaltyTier", "ShareLink"]
 
 
-class LoyaltyTier(StoreScoped, db.Model):
+class LoyaltyTier(StoreScoped, Model):
     """A store-named tier ("Gold") a client reaches at a lifetime spend, with the perks staff may promise."""
 
     __tablename__ = "loyalty_tiers"
@@ -40,7 +40,7 @@ class LoyaltyTier(StoreScoped, db.Model):
     perks: Mapped[str | None] = mapped_column(Text)
 
 
-class LoyaltyPolicy(StoreScoped, db.Model):
+class LoyaltyPolicy(StoreScoped, Model):
     """One row per store: the trade-up credit terms, and the phone a shared wish list shows."""
 
     __tablename__ = "loyalty_policies"
@@ -57,7 +57,7 @@ class LoyaltyPolicy(StoreScoped, db.Model):
     share_phone: Mapped[str | None] = mapped_column(String(40))
 
 
-class ShareLink(StoreScoped, db.Model):
+class ShareLink(StoreScoped, Model):
     """A private link to one wish list (the client's own, or one person's). Only the token's SHA-256 is kept."""
 
     __tablename__ = "share_links"

@@ -8,11 +8,11 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Money, StoreScoped, created_at_column
 
 
-class Purchase(StoreScoped, db.Model):
+class Purchase(StoreScoped, Model):
     __tablename__ = "purchases"
     store_id_index = False  # led by store_id: see __table_args__
     __table_args__ = (
@@ -38,7 +38,7 @@ class Purchase(StoreScoped, db.Model):
     recipient = relationship("Person")
 
 
-class PurchaseItem(StoreScoped, db.Model):
+class PurchaseItem(StoreScoped, Model):
     __tablename__ = "purchase_items"
     __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
 

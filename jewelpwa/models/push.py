@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import StoreScoped, UTCDateTime, created_at_column
 
 
-class PushSubscription(StoreScoped, db.Model):
+class PushSubscription(StoreScoped, Model):
     __tablename__ = "push_subscriptions"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -27,7 +27,7 @@ class PushSubscription(StoreScoped, db.Model):
     user = relationship("User")
 
 
-class Notification(StoreScoped, db.Model):
+class Notification(StoreScoped, Model):
     """One outbox row per notification and device: claim, commit, then send."""
 
     __tablename__ = "notifications"
@@ -56,7 +56,7 @@ class Notification(StoreScoped, db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, from where: sign-ins, exports, erasures, role changes."""
 
     __tablename__ = "audit_events"

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Money, StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
@@ -23,7 +23,7 @@ class RepairStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Repair(StoreScoped, db.Model):
+class Repair(StoreScoped, Model):
     """One piece taken in for work; each status move stamps its own time so the card can tell the story."""
 
     __tablename__ = "repairs"

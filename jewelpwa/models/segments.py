@@ -18,13 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import StoreScoped, UTCDateTime, created_at_column, utcnow
 
 __all__ = ["CalendarFeed", "Campaign", "Segment"]
 
 
-class Segment(StoreScoped, db.Model):
+class Segment(StoreScoped, Model):
     """A named client filter (services.engine.client_filter.ClientFilter as JSON) an owner reuses for campaigns and mail."""
 
     __tablename__ = "segments"
@@ -38,7 +38,7 @@ class Segment(StoreScoped, db.Model):
                                                  onupdate=utcnow)
 
 
-class Campaign(StoreScoped, db.Model):
+class Campaign(StoreScoped, Model):
     """One run of a segment into follow-ups, with what the contact gate left out (kept for the owner to read)."""
 
     __tablename__ = "campaigns"
@@ -65,7 +65,7 @@ class Campaign(StoreScoped, db.Model):
     segment = relationship("Segment")
 
 
-class CalendarFeed(StoreScoped, db.Model):
+class CalendarFeed(StoreScoped, Model):
     """A user's secret ICS URL; only the SHA-256 of the token is kept, so a database leak reveals no feed."""
 
     __tablename__ = "calendar_feeds"

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import created_at_column
 
 
-class Store(db.Model):
+class Store(Model):
     __tablename__ = "stores"
     __table_args__ = (
         CheckConstraint("morning_hour BETWEEN 0 AND 23", name="morning_hour_valid"),

@@ -8,11 +8,11 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Ti
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.vocab import Role
-from ..extensions import db
+from ..extensions import Model
 from ._types import StoreScoped, UTCDateTime, created_at_column, enum_check
 
 
-class User(StoreScoped, db.Model):
+class User(StoreScoped, Model):
     __tablename__ = "users"
     __table_args__ = (
         enum_check("role", Role),
@@ -34,12 +34,17 @@ class User(StoreScoped, db.Model):
 
     store = relationship("Store", lazy="joined")
 
+    # Not a column: the token of the session this request signed in with (accounts.users sets it), which is
+    # Flask-Login's id for the user (web/auth.py), so ending that session signs this device out.
+    __allow_unmapped__ = True
+    session_token: str | None = None
+
     @property
     def is_manager(self) -> bool:
         return self.role in (Role.OWNER, Role.MANAGER)
 
 
-class UserSession(StoreScoped, db.Model):
+class UserSession(StoreScoped, Model):
     """One signed-in device. The cookie carries only a random token; deleting this row ends the session."""
 
     __tablename__ = "user_sessions"

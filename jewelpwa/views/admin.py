@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.reasons import month_day
 from ..services.engine.client_filter import CHOICES, ClientFilter, parse_id
@@ -186,7 +187,7 @@ def settings():
     return _settings_saved("store_form", "Store details saved.")
 
 
-def _settings_saved(block: str, message: str) -> Response:
+def _settings_saved(block: str, message: str) -> BaseResponse:
     view = store_settings.settings_view(current_user)
     return after_mutation(url_for("admin.settings"), "admin/settings.html", block, message, view=view, errors={},
                           form=None, countries=store_settings.COUNTRIES, timezones=store_settings.timezones())

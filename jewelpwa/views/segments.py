@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 
@@ -36,7 +38,7 @@ def _builder(form, errors=None, **extra) -> dict:  # noqa: ANN001 - the form, qu
             "associates": [(u.id, u.name) for u in assignable(current_user)], **extra}
 
 
-def _page(template: str, block: str | None, status: int = 200, **ctx) -> Response:
+def _page(template: str, block: str | None, status: int = 200, **ctx: Any) -> Response:
     response = make_response(render(template, block, **ctx), status)
     return response
 
@@ -99,7 +101,7 @@ def campaign(segment_id: int):
     """Start a campaign from a segment: one follow-up per matching client the contact gate lets through."""
     segment = seg.get_segment(current_user, segment_id)
     today = local_today()
-    ctx = {"segment": segment, "describe": seg.filter_of(segment).describe(seg.staff_names(current_user)),
+    ctx: dict[str, Any] = {"segment": segment, "describe": seg.filter_of(segment).describe(seg.staff_names(current_user)),
            "preview": seg.preview(current_user, seg.filter_of(segment)), "today": today}
     if request.method == "GET":
         return _page("segments/campaign.html", "campaign_form", form=campaigns.default_window(today), errors={}, **ctx)

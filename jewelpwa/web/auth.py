@@ -22,7 +22,7 @@ def _install_user_protocol() -> None:
     User.is_authenticated = property(lambda self: True)
     User.is_anonymous = property(lambda self: False)
     User.is_active = property(lambda self: bool(self.active))
-    User.get_id = lambda self: getattr(self, "session_token", None)
+    User.get_id = lambda self: self.session_token
     User.store_name = property(lambda self: self.store.name)
 
 

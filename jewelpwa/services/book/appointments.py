@@ -212,7 +212,7 @@ def close_appointment(actor: User, appointment_id: int, status: str, note: str =
 
 def _reschedule_follow_up(actor: User, appt: Appointment, now: datetime) -> None:
     """A service follow-up for the client's associate: call to book the missed appointment again."""
-    client = db.session.get(Client, appt.client_id)
+    client = db.session.get_one(Client, appt.client_id)
     on = now.astimezone(_tz(actor)).date()
     window = window_for(Kind.SERVICE, on, engine_settings(actor.store))
     source = f"appointment:{appt.id}"
@@ -252,5 +252,5 @@ def get_appointment(actor: User, appointment_id: int) -> AppointmentLine:
     """One appointment of the actor's store, as a line."""
     appt = get_scoped(actor, Appointment, appointment_id)
     get_client(actor, appt.client_id)
-    who = db.session.get(User, appt.user_id).name if appt.user_id else None
+    who = db.session.get_one(User, appt.user_id).name if appt.user_id else None
     return appointment_lines(actor, [(appt, appt.client, who)])[0]

@@ -127,9 +127,9 @@ def move_repair(actor: User, repair_id: int, status: str, now: datetime | None =
     get_client(actor, repair.client_id)
     now = now or utcnow()
     current = RepairStatus(repair.status)
-    wanted = status if status in {s.value for s in RepairStatus} else None
+    wanted = RepairStatus(status) if status in {s.value for s in RepairStatus} else None
     allowed = NEXT.get(current) == wanted or (wanted == RepairStatus.CANCELLED and current in OPEN)
-    if not allowed:
+    if wanted is None or not allowed:
         raise Invalid("Repair not moved", {"status": f"A repair {STATUS_LABEL[current].lower()} cannot go to "
                                                      f"“{status.replace('_', ' ')}”."})
     repair.status = wanted
@@ -150,8 +150,8 @@ def move_repair(actor: User, repair_id: int, status: str, now: datetime | None =
 
 def _pickup_follow_up(actor: User, repair: Repair, now: datetime) -> None:
     """ "Repair ready for pickup: ring resize", for the client's associate, showing today."""
-    client = db.session.get(Client, repair.client_id)
-    on = _local_day(actor, now)
+    client = db.session.get_one(Client, repair.client_id)
+    on = now.astimezone(ZoneInfo(actor.store.timezone)).date()
     window = window_for(Kind.SERVICE, on, engine_settings(actor.store))
     source = f"repair:{repair.id}"
     what = f"Repair ready for pickup: {repair.item}"

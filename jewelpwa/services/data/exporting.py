@@ -203,7 +203,7 @@ def _write_table(archive: zipfile.ZipFile, table: Table, columns: list[str], sto
 def store_archive(actor: User, address: str | None = None) -> tuple[IO[bytes], str]:
     """A zip of the whole store: a CSV per table, clients.csv and purchases.csv ready to import, a manifest."""
     audit_export(actor, "archive", address)
-    store = db.session.get(Store, actor.store_id)
+    store = db.session.get_one(Store, actor.store_id)
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - handed to send_file
     manifest: dict[str, Any] = {"format": "jewelpwa.archive.v1", "store": store.name,
                                 "exported_at": utcnow().isoformat(), "exported_by": actor.email, "tables": {}}

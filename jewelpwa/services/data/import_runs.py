@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 
 from ...clock import store_today, utcnow
 from ...extensions import db
@@ -169,7 +169,7 @@ def outcome(import_id: int, step: str, progress: Callable[[int, int], None] | No
     run = db.session.get(ImportRun, import_id)
     if run is None:
         raise Invalid("No such import", {})
-    store = db.session.get(Store, run.store_id)
+    store = db.session.get_one(Store, run.store_id)
     report = _importer(run.kind)(run.store_id, run.data, step == "check", today=store_today(store),
                                  mapping=list(run.mapping), commit=False, progress=progress)
     return report_dict(report), "applied" if step == "apply" and report.ok else "checked"
@@ -177,7 +177,7 @@ def outcome(import_id: int, step: str, progress: Callable[[int, int], None] | No
 
 def save_outcome(import_id: int, report: dict, status: str) -> ImportRun:
     """One commit for the imported rows and the run marked applied: one is never saved without the other."""
-    run = db.session.get(ImportRun, import_id)
+    run = db.session.get_one(ImportRun, import_id)
     run.report, run.status, run.error = report, status, None
     run.rows_done, run.finished_at = run.rows_total, utcnow()
     if status == "applied":
@@ -195,7 +195,8 @@ def record_progress(import_id: int, done: int, total: int) -> None:
     """From a background job: how many rows are checked, written on a connection of its own so the page
     sees it while the import's own transaction is still open."""
     with db.engine.begin() as conn:
-        conn.execute(update(ImportRun.__table__).where(ImportRun.__table__.c.id == import_id)
+        runs = cast(Table, ImportRun.__table__)
+        conn.execute(update(runs).where(runs.c.id == import_id)
                      .values(rows_done=done, rows_total=max(total, 1), touched_at=utcnow()))
 
 

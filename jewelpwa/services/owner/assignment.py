@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy import CursorResult, String, func, literal, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ...domain.proposals import Proposal, dedupe_key
@@ -31,9 +33,7 @@ class Reassigned:
     from_name: str | None
 
 
-def _staff(actor: User, user_id: int | None, field_name: str) -> User | None:
-    if user_id is None:
-        return None
+def _staff(actor: User, user_id: int, field_name: str) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.store_id != actor.store_id:
         raise Invalid("Unknown staff member", {field_name: "Choose someone from this store."})
@@ -73,7 +73,7 @@ def _insert_handoffs(actor: User, where: list, to_id: int, from_name: str | None
     """
     template = row_for(actor.store_id, 0, to_id, handoff_proposal(0, from_name, on, engine_settings(actor.store)), on)
     table = FollowUp.__table__
-    source = literal("handoff:client:", String) + cast(Client.id, String)
+    source = literal("handoff:client:", String) + sql_cast(Client.id, String)
     per_client = {
         "client_id": Client.id,
         "source": source,
@@ -111,15 +111,15 @@ def reassign_clients(actor: User, wanted: ClientFilter, to_id: int | None, on: d
     client_ids = list(db.session.scalars(select(Client.id).where(*chosen)))
     moved_follow_ups = 0
     for chunk in chunks(client_ids):
-        moved_follow_ups += db.session.execute(
+        moved_follow_ups += cast(CursorResult[Any], db.session.execute(
             update(FollowUp).where(FollowUp.store_id == actor.store_id, FollowUp.status.in_(LIVE),
                                    FollowUp.client_id.in_(chunk)).values(assignee_id=to.id),
-            execution_options={"synchronize_session": False}).rowcount
+            execution_options={"synchronize_session": False})).rowcount
     from_name = source.name if source else None
     handoffs = _insert_handoffs(actor, chosen, to.id, from_name, on)
-    moved = db.session.execute(
+    moved = cast(CursorResult[Any], db.session.execute(
         update(Client).where(*chosen).values(assigned_to_id=to.id),
-        execution_options={"synchronize_session": False}).rowcount
+        execution_options={"synchronize_session": False})).rowcount
     db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="clients_reassigned",
                               target=f"{moved} from user:{wanted.assigned_to_id or '-'} to user:{to.id}"[:120]))
     db.session.commit()

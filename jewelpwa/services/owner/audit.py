@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import Table, and_, insert, or_, select
 
 from ...clock import utcnow
 from ...database import reset_read_only, set_read_only
@@ -74,7 +75,7 @@ def record_client_view(actor: User, client_id: int, address: str | None, now: da
     token = set_read_only(False)  # a writer: SQLite's BEGIN IMMEDIATE waits its turn instead of failing
     try:
         with db.engine.begin() as connection:
-            connection.execute(insert(AuditEvent.__table__).values(
+            connection.execute(insert(cast(Table, AuditEvent.__table__)).values(
                 store_id=actor.store_id, user_id=actor.id, action="client_viewed", target=target, address=address,
                 created_at=now))
     finally:

@@ -145,14 +145,14 @@ def start_campaign(actor: User, segment_id: int, form, on: date) -> CampaignRun:
 
 def _gated_rows(store_id: int, campaign: Campaign, wanted: ClientFilter, on: date) -> tuple[list[dict], Counter]:
     """Follow-up rows for the matching clients the gate lets through, and the count left out per reason."""
-    store = db.session.get(Store, store_id)
+    store = db.session.get_one(Store, store_id)
     settings = engine_settings(store)
     window = Window(campaign.opens_on, campaign.due_on, campaign.expires_on)
     channel = Channel(campaign.channel) if campaign.channel else None
     lookback = max(t.per_days + t.min_gap_days for t in settings.frequency.values())
     touches = touches_by_client(store_id, None, on - timedelta(days=lookback), on)
     source = f"campaign:{campaign.id}"
-    detail = {"what": campaign.name, "campaign_id": campaign.id}
+    detail: dict[str, str | int | None] = {"what": campaign.name, "campaign_id": campaign.id}
     if campaign.message:
         detail["message"] = campaign.message
     if channel:

@@ -51,7 +51,8 @@ def mail_counts(actor: User, segment_id: int) -> MailCounts:
     bucket = case((Client.do_not_contact.is_(True), "dnc"), (opted, "opted"),
                   (or_(Client.address_line1.is_(None), func.trim(Client.address_line1) == ""), "none"),
                   else_="ok")
-    rows = dict(db.session.execute(select(bucket, func.count()).where(*where).group_by(bucket)).all())
+    rows: dict[str, int] = {name: n for name, n in db.session.execute(select(bucket, func.count()).where(*where)
+                                                                       .group_by(bucket))}
     return MailCounts(rows.get("ok", 0), rows.get("none", 0), rows.get("dnc", 0), rows.get("opted", 0))
 
 

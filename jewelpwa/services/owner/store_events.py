@@ -82,7 +82,7 @@ def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 -
         wanted = ClientFilter.parse(form, actor.store_id)
     except Invalid as exc:
         errors.update(exc.errors)
-    if errors:
+    if errors or invite_on is None or event_on is None:  # a missing day has its message in errors
         raise Invalid("Event not created", errors)
     event = db.session.scalar(select(StoreEvent).where(
         StoreEvent.store_id == actor.store_id, StoreEvent.name == name, StoreEvent.kind == kind,
@@ -107,6 +107,8 @@ def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 -
     for client_id, assignee_id in db.session.execute(
             select(Client.id, Client.assigned_to_id).where(*chosen, Client.do_not_contact.is_(False))):
         found = P.store_event_proposal(event.id, client_id, invite_on, event_on, first_day)
+        if found is None:  # never: first_day is inside the window by construction
+            continue
         proposal = P.Proposal(Kind.STORE_EVENT, found.window, found.occasion_on, found.dedupe_key, found.source,
                               {"what": name})
         rows.append(row_for(actor.store_id, client_id, assignee_id, proposal, on))

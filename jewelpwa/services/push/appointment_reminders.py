@@ -12,9 +12,10 @@ device added after booking. Lock-screen text never names the client.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from ...clock import utcnow
 from ...domain.vocab import AppointmentStatus
@@ -53,7 +54,7 @@ def queue_reminders(appt: Appointment, now: datetime | None = None) -> list[int]
     now = now or utcnow()
     if appt.user_id is None or appt.status != "booked":
         return []
-    store = db.session.get(Store, appt.store_id)
+    store = db.session.get_one(Store, appt.store_id)
     starts = appt.starts_at
     local = starts.astimezone(ZoneInfo(store.timezone))
     what = KIND_WORDS.get(appt.kind, "Appointment")
@@ -85,7 +86,7 @@ def drop_reminders(appt: Appointment, why: str) -> int:
                Notification.status == "pending")
         .values(status="dropped", last_error=why),
         execution_options={"synchronize_session": False})
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def replace_reminders(appt: Appointment, old_key: str, now: datetime | None = None) -> list[int]:
@@ -113,12 +114,12 @@ def queue_appointment_reminders(now: datetime | None = None) -> list[int]:
         Appointment.starts_at > now, Appointment.starts_at <= now + REMINDER_AHEAD).order_by(Appointment.starts_at))
     for appt in list(rows):
         starts = appt.starts_at
-        store = db.session.get(Store, appt.store_id)
+        store = db.session.get_one(Store, appt.store_id)
         local = starts.astimezone(ZoneInfo(store.timezone))
         minutes = max(1, round((starts - now).total_seconds() / 60))
         kind = appt.kind.replace("_", " ")
         ids += queue_notification(
-            appt.user_id, reminder_key(appt),
+            cast(int, appt.user_id), reminder_key(appt),  # the query asks for appointments with an associate
             f"Appointment at {local.strftime('%-I:%M %p')}", f"{kind.capitalize()} {_soon(minutes)}.",
             f"/clients/{appt.client_id}", tag=f"appt-{appt.id}", urgency="high",
             ttl=int(max(60, (starts - now).total_seconds())), now=now, commit=False)

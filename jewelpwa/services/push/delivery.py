@@ -53,7 +53,8 @@ class Delivery:
 
 @dataclass(frozen=True)
 class _Claimed:
-    """What one send needs, read with the claim: the row, its device, and the key that signs for it."""
+    """What one send needs, read with the claim: the row, its device, and the key that signs for it (a row whose
+    device or key is gone ends in the claim and never becomes one)."""
 
     id: int
     attempts: int
@@ -63,10 +64,10 @@ class _Claimed:
     tag: str
     urgency: str
     ttl: int
-    subscription_id: int | None
-    endpoint: str | None
-    p256dh: str | None
-    auth: str | None
+    subscription_id: int
+    endpoint: str
+    p256dh: str
+    auth: str
     vapid_key_id: str | None
     last_success_at: datetime | None
 

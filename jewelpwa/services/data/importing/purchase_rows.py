@@ -59,7 +59,7 @@ def validate_purchase(row: CsvRow, clients: dict[str, int], staff: dict[str, Use
             errors.add(row.line, "associate_email", f'"{cells["associate_email"]}" is not a staff email in this store')
         else:
             associate_id = user.id  # a sale by someone who has since left still counts for them
-    if len(errors.items) > before:
+    if len(errors.items) > before or client_id is None or purchased_on is None:  # each missing one is an error
         return None
     item = {name: cells[name] or None for name in ITEM_COLUMNS if name != "price"}
     item["price"] = price

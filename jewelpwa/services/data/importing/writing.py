@@ -25,7 +25,7 @@ def differs(current: Any, values: dict[str, Any]) -> bool:
     return any(getattr(current, name) != value for name, value in values.items())
 
 
-def insert_rows(model: type, rows: list[dict[str, Any]], *returning: str) -> list[tuple]:
+def insert_rows(model: Any, rows: list[dict[str, Any]], *returning: str) -> list[tuple]:
     """One executemany INSERT (sent in multi-row batches); with `returning`, those columns of every new row."""
     if not rows:
         return []
