@@ -48,8 +48,10 @@ bench: setup
 bench-quick: setup
 	$(PY) bench/run.py --quick
 
+# What CI checks before the tests: ruff over the tree, mypy over the app (strict in domain/; pyproject.toml).
 lint: setup
 	.venv/bin/ruff check .
+	.venv/bin/mypy
 
 clean:
 	rm -rf .venv node_modules jewelpwa/static/vendor jewelpwa/static/icons test-artifacts
