@@ -15,7 +15,12 @@ from urllib.parse import urlparse
 
 import pytest
 
+# The login limits count per typed email and per address in the shared Redis, under a prefix of this run's
+# own. pytest-xdist's workers inherit the controller's environment and each numbers its users from 1, so each
+# worker adds its id: associate1@... on gw0 and on gw1 are two accounts to the limiter too.
 os.environ.setdefault("JEWELPWA_RATELIMIT_PREFIX", f"jewelpwa-test-{uuid.uuid4().hex[:8]}")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["JEWELPWA_RATELIMIT_PREFIX"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
 
 REQUIRED = {s.strip() for s in os.environ.get("JEWELPWA_REQUIRE", "").split(",") if s.strip()}
 PG_URL = os.environ.get("TEST_DATABASE_URL_PG", "postgresql://postgres@127.0.0.1:5432/test")
