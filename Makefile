@@ -26,6 +26,8 @@ run: setup
 # Tests run in JOBS pytest-xdist processes, each with its own app per database, SQLite file, PostgreSQL database,
 # login-limit prefix and ports (tests/conftest.py, tests/integration/conftest.py, tests/workers/support.py);
 # worksteal hands a long test's neighbours to idle processes. `make test JOBS=0` runs in one process.
+# 3 measured best on this 2-core machine (test-quick, two rounds, other runs' load 7-11): -n 2 3:49 / 2:47,
+# -n 3 3:33 / 1:43, -n 4 4:47 / 2:15; CPU grows with each process (84-90 s, 89-104 s, 103-115 s user).
 JOBS    ?= 3
 XDIST   := -n $(JOBS) --dist worksteal
 
