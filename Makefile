@@ -23,13 +23,21 @@ assets: .venv/.installed node_modules/.installed
 run: setup
 	$(PY) scripts/run.py
 
+# Tests run in JOBS pytest-xdist processes, each with its own app per database, SQLite file, PostgreSQL database,
+# login-limit prefix and ports (tests/conftest.py, tests/integration/conftest.py, tests/workers/support.py);
+# worksteal hands a long test's neighbours to idle processes. `make test JOBS=0` runs in one process.
+# 3 measured best on this 2-core machine (test-quick, two rounds, other runs' load 7-11): -n 2 3:49 / 2:47,
+# -n 3 3:33 / 1:43, -n 4 4:47 / 2:15; CPU grows with each process (84-90 s, 89-104 s, 103-115 s user).
+JOBS    ?= 3
+XDIST   := -n $(JOBS) --dist worksteal
+
 # The whole suite. CI sets JEWELPWA_REQUIRE=postgres,redis,browser so nothing it needs is skipped.
 test: setup
-	$(PYTEST) -q
+	$(PYTEST) -q $(XDIST)
 
 # While working: everything but browser and worker-process suites.
 test-quick: setup
-	$(PYTEST) -q -m "not slow"
+	$(PYTEST) -q $(XDIST) -m "not slow"
 
 # Route tests plan on the real day, so CI's day decides what the calendar adds to a card. Run the integration
 # suite as if it were DATE (libfaketime: apt-get install faketime), e.g. `make test-on DATE=2026-12-24`.
@@ -38,7 +46,7 @@ test-on: setup
 	@test -n "$(DATE)" || { echo "say which day: make test-on DATE=YYYY-MM-DD"; exit 2; }
 	@test -f $(FAKETIME_LIB) || { echo "needs libfaketime: apt-get install faketime"; exit 2; }
 	LD_PRELOAD=$(FAKETIME_LIB) FAKETIME="@$(DATE) 15:00:00" FAKETIME_DONT_FAKE_MONOTONIC=1 \
-		$(PYTEST) -q -p no:cacheprovider tests/integration -k "not postgres"
+		$(PYTEST) -q -p no:cacheprovider $(XDIST) tests/integration -k "not postgres"
 
 # Every benchmark through one harness: one table, bench/out/summary.json (bench/README.md, "One command").
 bench: setup

@@ -47,6 +47,8 @@ class Config:
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
     RATELIMIT_STORAGE_URI: str | None = None  # derived from REDIS_URL in create_app
     RATELIMIT_HEADERS_ENABLED = False
+    # werkzeug's method string for new password hashes (checking reads the method from the stored hash).
+    PASSWORD_HASH_METHOD = "scrypt"
 
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:owner@jewelpwa.invalid")
     TESTING = False
@@ -69,6 +71,9 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     SECRET_KEY = "test-secret-key-not-for-production"
     REDIS_URL = os.environ.get("TEST_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"))
+    # One PBKDF2 round: a test signs in or makes a user in well under a millisecond instead of 0.1-0.3 s of
+    # scrypt. Only here; tests/integration/test_password_hashing.py holds production to scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 CONFIGS = {"production": Config, "development": DevConfig, "testing": TestConfig}

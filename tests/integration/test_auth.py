@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+import pytest
+
 from jewelpwa.extensions import db
 from jewelpwa.models import AuditEvent, User
 from jewelpwa.services.accounts.users import deactivate_user
@@ -36,12 +38,14 @@ def test_wrong_password_says_so_and_stays_signed_out(client, auth):
     assert db.session.query(AuditEvent).filter_by(action="sign_in_failed", user_id=user.id).count() == 1
 
 
+@pytest.mark.one_database
 def test_pages_redirect_anonymous_visitors_to_login(client):
     response = client.get("/clients")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
 
 
+@pytest.mark.one_database
 def test_expired_session_during_htmx_request_redirects_whole_window(client):
     response = client.get("/today", headers={"HX-Request": "true"})
     assert response.status_code == 401
@@ -123,6 +127,7 @@ def test_next_parameter_cannot_send_users_to_another_site(client, auth):
     assert response.headers["Location"].endswith("/today")
 
 
+@pytest.mark.one_database
 def test_session_cookie_is_httponly_and_samesite(client, auth):
     user = make_user()
     response = auth.login(user.email)

@@ -7,6 +7,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import ConsentEvent, Outreach, Referral, Store, WishItem
@@ -164,6 +166,7 @@ def test_timeline_is_capped_with_show_all(auth):
     assert everything.count('class="tl-outreach"') == 35
 
 
+@pytest.mark.one_database
 def test_card_answers_the_same_page_to_a_boosted_request(auth):
     user = make_user()
     client = make_client(user)

@@ -45,6 +45,7 @@ def signed_in(auth):
     return auth, user, client
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("section", sorted(VALID))
 def test_edit_gives_the_section_form_as_a_fragment_or_inside_the_page(signed_in, section):
     auth, _, client = signed_in

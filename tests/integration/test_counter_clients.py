@@ -39,6 +39,7 @@ def clients_named(first: str) -> list[Client]:
     return list(db.session.scalars(select(Client).where(Client.first_name == first)))
 
 
+@pytest.mark.one_database
 def test_new_client_form_is_a_page_and_a_fragment(auth):
     signed_in(auth)
     page = auth.client.get("/clients/new")

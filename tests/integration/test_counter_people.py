@@ -32,6 +32,7 @@ def post(auth, path, **fields):
     return auth.post(path, fields, token_from=path)
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("form", ["people/new", "dates/new", "wishes/new"])
 def test_each_form_is_a_page_and_a_fragment_with_cancel_to_the_card(auth, form):
     _, client = setup(auth)

@@ -31,6 +31,7 @@ def setup(auth):
     return user, maya, anna
 
 
+@pytest.mark.one_database
 def test_referral_page_and_fragment_ask_who_referred_the_client(auth):
     _, maya, _ = setup(auth)
     page = auth.client.get(f"/clients/{maya.id}/referral").get_data(as_text=True)

@@ -41,6 +41,7 @@ def kinds(client) -> set[str]:
     return set(db.session.scalars(select(FollowUp.kind).where(FollowUp.client_id == client.id)))
 
 
+@pytest.mark.one_database
 def test_sale_form_is_a_page_and_a_fragment_with_one_item_row(auth, clock):
     at(clock, SUMMER)
     _, client = setup(auth)
@@ -179,6 +180,7 @@ def test_gift_list_adds_people_each_with_a_holiday_follow_up(auth, clock):
     assert "Gift follow-ups by Dec 24: Anna, Leo" in card
 
 
+@pytest.mark.one_database
 def test_gift_list_add_row_fragment(auth, clock):
     at(clock, SEASON)
     _, client = setup(auth)

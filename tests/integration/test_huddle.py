@@ -220,6 +220,7 @@ def test_a_bad_date_is_a_422_with_the_message(auth, store):
     assert "Enter a date as YYYY-MM-DD." in response.get_data(as_text=True)
 
 
+@pytest.mark.one_database
 def test_htmx_gets_the_huddle_fragment_and_a_plain_request_the_page(auth, store):
     owner, *_ = store
     auth.login(owner.email)

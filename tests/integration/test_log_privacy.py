@@ -98,6 +98,7 @@ def test_an_import_with_bad_rows_logs_no_client_data(app, client, auth, logs, em
     _assert_clean(logs, email)
 
 
+@pytest.mark.fresh_app  # adds routes below
 def test_crashes_with_client_data_in_the_exception_log_the_traceback_without_it(app, logs, email):
     owner = make_user(role="owner")
     anna = make_client(owner, email=email, phone=PHONE, notes=NOTE)

@@ -102,6 +102,7 @@ def test_a_bad_month_or_associate_is_a_422(auth, store, query):
         response.get_data(as_text=True)
 
 
+@pytest.mark.one_database
 def test_htmx_gets_the_calendar_fragment(auth, store):
     owner, *_ = store
     auth.login(owner.email)

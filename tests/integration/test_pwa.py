@@ -6,11 +6,15 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from jewelpwa.views.pwa import shell_files, shell_version
 
 from .conftest import make_user
+
+# The shell, the manifest and the offline page are files and markup: SQLite alone (see conftest).
+pytestmark = pytest.mark.one_database
 
 STATIC = Path(__file__).resolve().parents[2] / "jewelpwa" / "static"
 

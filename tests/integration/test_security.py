@@ -12,6 +12,7 @@ from .route_walk import assert_secure_headers
 PAGES = ["/login", "/today", "/clients", "/upcoming", "/me", "/owner/huddle", "/no-such-page", "/static/css/app.css"]
 
 
+@pytest.mark.one_database
 def test_write_without_csrf_token_is_rejected(client, auth):
     user = make_user()
     auth.login(user.email)
@@ -21,6 +22,7 @@ def test_write_without_csrf_token_is_rejected(client, auth):
     assert client.get("/today").status_code == 200  # still signed in: the forged write did nothing
 
 
+@pytest.mark.one_database
 def test_login_without_csrf_token_is_rejected(client):
     user = make_user()
     response = client.post("/login", data={"email": user.email, "password": "whatever"})
@@ -35,6 +37,7 @@ def test_csrf_token_in_htmx_header_is_accepted(client, auth):
     assert response.status_code == 303
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("htmx", [False, True])
 def test_security_headers_on_every_response(client, auth, path, htmx):
@@ -55,6 +58,7 @@ def test_associate_gets_403_on_owner_pages_and_owner_gets_in(app, client, auth):
     assert owner_client.get("/owner/huddle").status_code == 200
 
 
+@pytest.mark.one_database
 def test_fragment_request_gets_no_page_shell_and_boosted_gets_the_page(client, auth):
     user = make_user()
     auth.login(user.email)
@@ -65,6 +69,7 @@ def test_fragment_request_gets_no_page_shell_and_boosted_gets_the_page(client, a
     assert "<html" in boosted and "<html" in plain
 
 
+@pytest.mark.one_database
 def test_production_cookies_are_secure():
     assert Config.SESSION_COOKIE_SECURE is True
     assert Config.SESSION_COOKIE_NAME.startswith("__Host-")

@@ -122,6 +122,7 @@ def test_another_stores_outreach_and_sales_never_count(auth, store):
     assert figure(html, "store-contacts") == "0" and figure(html, "store-revenue") == "$0"
 
 
+@pytest.mark.one_database
 def test_htmx_gets_the_team_fragment(auth, store):
     owner, *_ = store
     auth.login(owner.email)

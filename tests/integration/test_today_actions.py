@@ -103,6 +103,7 @@ def test_every_outcome_button_posts_to_the_log_route_with_the_outbox_contract(cl
     assert 'name="csrf_token"' in row and 'name="channel" value="call"' in row
 
 
+@pytest.mark.one_database
 def test_today_page_is_a_full_page_and_an_htmx_request_gets_the_list_fragment(client, user):
     planned(user)
     assert "<html" in client.get("/today").get_data(as_text=True)

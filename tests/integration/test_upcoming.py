@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
 from jewelpwa.models import Store
@@ -116,6 +118,7 @@ def test_page_groups_by_week_and_links_each_client_to_the_card(client, auth):
     assert ("This week" in page) or ("Next week" in page)
 
 
+@pytest.mark.one_database
 def test_htmx_request_answers_the_list_fragment_and_empty_state(client, auth):
     me = make_user()
     auth.login(me.email)

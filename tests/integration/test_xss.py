@@ -76,6 +76,7 @@ def signed_in(app, email: str):
     return browser
 
 
+@pytest.mark.one_database
 def test_every_text_column_is_filled_by_the_corpus_or_exempt_with_a_reason():
     columns = X.text_columns()
     unlisted = columns - set(X.COVERED) - set(X.EXEMPT)
@@ -381,6 +382,7 @@ OFF_SITE_NEXT = ("/\t/evil.example/", "/\n/evil.example/", "/\r\n/evil.example/"
                  " //evil.example/", "/\x00/evil.example/", "javascript:__xss=1")
 
 
+@pytest.mark.one_database
 def test_sign_in_never_sends_the_browser_off_site_or_to_a_script_url(app):
     make_user(store="Gem Store", role="associate", email="ana@gem.test")
     for target in OFF_SITE_NEXT:

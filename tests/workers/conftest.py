@@ -7,6 +7,7 @@ import os
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from jewelpwa import create_app
 from jewelpwa.database import read_only
@@ -41,21 +42,44 @@ def instance(tmp_path):
     return path
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'jewelpwa.db'}"
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """One SQLite file for the session (per xdist worker), shared with each test's worker processes."""
+    return f"sqlite:///{tmp_path_factory.mktemp('workers-db') / 'jewelpwa.db'}"
 
 
-@pytest.fixture
-def app(database_url, private_redis, redis_conn, instance):
+@pytest.fixture(scope="session")
+def session_app(database_url, private_redis):
+    """Built and migrated once (create_app and the Alembic upgrade took 2-5 s a test on a busy machine)."""
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": private_redis.url})
-    app.instance_path = str(instance)
-    # Deferred BEGIN for the test body (as in the integration tests): reading an expired attribute must not
-    # take SQLite's write lock and starve the worker process. Tests write their rows before workers start.
-    with app.app_context(), read_only():
+    with app.app_context():
         upgrade()
-        yield app
-        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    app.extensions["jewelpwa_tests_tables"] = tables
+    return app
+
+
+@pytest.fixture
+def app(session_app, redis_conn, instance):
+    """The session's app with this test's instance/ (its VAPID keys); after the test (its worker processes are
+    stopped by then: `procs` needs `app`) every table is emptied, and app.config and the test client class are
+    put back as they were."""
+    app = session_app
+    config, client_class, instance_path = dict(app.config), app.test_client_class, app.instance_path
+    app.instance_path = str(instance)
+    try:
+        # Deferred BEGIN for the test body (as in the integration tests): reading an expired attribute must not
+        # take SQLite's write lock and starve the worker process. Tests write their rows before workers start.
+        with app.app_context(), read_only():
+            yield app
+            db.session.remove()
+            with db.engine.begin() as conn:
+                for name in app.extensions["jewelpwa_tests_tables"]:
+                    conn.execute(text(f"DELETE FROM {name}"))
+    finally:
+        app.instance_path, app.test_client_class = instance_path, client_class
+        app.config.clear()
+        app.config.update(config)
 
 
 @pytest.fixture

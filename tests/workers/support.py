@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -42,7 +43,44 @@ def b64e(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+def _own_ports() -> list[int]:
+    """Ports this process may hand out: a slice of 1,000 below the kernel's ephemeral range, one per xdist worker.
+
+    bind(0) hands out ports from the ephemeral range, where other workers' free_port(), every outgoing
+    connection and other test runs on the machine take theirs too; between our check and the server's own bind
+    one of them could take the port. Below that range and in a slice of its own, no other worker of this run
+    looks. A random start within the slice keeps two runs at once apart. Where the ephemeral range starts too
+    low to leave room (not Debian's 32768), the kernel picks as before.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    index = int(worker) if worker.isdigit() else 0
+    try:
+        ephemeral_start = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_start = 0
+    start = 20000 + (index % 12) * 1000
+    if start + 1000 > ephemeral_start:
+        return []
+    offset = random.randrange(1000)
+    return [start + (offset + i) % 1000 for i in range(1000)]
+
+
+_ports: list[int] | None = None
+
+
 def free_port() -> int:
+    """A port nothing listens on, never handed out twice in this process (a stopped server keeps its port)."""
+    global _ports
+    if _ports is None:
+        _ports = _own_ports()
+    while _ports:
+        port = _ports.pop(0)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

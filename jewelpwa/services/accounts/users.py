@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,8 +18,21 @@ from ...models import AuditEvent, Store, User, UserSession
 from ..errors import Invalid, NotAllowed, NotFound
 
 MIN_PASSWORD = 10
-# Checked against when the email is unknown, so a miss costs as long as a wrong password (no user probing).
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# Checked against when the email is unknown, so a miss costs as long as a wrong password (no user probing):
+# one per hash method, made with the method new passwords get.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def hash_password(password: str) -> str:
+    """A new password's hash, by the app's PASSWORD_HASH_METHOD (scrypt in production)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def hash_token(token: str) -> str:
@@ -51,7 +65,7 @@ def authenticate(email: str, password: str, address: str | None, user_agent: str
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         db.session.add(AuditEvent(store_id=user.store_id if user else None, user_id=user.id if user else None,
                                   action="sign_in_failed", target=None, address=address))
         db.session.commit()
@@ -96,7 +110,7 @@ def change_password(user: User, current: str, new: str, confirm: str, keep_token
     if errors:
         raise Invalid("Password not changed", errors)
     check_new_password(new, user.email)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if keep_token:
         query = query.where(UserSession.token_hash != hash_token(keep_token))
@@ -144,7 +158,7 @@ def create_user(email: str, name: str, role: str, store_name: str, password: str
         store = Store(name=store_name.strip(), slug=slug)
         db.session.add(store)
         db.session.flush()
-    user = User(store_id=store.id, email=email, name=name.strip(), role=role, password_hash=generate_password_hash(password))
+    user = User(store_id=store.id, email=email, name=name.strip(), role=role, password_hash=hash_password(password))
     db.session.add(user)
     db.session.commit()
     return user
