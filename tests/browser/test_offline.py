@@ -20,12 +20,19 @@ from jewelpwa.models import Outreach
 from .axe import assert_no_serious_violations, axe_page
 from .conftest import ARTIFACTS, screenshot, sign_in
 from .making import Desk, desk
+from .waits import until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUEUED = "Saved on this phone — will send when online"
 OUTCOMES = [("Voicemail", "voicemail"), ("No answer", "no_answer"), ("Reached", "reached")]
 ENTRIES = "() => window.jewelOutbox.entries()"
+EMPTY = "async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0"
+# The offline page reloads on `online`, and asks the server itself every 10 s (outbox.js PROBE_MS) in case that
+# event was missed. Chromium lifts the emulated offline state from the page before the service worker, so the
+# reload `online` starts can meet the offline page once more; the next probe then loads the real page. A wait
+# for the real page allows one probe, a page load and a busy machine.
+BACK_FROM_OFFLINE_PAGE_MS = 30_000
 PUT_BACK = """async (entries) => {
   const db = await new Promise((ok, fail) => { const r = indexedDB.open('jewelpwa', 1); r.onsuccess = () => ok(r.result); r.onerror = fail; });
   await new Promise((ok, fail) => {
@@ -58,7 +65,7 @@ def signed_in_today(page, live_server, made: Desk) -> None:
     page.wait_for_url("**/today")
     # The worker installs (precaching the shell) and claims the page. If it activated too late to claim this
     # document, the next load is controlled, as for a person opening the app a second time.
-    page.wait_for_function("async () => Boolean(await navigator.serviceWorker.ready)", timeout=30_000)
+    until(page, "async () => Boolean(await navigator.serviceWorker.ready)", timeout=30_000)
     if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
         page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
@@ -142,8 +149,9 @@ def test_offline_navigation_shows_the_offline_page_with_the_waiting_count(phone,
     phone.wait_for_function("() => window.jewelOutbox !== undefined")
 
     phone.context.set_offline(False)  # the offline page reloads itself into the real page, which replays
-    expect(phone.get_by_role("heading", name="No signal right now")).to_have_count(0, timeout=15_000)
-    phone.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=15_000)
+    expect(phone.get_by_role("heading", name="No signal right now")).to_have_count(
+        0, timeout=BACK_FROM_OFFLINE_PAGE_MS)
+    until(phone, EMPTY, timeout=BACK_FROM_OFFLINE_PAGE_MS)
     # An entry leaves the phone only once the server answered 200, after its commit: it is there to read.
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["voicemail"]
 
@@ -239,7 +247,7 @@ def test_the_waiting_state_has_no_serious_accessibility_violations(browser, live
         expect(page.get_by_role("heading", name="No signal right now")).to_be_visible()
         assert_no_serious_violations(page, "offline page with an outcome waiting")
         page.context.set_offline(False)
-        page.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=20_000)
+        until(page, EMPTY, timeout=BACK_FROM_OFFLINE_PAGE_MS)
 
 
 def test_a_server_error_keeps_the_outcome_and_a_fresh_page_still_shows_the_row_waiting(phone, live_app, live_server):
