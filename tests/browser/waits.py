@@ -14,12 +14,15 @@ from typing import Any
 
 POLL = """(arg) => {{
   const key = {key!r};
-  const state = window[key] || (window[key] = {{running: false, answer: undefined}});
-  if (!state.running) {{
-    state.running = true;
+  const state = window[key] || (window[key] = {{calls: 0, running: 0, since: 0, answer: undefined}});
+  // One call at a time; one that has not answered within a second no longer holds the next back.
+  if (!state.running || performance.now() - state.since > 1000) {{
+    const call = ++state.calls;
+    state.running = call;
+    state.since = performance.now();
     Promise.resolve().then(() => ({fn})(arg))
-      .then((answer) => {{ state.answer = answer; }}, () => {{ state.answer = undefined; }})
-      .finally(() => {{ state.running = false; }});
+      .then((answer) => {{ if (answer) state.answer = answer; }}, () => null)
+      .finally(() => {{ if (state.running === call) state.running = 0; }});
   }}
   return state.answer || false;
 }}"""
