@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
-from jewelpwa.clock import store_today
+from jewelpwa.clock import store_today, utcnow
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, FollowUp, Outreach, Store
 from jewelpwa.services.engine.planner import plan_store_day
@@ -241,10 +241,13 @@ def test_an_htmx_outcome_form_elsewhere_gets_a_logged_note_with_undo_in_its_targ
     assert 'hx-target="#card-outcome"' in refused.get_data(as_text=True)
 
 
-def test_an_outcome_sent_late_by_the_outbox_counts_on_the_day_it_was_tapped(auth, user):
+def test_an_outcome_sent_late_by_the_outbox_counts_on_the_day_it_was_tapped(auth, user, clock):
     """No signal in the evening, sent the next morning: the touch belongs to yesterday's list and clocks."""
+    # A day on which nothing opens: what was on yesterday's list is all the client has. On 2027-11-15 the
+    # holiday list opened that morning, was on no list when the call was tapped, and rightly stayed put.
+    clock.set_day(date(2026, 6, 10))
     client = planned(user)
-    tapped = datetime.now(UTC) - timedelta(hours=26)
+    tapped = utcnow() - timedelta(hours=26)
     tapped_on = store_today(db.session.get(Store, user.store_id), tapped)
     response = log(auth, client.id, "voicemail", htmx=False, occurred_at=tapped.isoformat().replace("+00:00", "Z"))
     assert response.status_code == 303
