@@ -97,3 +97,14 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def live_clock(live_app):
+    """The live app's clock (tests/clock.py) for a test that needs a known day or hour, unpinned after it:
+    every browser test shares the live app, so it is never pinned outside this fixture."""
+    from tests.clock import Clock
+
+    clock = Clock(live_app)
+    yield clock
+    clock.unpin()

@@ -10,6 +10,7 @@ from PIL import Image
 
 from .axe import assert_no_serious_violations, axe_page
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from .waits import until
 
 pytestmark = [pytest.mark.browser]
 
@@ -18,7 +19,7 @@ CONTROLLED = "() => navigator.serviceWorker.controller !== null"
 
 def wait_for_service_worker(page) -> None:
     """The worker is installed (shell precached), active and controlling the page."""
-    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    until(page, "() => navigator.serviceWorker.ready.then(() => true)", timeout=30_000)
     page.wait_for_function(CONTROLLED, timeout=15_000)
 
 

@@ -9,7 +9,6 @@ app's real database read back through `live_app.app_context()`.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -20,12 +19,20 @@ from jewelpwa.models import Outreach
 
 from .axe import assert_no_serious_violations, axe_page
 from .conftest import ARTIFACTS, screenshot, sign_in
+from .making import Desk, desk
+from .waits import until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUEUED = "Saved on this phone — will send when online"
 OUTCOMES = [("Voicemail", "voicemail"), ("No answer", "no_answer"), ("Reached", "reached")]
 ENTRIES = "() => window.jewelOutbox.entries()"
+EMPTY = "async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0"
+# The offline page reloads on `online`, and asks the server itself every 10 s (outbox.js PROBE_MS) in case that
+# event was missed. Chromium lifts the emulated offline state from the page before the service worker, so the
+# reload `online` starts can meet the offline page once more; the next probe then loads the real page. A wait
+# for the real page allows one probe, a page load and a busy machine.
+BACK_FROM_OFFLINE_PAGE_MS = 30_000
 PUT_BACK = """async (entries) => {
   const db = await new Promise((ok, fail) => { const r = indexedDB.open('jewelpwa', 1); r.onsuccess = () => ok(r.result); r.onerror = fail; });
   await new Promise((ok, fail) => {
@@ -53,13 +60,12 @@ def last_outreach_id(live_app) -> int:
     return value
 
 
-def signed_in_today(page, live_app, live_server, which: int) -> None:
-    associates = [email for email, role in live_app.demo.logins if role == "associate"]
-    sign_in(page, live_server, associates[which], live_app.demo.password)
+def signed_in_today(page, live_server, made: Desk) -> None:
+    sign_in(page, live_server, made.email, made.password)
     page.wait_for_url("**/today")
     # The worker installs (precaching the shell) and claims the page. If it activated too late to claim this
     # document, the next load is controlled, as for a person opening the app a second time.
-    page.wait_for_function("async () => Boolean(await navigator.serviceWorker.ready)", timeout=30_000)
+    until(page, "async () => Boolean(await navigator.serviceWorker.ready)", timeout=30_000)
     if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
         page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
@@ -72,11 +78,13 @@ def log_offline(page, row, label: str) -> None:
 
 
 def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 0)
+    made = desk(live_app, "outbox", calls=3)
+    signed_in_today(phone, live_server, made)
     rows = phone.locator("li.today-row:has(form[data-outbox])")
-    assert rows.count() >= 3, "Today needs three clients with an outcome form"
+    expect(rows).to_have_count(3)  # the three clients this test put on today's list
     picked = [rows.nth(i) for i in range(3)]
     client_ids = [int(re.sub(r"\D", "", row.get_attribute("id"))) for row in picked]
+    assert sorted(client_ids) == sorted(made.client_ids)
     before = last_outreach_id(live_app)
 
     phone.context.set_offline(True)
@@ -108,16 +116,21 @@ def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, liv
     phone.reload()
     other = phone.context.new_page()
     other.goto(live_server + "/today")
+    # Each tab replays as it loads, and replay() hands back a replay already running, which read the outbox
+    # before the keys went back: let both finish, so the two replays below are the ones that meet the keys.
+    for tab in (phone, other):
+        tab.evaluate("() => window.jewelOutbox.replay()")
     phone.evaluate(PUT_BACK, entries)
-    phone.evaluate("() => Promise.all([window.jewelOutbox.replay()])")
+    phone.evaluate("() => { window.replaying = window.jewelOutbox.replay(); }")  # not awaited: both at once
     other.evaluate("() => window.jewelOutbox.replay()")
-    phone.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0")
+    phone.evaluate("() => window.replaying")
+    assert phone.evaluate(ENTRIES) == [] and other.evaluate(ENTRIES) == []
     assert len(outreach_rows(live_app, before)) == 3
     other.close()
 
 
 def test_offline_navigation_shows_the_offline_page_with_the_waiting_count(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 1)
+    signed_in_today(phone, live_server, desk(live_app, "navigate"))
     row = phone.locator("li.today-row:has(form[data-outbox])").first
     before = last_outreach_id(live_app)
 
@@ -136,17 +149,16 @@ def test_offline_navigation_shows_the_offline_page_with_the_waiting_count(phone,
     phone.wait_for_function("() => window.jewelOutbox !== undefined")
 
     phone.context.set_offline(False)  # the offline page reloads itself into the real page, which replays
-    expect(phone.get_by_role("heading", name="No signal right now")).to_have_count(0, timeout=15_000)
-    phone.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=15_000)
-    # The entry leaves the phone once the server answered; give the server's commit a moment to be readable.
-    deadline = time.monotonic() + 5
-    while not outreach_rows(live_app, before) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    expect(phone.get_by_role("heading", name="No signal right now")).to_have_count(
+        0, timeout=BACK_FROM_OFFLINE_PAGE_MS)
+    until(phone, EMPTY, timeout=BACK_FROM_OFFLINE_PAGE_MS)
+    # An entry leaves the phone only once the server answered 200, after its commit: it is there to read.
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["voicemail"]
 
 
 def test_outcomes_wait_for_a_new_sign_in_when_the_session_ended(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 2)
+    made = desk(live_app, "session")
+    signed_in_today(phone, live_server, made)
     row = phone.locator("li.today-row:has(form[data-outbox])").first
     client_id = int(re.sub(r"\D", "", row.get_attribute("id")))
     before = last_outreach_id(live_app)
@@ -160,9 +172,8 @@ def test_outcomes_wait_for_a_new_sign_in_when_the_session_ended(phone, live_app,
     expect(phone.locator("#outbox-status")).to_contain_text("Sign in to send 1 waiting")
     assert outreach_rows(live_app, before) == []
 
-    associate = [email for email, role in live_app.demo.logins if role == "associate"][2]
-    phone.get_by_label("Email").fill(associate)
-    phone.get_by_label("Password").fill(live_app.demo.password)
+    phone.get_by_label("Email").fill(made.email)
+    phone.get_by_label("Password").fill(made.password)
     phone.get_by_role("button", name="Sign in").click()
     phone.wait_for_url("**/today")
     expect(phone.get_by_text("1 outcome sent")).to_be_visible(timeout=15_000)
@@ -170,7 +181,7 @@ def test_outcomes_wait_for_a_new_sign_in_when_the_session_ended(phone, live_app,
 
 
 def test_a_refused_outcome_is_dropped_with_a_message_and_does_not_block_the_rest(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 0)
+    signed_in_today(phone, live_server, desk(live_app, "refused"))
     client_id = int(re.sub(r"\D", "", phone.locator("li.today-row").first.get_attribute("id")))
     before = last_outreach_id(live_app)
     fields = [["channel", "call"], ["next", "/today"], ["csrf_token", "stale"]]
@@ -192,7 +203,7 @@ def test_a_refused_outcome_is_dropped_with_a_message_and_does_not_block_the_rest
 
 
 def test_the_cache_holds_the_shell_and_no_page_with_client_data(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 1)
+    signed_in_today(phone, live_server, desk(live_app, "cache"))
     phone.get_by_role("navigation").get_by_role("link", name="Clients").click()
     phone.wait_for_url("**/clients")
     phone.goto(live_server + "/today")
@@ -208,7 +219,7 @@ def test_the_cache_holds_the_shell_and_no_page_with_client_data(phone, live_app,
 
 
 def test_an_expired_form_token_keeps_the_outcome_until_a_fresh_page_sends_it(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 2)
+    signed_in_today(phone, live_server, desk(live_app, "token"))
     client_id = int(re.sub(r"\D", "", phone.locator("li.today-row").first.get_attribute("id")))
     before = last_outreach_id(live_app)
     entry = {"key": "csrf-1", "url": f"/clients/{client_id}/outreach", "client_name": "Token Client",
@@ -227,7 +238,7 @@ def test_an_expired_form_token_keeps_the_outcome_until_a_fresh_page_sends_it(pho
 
 def test_the_waiting_state_has_no_serious_accessibility_violations(browser, live_app, live_server):
     with axe_page(browser) as page:
-        signed_in_today(page, live_app, live_server, 1)
+        signed_in_today(page, live_server, desk(live_app, "access"))
         page.context.set_offline(True)
         log_offline(page, page.locator("li.today-row:has(form[data-outbox])").first, "No answer")
         expect(page.locator("#outbox-status")).to_contain_text("1 waiting")
@@ -236,11 +247,11 @@ def test_the_waiting_state_has_no_serious_accessibility_violations(browser, live
         expect(page.get_by_role("heading", name="No signal right now")).to_be_visible()
         assert_no_serious_violations(page, "offline page with an outcome waiting")
         page.context.set_offline(False)
-        page.wait_for_function("async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0", timeout=20_000)
+        until(page, EMPTY, timeout=BACK_FROM_OFFLINE_PAGE_MS)
 
 
 def test_a_server_error_keeps_the_outcome_and_a_fresh_page_still_shows_the_row_waiting(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 2)
+    signed_in_today(phone, live_server, desk(live_app, "busy"))
     row = phone.locator("li.today-row:has(form[data-outbox])").first
     row_id = row.get_attribute("id")
     before = last_outreach_id(live_app)
@@ -262,7 +273,7 @@ def test_a_server_error_keeps_the_outcome_and_a_fresh_page_still_shows_the_row_w
 
 
 def test_an_outcome_stuck_on_one_bar_of_signal_is_kept_after_a_timeout(phone, live_app, live_server):
-    signed_in_today(phone, live_app, live_server, 1)
+    signed_in_today(phone, live_server, desk(live_app, "onebar"))
     row = phone.locator("li.today-row:has(form[data-outbox])").first
     before = last_outreach_id(live_app)
     phone.evaluate("() => { window.jewelOutbox.timeoutMs = 1500; }")  # 15 s on a phone
@@ -282,7 +293,7 @@ def test_an_outcome_stuck_on_one_bar_of_signal_is_kept_after_a_timeout(phone, li
 
 def test_on_a_shared_phone_another_associates_outcomes_wait_for_them(phone, live_app, live_server):
     """Sent under whoever is signed in, they would be stored under the wrong name: they wait for their owner."""
-    signed_in_today(phone, live_app, live_server, 1)
+    signed_in_today(phone, live_server, desk(live_app, "shared"))
     client_id = int(re.sub(r"\D", "", phone.locator("li.today-row").first.get_attribute("id")))
     before = last_outreach_id(live_app)
     entry = {"key": "shared-1", "url": f"/clients/{client_id}/outreach", "client_name": "Shared Client",

@@ -1,11 +1,14 @@
 """The service desk at phone size in Chromium: book an appointment from a card and find it on Today; take in
 a repair, move it to "ready" with one tap each, and find the pickup call on Today. Every screen passes
-look(): no sideways scrolling, no serious axe violation, a screenshot artifact."""
+look(): no sideways scrolling, no serious axe violation, a screenshot artifact.
+
+Each test has an associate and a client of its own (tests/browser/making.py). The booking test pins the live
+app's clock to a morning: an appointment a few minutes ahead is then always today's, and always on Today."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -13,37 +16,40 @@ from sqlalchemy import select
 
 from jewelpwa.clock import store_now
 from jewelpwa.extensions import db
-from jewelpwa.models import Client, FollowUp, Store, User
+from jewelpwa.models import FollowUp, Store, User
+from tests.integration.factories import make_client
 
 from .axe import axe_page, look
 from .conftest import PHONE, in_db, sign_in
+from .making import desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDTH = PHONE["width"]
+BOOKING_DAY = date(2027, 3, 10)  # a Wednesday
+BOOKING_AT = time(10, 2)  # the store's wall clock when the appointment is booked
 
 
-def maya_and_clients(live_app, count: int) -> tuple[str, list[tuple[int, str]], datetime]:
-    """The first demo associate, a few of her contactable clients (id, name), and the store's local time."""
-    email = next(e for e, role in live_app.demo.logins if role == "associate")
+def associate_and_client(live_app, tag: str) -> tuple[str, str, int, str, datetime]:
+    """A new associate and a contactable client of hers: (email, password, client id, client name, the
+    store's local time)."""
+    made = desk(live_app, tag, calls=0)
 
-    def find():
-        user = db.session.scalar(select(User).where(User.email == email))
-        clients = db.session.scalars(select(Client).where(Client.assigned_to_id == user.id,
-                                                          Client.do_not_contact.is_(False))
-                                     .order_by(Client.id.desc()).limit(count)).all()
-        return [(c.id, c.display_name) for c in clients], store_now(db.session.get(Store, user.store_id))
+    def make():
+        client = make_client(db.session.get(User, made.user_id), first_name="Rosalind", last_name="Achterberg")
+        return client.id, client.display_name, store_now(db.session.get(Store, made.store_id))
 
-    clients, now = in_db(live_app, find)
-    return email, clients, now
+    return (made.email, made.password, *in_db(live_app, make))
 
 
-def test_book_an_appointment_from_the_card_and_see_it_on_today(browser, live_app, live_server):
-    email, [(client_id, name)], now = maya_and_clients(live_app, 1)
-    # Ten minutes from now, on a five-minute mark; near midnight that is tomorrow (then Today cannot show it).
+def test_book_an_appointment_from_the_card_and_see_it_on_today(browser, live_app, live_server, live_clock):
+    live_clock.set_day(BOOKING_DAY, at=BOOKING_AT)
+    email, password, client_id, name, now = associate_and_client(live_app, "booking")
+    # Ten minutes from now, on a five-minute mark: in the morning that is still today, so Today shows it.
     at = (now + timedelta(minutes=14)).replace(second=0, microsecond=0)
     at -= timedelta(minutes=at.minute % 5)
+    assert at.date() == now.date()
     with axe_page(browser, PHONE) as page:
-        sign_in(page, live_server, email, live_app.demo.password)
+        sign_in(page, live_server, email, password)
         page.wait_for_url("**/today")
         page.goto(f"{live_server}/clients/{client_id}")
         page.get_by_role("link", name="Book appointment").click()
@@ -65,22 +71,20 @@ def test_book_an_appointment_from_the_card_and_see_it_on_today(browser, live_app
         expect(page.locator("#card-service")).to_contain_text(f"Next: Cleaning, {when}")
         look(page, "phone-service-card-booked", WIDTH)
 
-        if at.date() == now.date():
-            page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
-            page.wait_for_url("**/today")
-            line = page.locator("#today-appointments li", has_text=name)
-            expect(line).to_contain_text("Cleaning")
-            expect(line).to_contain_text(at.strftime("%-I:%M %p").lower())
-            look(page, "phone-service-today-appointments", WIDTH)
-            line.get_by_role("link", name=name).click()
-            page.wait_for_url(re.compile(rf"/clients/{client_id}$"))
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+        page.wait_for_url("**/today")
+        line = page.locator("#today-appointments li", has_text=name)
+        expect(line).to_contain_text("Cleaning")
+        expect(line).to_contain_text(at.strftime("%-I:%M %p").lower())
+        look(page, "phone-service-today-appointments", WIDTH)
+        line.get_by_role("link", name=name).click()
+        page.wait_for_url(re.compile(rf"/clients/{client_id}$"))
 
 
 def test_move_a_repair_to_ready_and_see_the_pickup_call_on_today(browser, live_app, live_server):
-    email, clients, _ = maya_and_clients(live_app, 2)
-    client_id, name = clients[1]
+    email, password, client_id, name, _ = associate_and_client(live_app, "repair")
     with axe_page(browser, PHONE) as page:
-        sign_in(page, live_server, email, live_app.demo.password)
+        sign_in(page, live_server, email, password)
         page.wait_for_url("**/today")
         page.goto(f"{live_server}/clients/{client_id}")
         page.get_by_role("link", name="Take in a repair").click()

@@ -33,6 +33,9 @@ document.addEventListener('securitypolicyviolation',
 # Hover handlers need a pointer: give every element a mouseover, as a hand moving over the list would.
 HOVER_ALL = "document.querySelectorAll('body *').forEach((el) => el.dispatchEvent(new MouseEvent('mouseover', "\
             "{bubbles: true})))"
+# A request of the test's own after the hover, answered in the page and seen by Playwright: the violation
+# reports and any request the hover started were queued before it, so they are in by the time it is.
+AFTER_HOVER = "/healthz?after-hover"
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +85,8 @@ class Watched:
         self.page.goto(url)
         self.page.wait_for_load_state("networkidle")
         self.page.evaluate(HOVER_ALL)
-        self.page.wait_for_timeout(150)  # a load-triggered htmx request or a handler would have started by now
+        with self.page.expect_request(lambda r: r.url.endswith(AFTER_HOVER)):
+            assert self.page.evaluate(f"() => fetch({AFTER_HOVER!r}).then((r) => r.ok)")
         ran = self.page.evaluate("typeof window.__xss !== 'undefined'")
         csp = self.page.evaluate("window.__csp")
         shown = X.MARK in self.page.inner_text("body")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from jewelpwa.clock import store_today
+from jewelpwa.clock import store_today, utcnow
 from jewelpwa.extensions import db
 from jewelpwa.models import ConsentEvent, Outreach, Referral, Store, WishItem
 from jewelpwa.services.book.purchases import ItemInput, record_purchase
@@ -17,6 +17,8 @@ from jewelpwa.services.engine.planner import plan_store_day
 
 from .conftest import make_user
 from .factories import add_date, add_person, make_client
+
+QUIET_DAY = date(2026, 6, 10)  # Mara's dates and sale fall around it: Mother's Day was May 10, no list open
 
 
 def today_of(user) -> date:
@@ -39,7 +41,7 @@ def rich_client(user):
     db.session.add(WishItem(store_id=client.store_id, client_id=client.id, description="Sapphire earrings"))
     db.session.add(Outreach(store_id=client.store_id, client_id=client.id, user_id=user.id, channel="call",
                             outcome="reached", note="Loved the pendant", occurred_on=on - timedelta(days=8),
-                            occurred_at=datetime.now(UTC) - timedelta(days=8)))
+                            occurred_at=utcnow() - timedelta(days=8)))
     db.session.commit()
     plan_store_day(db.session.get(Store, user.store_id), on)
     return client, purchase
@@ -54,7 +56,10 @@ def text_of(page_html: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page_html)).split())
 
 
-def test_card_shows_why_now_talking_points_people_and_timeline_in_order(auth):
+def test_card_shows_why_now_talking_points_people_and_timeline_in_order(auth, clock):
+    # A day no season touches: the card's first line is then Anna's birthday (overdue) or the check-in. On
+    # 2027-02-14 a Valentine's Day on its last day led the card instead ("tier A · last day").
+    clock.set_day(QUIET_DAY)
     user = make_user()
     client, _ = rich_client(user)
     auth.login(user.email)

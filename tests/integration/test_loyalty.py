@@ -86,9 +86,12 @@ def test_a_sale_moves_the_tier_at_once_and_the_nightly_plan_counts_imported_sale
     assert (row.loyalty_tier, row.lifetime_spend) == ("Platinum", 10600)
 
 
-def test_search_results_show_the_loyalty_tier_without_a_query_per_row(auth):
+def test_search_results_show_the_loyalty_tier_without_a_query_per_row(auth, clock):
     from sqlalchemy import event
 
+    # The sales below are dated: on a day of its own the 12,000 ones stay inside the 24 months that make
+    # tier A (from 2028-01-02 on the real clock they fell out of it and every row read "Tier C").
+    clock.set_day(date(2026, 6, 10))
     owner = owner_with_tiers(auth)
     for n in range(6):
         c = make_client(owner, first_name=f"Searchme{n}")

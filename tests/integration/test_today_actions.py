@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import func, select
 
-from jewelpwa.clock import store_today
+from jewelpwa.clock import store_today, utcnow
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, FollowUp, Outreach, Store
 from jewelpwa.services.engine.planner import plan_store_day
@@ -208,13 +208,16 @@ def test_an_associate_cannot_log_for_another_stores_client(auth, user):
     assert outreach_count() == 0
 
 
-def test_more_is_read_when_opened_fifty_at_a_time(client, user):
+def test_more_is_read_when_opened_fifty_at_a_time(client, user, clock):
+    # In the holiday season the holiday list puts every contactable client on today's list. Out of it, 53 new
+    # clients are often all between two reconnect windows and the list is empty (2027-02-14, 2027-06-10).
+    clock.set_day(date(2026, 12, 10))
     user.daily_target = 1
     db.session.commit()
     for _ in range(53):
         make_client(user, tier="C")
     on = today_of(user)
-    plan_store_day(db.session.get(Store, user.store_id), on)  # holiday list (or reconnect) puts everyone on
+    plan_store_day(db.session.get(Store, user.store_id), on)
     more = client.get("/today").get_data(as_text=True).split('class="card today-more"', 1)[1]
     assert "More (52)" in more and more.count('class="row today-row"') == 0  # closed: only the count
     assert 'hx-get="/today?more=50"' in more and "Show the next 50" in more
@@ -239,10 +242,13 @@ def test_an_htmx_outcome_form_elsewhere_gets_a_logged_note_with_undo_in_its_targ
     assert 'hx-target="#card-outcome"' in refused.get_data(as_text=True)
 
 
-def test_an_outcome_sent_late_by_the_outbox_counts_on_the_day_it_was_tapped(auth, user):
+def test_an_outcome_sent_late_by_the_outbox_counts_on_the_day_it_was_tapped(auth, user, clock):
     """No signal in the evening, sent the next morning: the touch belongs to yesterday's list and clocks."""
+    # A day on which nothing opens: what was on yesterday's list is all the client has. On 2027-11-15 the
+    # holiday list opened that morning, was on no list when the call was tapped, and rightly stayed put.
+    clock.set_day(date(2026, 6, 10))
     client = planned(user)
-    tapped = datetime.now(UTC) - timedelta(hours=26)
+    tapped = utcnow() - timedelta(hours=26)
     tapped_on = store_today(db.session.get(Store, user.store_id), tapped)
     response = log(auth, client.id, "voicemail", htmx=False, occurred_at=tapped.isoformat().replace("+00:00", "Z"))
     assert response.status_code == 303
