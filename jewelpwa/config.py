@@ -72,7 +72,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     REDIS_URL = os.environ.get("TEST_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"))
     # One PBKDF2 round: a test signs in or makes a user in well under a millisecond instead of 0.1-0.3 s of
-    # scrypt. Only here; tests/integration/test_password_hashing.py holds production to scrypt.
+    # scrypt. Only here; tests/integration/accounts/test_password_hashing.py holds production to scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 

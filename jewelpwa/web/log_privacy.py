@@ -9,7 +9,7 @@ into cleaned text at once and the exception object left off the record, so no ha
 In exception text, quoted literals ('...' and "..."), SQLAlchemy's "[parameters: ...]" and PostgreSQL's "DETAIL:"
 line are hidden as well: that is where Python and the database drivers put the values that failed (a note,
 a name), as in "invalid literal for int() with base 10: 'call after the wedding'". Messages the app logs
-itself never include notes (see tests/integration/test_log_privacy.py).
+itself never include notes (see tests/integration/web/test_log_privacy.py).
 """
 
 from __future__ import annotations

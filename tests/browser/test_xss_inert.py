@@ -1,6 +1,6 @@
 """Issue 9: with the XSS corpus stored in every text field, the main screens run none of it in Chromium.
 
-The server-side suite (tests/integration/test_xss.py) parses every page; this one asks the browser itself:
+The server-side suite (tests/integration/web/test_xss.py) parses every page; this one asks the browser itself:
 no payload ran (window.__xss stays undefined), no dialog opened, htmx fired no request the corpus asked for
 (hx-get=/__xss ... hx-trigger=load needs no script at all, so CSP would not stop it), and no CSP violation was
 reported (a violation means markup from the corpus reached the page and only the policy stopped it).

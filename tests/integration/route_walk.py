@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from jewelpwa.extensions import db
 from jewelpwa.models import Store
 
-from .test_scoping import FACTORIES, WORDS
+from .web.test_scoping import FACTORIES, WORDS
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # An id no row has: the walk's "nonexistent id" URL.
@@ -55,7 +55,7 @@ def routes(app, owner, id_override: int | None = None) -> list[Route]:
     found = []
     for rule in rules(app):
         missing = set(rule.arguments) - set(FACTORIES) - set(WORDS)
-        assert not missing, f"{rule.rule}: add a factory for {missing} to test_scoping.FACTORIES"
+        assert not missing, f"{rule.rule}: add a factory for {missing} to web/test_scoping.FACTORIES"
         values = {}
         for arg in rule.arguments:
             if arg in WORDS:

@@ -1,0 +1,1 @@
+"""The client book at the counter: clients, sales, outreach, the service desk, the card, Today."""

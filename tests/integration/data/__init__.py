@@ -1,0 +1,1 @@
+"""Data in and out: import, export, privacy, the calendar feed."""

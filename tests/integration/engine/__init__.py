@@ -1,0 +1,1 @@
+"""The engine: planning, the day's lists, cleanings, the client filter."""

@@ -1,0 +1,1 @@
+"""The owner's tablet: huddles, reports, book health, segments, campaigns, events, staff, settings."""
