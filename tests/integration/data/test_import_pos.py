@@ -21,7 +21,7 @@ from ..conftest import make_user
 from ..factories import make_client
 
 TODAY = date(2025, 3, 1)
-POS = Path(__file__).parent.parent / "fixtures" / "pos"
+POS = Path(__file__).resolve().parents[2] / "fixtures" / "pos"
 
 
 def count(model) -> int:

@@ -16,7 +16,7 @@ from ..conftest import make_user
 # The shell, the manifest and the offline page are files and markup: SQLite alone (see conftest).
 pytestmark = pytest.mark.one_database
 
-STATIC = Path(__file__).resolve().parents[2] / "jewelpwa" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "jewelpwa" / "static"
 
 
 def test_offline_page_is_public_and_tells_how_outcomes_are_kept(client):
