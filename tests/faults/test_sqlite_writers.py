@@ -157,7 +157,8 @@ def test_twenty_writers_and_two_workers_on_one_sqlite_file_lose_nothing_and_neve
     print(f"\n{len(done)} writes by {WRITERS} writers in {elapsed:.1f} s: {len(acked) / elapsed:.1f} writes/s, "
           f"p50 {percentile(latencies, 50) * 1000:.0f} ms, p95 {percentile(latencies, 95) * 1000:.0f} ms, "
           f"max {max(latencies) * 1000:.0f} ms; by kind {dict(Counter(s for s, _, _, _ in done))}; "
-          f"statuses {dict(statuses)}; {len(planned)} planning runs")
+          f"statuses {dict(statuses)}; {len(planned)} planning runs; "
+          f"{sum(w.staff.resent for w in writers)} sent again after a kept-alive connection was closed unread")
 
     assert not [e for w in writers for e in w.errors], [e for w in writers for e in w.errors][:5]
     assert 500 not in statuses
