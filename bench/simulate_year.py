@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from jewelpwa.domain.gate import ContactPrefs, suggest_channel  # noqa: E402
 from jewelpwa.domain.occasions import anniversary_years, is_milestone, yearly_on  # noqa: E402
@@ -79,6 +79,10 @@ def simulate(args) -> dict:
     gen = generate.make_store(args.clients, seed=args.seed, start=start, associates=args.associates,
                               target=args.target)
     store = db.session.get(Store, gen.store_id)
+    # The simulated store is closed on Sundays (below): the store says so, as a real one does in its settings,
+    # so the planner lays no work on a day nobody comes in.
+    store.settings = {**(store.settings or {}), "closed_weekdays": [6]}
+    db.session.commit()
     if args.settings:  # e.g. '{"pace_reconnect_days": 0}': the year on another rule, same book and dice
         store.settings = {**(store.settings or {}), **json.loads(args.settings)}
         db.session.commit()
@@ -244,7 +248,12 @@ def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, c
     short = shortfall(store, start, contactable, touches, completing, final_tier, at_start, users)
 
     lengths = {u.email: {"min": min(list_len[u.id]), "mean": round(statistics.mean(list_len[u.id]), 1),
-                         "max": max(list_len[u.id])} for u in users}
+                         "max": max(list_len[u.id]),
+                         "share_within_1_5x": round(sum(n <= 1.5 * u.daily_target for n in list_len[u.id])
+                                                    / len(list_len[u.id]), 4),
+                         "over_2x": sum(n > 2 * u.daily_target for n in list_len[u.id])} for u in users}
+    let_go = dict(db.session.execute(select(FollowUp.kind, func.count()).where(
+        FollowUp.store_id == store.id, FollowUp.note.like("let go:%")).group_by(FollowUp.kind)).all())
     return {
         "clients": gen.clients, "days": days, "start": start.isoformat(), "generated_rows": gen.rows,
         "generate_seconds": round(gen.seconds, 1), "simulate_seconds": round(sim_seconds, 1),
@@ -267,6 +276,7 @@ def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, c
         "dnc": {"at_start": len(dnc_at_start), "became_dnc": len(dnc_on), "touches_after_dnc": len(dnc_touches),
                 "examples": dnc_touches[:10]},
         "list_length_per_associate": lengths,
+        "let_go_by_kind": dict(sorted(let_go.items(), key=lambda kv: -kv[1])),
         "shortfall": short,
     }
 
@@ -376,7 +386,10 @@ def report(r: dict) -> None:
           f"{d['at_start']} DNC at start, {d['became_dnc']} asked during the year)")
     print("Daily list length (cards on day_list, working days):")
     for email, s in r["list_length_per_associate"].items():
-        print(f"  {email:40} min {s['min']:4}  mean {s['mean']:6}  max {s['max']:4}")
+        print(f"  {email:40} min {s['min']:4}  mean {s['mean']:6}  max {s['max']:4}  "
+              f"<= 1.5 x target {100 * s['share_within_1_5x']:.1f}% of days, > 2 x target on {s['over_2x']} days")
+    print("Reasons let go (the team's days were full until the window closed): "
+          + (", ".join(f"{k} {v}" for k, v in r["let_go_by_kind"].items()) or "none"))
     short, whole = r["shortfall"]["short"], r["shortfall"]["all"]
     print(f"\nContactable clients with no usable channel (opted out of the only one the store holds): "
           f"{r['shortfall']['no_usable_channel']}; share with >= 5 touches among the others: "

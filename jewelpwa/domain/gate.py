@@ -158,6 +158,13 @@ def decide(
             return GateDecision(
                 "move", held_allowed, channel, f"held for a stronger occasion opening {held.isoformat()}"
             )
+    coming = None if service else hold_until(kind, Window(window.opens_on, window.opens_on, date.max), openings,
+                                             start_on, hold_days)
+    if held is None and coming is not None:
+        # The routine reason ends before the client's birthday or anniversary opens, a few days on: calling now
+        # would spend one of the client's few touches just before the occasion the store is judged on.
+        return GateDecision("expire", None, channel,
+                            f"let go: kept the client's touches for an occasion opening {coming.isoformat()}")
     if allowed_on > window.expires_on:
         return GateDecision("expire", None, channel, f"frequency limit: {rule}, past the window")
     if allowed_on > on:

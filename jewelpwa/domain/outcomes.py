@@ -53,9 +53,12 @@ def _after(
         return Change(fu.id, Status.DONE, fu.show_on, fu.tries, f"done: {outcome}")
     if outcome in RETRY_OUTCOMES:
         tries = fu.tries + 1
-        if tries >= settings.max_tries:
+        if settings.max_tries and tries >= settings.max_tries:
             return Change(fu.id, Status.SKIPPED, fu.show_on, tries, f"no answer after {tries} tries")
-        show_on = on + timedelta(days=settings.retry_days)
+        # A ring nobody heard can be tried again tomorrow; a voicemail or a message waits retry_days (and
+        # the gate then keeps the client's frequency tolerance). No fixed number of tries: the window decides.
+        wait = 1 if outcome is Outcome.NO_ANSWER else settings.retry_days
+        show_on = on + timedelta(days=wait)
         if show_on > fu.window.expires_on:
             return Change(
                 fu.id, Status.EXPIRED, fu.show_on, tries, "no answer, and the next try falls past the window"

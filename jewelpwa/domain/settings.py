@@ -102,6 +102,8 @@ _KEYS = (
     "retry_days",
     "hold_days",
     "pace_reconnect_days",
+    "plan_above_target",
+    "closed_weekdays",
 )
 
 
@@ -115,7 +117,9 @@ class EngineSettings:
     country: str = "US"
     tier_a_share: float = 0.2
     tier_b_share: float = 0.3
-    max_tries: int = 3
+    # Tries after a voicemail or no answer: 0 = as many as the window leaves room for (issue 18: a fixed three
+    # tries lost one occasion in six; a salesperson keeps trying, switching channel, while the day is ahead).
+    max_tries: int = 0
     retry_days: int = 2
     # A routine follow-up waits up to this many days for the client's birthday or anniversary to open,
     # so both go on one card (domain.gate.hold_until); 0 turns holding off.
@@ -123,6 +127,15 @@ class EngineSettings:
     # The reconnect clock of a client behind the TOUCH_GOAL pace (see DEFAULT_PACE_RECONNECT_DAYS); 0 turns
     # the pace rule off, so every client keeps reconnect_days.
     pace_reconnect_days: int = DEFAULT_PACE_RECONNECT_DAYS
+    # How far above an associate's daily target the planner fills a day, in percent: a few more than the
+    # target, because some rows go unanswered and a day that ends early pulls ahead from tomorrow.
+    plan_above_target: int = 20
+    # Days nobody works the lists (0 = Monday ... 6 = Sunday): the planner puts nothing on them.
+    closed_weekdays: frozenset[int] = frozenset()
+
+    def day_capacity(self, target: int) -> int:
+        """Rows the planner puts on one associate's working day: the target plus plan_above_target percent."""
+        return max(target, 0) + -(-max(target, 0) * self.plan_above_target // 100)
 
     def reconnect_every(self, tier: Tier, pace_touches: int | None = None) -> int:
         """Days without a conversation before a reconnect: the tier's clock, or the pace clock when sooner
@@ -188,11 +201,15 @@ class EngineSettings:
             country=country.strip().upper(),
             tier_a_share=a_share,
             tier_b_share=b_share,
-            max_tries=_int(d.get("max_tries", base.max_tries), "max_tries", 1),
+            max_tries=_int(d.get("max_tries", base.max_tries), "max_tries", 0),
             retry_days=_int(d.get("retry_days", base.retry_days), "retry_days", 1),
             hold_days=_int(d.get("hold_days", base.hold_days), "hold_days", 0),
             pace_reconnect_days=_int(d.get("pace_reconnect_days", base.pace_reconnect_days),
                                      "pace_reconnect_days", 0),
+            plan_above_target=_bounded(d.get("plan_above_target", base.plan_above_target), "plan_above_target",
+                                       0, 100),
+            closed_weekdays=frozenset(_bounded(v, "closed_weekdays", 0, 6) for v in _list(
+                d.get("closed_weekdays", sorted(base.closed_weekdays)), "closed_weekdays")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -210,6 +227,8 @@ class EngineSettings:
             "retry_days": self.retry_days,
             "hold_days": self.hold_days,
             "pace_reconnect_days": self.pace_reconnect_days,
+            "plan_above_target": self.plan_above_target,
+            "closed_weekdays": sorted(self.closed_weekdays),
         }
 
 
@@ -234,6 +253,19 @@ def _int(value: Any, name: str, minimum: int | None) -> int:
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
     return value
+
+
+def _bounded(value: Any, name: str, minimum: int, maximum: int) -> int:
+    number = _int(value, name, minimum)
+    if number > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value!r}")
+    return number
+
+
+def _list(value: Any, name: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{name} must be a list, got {value!r}")
+    return list(value)
 
 
 def _ints(value: Any, count: int, name: str, minimum: int | None) -> list[int]:

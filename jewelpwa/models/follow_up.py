@@ -50,6 +50,11 @@ class FollowUp(StoreScoped, Model):
         # partial index to a query whose kinds are bound parameters, so there it stays whole.
         Index("ix_follow_ups_store_kind_expires_cover", "store_id", "kind", "expires_on", "status", "client_id",
               "opens_on", "occasion_on", postgresql_where=text(MILESTONE_KINDS_SQL)),
+        # The day plans (migration 0017): only the coming days' rows carry a day, so both indexes are small.
+        Index("ix_follow_ups_store_planned", "store_id", "planned_on",
+              postgresql_where=text("planned_on IS NOT NULL"), sqlite_where=text("planned_on IS NOT NULL")),
+        Index("ix_follow_ups_assignee_planned", "assignee_id", "planned_on",
+              postgresql_where=text("planned_on IS NOT NULL"), sqlite_where=text("planned_on IS NOT NULL")),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
@@ -63,10 +68,13 @@ class FollowUp(StoreScoped, Model):
     # The day it next appears on a list: opens_on at first, later when tolerance or "no answer" moves it.
     show_on: Mapped[date] = mapped_column(Date, nullable=False)
     tries: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The day the planner put it on its associate's list (domain.day_plan); None: not planned in the coming
+    # days yet. Rewritten every morning; a reason made during the day for today carries today.
+    planned_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(40), nullable=False)
     dedupe_key: Mapped[str] = mapped_column(String(120), nullable=False)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
-    # Why it left the list (expired by tolerance, skipped after three tries...): never a silent drop.
+    # Why it left the list (expired by tolerance, let go for lack of room...): never a silent drop.
     note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at_column()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -163,13 +163,19 @@ def test_other_routine_kinds_wait_too(kind):
     [
         (Kind.BIRTHDAY, 5, "an occasion is never held back"),
         (Kind.CHECK_IN, 15, "beyond the two weeks"),
-        (Kind.CHECK_IN, 13, "after the check-in's own last day (Mar 22)"),
         (Kind.CHECK_IN, 0, "opening today: both already show together"),
     ],
 )
 def test_no_hold(kind, opens_in, why):
     d = decide(kind, CHECK_IN, prefs(), [], NORMAL, ON, openings=[ON + timedelta(days=opens_in)], hold_days=14)
     assert (d.action, d.show_on) == ("show", ON), why
+
+
+def test_a_routine_reason_ending_before_the_occasion_opens_is_let_go_to_keep_the_touches():
+    # The birthday opens Mar 23, after the check-in's last day (Mar 22): the check-in would spend a touch
+    # nine days before the birthday's window, so it is let go, and says why.
+    d = decide(Kind.CHECK_IN, CHECK_IN, prefs(), [], NORMAL, ON, openings=[ON + timedelta(days=13)], hold_days=14)
+    assert (d.action, d.reason) == ("expire", "let go: kept the client's touches for an occasion opening 2026-03-23")
 
 
 def test_holding_off_in_settings_shows_at_once():

@@ -31,19 +31,20 @@ def test_only_a_conversation_restarts_the_reconnect_clock(outcome):
     assert not restarts_reconnect(outcome)
 
 
-@pytest.mark.parametrize("outcome", [Outcome.VOICEMAIL, Outcome.NO_ANSWER])
-def test_voicemail_moves_follow_up_two_days(outcome):
+@pytest.mark.parametrize(("outcome", "days"), [(Outcome.VOICEMAIL, 2), (Outcome.NO_ANSWER, 1)])
+def test_a_voicemail_waits_two_days_and_a_ring_nobody_heard_one(outcome, days):
     [change] = apply_outcome(outcome, [fu(1), fu(2, Kind.CARE, LATER)], ON, S)
-    assert (change.id, change.status, change.show_on, change.tries) == (
-        1,
-        Status.OPEN,
-        ON + timedelta(days=2),
-        1,
-    )
+    assert (change.id, change.status, change.show_on, change.tries) == (1, Status.OPEN, ON + timedelta(days=days), 1)
 
 
-def test_third_unanswered_try_skips_the_follow_up():
-    [change] = apply_outcome(Outcome.NO_ANSWER, [fu(1, tries=2)], ON, S)
+def test_no_fixed_number_of_tries_while_the_window_has_room():
+    [change] = apply_outcome(Outcome.NO_ANSWER, [fu(1, tries=7)], ON, S)
+    assert (change.status, change.tries) == (Status.OPEN, 8)
+
+
+def test_a_store_may_still_cap_the_tries():
+    capped = EngineSettings.from_dict({"max_tries": 3})
+    [change] = apply_outcome(Outcome.NO_ANSWER, [fu(1, tries=2)], ON, capped)
     assert (change.status, change.tries, change.note) == (Status.SKIPPED, 3, "no answer after 3 tries")
 
 
@@ -82,5 +83,5 @@ def test_closed_follow_ups_are_left_alone(status):
 
 def test_store_settings_change_retries():
     patient = EngineSettings.from_dict({"max_tries": 5, "retry_days": 3})
-    [change] = apply_outcome(Outcome.NO_ANSWER, [fu(1, tries=2)], ON, patient)
+    [change] = apply_outcome(Outcome.VOICEMAIL, [fu(1, tries=2)], ON, patient)
     assert (change.status, change.show_on, change.tries) == (Status.OPEN, ON + timedelta(days=3), 3)

@@ -10,7 +10,8 @@ def test_defaults_follow_the_design_table():
     assert s.windows[Kind.CARE] == WindowRule(90, 100, 130)
     assert s.reconnect_days == {Tier.A: 45, Tier.B: 90, Tier.C: 90}
     assert s.tolerance_for(Frequency.NORMAL) == Tolerance(2, 30, 7)
-    assert (s.country, s.max_tries, s.retry_days) == ("US", 3, 2)
+    assert (s.country, s.max_tries, s.retry_days) == ("US", 0, 2)  # 0: no fixed cap on tries (issue 18)
+    assert (s.plan_above_target, s.closed_weekdays, s.day_capacity(10)) == (20, frozenset(), 12)
 
 
 def test_presets_low_and_high():
@@ -59,6 +60,10 @@ def test_empty_dict_is_the_defaults_and_to_dict_round_trips():
         ({"tier_a_share": 0.7, "tier_b_share": 0.5}, "tier_b_share"),
         ({"max_tries": "3"}, "max_tries"),
         ({"windows": []}, "windows"),
+        ({"plan_above_target": 250}, "plan_above_target"),
+        ({"plan_above_target": -5}, "plan_above_target"),
+        ({"closed_weekdays": [7]}, "closed_weekdays"),
+        ({"closed_weekdays": "sunday"}, "closed_weekdays"),
     ],
 )
 def test_from_dict_raises_value_error_naming_the_bad_key(overrides, named):

@@ -1,4 +1,5 @@
-"""The engine's agenda for a day (`flask agenda --date D --json`): every showing follow-up, with its card's rank."""
+"""The engine's agenda for a day (`flask agenda --date D --json`): every showing follow-up, with its card's rank
+and the day the plan put it on (`planned_on`: None when the coming days had no room for it yet)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def agenda(store: Store, on: date) -> list[dict]:
                 "client_number": client.client_number, "kind": follow_up.kind,
                 "opens_on": follow_up.opens_on.isoformat(), "due_on": follow_up.due_on.isoformat(),
                 "expires_on": follow_up.expires_on.isoformat(), "occasion_on": follow_up.occasion_on.isoformat(),
+                "planned_on": follow_up.planned_on.isoformat() if follow_up.planned_on else None,
                 "assignee": email, "rank": rank, "score": round(score(one, on), 4),
                 "reasons": [reason_text(one.kind, one.occasion_on, on, one.detail), card.why],
                 "channel": channel.value if channel else None,

@@ -1,12 +1,14 @@
-"""Each associate's list for a day: one ranked card per client, and the order kept for Today.
+"""Each associate's list for a day: the day's plan as ranked cards, one per client, and the order kept for Today.
 
-The ranked list: an associate's showing follow-ups become one card per client, ranked by the engine
-(domain.ranking). `call_list` is the day as the associate sees it: the target, what is done, the cards.
+The day's list: the planner lays every open follow-up onto a day of its window (services.engine.scheduling);
+an associate's list for `on` is what was planned for `on`, ranked by the engine (domain.ranking), then a few
+rows pulled ahead from the next days' plan ("More"), never more than LIST_SHARE of the target in all. A store the
+planner has not planned for `on` yet (a new store, the worker behind) shows the best of what is showing, cut
+the same way.
 
-The kept order: in holiday season every contactable client is on somebody's list: one associate of a
-50,000-client store has 16,000 cards, and ranking them took seconds per request. The worker builds the list once
-after planning (`build_day_list`); Today then re-ranks only the first rows plus any client whose follow-ups were
-made after the build (their ids are above `max_follow_up_id`), so a sale's cadence or a hand-off shows at once.
+The kept order: the worker ranks each list once after planning (`build_day_list`); Today then re-ranks only the
+first rows plus any client whose follow-ups were made after the build (their ids are above
+`max_follow_up_id`), so a sale's cadence or a referral's thanks shows at once.
 
 Why re-ranking the first rows is enough: during a day a client's cards only lose reasons (an outcome closes
 or moves them), except through new follow-ups, which are ranked in by id. A client further down cannot
@@ -26,11 +28,19 @@ from ...domain.ranking import Candidate, Card, rank_day
 from ...domain.vocab import Channel, Kind, Tier
 from ...domain.windows import Window
 from ...extensions import db
-from ...models import Client, DayList, DayListCard, FollowUp, Outreach, User
+from ...models import Client, DayList, DayListCard, FollowUp, Outreach, Store, User
 from ..batching import chunks
 from .gating import LIVE, SHOWING_COLUMNS, prefs_of, showing, shows
 
 SLACK = 20  # rows read beyond what the page shows, for clients whose list changed since the build
+# Today plus More holds at most this share of the associate's target: the plan fills a day to the target and
+# the store's margin (settings.plan_above_target), and More pulls ahead from the next days up to this.
+LIST_SHARE = 1.5
+
+
+def list_limit(target: int) -> int:
+    """Cards a day's list holds at most: LIST_SHARE x the target (at least one row)."""
+    return max(int(target * LIST_SHARE), 1)
 
 
 @dataclass
@@ -99,6 +109,8 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
         if client_id is not None:
             query = query.where(FollowUp.client_id == client_id)
         rows = list(db.session.execute(query))
+    elif not client_ids:
+        rows = []
     else:
         # A page of known clients: read their live follow-ups by client (an index probe each) and check the
         # window here; with the window in SQL the databases scan the store's whole window index instead.
@@ -115,6 +127,30 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
             for card in rank_day(candidates, on)]
 
 
+def planned_for(store_id: int, on: date) -> bool:
+    """Whether the planner has laid out the store's days from `on` (its last plan is `on` or later)."""
+    last = db.session.scalar(select(Store.last_planned_on).where(Store.id == store_id))
+    return last is not None and last >= on
+
+
+def day_cards(user: User, on: date) -> list[TodayCard]:
+    """The associate's list for `on`: the day's plan ranked, then More pulled ahead from the next days' plan,
+    at most list_limit(target) cards; on a day not planned yet, the best of what shows, cut the same way."""
+    limit = list_limit(user.daily_target)
+    if not planned_for(user.store_id, on):
+        return ranked(user.store_id, on, user.id)[:limit]
+    # Rows on this day's plan or a coming one that may show today (a later day's row can be pulled ahead).
+    rows = db.session.execute(select(FollowUp.id, FollowUp.client_id, FollowUp.planned_on).where(
+        *showing(user.store_id, on), FollowUp.assignee_id == user.id, FollowUp.planned_on >= on)).all()
+    planned = {row.id: row.planned_on for row in rows}
+    cards = ranked(user.store_id, on, user.id, client_ids=sorted({row.client_id for row in rows}))
+    cards = [c for c in cards if any(fid in planned for fid in c.card.follow_up_ids)]
+    day_of = {c.client_id: min(planned[fid] for fid in c.card.follow_up_ids if fid in planned) for c in cards}
+    today = [c for c in cards if day_of[c.client_id] == on]  # ranked order kept
+    ahead = sorted((c for c in cards if day_of[c.client_id] > on), key=lambda c: (day_of[c.client_id], -c.card.score))
+    return today + ahead[: max(limit - len(today), 0)]
+
+
 def done_count(user: User, on: date) -> int:
     """Clients this associate has contacted on `on` (any outcome: a ring that went unanswered was still work)."""
     return db.session.scalar(select(func.count(func.distinct(Outreach.client_id))).where(
@@ -128,7 +164,7 @@ def call_list(user: User, on: date, rows: int | None = None, done: int | None = 
     `total` says how long the whole list is; without, the whole list is ranked now (exact, slower)."""
     done = done_count(user, on) if done is None else done
     if rows is None:
-        return CallList(on, user.daily_target, done, ranked(user.store_id, on, user.id))
+        return CallList(on, user.daily_target, done, day_cards(user, on))
     client_ids, total = top_client_ids(user, on, rows)
     cards = ranked(user.store_id, on, user.id, client_ids=client_ids)[:rows] if client_ids else []
     return CallList(on, user.daily_target, done, cards, total)
@@ -140,9 +176,7 @@ def call_list(user: User, on: date, rows: int | None = None, done: int | None = 
 def build_day_list(user: User, on: date, commit: bool = True) -> DayList:
     """Rank the associate's whole list for `on` once and keep the order (replacing an earlier build)."""
     watermark = db.session.scalar(select(func.max(FollowUp.id))) or 0  # read first: later rows are "newer"
-    rows = db.session.execute(select(*RANKED_COLUMNS, Client.tier).join(Client, Client.id == FollowUp.client_id)
-                              .where(*showing(user.store_id, on), FollowUp.assignee_id == user.id))
-    cards = rank_day([candidate(row, row.tier) for row in rows], on)
+    cards = [c.card for c in day_cards(user, on)]
     db.session.execute(delete(DayList).where(DayList.user_id == user.id,
                                              (DayList.listed_on == on) | (DayList.listed_on < on - timedelta(days=2))))
     listing = DayList(store_id=user.store_id, user_id=user.id, listed_on=on, max_follow_up_id=watermark,
@@ -188,10 +222,14 @@ def top_client_ids(user: User, on: date, rows: int) -> tuple[list[int], int]:
                                    .order_by(DayListCard.position).limit(rows + SLACK)))
     # Only the id range in SQL: with the window conditions too, both databases prefer a window index and
     # read every follow-up of the store; the rows made since the build are few, so the rest is checked here.
+    # On a planned day only a new row that carries today joins (a reason made during the day); rows a bulk
+    # maker left for the next plan wait for it.
+    planned = planned_for(user.store_id, on)
     newer = {row.client_id for row in db.session.execute(
-        select(FollowUp.client_id, FollowUp.store_id, FollowUp.assignee_id, *SHOWING_COLUMNS)
+        select(FollowUp.client_id, FollowUp.store_id, FollowUp.assignee_id, FollowUp.planned_on, *SHOWING_COLUMNS)
         .where(FollowUp.id > listing.max_follow_up_id))
-        if row.store_id == user.store_id and row.assignee_id == user.id and shows(row, on)}
+        if row.store_id == user.store_id and row.assignee_id == user.id and shows(row, on)
+        and (not planned or row.planned_on == on)}
     newer_elsewhere = len(newer) - (db.session.scalar(select(func.count()).select_from(DayListCard).where(
         DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(newer))) or 0 if newer else 0)
     return list(dict.fromkeys([*kept, *newer])), max(listing.cards + newer_elsewhere - logged, 0)

@@ -62,14 +62,20 @@ def analyze_after_bulk_insert(inserted: int) -> None:
 
 
 def row_for(store_id: int, client_id: int, assignee_id: int | None, proposal: Proposal, on: date,
-            made_at: datetime | None = None, **detail: object) -> dict:
-    """The follow_ups row of a proposal made on `on` (keyword arguments join its detail)."""
+            made_at: datetime | None = None, plan_later: bool = False, **detail: object) -> dict:
+    """The follow_ups row of a proposal made on `on` (keyword arguments join its detail).
+
+    One reason made during the day (a sale's thanks, a referral, a repair ready) that shows today goes on
+    today's list at once; the planner's own rows and bulk makers (campaigns, events, hand-offs) pass
+    `plan_later`, so the next plan lays them onto the days by capacity instead of flooding one list.
+    """
     window = proposal.window
+    show_on = max(window.opens_on, on)
     return {
         "store_id": store_id, "client_id": client_id, "assignee_id": assignee_id, "kind": str(proposal.kind),
         "status": Status.OPEN.value, "opens_on": window.opens_on, "due_on": window.due_on,
         "expires_on": window.expires_on, "occasion_on": proposal.occasion_on,
-        "show_on": max(window.opens_on, on),
+        "show_on": show_on, "planned_on": None if plan_later or show_on > on else on,
         "tries": 0, "source": proposal.source, "dedupe_key": proposal.dedupe_key,
         "detail": {**proposal.detail, **detail}, "note": None,
         "created_at": made_at or utcnow(), "closed_at": None,

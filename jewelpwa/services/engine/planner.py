@@ -20,6 +20,7 @@ from . import proposing
 from .client_value import recompute_spend_and_tiers
 from .follow_ups import analyze_after_bulk_insert, keys_in_window, row_for, write_new
 from .gating import LIVE, gate_inputs, gate_showing, touch_counts
+from .scheduling import schedule
 
 
 @dataclass
@@ -29,6 +30,9 @@ class PlanResult:
     created: int = 0
     expired: int = 0
     moved: int = 0
+    let_go: int = 0  # of the expired: windows that closed while the team's days were full of better reasons
+    planned: int = 0  # follow-ups on a day of the coming HORIZON_DAYS
+    unplanned: int = 0  # open follow-ups the coming days had no room for (yet)
     list_sizes: dict[int, int] = field(default_factory=dict)
 
 
@@ -38,7 +42,8 @@ def engine_settings(store: Store) -> EngineSettings:
 
 
 def plan_store_day(store: Store, on: date) -> PlanResult:
-    """Create every follow-up whose window holds `on` and does not exist yet, expire stale ones, gate the rest.
+    """Create every follow-up whose window holds `on` and does not exist yet, expire stale ones, gate the rest,
+    and lay the open ones onto the associates' coming days (scheduling.schedule): Today is that day's plan.
 
     Idempotent: the dedupe key makes a second run (or a concurrent one) insert nothing, so running it twice
     or catching up after downtime gives the same rows. Commits once.
@@ -60,11 +65,7 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     # Ranking's coverage term (domain.ranking.coverage) lifts clients behind the five-a-year pace; the
     # count is taken when the follow-up is made, which is as fresh as a window of a few weeks needs.
     counts = touch_counts(store.id, on)
-    result.expired = cast(CursorResult[Any], db.session.execute(
-        update(FollowUp).where(FollowUp.store_id == store.id, FollowUp.status.in_(LIVE), FollowUp.expires_on < on)
-        .values(status=Status.EXPIRED.value, note="window closed before anyone reached the client",
-                closed_at=utcnow()),
-        execution_options={"synchronize_session": False})).rowcount or 0
+    result.expired, result.let_go = expire_closed_windows(store.id, on)
     # The rows already there first (the new ones would look like rows reaching their show day), then the
     # new ones with the same inputs, each before it is written: it carries its show day or closing note.
     inputs = gate_inputs(store.id, on, settings)
@@ -79,7 +80,7 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
                 continue
             seen.add(found.proposal.dedupe_key)
             row = row_for(store.id, found.client_id, found.assignee_id, found.proposal, on, made_at,
-                          pace_touches=counts.get(found.client_id, 0))
+                          plan_later=True, pace_touches=counts.get(found.client_id, 0))
             inputs.apply(row)
             yield row
 
@@ -88,6 +89,8 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     result.moved += sum(1 for r in written if r["status"] == Status.OPEN.value and r["show_on"] > max(r["opens_on"], on))
     result.expired += sum(1 for r in written if r["status"] != Status.OPEN.value)
     analyze_after_bulk_insert(len(written))
+    scheduled = schedule(store.id, on, settings)
+    result.planned, result.unplanned = scheduled.planned, scheduled.unplanned
     result.list_sizes = list_sizes(store.id, on)
     if store.last_planned_on is None or on > store.last_planned_on:
         store.last_planned_on = on
@@ -95,12 +98,32 @@ def plan_store_day(store: Store, on: date) -> PlanResult:
     return result
 
 
+LET_GO = "let go: the team's days were full of more valuable reasons until the window closed"
+NOT_REACHED = "window closed before anyone reached the client"
+
+
+def expire_closed_windows(store_id: int, on: date) -> tuple[int, int]:
+    """Expire live follow-ups whose window closed before `on`: (expired, of which let go).
+
+    One that was on a list (it carries the day of the last plan) was not reached; one the plans never had room
+    for was let go, and says so: the owner sees how much the book asked beyond what the team can do.
+    """
+    counts = []
+    for planned, note in ((FollowUp.planned_on.is_not(None), NOT_REACHED), (FollowUp.planned_on.is_(None), LET_GO)):
+        counts.append(cast(CursorResult[Any], db.session.execute(
+            update(FollowUp).where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE),
+                                   FollowUp.expires_on < on, planned)
+            .values(status=Status.EXPIRED.value, note=note, closed_at=utcnow()),
+            execution_options={"synchronize_session": False})).rowcount or 0)
+    return counts[0] + counts[1], counts[1]
+
+
 def list_sizes(store_id: int, on: date) -> dict[int, int]:
-    """Clients showing per associate on `on` (one card per client)."""
+    """Clients on each associate's plan for `on` (one card per client)."""
     rows = db.session.execute(
         select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id)))
-        .where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.show_on <= on,
-               FollowUp.opens_on <= on, FollowUp.expires_on >= on, FollowUp.assignee_id.is_not(None))
+        .where(FollowUp.store_id == store_id, FollowUp.planned_on == on, FollowUp.status.in_(LIVE),
+               FollowUp.assignee_id.is_not(None))
         .group_by(FollowUp.assignee_id))
     return {assignee: count for assignee, count in rows if assignee is not None}
 

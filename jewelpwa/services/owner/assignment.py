@@ -71,7 +71,8 @@ def _insert_handoffs(actor: User, where: list, to_id: int, from_name: str | None
     keeps it idempotent (a second move of the same client on the same day adds nothing).
     Do-not-contact clients move too, but get no introduction call: a hand-off is marketing.
     """
-    template = row_for(actor.store_id, 0, to_id, handoff_proposal(0, from_name, on, engine_settings(actor.store)), on)
+    template = row_for(actor.store_id, 0, to_id, handoff_proposal(0, from_name, on, engine_settings(actor.store)), on,
+                       plan_later=True)
     table = FollowUp.__table__
     source = literal("handoff:client:", String) + sql_cast(Client.id, String)
     per_client = {

@@ -185,7 +185,7 @@ def _gated_rows(store_id: int, campaign: Campaign, wanted: ClientFilter, on: dat
             continue
         key = dedupe_key(Kind.STORE_EVENT, source, campaign.due_on, f"client:{client.id}")
         proposal = Proposal(Kind.STORE_EVENT, window, campaign.due_on, key, source, detail)
-        row = row_for(store_id, client.id, client.assigned_to_id, proposal, on)
+        row = row_for(store_id, client.id, client.assigned_to_id, proposal, on, plan_later=True)
         if decision.action == "move" and decision.show_on:
             row["show_on"] = decision.show_on
         rows.append(row)

@@ -111,7 +111,7 @@ def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 -
             continue
         proposal = P.Proposal(Kind.STORE_EVENT, found.window, found.occasion_on, found.dedupe_key, found.source,
                               {"what": name})
-        rows.append(row_for(actor.store_id, client_id, assignee_id, proposal, on))
+        rows.append(row_for(actor.store_id, client_id, assignee_id, proposal, on, plan_later=True))
     seen = existing_keys(actor.store_id, [row["dedupe_key"] for row in rows])
     fresh = [row for row in rows if row["dedupe_key"] not in seen]
     insert_new(fresh)

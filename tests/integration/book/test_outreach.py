@@ -45,15 +45,16 @@ def test_reached_completes_follow_ups_in_window_and_restarts_reconnect():
     assert db.session.get(Client, client.id).last_reached_on == ON
 
 
-def test_voicemail_moves_follow_up_two_days_and_third_try_skips():
+def test_voicemail_moves_follow_up_two_days_no_answer_one_and_a_third_try_is_not_the_last():
     user = make_user()
     client = planned_client(user)
     log_outreach(user, client.id, "call", "voicemail", now=NOON)
     assert {f.show_on for f in live(client)} == {ON + timedelta(days=2)}
     log_outreach(user, client.id, "call", "no_answer", now=NOON + timedelta(days=2))
-    log_outreach(user, client.id, "call", "no_answer", now=NOON + timedelta(days=4))
-    assert {(f.status, f.tries) for f in live(client)} == {("skipped", 3)}
-    assert all("3 tries" in f.note for f in live(client))
+    assert {f.show_on for f in live(client)} == {ON + timedelta(days=3)}
+    log_outreach(user, client.id, "call", "no_answer", now=NOON + timedelta(days=3))
+    # Three tries used to skip the reason; the window still has room, so it is tried again tomorrow.
+    assert {(f.status, f.tries, f.show_on) for f in live(client)} == {("open", 3, ON + timedelta(days=4))}
 
 
 def test_not_now_needs_a_later_day_and_snoozes_until_it():
