@@ -5,9 +5,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from jewelpwa.domain.share import WishListFacts, mailto_href, share_message, sms_href, wish_list_nudges
 from jewelpwa.domain.line_rules import Caller
 from jewelpwa.domain.opening import opening_line
+from jewelpwa.domain.share import WishListFacts, mailto_href, share_message, sms_href, wish_list_nudges
 from jewelpwa.domain.talking import ClientFacts, talking_points
 from jewelpwa.domain.vocab import Channel
 
