@@ -193,9 +193,20 @@ def _wish_list_offer(facts: ClientFacts, on: date | None) -> str:
     return f" {nudge.owner_name}'s {nudge.occasion} is {nudge.when}: shall I send you {nudge.owner_name}'s wish list?"
 
 
+def _gift_question(reasons: Sequence[Reason], facts: ClientFacts) -> str:
+    """A gift's check-in further down the card is one question more on the same call (a holiday list leads
+    most December cards): "And did Kenji love the diamond bracelet?"."""
+    for reason in reasons[1:]:
+        gift = gift_for(reason, facts.gifts) if reason.kind == Kind.CHECK_IN else None
+        if gift is not None:
+            return f" And did {gift.recipient or 'they'} love the {reason.detail.get('piece') or gift.piece}?"
+    return ""
+
+
 def opening_line(first_name: str, reasons: Sequence[Reason], facts: ClientFacts, channel: Channel,
                  on: date | None = None, *, caller: Caller) -> str:
     """A friendly first sentence for the card's strongest reason: "Hi Grace, it's Maya at Harbor & Vine. ..."."""
     on = on or facts.as_of
     body = _capitalized(_body(reasons[0] if reasons else None, facts, on))
-    return fit(f"{greeting(first_name, caller, channel)} {body}", [_wish_list_offer(facts, on)])
+    extras = [_gift_question(reasons, facts), _wish_list_offer(facts, on)]
+    return fit(f"{greeting(first_name, caller, channel)} {body}", extras)

@@ -162,6 +162,16 @@ def test_a_list_all_done_is_not_asked_about_again():
     assert line(HOLIDAY, facts).endswith("Your holiday list is all wrapped up! Anyone you'd like to add?")
 
 
+def test_a_gifts_check_in_behind_the_holiday_list_is_asked_on_the_same_call():
+    facts = ClientFacts("Grace", gifts=[BRACELET])
+    check_in = Reason(Kind.CHECK_IN, "", 1.0, BRACELET.bought_on, {"piece": "diamond bracelet"})
+    said = opening_line("Grace", [HOLIDAY, check_in], facts, Channel.TEXT, ON, caller=MAYA)
+    assert said.endswith("Who's on yours this year? And did Kenji love the diamond bracelet?")
+    own = Reason(Kind.CHECK_IN, "", 1.0, date(2026, 11, 2), {"piece": "opal ring"})
+    assert "love" not in opening_line("Grace", [HOLIDAY, own], facts, Channel.TEXT, ON, caller=MAYA)
+
+
+
 # -- "no pitch": greetings and service, no selling -------------------------------------------------------------
 
 QUIET = ClientFacts("Grace", no_pitch=True, open_wish_items=["emerald studs"], partner_name="Anna",
