@@ -48,15 +48,19 @@ def old_client(user, **overrides) -> Client:
                        last_touch_on=OCTOBER - timedelta(days=21), **overrides)
 
 
+def gift_row(client, user, recipient: str, item: ItemInput) -> str:
+    """Grace's Today row on OCTOBER, 19 days after she bought `item` for `recipient` (its check-in is open)."""
+    grace = old_client(user, first_name="Grace")
+    person = add_person(grace, recipient, "partner")
+    record_purchase(user, grace.id, OCTOBER - timedelta(days=19), [item], recipient_person_id=person.id,
+                    today=OCTOBER)
+    plan(user, OCTOBER)
+    return row_of(client.get("/today").get_data(as_text=True), grace.id)
+
+
 def test_today_asks_about_a_gift_as_a_gift_and_says_who_calls_from_where(client, maya, clock):
     clock.set_day(OCTOBER)
-    grace = old_client(maya, first_name="Grace")
-    kenji = add_person(grace, "Kenji Sato", "partner")
-    record_purchase(maya, grace.id, OCTOBER - timedelta(days=19), [ItemInput("bracelet", "4200", stone="diamond")],
-                    recipient_person_id=kenji.id, today=OCTOBER)
-    plan(maya, OCTOBER)
-
-    row = row_of(client.get("/today").get_data(as_text=True), grace.id)
+    row = gift_row(client, maya, "Kenji Sato", ItemInput("bracelet", "4200", stone="diamond"))
 
     assert say(row) == "Hi Grace, it's Maya at Harbor & Vine. Did Kenji love the diamond bracelet?"
     assert "Harbor &amp; Vine" in row  # escaped in the page
@@ -67,12 +71,7 @@ def test_today_asks_about_a_gift_as_a_gift_and_says_who_calls_from_where(client,
 
 def test_a_gift_recipients_name_is_escaped_in_the_row(client, maya, clock):
     clock.set_day(OCTOBER)
-    grace = old_client(maya, first_name="Grace")
-    tag = add_person(grace, "<b>Ken</b>", "friend")
-    record_purchase(maya, grace.id, OCTOBER - timedelta(days=19), [ItemInput("ring", "900", stone="opal")],
-                    recipient_person_id=tag.id, today=OCTOBER)
-    plan(maya, OCTOBER)
-    row = row_of(client.get("/today").get_data(as_text=True), grace.id)
+    row = gift_row(client, maya, "<b>Ken</b>", ItemInput("ring", "900", stone="opal"))
     assert "Did &lt;b&gt;Ken&lt;/b&gt; love the opal ring?" in row and "<b>Ken</b>" not in row
 
 
