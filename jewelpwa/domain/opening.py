@@ -20,7 +20,7 @@ from jewelpwa.domain.occasions import ordinal
 from jewelpwa.domain.ranking import Reason
 from jewelpwa.domain.reasons import month_day
 from jewelpwa.domain.talking import ClientFacts, Gift, wish_list_nudge
-from jewelpwa.domain.vocab import Channel, Kind
+from jewelpwa.domain.vocab import Channel, ItemCategory, Kind
 
 # From ten days before the holiday list's day (Dec 24), "done early" no longer rings true: the line turns to
 # what is left, which is also the call a late shopper is glad to get.
@@ -43,6 +43,8 @@ def _catch_up(facts: ClientFacts, on: date | None) -> str:
         gift = next((g for g in facts.gifts if g.bought_on == bought_on), None)
         if gift is not None:
             return f"I hope {gift.recipient or 'they'} loved the {piece}!"
+        if piece.endswith(ItemCategory.REPAIR.value):  # a repair-only ticket (domain.cadence.piece_name)
+            return "thank you again for trusting us with your repair. Is everything just right?"
         return f"thank you again for choosing the {piece}. I hope you love it!"
     if moment == "added":
         return "it was lovely to meet you. I'm here whenever you need anything."

@@ -103,6 +103,11 @@ def test_an_engagement_ring_two_days_ago_is_thanked_for():
     assert "been a while" not in said and said.endswith("Thank you again for choosing the diamond ring. I hope you love it!")
 
 
+def test_a_repair_last_week_is_thanked_for_as_a_repair():
+    facts = ClientFacts("Grace", added_on=date(2019, 1, 1), last_purchase=(ON - timedelta(days=7), "gold repair", None))
+    assert line(RECONNECT, facts).endswith("Thank you again for trusting us with your repair. Is everything just right?")
+
+
 def test_a_recent_gift_is_thanked_for_as_a_gift():
     facts = ClientFacts("Grace", added_on=date(2019, 1, 1), gifts=[BRACELET],
                         last_purchase=(BRACELET.bought_on, BRACELET.piece, None))
