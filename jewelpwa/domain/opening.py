@@ -29,6 +29,11 @@ HOLIDAY_LATE_DAYS = 10
 HELLO = "I just wanted to say hello and see how you're doing."
 
 
+def _first(name: object) -> str | None:
+    words = str(name or "").split()
+    return words[0] if words else None
+
+
 def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -62,7 +67,7 @@ def _holiday(reason: Reason, facts: ClientFacts, on: date | None) -> str:
     if facts.no_pitch:
         return "wishing you a wonderful holiday season from all of us!"
     late = on is not None and reason.occasion_on is not None and (reason.occasion_on - on).days <= HOLIDAY_LATE_DAYS
-    person = str(reason.detail.get("name") or "").split(" ")[0] or None
+    person = _first(reason.detail.get("name"))
     if person is not None:  # one person's gift follow-up from the saved list
         entry = next((g for g in facts.holiday_list if g.name == person), None)
         if entry is not None and entry.wish:
@@ -83,12 +88,12 @@ def _holiday(reason: Reason, facts: ClientFacts, on: date | None) -> str:
     return "we're helping clients get their holiday lists done early. Who's on yours this year?"
 
 
-def _given(gift: Gift, piece: object) -> str:
+def _given(gift: Gift, piece: str) -> str:
     """ "you gave Kenji the diamond bracelet", or "you gave the diamond bracelet as a gift"."""
     return f"you gave {gift.recipient} the {piece}" if gift.recipient else f"you gave the {piece} as a gift"
 
 
-def _purchase(reason: Reason, facts: ClientFacts, piece: object) -> str | None:
+def _purchase(reason: Reason, facts: ClientFacts, piece: str) -> str | None:
     """A follow-up on a piece the client gave away: asked about as a gift, never "how are you enjoying it"."""
     gift = gift_for(reason, facts.gifts)
     if gift is None:
@@ -143,8 +148,9 @@ def _body(reason: Reason | None, facts: ClientFacts, on: date | None) -> str:
         return _catch_up(facts, on)
     detail: Mapping[str, object] = reason.detail
     when = month_day(reason.occasion_on) if reason.occasion_on else "soon"
-    piece = detail.get("piece") or "piece"
-    name = detail.get("name") or facts.partner_name
+    piece = str(detail.get("piece") or "piece")
+    # People are stored as "Anna Smith"; an associate says "Anna" (as services.book.facts does for partners).
+    name = _first(detail.get("name")) or facts.partner_name
     if facts.no_pitch and reason.kind in PITCH_KINDS:
         return HELLO
     occasion = _occasion(reason.kind, detail, when, name, pitch=not facts.no_pitch)
@@ -162,6 +168,8 @@ def _body(reason: Reason | None, facts: ClientFacts, on: date | None) -> str:
             what = detail.get("what") or "a special event"
             return f"we're hosting {what} on {when} and I'd love for you to come."
         case Kind.CHECK_IN:
+            if piece.endswith(ItemCategory.REPAIR.value):  # a repair-only ticket (domain.cadence)
+                return "how is your piece holding up since the repair?"
             return f"how are you enjoying the {piece}?"
         case Kind.CARE:
             return f"it's been a few months since you got the {piece}. Bring it by for a cleaning and check?"
@@ -174,7 +182,7 @@ def _body(reason: Reason | None, facts: ClientFacts, on: date | None) -> str:
         case Kind.PURCHASE_ANNIVERSARY:
             return f"it's been a year since the {piece}. How is it holding up?"
         case Kind.REFERRAL_THANKS:
-            referred = detail.get("name")
+            referred = _first(detail.get("name"))
             return f"thank you so much for sending {referred} our way!" if referred else \
                 "thank you so much for the referral!"
         case Kind.SERVICE:

@@ -51,6 +51,17 @@ def test_opening_line_uses_the_reason_and_the_clients_data(reason, words):
     assert all(word in said for word in words), said
 
 
+@pytest.mark.parametrize(("reason", "words"), [
+    (Reason(Kind.PARTNER_BIRTHDAY, "", 1.0, date(2026, 12, 13), {"name": "Catherine Adams"}),
+     "Catherine's birthday is on Dec 13. Want me to set aside a few ideas for Catherine?"),
+    (Reason(Kind.REFERRAL_THANKS, "", 1.0, ON, {"name": "Joe Park"}), "Thank you so much for sending Joe our way!"),
+    (Reason(Kind.CHECK_IN, "", 1.0, ON, {"piece": "14k yellow gold repair"}),
+     "How is your piece holding up since the repair?"),
+])
+def test_people_are_named_by_first_name_and_a_repair_is_not_enjoyed(reason, words):
+    assert line(reason).endswith(words)
+
+
 def test_every_kind_has_a_short_plain_line_without_prices():
     for kind in Kind:
         for facts in (MARIA, ClientFacts("Maria", no_pitch=True)):
