@@ -1,6 +1,7 @@
 """The small rules that make an opening line fit the client's moment, each one visible and unit-tested.
 
-- a piece given to someone else is asked about as a gift (`is_gift`, `gift_for`);
+- a piece given to someone else is asked about as a gift (`is_gift`, `gift_for`), not before it is given
+  (`given_yet`);
 - "it's been a while" only after QUIET_DAYS without a touch, a sale or the client being added (`recent_moment`);
 - once a holiday list is saved, its names replace "who's on your list?" (`holiday_names`);
 - every line says who is calling from which store (`greeting`);
@@ -48,6 +49,19 @@ def gift_for(reason: Reason, gifts: Sequence[Gift]) -> Gift | None:
     bought_on = date.fromisoformat(str(bought)) if bought else reason.occasion_on
     same_day = [g for g in gifts if g.bought_on == bought_on]
     return next((g for g in same_day if g.piece == reason.detail.get("piece")), same_day[0] if same_day else None)
+
+
+# A holiday present waits for Christmas Day: until then "did they love it?" comes too early.
+HOLIDAY_OCCASIONS = frozenset({"holiday", "christmas"})
+GIVING_DAY = (12, 25)
+
+
+def given_yet(gift: Gift, on: date) -> bool:
+    """Whether the present has been given by `on`: a holiday gift bought in November or December is given on
+    Christmas Day; any other gift is taken as given (its day is rarely recorded)."""
+    if (gift.occasion or "").strip().lower() not in HOLIDAY_OCCASIONS or gift.bought_on.month < 11:
+        return True
+    return on >= date(gift.bought_on.year, *GIVING_DAY)
 
 
 def recent_moment(facts: ClientFacts, on: date) -> Moment | None:

@@ -12,6 +12,7 @@ from jewelpwa.domain.line_rules import (
     Caller,
     fit,
     gift_for,
+    given_yet,
     greeting,
     holiday_names,
     recent_moment,
@@ -46,8 +47,8 @@ def _catch_up(facts: ClientFacts, on: date | None) -> str:
     if moment == "sale" and facts.last_purchase is not None:
         bought_on, piece, _ = facts.last_purchase
         gift = next((g for g in facts.gifts if g.bought_on == bought_on), None)
-        if gift is not None:
-            return f"I hope {gift.recipient or 'they'} loved the {piece}!"
+        if gift is not None:  # "loves": true before the present is given and after
+            return f"I hope {gift.recipient + ' loves' if gift.recipient else 'they love'} the {piece}!"
         if piece.endswith(ItemCategory.REPAIR.value):  # a repair-only ticket (domain.cadence.piece_name)
             return "thank you again for trusting us with your repair. Is everything just right?"
         return f"thank you again for choosing the {piece}. I hope you love it!"
@@ -93,12 +94,15 @@ def _given(gift: Gift, piece: str) -> str:
     return f"you gave {gift.recipient} the {piece}" if gift.recipient else f"you gave the {piece} as a gift"
 
 
-def _purchase(reason: Reason, facts: ClientFacts, piece: str) -> str | None:
+def _purchase(reason: Reason, facts: ClientFacts, piece: str, on: date | None) -> str | None:
     """A follow-up on a piece the client gave away: asked about as a gift, never "how are you enjoying it"."""
     gift = gift_for(reason, facts.gifts)
     if gift is None:
         return None
     match reason.kind:
+        case Kind.CHECK_IN if on is not None and not given_yet(gift, on):
+            for_whom = f" for {gift.recipient}" if gift.recipient else ""
+            return f"is the {piece}{for_whom} ready to give? We'd be glad to gift-wrap it."
         case Kind.CHECK_IN:
             return f"did {gift.recipient or 'they'} love the {piece}?"
         case Kind.CARE:
@@ -156,7 +160,7 @@ def _body(reason: Reason | None, facts: ClientFacts, on: date | None) -> str:
     occasion = _occasion(reason.kind, detail, when, name, pitch=not facts.no_pitch)
     if occasion is not None:
         return occasion
-    gift = _purchase(reason, facts, piece)
+    gift = _purchase(reason, facts, piece, on)
     if gift is not None:
         return gift
     match reason.kind:
@@ -203,12 +207,12 @@ def _wish_list_offer(facts: ClientFacts, on: date | None) -> str:
     return f" {nudge.owner_name}'s {nudge.occasion} is {nudge.when}: shall I send you {nudge.owner_name}'s wish list?"
 
 
-def _gift_question(reasons: Sequence[Reason], facts: ClientFacts) -> str:
+def _gift_question(reasons: Sequence[Reason], facts: ClientFacts, on: date | None) -> str:
     """A gift's check-in further down the card is one question more on the same call (a holiday list leads
     most December cards): "And did Kenji love the diamond bracelet?"."""
     for reason in reasons[1:]:
         gift = gift_for(reason, facts.gifts) if reason.kind == Kind.CHECK_IN else None
-        if gift is not None:
+        if gift is not None and (on is None or given_yet(gift, on)):
             return f" And did {gift.recipient or 'they'} love the {reason.detail.get('piece') or gift.piece}?"
     return ""
 
@@ -218,5 +222,5 @@ def opening_line(first_name: str, reasons: Sequence[Reason], facts: ClientFacts,
     """A friendly first sentence for the card's strongest reason: "Hi Grace, it's Maya at Harbor & Vine. ..."."""
     on = on or facts.as_of
     body = _capitalized(_body(reasons[0] if reasons else None, facts, on))
-    extras = [_gift_question(reasons, facts), _wish_list_offer(facts, on)]
+    extras = [_gift_question(reasons, facts, on), _wish_list_offer(facts, on)]
     return fit(f"{greeting(first_name, caller, channel)} {body}", extras)

@@ -49,6 +49,7 @@ class Gift:
     bought_on: date
     piece: str
     recipient: str | None = None
+    occasion: str | None = None
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,8 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
         for row in purchases:
             recipient = person_name.get(row.recipient_person_id) if row.recipient_person_id else None
             if row.gift and is_gift(row.occasion, row.recipient_person_id is not None):
-                gifts[row.client_id].append(Gift(row.purchased_on, _piece(items[row.id]), recipient))
+                gifts[row.client_id].append(Gift(row.purchased_on, _piece(items[row.id]), recipient,
+                                                 row.occasion or None))
         lead = next((_anniversary_lead(c.country, c.settings) for c in clients if c.credit), None)
 
         for c in clients:

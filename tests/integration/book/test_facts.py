@@ -105,7 +105,7 @@ def test_facts_carry_gifts_the_saved_holiday_list_recent_moments_and_the_no_pitc
     facts = client_facts(user.store_id, [client.id], date(2026, 12, 6))[client.id]
 
     assert facts.gifts == (Gift(date(2026, 10, 1), "diamond bracelet", "Kenji"),
-                           Gift(date(2026, 2, 14), "gold pendant", None))
+                           Gift(date(2026, 2, 14), "gold pendant", None, "valentines"))
     assert facts.last_purchase == (date(2026, 11, 1), "opal ring", "birthday")
     assert facts.holiday_list == (HolidayGift("Kenji", open=False), HolidayGift("Aiko", wish="pearl studs"))
     assert facts.last_touch_on == date(2026, 11, 20) and facts.no_pitch

@@ -9,6 +9,7 @@ from jewelpwa.domain.line_rules import (
     Caller,
     fit,
     gift_for,
+    given_yet,
     greeting,
     holiday_names,
     is_gift,
@@ -46,6 +47,16 @@ def test_gift_for_finds_the_purchase_a_follow_up_is_about_by_day_then_piece():
     # A cleaning offer is dated by its six-month slot and carries the purchase day as "bought".
     cleaning = Reason(Kind.CLEANING, "", 1.0, date(2027, 4, 1), {"piece": "diamond bracelet", "bought": "2026-10-01"})
     assert gift_for(cleaning, [bracelet]) == bracelet
+
+
+@pytest.mark.parametrize(("gift", "on", "given"), [
+    (Gift(date(2026, 11, 28), "ring", "Kenji", "holiday"), date(2026, 12, 24), False),  # under the tree
+    (Gift(date(2026, 11, 28), "ring", "Kenji", "holiday"), date(2026, 12, 25), True),
+    (Gift(date(2026, 1, 5), "ring", None, "holiday"), date(2026, 1, 25), True),        # after-season purchase
+    (Gift(date(2026, 11, 28), "ring", "Kenji", "birthday"), date(2026, 12, 10), True),  # its day is not known
+])
+def test_a_holiday_present_is_given_on_christmas_day(gift, on, given):
+    assert given_yet(gift, on) is given
 
 
 @pytest.mark.parametrize(("facts", "moment"), [

@@ -85,6 +85,16 @@ def test_a_piece_given_to_someone_is_asked_about_as_their_gift(kind, expected):
     assert expected in said and "enjoying" not in said, said
 
 
+def test_a_holiday_present_is_not_asked_about_before_christmas():
+    present = Gift(date(2026, 11, 25), "diamond bracelet", "Kenji", "holiday")
+    check_in = Reason(Kind.CHECK_IN, "", 1.0, present.bought_on, {"piece": "diamond bracelet"})
+    facts = ClientFacts("Grace", gifts=[present])
+    assert line(check_in, facts, on=date(2026, 12, 10)).endswith(
+        "Is the diamond bracelet for Kenji ready to give? We'd be glad to gift-wrap it.")
+    assert line(check_in, facts, on=date(2026, 12, 28)).endswith("Did Kenji love the diamond bracelet?")
+    assert "love" not in opening_line("Grace", [HOLIDAY, check_in], facts, Channel.TEXT, date(2026, 12, 10), caller=MAYA)
+
+
 def test_a_gift_for_someone_unrecorded_asks_whether_they_loved_it():
     facts = ClientFacts("Grace", gifts=[Gift(BRACELET.bought_on, "diamond bracelet", None)])
     said = line(Reason(Kind.CHECK_IN, "", 1.0, BRACELET.bought_on, {"piece": "diamond bracelet"}), facts)
@@ -122,7 +132,7 @@ def test_a_repair_last_week_is_thanked_for_as_a_repair():
 def test_a_recent_gift_is_thanked_for_as_a_gift():
     facts = ClientFacts("Grace", added_on=date(2019, 1, 1), gifts=[BRACELET],
                         last_purchase=(BRACELET.bought_on, BRACELET.piece, None))
-    assert line(None, facts, on=BRACELET.bought_on + timedelta(days=30)).endswith("I hope Kenji loved the diamond bracelet!")
+    assert line(None, facts, on=BRACELET.bought_on + timedelta(days=30)).endswith("I hope Kenji loves the diamond bracelet!")
 
 
 @pytest.mark.parametrize(("days", "quiet"), [(1, False), (60, False), (61, True)])
