@@ -1,15 +1,13 @@
-"""Talking points and a suggested opening line for a client card, drawn only from the client's data."""
+"""Talking points for a client card, and the facts they and the opening lines (domain.opening) may mention."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from jewelpwa.domain.occasions import next_yearly_on, ordinal
-from jewelpwa.domain.ranking import Reason
+from jewelpwa.domain.occasions import next_yearly_on
 from jewelpwa.domain.reasons import month_day, month_year
 from jewelpwa.domain.share import WishListFacts, WishListNudge, wish_list_nudges
-from jewelpwa.domain.vocab import Channel, Kind
 
 MAX_POINTS = 5
 # Trade-up credit is worth a mention while the anniversary follow-up is open (DESIGN.md default: 56 days before).
@@ -45,6 +43,25 @@ _MONTH_NAMES = (
 
 
 @dataclass(frozen=True)
+class Gift:
+    """A piece the client bought for someone else; recipient is None when the store did not record who."""
+
+    bought_on: date
+    piece: str
+    recipient: str | None = None
+    occasion: str | None = None
+
+
+@dataclass(frozen=True)
+class HolidayGift:
+    """A person on the client's saved holiday list this season; open until their gift is done."""
+
+    name: str
+    open: bool = True
+    wish: str | None = None  # the first open wish item on that person's list, if any
+
+
+@dataclass(frozen=True)
 class ClientFacts:
     """What a card may mention; last_purchase is (day, piece description, occasion or None)."""
 
@@ -63,6 +80,11 @@ class ClientFacts:
     anniversary: tuple[int, int] | None = None  # the client's wedding anniversary (month, day)
     as_of: date | None = None  # the day these facts were read for (opening lines that are not given one)
     anniversary_lead: int = ANNIVERSARY_LEAD_DAYS  # the store's anniversary window opens this many days before
+    gifts: Sequence[Gift] = ()  # pieces given to others, newest first (domain.line_rules.is_gift)
+    holiday_list: Sequence[HolidayGift] = ()  # this season's saved holiday list, in the order it was saved
+    last_touch_on: date | None = None
+    added_on: date | None = None  # the day the client came into the book
+    no_pitch: bool = False  # the store marked the client "no sales pitch" (domain.line_rules.NO_PITCH_TAG)
 
 
 def _and(words: Sequence[str]) -> str:
@@ -135,102 +157,26 @@ def _trade_up(facts: ClientFacts, on: date) -> str | None:
     return f"Anniversary {month_day(anniversary_on)}: ${facts.trade_up_credit:,.0f} trade-up credit toward a new piece"
 
 
+def _holiday_list(facts: ClientFacts) -> str | None:
+    if not facts.holiday_list:
+        return None
+    names = [g.name if g.open else f"{g.name} (done)" for g in facts.holiday_list]
+    return f"Holiday list: {', '.join(names)}"
+
+
+# First on a "no pitch" card, so the associate reads it before anything that could sound like selling.
+NO_PITCH_POINT = "No sales pitch: see the notes"
+
+
 def talking_points(facts: ClientFacts, on: date) -> list[str]:
-    """Up to five things worth mentioning, most useful first (what cannot wait comes first)."""
+    """Up to five things worth mentioning, most useful first (what cannot wait comes first). A "no pitch"
+    client gets no selling points: no wish list to send, no trade-up credit, no piece to complement."""
     wish = f"Wish list: {', '.join(facts.open_wish_items[:3])}" if facts.open_wish_items else None
-    nudge = wish_list_nudge(facts, on)
-    points = [nudge.text if nudge else None, _trade_up(facts, on), _family(facts), _last_purchase(facts),
-              _preferences(facts), wish, _complement(facts, on)]
+    if facts.no_pitch:
+        points = [NO_PITCH_POINT, _holiday_list(facts), _family(facts), _last_purchase(facts), _preferences(facts),
+                  wish]
+    else:
+        nudge = wish_list_nudge(facts, on)
+        points = [nudge.text if nudge else None, _trade_up(facts, on), _holiday_list(facts), _family(facts),
+                  _last_purchase(facts), _preferences(facts), wish, _complement(facts, on)]
     return [p for p in points if p][:MAX_POINTS]
-
-
-# From ten days before the holiday list's day (Dec 24), "done early" no longer rings true: the line turns to
-# what is left, which is also the call a late shopper is glad to get.
-HOLIDAY_LATE_DAYS = 10
-
-
-def _body(reason: Reason | None, facts: ClientFacts, on: date | None = None) -> str:
-    """The heart of the opening line: why the associate is calling, in the client's terms."""
-    if reason is None:
-        return "it's been a while, and I'd love to catch up and show you what's new."
-    detail: Mapping[str, object] = reason.detail
-    when = month_day(reason.occasion_on) if reason.occasion_on else "soon"
-    piece = detail.get("piece") or "piece"
-    name = detail.get("name") or facts.partner_name
-    match reason.kind:
-        case Kind.ANNIVERSARY:
-            years = f"{ordinal(int(detail['years']))} " if detail.get("years") else ""  # type: ignore[call-overload]
-            return f"your {years}anniversary is coming up on {when}. Shall I put together a few ideas?"
-        case Kind.BIRTHDAY:
-            return f"your birthday is coming up on {when} and we'd love to celebrate with you."
-        case Kind.PARTNER_BIRTHDAY:
-            who = f"{name}'s" if name else "a special"
-            for_whom = f"for {name}" if name else "for you"
-            return f"{who} birthday is on {when}. Want me to set aside a few ideas {for_whom}?"
-        case Kind.FAMILY_DATE:
-            return f"a special date is coming up on {when}. Can I help you find something for it?"
-        case Kind.VALENTINES:
-            for_whom = f"for {name}" if name else "for you"
-            return f"Valentine's Day is around the corner. Want me to set aside a few ideas {for_whom}?"
-        case Kind.MOTHERS_DAY:
-            return f"Mother's Day is on {when}. Can I help you find something special?"
-        case Kind.HOLIDAY_LIST:
-            if on is not None and reason.occasion_on and (reason.occasion_on - on).days <= HOLIDAY_LATE_DAYS:
-                return "there's still time to find something for everyone on your holiday list. Who's left?"
-            return "we're helping clients get their holiday lists done early. Who's on yours this year?"
-        case Kind.STORE_EVENT:
-            if detail.get("campaign_id"):  # a campaign (services/owner/campaigns.py), not an event day
-                return str(detail.get("message") or "I thought of you and wanted to share what's new.")
-            what = detail.get("what") or "a special event"
-            return f"we're hosting {what} on {when} and I'd love for you to come."
-        case Kind.CHECK_IN:
-            return f"how are you enjoying the {piece}?"
-        case Kind.CARE:
-            return f"it's been a few months since you got the {piece}. Bring it by for a cleaning and check?"
-        case Kind.CLEANING:
-            return f"your {piece} is due for its free cleaning and prong check. When would you like to drop by?"
-        case Kind.NEW_ARRIVALS:
-            category = detail.get("category")
-            what = f"{category}" if category and category not in ("other", "repair") else "pieces"
-            return f"we just got some new {what} in that made me think of you."
-        case Kind.PURCHASE_ANNIVERSARY:
-            return f"it's been a year since the {piece}. How is it holding up?"
-        case Kind.REFERRAL_THANKS:
-            referred = detail.get("name")
-            return (
-                f"thank you so much for sending {referred} our way!"
-                if referred
-                else "thank you so much for the referral!"
-            )
-        case Kind.SERVICE:
-            what = detail.get("what")
-            return (
-                f"a quick note: {str(what)[:1].lower()}{str(what)[1:]}."
-                if what
-                else f"a quick reminder about your visit on {when}."
-            )
-    if facts.open_wish_items:
-        return (
-            f"it's been a while! I was thinking of you and the {facts.open_wish_items[0]} on your wish list."
-        )
-    return "it's been a while, and I'd love to catch up and show you what's new."
-
-
-def _wish_list_offer(facts: ClientFacts, on: date | None) -> str:
-    """For a person's list the client is the giver: offer to send it. The client's own list goes to their
-    partner, so it is never mentioned to the client (it would spoil the surprise)."""
-    nudge = wish_list_nudge(facts, on) if on is not None else None
-    if nudge is None or nudge.person_id is None:
-        return ""
-    return f" {nudge.owner_name}'s {nudge.occasion} is {nudge.when}: shall I send you {nudge.owner_name}'s wish list?"
-
-
-def opening_line(first_name: str, reasons: Sequence[Reason], facts: ClientFacts, channel: Channel,
-                 on: date | None = None) -> str:
-    """A friendly first sentence for the card's strongest reason, shaped for a call, a text or an email."""
-    body = _body(reasons[0] if reasons else None, facts, on) + _wish_list_offer(facts, on)
-    if channel == Channel.TEXT:
-        return f"Hi {first_name}! {_capitalized(body)}"
-    if channel == Channel.CALL:
-        return f"Hi {first_name}, it's the store calling. {_capitalized(body)}"
-    return f"Hi {first_name}, {body}"

@@ -55,4 +55,4 @@ def update(client_id: int, section: str):
                       values=form_values(card.client, section, request.form), errors=e.errors), 422
     return after_mutation(url_for("card.show", client_id=client_id, _anchor=f"card-{section}"), TEMPLATE,
                           f"section_{section}", SAVED[section], card=_card(client_id), editing=None, values={},
-                          errors={}, oob_reach=section in ("contact", "communication"))
+                          errors={}, oob_reach=section in ("contact", "communication", "notes"))

@@ -5,13 +5,16 @@ from urllib.parse import unquote
 
 import pytest
 
+from jewelpwa.domain.line_rules import Caller
+from jewelpwa.domain.opening import opening_line
 from jewelpwa.domain.share import WishListFacts, mailto_href, share_message, sms_href, wish_list_nudges
-from jewelpwa.domain.talking import ClientFacts, opening_line, talking_points
+from jewelpwa.domain.talking import ClientFacts, talking_points
 from jewelpwa.domain.vocab import Channel
 
 # Anna (Tom's partner) has a birthday on June 30 and two open wishes; Tom is the giver.
 ANNA = WishListFacts("Anna", 7, 2, (("birthday", 6, 30),), "Tom")
 BIRTHDAY = date(2026, 6, 30)
+STORE = Caller("Maya", "Gem & Co")
 
 
 @pytest.mark.parametrize(("on", "shown"), [
@@ -55,14 +58,14 @@ def test_talking_point_first_and_opening_line_offers_a_persons_list_to_the_clien
     facts = ClientFacts("Tom", partner_name="Anna", wish_lists=[ANNA])
     assert talking_points(facts, date(2026, 6, 9))[0] == "Anna's birthday is in 3 weeks — send Tom Anna's wish list"
     assert talking_points(facts, date(2026, 6, 8)) == ["Partner: Anna"]
-    line = opening_line("Tom", [], facts, Channel.TEXT, date(2026, 6, 9))
+    line = opening_line("Tom", [], facts, Channel.TEXT, date(2026, 6, 9), caller=STORE)
     assert line.endswith("Anna's birthday is in 3 weeks: shall I send you Anna's wish list?")
-    assert "wish list" not in opening_line("Tom", [], facts, Channel.TEXT, date(2026, 6, 8))
+    assert "wish list" not in opening_line("Tom", [], facts, Channel.TEXT, date(2026, 6, 8), caller=STORE)
 
 
 def test_opening_line_never_mentions_the_clients_own_list_to_the_client():
     facts = ClientFacts("Tom", wish_lists=[WishListFacts("Tom", None, 1, (("birthday", 6, 30),), "Anna")])
-    assert "wish list" not in opening_line("Tom", [], facts, Channel.CALL, date(2026, 6, 20))
+    assert "wish list" not in opening_line("Tom", [], facts, Channel.CALL, date(2026, 6, 20), caller=STORE)
     assert "send Anna Tom's wish list" in talking_points(facts, date(2026, 6, 20))[0]
 
 

@@ -1,10 +1,7 @@
 from datetime import date
+from decimal import Decimal
 
-import pytest
-
-from jewelpwa.domain.ranking import Reason
-from jewelpwa.domain.talking import ClientFacts, opening_line, talking_points
-from jewelpwa.domain.vocab import Channel, Kind
+from jewelpwa.domain.talking import ClientFacts, Gift, HolidayGift, talking_points
 
 MARIA = ClientFacts(
     first_name="Maria",
@@ -56,76 +53,19 @@ def test_no_data_no_points_and_never_more_than_five():
     assert len(talking_points(MARIA, date(2026, 3, 1))) <= 5
 
 
-ANNIVERSARY = Reason(
-    Kind.ANNIVERSARY,
-    "25th anniversary Mar 14 · 6 weeks",
-    20.0,
-    date(2026, 3, 14),
-    {"years": 25, "milestone": 1},
-)
+def test_a_no_pitch_client_gets_the_flag_first_and_no_selling_points():
+    facts = ClientFacts("Maria", partner_name="Anna", open_wish_items=["emerald studs"], no_pitch=True,
+                        last_purchase=(date(2024, 5, 1), "opal ring", None), trade_up_credit=Decimal("900"),
+                        anniversary=(3, 14))
+    points = talking_points(facts, date(2026, 3, 1))
+    assert points[0] == "No sales pitch: see the notes"
+    assert not any("trade-up" in p or "complement" in p for p in points), points
+    # The same client without the flag hears both pitches.
+    pitched = talking_points(ClientFacts(**{**facts.__dict__, "no_pitch": False}), date(2026, 3, 1))
+    assert any("trade-up" in p for p in pitched) and any("complement" in p for p in pitched)
 
 
-@pytest.mark.parametrize(
-    ("channel", "line"),
-    [
-        (
-            Channel.TEXT,
-            "Hi Maria! Your 25th anniversary is coming up on Mar 14. Shall I put together a few ideas?",
-        ),
-        (
-            Channel.CALL,
-            "Hi Maria, it's the store calling. Your 25th anniversary is coming up on Mar 14. "
-            "Shall I put together a few ideas?",
-        ),
-        (
-            Channel.EMAIL,
-            "Hi Maria, your 25th anniversary is coming up on Mar 14. Shall I put together a few ideas?",
-        ),
-    ],
-)
-def test_opening_line_fits_the_channel(channel, line):
-    assert opening_line("Maria", [ANNIVERSARY], MARIA, channel) == line
-
-
-@pytest.mark.parametrize(
-    ("reason", "words"),
-    [
-        (
-            Reason(Kind.PARTNER_BIRTHDAY, "", 1.0, date(2026, 6, 3), {"name": "Anna"}),
-            ["Anna's birthday", "Jun 3"],
-        ),
-        (Reason(Kind.VALENTINES, "", 1.0, date(2026, 2, 14), {}), ["for Anna"]),
-        (
-            Reason(Kind.CHECK_IN, "", 1.0, date(2026, 1, 5), {"piece": "opal ring"}),
-            ["enjoying the opal ring"],
-        ),
-        (Reason(Kind.CARE, "", 1.0, date(2026, 1, 5), {"piece": "opal ring"}), ["opal ring", "cleaning"]),
-        (Reason(Kind.REFERRAL_THANKS, "", 1.0, date(2026, 1, 5), {"name": "Joe"}), ["sending Joe our way"]),
-        (Reason(Kind.RECONNECT, "", 1.0, date(2026, 1, 5), {}), ["emerald studs"]),
-        (Reason(Kind.NEW_ARRIVALS, "", 1.0, date(2026, 1, 5), {"category": "earrings"}), ["new earrings"]),
-    ],
-)
-def test_opening_line_uses_the_reason_and_the_clients_data(reason, words):
-    line = opening_line("Maria", [reason], MARIA, Channel.TEXT)
-    assert line.startswith("Hi Maria! ")
-    assert all(word in line for word in words), line
-
-
-def test_every_kind_has_an_opening_line_without_prices():
-    for kind in Kind:
-        line = opening_line("Maria", [Reason(kind, "", 1.0, date(2026, 3, 1), {})], MARIA, Channel.CALL)
-        assert line.startswith("Hi Maria") and "$" not in line and "None" not in line
-
-
-@pytest.mark.parametrize(
-    ("on", "words"),
-    [
-        (date(2026, 11, 20), "holiday lists done early"),
-        (date(2026, 12, 13), "holiday lists done early"),  # eleven days left
-        (date(2026, 12, 14), "still time to find something for everyone"),  # ten days left
-        (date(2026, 12, 24), "still time to find something for everyone"),
-    ],
-)
-def test_the_holiday_list_line_stops_saying_early_ten_days_before(on, words):
-    holiday = Reason(Kind.HOLIDAY_LIST, "", 1.0, date(2026, 12, 24), {})
-    assert words in opening_line("Maria", [holiday], MARIA, Channel.TEXT, on)
+def test_the_saved_holiday_list_is_a_talking_point_with_who_is_done():
+    facts = ClientFacts("Maria", holiday_list=[HolidayGift("Kenji"), HolidayGift("Aiko", open=False)],
+                        gifts=[Gift(date(2026, 11, 2), "pearl studs", "Aiko")])
+    assert talking_points(facts, date(2026, 12, 1)) == ["Holiday list: Kenji, Aiko (done)"]

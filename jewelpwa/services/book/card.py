@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ...domain.gate import suggest_channel
+from ...domain.line_rules import is_no_pitch
 from ...domain.occasions import next_yearly_on, ordinal
 from ...domain.ranking import Card, rank_day
 from ...domain.reasons import reason_text, until
@@ -34,7 +35,7 @@ from ..engine.day_lists import candidate
 from ..engine.gating import LIVE, prefs_of
 from . import card_relations, card_service
 from .contact import ContactLink, contact_links
-from .facts import client_facts, opening_lines
+from .facts import caller_of, client_facts, opening_lines
 
 TIMELINE_CAP = 30
 _AFTER_PURCHASE = frozenset({Kind.CHECK_IN, Kind.CARE, Kind.NEW_ARRIVALS, Kind.PURCHASE_ANNIVERSARY})
@@ -122,6 +123,10 @@ class ClientCard:
     @property
     def timeline_capped(self) -> bool:
         return self.timeline_total > len(self.timeline)
+
+    @property
+    def no_pitch(self) -> bool:
+        return is_no_pitch(self.client.tags)
 
 
 def _date_line(row: ImportantDate, on: date) -> DateLine:
@@ -224,7 +229,7 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     points = talking_points(facts, on) if facts else []
     reasons = today.reasons if today else []
     suggested = suggest_channel(prefs_of(client))
-    links = contact_links(client, opening_lines(client, reasons, facts), suggested)
+    links = contact_links(client, opening_lines(client, reasons, facts, caller_of(actor)), suggested)
     own, people = _people(client, on)
     timeline, total, spend = _timeline(client, show_all)
     wishes = db.session.scalars(select(WishItem).where(WishItem.client_id == client.id, WishItem.status == "open")

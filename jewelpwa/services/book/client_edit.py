@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from ...clock import store_today, utcnow
 from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
+from ...domain.line_rules import is_no_pitch, with_no_pitch
 from ...domain.vocab import SERVICE_KINDS, Channel, Frequency, Status
 from ...extensions import db
 from ...models import Client, ConsentEvent, FollowUp, User
@@ -64,6 +65,10 @@ def _values(fields: Mapping[str, Any], name: str) -> list[str]:
     return [v for v in ([value] if isinstance(value, str) else list(value)) if v]
 
 
+def _checked(fields: Mapping[str, Any], name: str) -> bool:
+    return _text(fields, name) in ("1", "on", "true", "yes")
+
+
 def _phone_error(phone: str) -> str | None:
     digits = phone_digits(phone) or ""
     if phone and len(digits) < 7:
@@ -115,6 +120,8 @@ def _notes(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
     if len(notes) > NOTES_MAX:
         raise Invalid("Notes not saved", {"notes": f"Keep notes under 2,000 characters (now {len(notes):,})."})
     client.notes = notes or None
+    # "No sales pitch" rides on the notes it explains ("not shopping this season"): opening lines read it.
+    client.tags = with_no_pitch(client.tags, _checked(fields, "no_pitch"))
 
 
 def _communication(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
@@ -130,7 +137,7 @@ def _communication(actor: User, client: Client, fields: Mapping[str, Any]) -> No
         errors["opted_out"] = "Tick only call, text, email or mail."
     if errors:
         raise Invalid("Communication preferences not saved", errors)
-    do_not_contact = _text(fields, "do_not_contact") in ("1", "on", "true", "yes")
+    do_not_contact = _checked(fields, "do_not_contact")
     events = []
 
     def record(what: str, channel: str | None = None, value: str | None = None) -> None:
@@ -209,13 +216,13 @@ def form_values(client: Client, section: str, submitted: Mapping[str, Any] | Non
         values = {"preferred_channel": client.preferred_channel or "", "frequency": client.frequency,
                   "opted_out": list(client.opted_out or []), "do_not_contact": bool(client.do_not_contact)}
     else:
-        values = {"notes": client.notes or ""}
+        values = {"notes": client.notes or "", "no_pitch": is_no_pitch(client.tags)}
     if submitted is not None:
         for name in values:
             if name == "opted_out":
                 values[name] = _values(submitted, name)
-            elif name == "do_not_contact":
-                values[name] = _text(submitted, name) in ("1", "on", "true", "yes")
+            elif name in ("do_not_contact", "no_pitch"):
+                values[name] = _checked(submitted, name)
             else:
                 values[name] = submitted.get(name, "")
     return values

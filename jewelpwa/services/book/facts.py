@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, cast, func, literal, or_, select
 
 from ...clock import utcnow
 from ...domain.cadence import ItemFacts, piece_name
+from ...domain.line_rules import Caller, is_gift, is_no_pitch
+from ...domain.opening import opening_line
 from ...domain.ranking import Reason
 from ...domain.settings import EngineSettings
 from ...domain.share import WishListFacts
-from ...domain.talking import ClientFacts, opening_line
-from ...domain.vocab import Channel, DateKind, Kind, Relation
+from ...domain.talking import ClientFacts, Gift, HolidayGift
+from ...domain.vocab import Channel, DateKind, Kind, Relation, Status
 from ...extensions import db
 from ...models import (
     Client,
+    FollowUp,
     ImportantDate,
     Person,
     Purchase,
@@ -27,11 +30,18 @@ from ...models import (
     ShareLink,
     Store,
     TradeUpCredit,
+    User,
     WishItem,
 )
 from ..batching import chunks
 
 OPENING_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
+# Gifts are read this far back: a cleaning offer follows a piece for five years (domain.cleaning).
+GIFT_YEARS = 5
+# A holiday list saved at the counter dates its follow-ups by Dec 24 (domain.seasons): one this close ahead is
+# this season's list.
+HOLIDAY_AHEAD_DAYS = 60
+_LIVE = (Status.OPEN.value, Status.SNOOZED.value)
 
 
 def _first(name: str | None) -> str | None:
@@ -40,16 +50,18 @@ def _first(name: str | None) -> str | None:
     return name.split()[0] if name else None
 
 
-def _latest_purchases(store_id: int, client_ids: list[int]):
-    """The newest purchase of each client (latest day, then latest row), one query."""
-    newest = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.occasion,
-                     Purchase.recipient_person_id,
-                     func.row_number().over(partition_by=Purchase.client_id,
-                                            order_by=(Purchase.purchased_on.desc(), Purchase.id.desc()))
-                     .label("n"))
-              .where(Purchase.store_id == store_id, Purchase.client_id.in_(client_ids))
-              .subquery())
-    return db.session.execute(select(newest).where(newest.c.n == 1)).all()
+def _purchases(store_id: int, client_ids: list[int], gifts_since: date):
+    """The newest purchase of each client (n == 1: latest day, then latest row) and, since gifts_since, every
+    purchase that may be a gift (a recipient or an occasion: domain.line_rules.is_gift decides), in one query."""
+    gift = or_(Purchase.recipient_person_id.is_not(None), Purchase.occasion.is_not(None))
+    rows = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.occasion,
+                   Purchase.recipient_person_id,
+                   func.row_number().over(partition_by=Purchase.client_id,
+                                          order_by=(Purchase.purchased_on.desc(), Purchase.id.desc())).label("n"),
+                   and_(gift, Purchase.purchased_on >= gifts_since).label("gift"))
+            .where(Purchase.store_id == store_id, Purchase.client_id.in_(client_ids))
+            .subquery())
+    return db.session.execute(select(rows).where(or_(rows.c.n == 1, rows.c.gift)).order_by(rows.c.n)).all()
 
 
 def _own_date(kind: DateKind):
@@ -87,16 +99,22 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
     for ids in chunks(sorted(set(client_ids))):
         clients = db.session.execute(
             select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size,
+                   Client.tags, Client.last_touch_on, Client.first_seen_on, Client.created_at,
                    _own_date(DateKind.BIRTHDAY).label("birthday"), _own_date(DateKind.ANNIVERSARY).label("anniversary"),
                    credit.label("credit"), Store.timezone, Store.country, Store.settings)
             .join(Store, Store.id == Client.store_id)
             .where(Client.store_id == store_id, Client.id.in_(ids))).all()
+        if not clients:
+            continue
+        day = on or store_today_in(clients[0].timezone)  # one store, one timezone
         people = db.session.execute(
-            select(Person.id, Person.client_id, Person.name, Person.relation, person_birthday.label("birthday"))
+            select(Person.id, Person.client_id, Person.name, Person.relation, person_birthday.label("birthday"),
+                   _holiday_status(day).label("holiday"))
             .where(Person.store_id == store_id, Person.client_id.in_(ids)).order_by(Person.id)).all()
-        latest = _latest_purchases(store_id, ids)
+        purchases = _purchases(store_id, ids, day.replace(year=day.year - GIFT_YEARS, day=min(day.day, 28)))
+        latest = [row for row in purchases if row.n == 1]
         items: dict[int, list[ItemFacts]] = defaultdict(list)
-        purchase_ids = [row.id for row in latest]
+        purchase_ids = [row.id for row in purchases]
         if purchase_ids:
             for row in db.session.execute(
                     select(PurchaseItem.purchase_id, PurchaseItem.category, PurchaseItem.metal, PurchaseItem.stone,
@@ -104,6 +122,7 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
                     .where(PurchaseItem.purchase_id.in_(purchase_ids)).order_by(PurchaseItem.id)):
                 items[row.purchase_id].append(ItemFacts(row.category, row.metal, row.stone, row.description))
         wishes: dict[int, list[str]] = defaultdict(list)
+        person_wish: dict[int, str] = {}  # the newest open wish on each person's list
         # (client, person or None) -> [open items, newest live share link]
         lists: dict[tuple[int, int | None], list] = {}
         for client_id, description, person_id, shared_at in db.session.execute(
@@ -111,6 +130,8 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
                 .where(WishItem.store_id == store_id, WishItem.client_id.in_(ids), WishItem.status == "open")
                 .order_by(WishItem.created_at.desc(), WishItem.id.desc())):
             wishes[client_id].append(description)
+            if person_id is not None:
+                person_wish.setdefault(person_id, description)
             entry = lists.setdefault((client_id, person_id), [0, shared_at])
             entry[0] += 1
 
@@ -123,16 +144,24 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
             elif p.relation == Relation.CHILD and (child := _first(p.name)):
                 children[p.client_id].append(child)
         person_birthdays = {p.id: _md(p.birthday) for p in people}
+        holiday: dict[int, list[HolidayGift]] = defaultdict(list)
+        for p in people:
+            if p.holiday is not None and (name := _first(p.name)):
+                holiday[p.client_id].append(HolidayGift(name, p.holiday in _LIVE, person_wish.get(p.id)))
         last = {row.client_id: row for row in latest}
+        gifts: dict[int, list[Gift]] = defaultdict(list)
+        for row in purchases:
+            recipient = person_name.get(row.recipient_person_id) if row.recipient_person_id else None
+            if row.gift and is_gift(row.occasion, row.recipient_person_id is not None):
+                gifts[row.client_id].append(Gift(row.purchased_on, _piece(items[row.id]), recipient,
+                                                 row.occasion or None))
         lead = next((_anniversary_lead(c.country, c.settings) for c in clients if c.credit), None)
 
         for c in clients:
             purchase = last.get(c.id)
             last_purchase = for_whom = None
             if purchase is not None:
-                main = next((i for i in items[purchase.id] if (i.category or "").strip().lower() != "repair"),
-                            (items[purchase.id] or [ItemFacts(None, None, None, None)])[0])
-                last_purchase = (purchase.purchased_on, piece_name(main), purchase.occasion or None)
+                last_purchase = (purchase.purchased_on, _piece(items[purchase.id]), purchase.occasion or None)
                 for_whom = person_name.get(purchase.recipient_person_id) if purchase.recipient_person_id else None
             as_of = on or store_today_in(c.timezone)
             wish_lists = []
@@ -155,8 +184,29 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
                 brands=tuple(c.brands or ()), ring_size=c.ring_size, open_wish_items=tuple(wishes[c.id]),
                 children=tuple(children[c.id]), wish_lists=tuple(wish_lists),
                 trade_up_credit=Decimal(c.credit) if c.credit else None, anniversary=_md(c.anniversary),
-                as_of=as_of, **({"anniversary_lead": lead} if lead is not None else {}))
+                as_of=as_of, gifts=tuple(gifts[c.id]), holiday_list=tuple(holiday[c.id]),
+                last_touch_on=c.last_touch_on, added_on=max(c.first_seen_on, _day_of(c.created_at, c.timezone) or
+                                                            c.first_seen_on),
+                no_pitch=is_no_pitch(c.tags), **({"anniversary_lead": lead} if lead is not None else {}))
     return facts
+
+
+def _piece(items: list[ItemFacts]) -> str:
+    """The piece a purchase is named by: its first item that is not a repair."""
+    main = next((i for i in items if (i.category or "").strip().lower() != "repair"),
+                (items or [ItemFacts(None, None, None, None)])[0])
+    return piece_name(main)
+
+
+def _holiday_status(on: date):
+    """The status of a person's gift follow-up on this season's saved holiday list (services.book.gift_list makes
+    them with source "person:<id>"), None when the person is not on it: a scalar subquery on Person."""
+    source = literal("person:", String) + cast(Person.id, String)
+    return (select(func.max(FollowUp.status))
+            .where(FollowUp.client_id == Person.client_id, FollowUp.kind == Kind.HOLIDAY_LIST.value,
+                   FollowUp.source == source, FollowUp.occasion_on >= on,
+                   FollowUp.occasion_on <= on + timedelta(days=HOLIDAY_AHEAD_DAYS))
+            .correlate(Person).scalar_subquery())
 
 
 def _anniversary_lead(country: str, settings: dict | None) -> int:
@@ -176,8 +226,14 @@ def _day_of(at: datetime | None, timezone: str) -> date | None:
     return at.astimezone(ZoneInfo(timezone)).date()
 
 
-def opening_lines(client, reasons: Sequence[Reason], facts: ClientFacts | None) -> dict[Channel, str]:  # noqa: ANN001
+def caller_of(user: User) -> Caller:
+    """Who the opening lines say is calling: the signed-in person, from their store."""
+    return Caller(_first(user.name), user.store.name)
+
+
+def opening_lines(client, reasons: Sequence[Reason], facts: ClientFacts | None,  # noqa: ANN001 - a Client row
+                  caller: Caller) -> dict[Channel, str]:
     """A suggested first sentence per channel (call, text, email) for the client's strongest reason."""
     facts = facts or ClientFacts(first_name=client.first_name)
-    return {channel: opening_line(client.first_name, reasons, facts, channel, facts.as_of)
+    return {channel: opening_line(client.first_name, reasons, facts, channel, facts.as_of, caller=caller)
             for channel in OPENING_CHANNELS}

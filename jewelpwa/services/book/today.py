@@ -8,7 +8,7 @@ from datetime import date
 from ...models import User
 from ..engine.day_lists import CallList, TodayCard, call_list, done_count, ranked
 from .contact import contact_links
-from .facts import client_facts, opening_lines
+from .facts import caller_of, client_facts, opening_lines
 
 
 @dataclass
@@ -27,11 +27,12 @@ class TodayPage:
         return max(self.listing.more_count - len(self.more_shown), 0)
 
 
-def with_contacts(store_id: int, items: list[TodayCard]) -> list[TodayCard]:
-    """Fill each row's call/text/email links with an opening line; facts for every row in one go."""
-    facts = client_facts(store_id, [item.client_id for item in items])
+def with_contacts(user: User, items: list[TodayCard], on: date) -> list[TodayCard]:
+    """Fill each row's call/text/email links with an opening line in the user's name; facts for every row in one go."""
+    facts = client_facts(user.store_id, [item.client_id for item in items], on)
+    caller = caller_of(user)
     for item in items:
-        openings = opening_lines(item.client, item.reasons, facts.get(item.client_id))
+        openings = opening_lines(item.client, item.reasons, facts.get(item.client_id), caller)
         item.links = contact_links(item.client, openings, item.channel)
     return items
 
@@ -41,13 +42,13 @@ def today_page(user: User, on: date, more_limit: int = 50) -> TodayPage:
     done = done_count(user, on)
     rows = max(user.daily_target - done, 0) + more_limit
     page = TodayPage(call_list(user, on, rows=rows, done=done), more_limit)
-    with_contacts(user.store_id, page.listing.today + page.more_shown)
+    with_contacts(user, page.listing.today + page.more_shown, on)
     return page
 
 
 def today_row(user: User, client_id: int, on: date) -> TodayCard | None:
     """One client's card as it now stands on the associate's list, or None when nothing shows today."""
     cards = ranked(user.store_id, on, user.id, client_id)
-    return with_contacts(user.store_id, cards)[0] if cards else None
+    return with_contacts(user, cards, on)[0] if cards else None
 
 

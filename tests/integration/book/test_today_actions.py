@@ -76,8 +76,8 @@ def test_row_offers_call_text_and_email_with_the_opening_line_and_hides_an_opted
     maria, omar = row_of(page, texter.id), row_of(page, emailer.id)
     assert 'href="tel:' in maria and 'href="sms:' in maria and "mailto:" not in maria
     sms = unquote(re.search(r'href="(sms:[^"]+)"', maria).group(1))
-    assert "Hi Maria! Your birthday is coming up" in sms
-    assert "Say:" in maria and "it&#39;s the store calling" in maria
+    assert "Hi Maria, it's Associate at Gem Store. Your birthday is coming up" in sms
+    assert "Say:" in maria and "Hi Maria, it&#39;s Associate at Gem Store." in maria
     assert 'href="mailto:' in omar and "Hi%20Omar" in omar
     assert f'href="/clients/{texter.id}"' in maria
 
