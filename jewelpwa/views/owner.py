@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..services.errors import Invalid
 from ..services.owner.book_health import book_health
+from ..services.owner.capacity import capacity
 from ..services.owner.huddle import huddle as huddle_of
 from ..services.owner.milestone_calendar import month_calendar
 from ..services.owner.team_report import PERIODS, team_report
@@ -23,7 +24,9 @@ def huddle():
         result = huddle_of(current_user, request.args.get("view"), request.args.get("date"))
     except Invalid as e:
         return render("owner/huddle.html", "huddle_body", result=None, errors=e.errors, message=e.message), 422
-    return render("owner/huddle.html", "huddle_body", result=result, errors={})
+    # The morning huddle also says what the book asked of the team this month and what was let go.
+    room = capacity(current_user, result.on) if result.view == "morning" else None
+    return render("owner/huddle.html", "huddle_body", result=result, errors={}, capacity=room)
 
 
 @bp.get("/team")
@@ -43,7 +46,8 @@ def team():
 @manager_required
 def health():
     """Book health: reach by tier, touches against five a year, milestone coverage, repeat buyers, spend."""
-    return render("owner/health.html", health=book_health(current_user, local_today()))
+    today = local_today()
+    return render("owner/health.html", health=book_health(current_user, today), capacity=capacity(current_user, today))
 
 
 @bp.get("/calendar")
