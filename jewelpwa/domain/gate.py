@@ -77,6 +77,24 @@ def suggest_channel(prefs: ContactPrefs) -> Channel | None:
     return next((c for c in _SUGGESTED if reachable(c, prefs)), None)
 
 
+# Unanswered tries on one channel before the next try switches to the next channel the client allows.
+SWITCH_AFTER = 2
+
+
+def retry_channel(prefs: ContactPrefs, unanswered: Sequence[Channel]) -> Channel | None:
+    """The channel for the next try after `unanswered` (the channels of the tries since the last conversation,
+    oldest first, each a voicemail or no answer): like a salesperson, after SWITCH_AFTER unanswered calls a
+    text, after as many texts an email, each only where the client allows; otherwise the usual suggestion."""
+    usual = suggest_channel(prefs)
+    if len(unanswered) < SWITCH_AFTER or len(set(unanswered[-SWITCH_AFTER:])) != 1:
+        return usual
+    last = unanswered[-1]
+    if last not in _SUGGESTED:
+        return usual
+    after = _SUGGESTED[_SUGGESTED.index(last) + 1:] + _SUGGESTED[:_SUGGESTED.index(last)]
+    return next((c for c in after if reachable(c, prefs)), usual)
+
+
 def _broken_rules(touches: Sequence[date], tolerance: Tolerance, day: date) -> list[str]:
     """The tolerance rules one more touch on `day` would break, in words."""
     past = [t for t in touches if t <= day]

@@ -197,3 +197,22 @@ def test_a_hold_that_would_run_out_the_window_is_not_taken():
     held = decide(Kind.CHECK_IN, window, prefs(), touches, NORMAL, ON, openings=[date(2026, 3, 20)], hold_days=14)
     plain = decide(Kind.CHECK_IN, window, prefs(), touches, NORMAL, ON)
     assert held == plain
+
+
+def test_after_two_unanswered_calls_the_next_try_is_a_text():
+    from jewelpwa.domain.gate import retry_channel
+
+    both = prefs()
+    assert retry_channel(both, []) is Channel.CALL
+    assert retry_channel(both, [Channel.CALL]) is Channel.CALL
+    assert retry_channel(both, [Channel.CALL, Channel.CALL]) is Channel.TEXT
+    assert retry_channel(both, [Channel.CALL, Channel.CALL, Channel.TEXT, Channel.TEXT]) is Channel.EMAIL
+
+
+def test_the_switch_skips_a_channel_the_client_refused():
+    from jewelpwa.domain.gate import retry_channel
+
+    no_texts = prefs(opted_out=frozenset({Channel.TEXT}))
+    assert retry_channel(no_texts, [Channel.CALL, Channel.CALL]) is Channel.EMAIL
+    phone_only = prefs(has_email=False, opted_out=frozenset({Channel.TEXT}))
+    assert retry_channel(phone_only, [Channel.CALL, Channel.CALL]) is Channel.CALL

@@ -23,15 +23,16 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from ...domain.gate import suggest_channel
+from ...domain.gate import retry_channel
 from ...domain.ranking import Candidate, Card, rank_day
-from ...domain.vocab import Channel, Kind, Tier
+from ...domain.vocab import RETRY_OUTCOMES, Channel, Kind, Outcome, Tier
 from ...domain.windows import Window
 from ...extensions import db
 from ...models import Client, DayList, DayListCard, FollowUp, Outreach, Store, User
 from ..batching import chunks
 from .gating import LIVE, SHOWING_COLUMNS, prefs_of, showing, shows
 
+SWITCHABLE = {Channel.CALL.value, Channel.TEXT.value, Channel.EMAIL.value}
 SLACK = 20  # rows read beyond what the page shows, for clients whose list changed since the build
 # Today plus More holds at most this share of the associate's target: the plan fills a day to the target and
 # the store's margin (settings.plan_above_target), and More pulls ahead from the next days up to this.
@@ -123,8 +124,33 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
     clients = {client.id: client for ids in chunks(sorted({row.client_id for row in rows}))
                for client in db.session.scalars(select(Client).where(Client.id.in_(ids)))}
     candidates = [candidate(row, clients[row.client_id].tier) for row in rows]
-    return [TodayCard(card, clients[card.client_id], suggest_channel(prefs_of(clients[card.client_id])))
-            for card in rank_day(candidates, on)]
+    cards = rank_day(candidates, on)
+    tries = unanswered_tries([card.client_id for card in cards], on)
+    return [TodayCard(card, clients[card.client_id],
+                      retry_channel(prefs_of(clients[card.client_id]), tries.get(card.client_id, [])))
+            for card in cards]
+
+
+# How far back a run of unanswered tries counts towards switching channel: about one window's retries.
+RETRY_LOOKBACK_DAYS = 30
+
+
+def unanswered_tries(client_ids: list[int], on: date) -> dict[int, list[Channel]]:
+    """Per client, the channels of the tries since their last answered outreach (voicemail or no answer only),
+    oldest first, within RETRY_LOOKBACK_DAYS: what decides whether the next try switches channel."""
+    found: dict[int, list[Channel]] = {}
+    for ids in chunks(sorted(set(client_ids))):
+        rows = db.session.execute(
+            select(Outreach.client_id, Outreach.channel, Outreach.outcome)
+            .where(Outreach.client_id.in_(ids), Outreach.occurred_on > on - timedelta(days=RETRY_LOOKBACK_DAYS),
+                   Outreach.occurred_on <= on)
+            .order_by(Outreach.client_id, Outreach.occurred_at, Outreach.id))
+        for client_id, channel, outcome in rows:
+            if Outcome(outcome) in RETRY_OUTCOMES and channel in SWITCHABLE:
+                found.setdefault(client_id, []).append(Channel(channel))
+            else:
+                found[client_id] = []  # an answer (or a visit) starts the count again
+    return found
 
 
 def planned_for(store_id: int, on: date) -> bool:

@@ -116,3 +116,18 @@ def test_a_store_closed_on_sundays_gets_no_plan_for_sunday():
     saturday = ON + timedelta(days=5)
     plan_store_day(store, saturday)
     assert planned_per_day(user) == {saturday: 12, saturday + timedelta(days=2): 12, saturday + timedelta(days=3): 6}
+
+
+def test_after_two_unanswered_calls_the_next_try_suggests_a_text():
+    user = associate(10)
+    [client_id] = birthdays(user, 1)
+    store = db.session.get(Store, user.store_id)
+    day = ON
+    suggested = []
+    for _ in range(3):
+        plan_store_day(store, day)
+        [card] = call_list(user, day).today
+        suggested.append(card.channel.value)
+        log_outreach(user, client_id, "call", "no_answer", now=noon(day))
+        day += timedelta(days=1)
+    assert suggested == ["call", "call", "text"]
