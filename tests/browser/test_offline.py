@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUEUED = "Saved on this phone — will send when online"
 OUTCOMES = [("Voicemail", "voicemail"), ("No answer", "no_answer"), ("Reached", "reached")]
+CHANNELS = ["text", "call", "email"]
 ENTRIES = "() => window.jewelOutbox.entries()"
 EMPTY = "async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0"
 # The offline page reloads on `online`, and asks the server itself every 10 s (outbox.js PROBE_MS) in case that
@@ -71,10 +72,18 @@ def signed_in_today(page, live_server, made: Desk) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
 
 
-def log_offline(page, row, label: str) -> None:
+def log_offline(page, row, label: str, channel: str = "call") -> None:
     row.locator("summary", has_text="Log outcome").click()
+    row.locator(f"input[name=channel][value={channel}]").check()
     row.get_by_role("button", name=label, exact=True).click()
     expect(row.locator(".outbox-note")).to_have_text(f"{label}: {QUEUED}")
+
+
+def channels_since(live_app, since_id: int) -> dict[int, str]:
+    with live_app.app_context():
+        rows = db.session.execute(select(Outreach.client_id, Outreach.channel).where(Outreach.id > since_id)).all()
+        db.session.remove()
+    return dict(rows)
 
 
 def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, live_app, live_server):
@@ -88,8 +97,8 @@ def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, liv
     before = last_outreach_id(live_app)
 
     phone.context.set_offline(True)
-    for row, (label, _) in zip(picked, OUTCOMES, strict=True):
-        log_offline(phone, row, label)
+    for row, (label, _), channel in zip(picked, OUTCOMES, CHANNELS, strict=True):
+        log_offline(phone, row, label, channel)
     status = phone.locator("#outbox-status")
     expect(status).to_be_visible()
     expect(status).to_contain_text("3 waiting")
@@ -109,6 +118,8 @@ def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, liv
     stored = outreach_rows(live_app, before)
     assert sorted((c, o) for c, o, _ in stored) == sorted(zip(client_ids, [o for _, o in OUTCOMES], strict=True))
     assert {k for _, _, k in stored} == {e["key"] for e in entries}
+    # The channel each was logged under travelled with it, as every other field did.
+    assert channels_since(live_app, before) == dict(zip(client_ids, CHANNELS, strict=True))
     assert phone.evaluate(ENTRIES) == []
 
     # The answers were lost on the way back (or a second tab had the same entries): replaying the same
