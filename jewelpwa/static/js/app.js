@@ -102,7 +102,9 @@
     if (detail.undo_url) {
       const undo = button(detail.undo_label || 'Undo', 'btn-undo');
       undo.dataset.undoUrl = detail.undo_url;
-      undo.disabled = usedUndo.has(undoKey(detail.undo_url));
+      // A URL the server just handed out names a touch just logged: live again even if an id was reused
+      // (SQLite gives a deleted row's id to the next one).
+      usedUndo.delete(undoKey(detail.undo_url));
       undo.addEventListener('click', () => undoAction(detail, undo, toast));
       toast.append(undo);
     }
