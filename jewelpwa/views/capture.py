@@ -6,6 +6,7 @@ sheet is saved (save=1), then the outcome and what it captured are stored togeth
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from uuid import uuid4
 
 from flask import Blueprint, render_template, request, url_for
@@ -33,7 +34,7 @@ def _next() -> str:
     return local_path(request.form.get("next"), url_for("today.index"))
 
 
-def _sheet(client: Client, sheet: str, status: int = 200, **context):
+def _sheet(client: Client, sheet: str, status: int = 200, **context: Any):
     """The sheet inside the client's Today row (htmx from Today), else as a page (no JavaScript, the card)."""
     f = request.form
     ctx = {"sheet": sheet, "sheet_client": client, "sheet_channel": f.get("channel", ""),
@@ -51,7 +52,7 @@ def _sheet(client: Client, sheet: str, status: int = 200, **context):
 def sale(client_id: int):
     """Sold: the sale sheet, prefilled; saved, the outcome and the sale are stored together, linked."""
     client = get_client(current_user, client_id)
-    sale_ctx = {"occasions": OCCASIONS, "categories": list(ItemCategory), "relations": list(Relation),
+    sale_ctx: dict[str, Any] = {"occasions": OCCASIONS, "categories": list(ItemCategory), "relations": list(Relation),
                 "item_count": SHEET_ITEM_ROWS}
     if request.form.get("save") != "1":
         occasion = sheet_occasion(current_user, client.id, local_today()) or ""
@@ -73,7 +74,7 @@ def sale(client_id: int):
 def booking(client_id: int):
     """Booked: the appointment picker (kind, day, time, with whom); saved, the outcome and the appointment together."""
     client = get_client(current_user, client_id)
-    booking_ctx = {"kinds": KIND_LABEL, "durations": DURATIONS, "staff": staff_choices(current_user),
+    booking_ctx: dict[str, Any] = {"kinds": KIND_LABEL, "durations": DURATIONS, "staff": staff_choices(current_user),
                    "min_on": local_today().isoformat()}
     if request.form.get("save") != "1":
         tomorrow = (local_now() + timedelta(days=1)).date().isoformat()

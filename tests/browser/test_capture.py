@@ -20,7 +20,7 @@ from jewelpwa.models import Appointment, Outreach, Purchase, Store
 from jewelpwa.services.accounts.users import create_user
 
 from .axe import axe_page, look
-from .conftest import ARTIFACTS, PHONE, TABLET, in_db, sign_in
+from .conftest import ARTIFACTS, TABLET, in_db, sign_in
 from .making import PASSWORD, Desk, desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 
 from ...clock import store_now, utcnow
 from ...domain.outcomes import FollowUpState, apply_outcome
-from ...domain.vocab import COMPLETING_OUTCOMES, TOUCH_OUTCOMES, AppointmentStatus, Channel, Kind, Outcome, Status
+from ...domain.vocab import (
+    COMPLETING_OUTCOMES,
+    TOUCH_OUTCOMES,
+    AppointmentStatus,
+    Channel,
+    Kind,
+    Outcome,
+    Status,
+)
 from ...domain.windows import Window
 from ...extensions import db
 from ...models import Appointment, Client, ConsentEvent, FollowUp, Outreach, OutreachFollowUp, Purchase, User

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
