@@ -76,7 +76,12 @@ def log_offline(page, row, label: str, channel: str = "call") -> None:
     row.locator("summary", has_text="Log outcome").click()
     row.locator(f"input[name=channel][value={channel}]").check()
     row.get_by_role("button", name=label, exact=True).click()
-    expect(row.locator(".outbox-note")).to_have_text(f"{label}: {QUEUED}")
+    said = label.removesuffix("…")  # "Booked…" and "Sold…" open a sheet when there is a signal
+    if said == label:
+        expect(row.locator(".outbox-note")).to_have_text(f"{label}: {QUEUED}")
+    else:  # the outcome waits alone, and the row says what it cannot keep
+        needs = "sale" if said == "Sold" else "booking"
+        expect(row.locator(".outbox-note")).to_have_text(re.compile(f"^{said}: {QUEUED}. The {needs} needs a signal"))
 
 
 def channels_since(live_app, since_id: int) -> dict[int, str]:
@@ -267,19 +272,23 @@ def test_a_server_error_keeps_the_outcome_and_a_fresh_page_still_shows_the_row_w
     row_id = row.get_attribute("id")
     before = last_outreach_id(live_app)
     phone.context.set_offline(True)
-    log_offline(phone, row, "Booked")
+    log_offline(phone, row, "Booked…")
+    ARTIFACTS.joinpath("capture").mkdir(parents=True, exist_ok=True)
+    row.scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / "capture" / "phone-offline-booked-waits.png"))
     # The signal is back but the server answers 503 (a deploy, an overloaded box): nothing is lost.
     phone.route("**/clients/*/outreach", lambda route: route.fulfill(status=503, body="busy"))
     phone.context.set_offline(False)
     phone.reload()
     waiting = phone.locator(f"#{row_id}")
-    expect(waiting.locator(".outbox-note")).to_have_text(f"Booked: {QUEUED}")  # no second log by mistake
+    expect(waiting.locator(".outbox-note")).to_contain_text(f"Booked: {QUEUED}")  # no second log by mistake
     expect(phone.locator("#outbox-status")).to_contain_text("1 waiting")
     assert outreach_rows(live_app, before) == []
 
     phone.unroute("**/clients/*/outreach")
     phone.locator("#outbox-status").get_by_role("button").click()  # tap "1 waiting" to send now
     expect(phone.get_by_text("1 outcome sent")).to_be_visible()
+    # Booked posts to its sheet with a signal; kept, it replays to the outcome route and is stored alone.
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["booked"]
 
 

@@ -183,7 +183,12 @@
     }
     note.append(QUEUED_TEXT);
     const needs = NEEDS_SIGNAL[outcome];
-    if (needs) note.append(` ${needs}`);
+    if (needs) {
+      const line = document.createElement('span');
+      line.className = 'outbox-needs';
+      line.textContent = needs;
+      note.append('. ', line);
+    }
   }
 
   // One key per submission. app.js reads requestConfig.outboxKey to leave the "nothing was sent"
