@@ -9,6 +9,8 @@ a screenshot under test-artifacts/capture/.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, time, timedelta
 
 import pytest
@@ -20,7 +22,7 @@ from jewelpwa.models import Appointment, Outreach, Purchase, Store
 from jewelpwa.services.accounts.users import create_user
 
 from .axe import axe_page, look
-from .conftest import ARTIFACTS, TABLET, in_db, sign_in
+from .conftest import ARTIFACTS, PHONE, TABLET, in_db, sign_in
 from .making import PASSWORD, Desk, desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -53,6 +55,17 @@ def owner_of(live_app, made: Desk) -> str:
         store = db.session.get(Store, made.store_id)
         return create_user(f"owner-{made.user_id}@desk.test", "Olive Owner", "owner", store.name, PASSWORD).email
     return in_db(live_app, make)
+
+
+@contextmanager
+def owners_huddle(browser, live_app, live_server, made: Desk, view: str, on: date) -> Iterator:
+    """The store owner's huddle on a tablet (1024×1366): the page and the desk's associate card on it."""
+    owner = owner_of(live_app, made)
+    with axe_page(browser, TABLET) as tablet:
+        sign_in(tablet, live_server, owner, PASSWORD)
+        tablet.wait_for_url(re.compile(r"/(today|owner).*"))
+        tablet.goto(f"{live_server}/owner/huddle?view={view}&date={on.isoformat()}")
+        yield tablet, tablet.locator(f"#huddle-{made.user_id}")
 
 
 def shot(page, name: str) -> None:
@@ -113,12 +126,7 @@ def test_sold_enters_the_sale_and_the_evening_huddle_counts_it(browser, live_app
         .where(Outreach.client_id == client_id, Purchase.purchased_on == DAY)).one())
     assert linked[0] == linked[1] and linked[2] == 1250
 
-    owner = owner_of(live_app, made)
-    with axe_page(browser, TABLET) as tablet:
-        sign_in(tablet, live_server, owner, PASSWORD)
-        tablet.wait_for_url(re.compile(r"/(today|owner).*"))
-        tablet.goto(f"{live_server}/owner/huddle?view=evening&date={DAY.isoformat()}")
-        card = tablet.locator(f"#huddle-{made.user_id}")
+    with owners_huddle(browser, live_app, live_server, made, "evening", DAY) as (tablet, card):
         expect(card.locator("[data-figure=sold]")).to_have_text("1")
         expect(card.locator("[data-figure=revenue]")).to_contain_text("$1,250")
         shot(tablet, "tablet-evening-huddle-sold")
@@ -155,12 +163,7 @@ def test_booked_picks_the_slot_and_it_shows_on_that_days_today_and_huddle(browse
         .where(Outreach.client_id == client_id)).one())
     assert booked[0] == booked[1]
 
-    owner = owner_of(live_app, made)
-    with axe_page(browser, TABLET) as tablet:
-        sign_in(tablet, live_server, owner, PASSWORD)
-        tablet.wait_for_url(re.compile(r"/(today|owner).*"))
-        tablet.goto(f"{live_server}/owner/huddle?view=morning&date={tomorrow.isoformat()}")
-        card = tablet.locator(f"#huddle-{made.user_id}")
+    with owners_huddle(browser, live_app, live_server, made, "morning", tomorrow) as (tablet, card):
         expect(card.locator(".appointments")).to_contain_text(name)
         expect(card.locator(".appointments")).to_contain_text("2:30 PM")
         shot(tablet, "tablet-morning-huddle-booked")
@@ -236,3 +239,33 @@ def test_four_quick_outcomes_leave_not_now_usable_and_one_undo_state(phone, live
     counted = in_db(live_app, lambda: db.session.scalars(select(Outreach.client_id).where(
         Outreach.client_id.in_(ids))).all())
     assert sorted(counted) == sorted(ids[:3])
+
+
+def test_without_javascript_sold_and_its_sale_are_plain_forms(browser, live_app, live_server, day):
+    made = desk(live_app, "nojs", calls=1)
+    client_id = made.client_ids[0]
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, made.email, made.password)
+        page.wait_for_url("**/today")
+        row = page.locator(f"#row-{client_id}")
+        row.locator("summary", has_text="Log outcome").click()
+        row.get_by_role("button", name="Sold…").click()  # a real POST: the sheet comes back as a page
+        page.wait_for_url(f"**/clients/{client_id}/outreach/sale")
+        sheet = page.locator("section.sheet-sale")
+        sheet.get_by_text("Text", exact=True).click()
+        sheet.locator("select[name='items-0-category']").select_option("necklace")
+        sheet.locator("input[name='items-0-price']").fill("12.50.00")
+        sheet.get_by_role("button", name="Save sale · Sold").click()
+        expect(page.locator(".sheet-sale")).to_contain_text("is not a number")  # 422, the same page again
+        sheet.locator("input[name='items-0-price']").fill("480")
+        sheet.get_by_role("button", name="Save sale · Sold").click()
+        page.wait_for_url("**/today")
+        expect(page.locator("#toasts")).to_contain_text("sale $480.00 saved")
+        page.screenshot(path=str(ARTIFACTS / SHOTS / "phone-nojs-sold-saved.png"))
+    finally:
+        context.close()
+    stored = in_db(live_app, lambda: db.session.execute(select(Outreach.channel, Outreach.outcome, Purchase.total).join(
+        Purchase, Purchase.id == Outreach.purchase_id).where(Outreach.client_id == client_id)).all())
+    assert [tuple(r) for r in stored] == [("text", "sold", 480)]
