@@ -168,10 +168,11 @@ def test_another_stores_client_is_a_404_for_both_sheets(desk, auth):
     assert counts() == (0, 0, 0)
 
 
-def test_the_sheets_need_a_csrf_token(desk, app):
+def test_the_sheets_need_a_csrf_token(desk, auth):
     _, client_id = desk
-    bare = app.test_client()
-    assert bare.post(f"/clients/{client_id}/outreach/sale", data=sale_form()).status_code in (400, 401, 302)
+    for path, form in (("sale", sale_form()), ("booking", booking_form())):
+        answer = auth.client.post(f"/clients/{client_id}/outreach/{path}", data=form)  # signed in, no token
+        assert answer.status_code == 400
     assert counts() == (0, 0, 0)
 
 
@@ -206,6 +207,13 @@ def test_a_bad_booking_answers_422_with_the_message_and_writes_nothing(desk, aut
     answer = post(auth, f"/clients/{client_id}/outreach/booking", client_id, **form)
     assert answer.status_code == 422 and says in unescape(answer.get_data(as_text=True))
     assert counts() == (0, 0, 0)
+
+
+def test_without_javascript_a_saved_booking_goes_back_with_a_303(desk, auth):
+    _, client_id = desk
+    answer = post(auth, f"/clients/{client_id}/outreach/booking", client_id, htmx=False, **booking_form())
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/today")
+    assert counts() == (1, 0, 1)
 
 
 def test_a_booking_with_someone_of_another_store_is_refused(desk, auth):
