@@ -91,6 +91,13 @@ def test_the_channel_tapped_is_the_channel_stored(browser, live_app, live_server
 
         # Logged without a tap: the card's form offers the last channel used on this phone, ready to change.
         expect(page.locator("#card-reach input[name=channel][value=text]")).to_be_checked()
+        # From the card, Booked opens the picker as a page (a boosted form); nothing is stored until it is saved.
+        page.locator("#card-reach").get_by_role("button", name="Booked…").click()
+        expect(page.get_by_role("heading", name=re.compile("Booked: the appointment"))).to_be_visible()
+        expect(page.locator(".sheet-booking input[name=channel][value=text]")).to_be_checked()
+        shot(page, "phone-card-booking-sheet-page")
+        page.get_by_role("link", name="Back without saving").click()
+        page.wait_for_url(f"**/clients/{made.client_ids[0]}")
     stored = in_db(live_app, lambda: db.session.scalars(select(Outreach.channel).where(
         Outreach.client_id == made.client_ids[0])).all())
     assert stored == ["text"]
