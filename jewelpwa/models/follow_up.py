@@ -105,6 +105,9 @@ class Outreach(StoreScoped, Model):
     # The store-local day, so huddles and tolerance never recompute timezones in SQL.
     occurred_on: Mapped[date] = mapped_column(Date, nullable=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    # The sale or booking captured with a Sold or Booked outcome, in the same commit (services/book/capture.py).
+    purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchases.id", ondelete="SET NULL"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
 
     client = relationship("Client")

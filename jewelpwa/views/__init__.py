@@ -7,6 +7,7 @@ from . import (
     appointments,
     audit,
     auth,
+    capture,
     card,
     clients,
     counter,
@@ -25,7 +26,7 @@ from . import (
     upcoming,
 )
 
-BLUEPRINTS = (auth, today, outreach, clients, card, counter, upcoming, me, owner, admin, pwa, push, appointments,
+BLUEPRINTS = (auth, today, outreach, capture, clients, card, counter, upcoming, me, owner, admin, pwa, push, appointments,
               repairs, relations, share, data, segments, feeds, audit)
 
 

@@ -29,7 +29,7 @@ bp = Blueprint("appointments", __name__)
 FORM = "appointments/form.html"
 
 
-def _booking() -> BookingInput:
+def booking_input() -> BookingInput:
     f = request.form
     return BookingInput(f.get("kind", ""), f.get("on", ""), f.get("at", ""), f.get("duration_min", "30"),
                         f.get("user_id", ""), f.get("note", ""))
@@ -60,7 +60,7 @@ def new(client_id: int):
     values = {"kind": request.args.get("kind", "consultation"), "on": soon.date().isoformat(), "at": "11:00",
               "duration_min": "30", "user_id": str(current_user.id)}
     return _form_page(client, None, values, "new",
-                      lambda: book_appointment(current_user, client.id, _booking()))
+                      lambda: book_appointment(current_user, client.id, booking_input()))
 
 
 @bp.route("/appointments/<int:appointment_id>/edit", methods=["GET", "POST"])
@@ -72,7 +72,7 @@ def edit(appointment_id: int):
     values = {"kind": appt.kind, "on": line.starts.date().isoformat(), "at": line.starts.strftime("%H:%M"),
               "duration_min": str(appt.duration_min), "user_id": str(appt.user_id or ""), "note": appt.note or ""}
     return _form_page(line.client, appt, values, "edit",
-                      lambda: move_appointment(current_user, appt.id, _booking()))
+                      lambda: move_appointment(current_user, appt.id, booking_input()))
 
 
 @bp.route("/appointments/<int:appointment_id>", methods=["GET", "POST"])

@@ -93,12 +93,22 @@ def new_client():
 
 # ------------------------------------------------------------------------------------------- log a sale
 
-def _item_rows() -> list[dict[str, str]]:
+def item_rows() -> list[dict[str, str]]:
     """Item rows in the order posted (any indices, htmx may add some); rows with nothing typed are dropped."""
     indices = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("items-") and k.count("-") == 2
                       and k.split("-")[1].isdigit()})
     rows = [{name: request.form.get(f"items-{i}-{name}", "").strip() for name in ITEM_FIELDS} for i in indices[:MAX_ROWS]]
     return [row for row in rows if any(row.values())]
+
+def sale_items(rows: list[dict[str, str]]) -> list[ItemInput]:
+    return [ItemInput(category=r["category"], price=r["price"], metal=r["metal"] or None, stone=r["stone"] or None,
+                      description=r["description"] or None) for r in rows]
+
+
+def posted_occasion() -> str | None:
+    occasion = request.form.get("occasion")
+    return occasion if occasion in dict(OCCASIONS) else None
+
 
 def _sale_context(client, **extra):
     ctx = {"client": client, "form": request.form, "errors": {}, "message": None, "rows": [{}],
@@ -120,11 +130,9 @@ def new_sale(client_id: int):
                                categories=list(ItemCategory), appended=True))
     if request.method == "GET":
         return Response(render("counter/sale_new.html", "sale_form", **_sale_context(client)))
-    rows = _item_rows()
+    rows = item_rows()
     f = request.form
-    items = [ItemInput(category=r["category"], price=r["price"], metal=r["metal"] or None, stone=r["stone"] or None,
-                       description=r["description"] or None) for r in rows]
-    occasion = f.get("occasion") if f.get("occasion") in dict(OCCASIONS) else None
+    items, occasion = sale_items(rows), posted_occasion()
     try:
         sale = log_sale(current_user, client.id, f.get("purchased_on", ""), items, occasion, f.get("recipient", ""),
                         f.get("new_recipient_name", ""), f.get("new_recipient_relation", ""),

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from ..extensions import htmx
-from ..models import Client
+from ..models import Client, Outreach
 from ..services.access import get_client
 from ..services.book.outreach import log_outreach, summary, undo_outreach
 from ..services.book.today import today_row
@@ -48,12 +48,12 @@ def _moment(value: str | None) -> datetime | None:
         return None
 
 
-def _for_today() -> bool:
+def for_today() -> bool:
     """A Today row asked: its form says view=today, or htmx targets a row-<id> element."""
     return wants_fragment() and (request.values.get("view") == "today" or (htmx.target or "").startswith("row-"))
 
 
-def _row_answer(client: Client, **context) -> str:
+def row_answer(client: Client, **context) -> str:
     """The client's Today row as it now stands (or a compact logged row) plus the progress, swapped out of band."""
     on = local_today()
     progress = CallList(on, current_user.daily_target, done_count(current_user, on), [])
@@ -75,32 +75,39 @@ def log(client_id: int):
                               tapped_at=_moment(form.get("occurred_at")))
     except Invalid as error:
         return _invalid(client_id, error, next_url)
-    said = summary(logged.outreach)
+    return answer_logged(logged.outreach, summary(logged.outreach), next_url)
+
+
+def answer_logged(outreach: Outreach, said: str, next_url: str, undoable: bool = True):
+    """After a touch is stored: the Today row (or a "logged" note) and a toast for htmx, a 303 for a browser.
+
+    The toast and the row offer the same Undo (one URL: js/app.js keeps them in step); a touch that captured a
+    sale offers none (undo_outreach refuses it)."""
     if not wants_fragment():
         flash(said, "success")
         return redirect(next_url, code=303)
-    undo_url = url_for("outreach.undo", outreach_id=logged.outreach.id, next=next_url)
-    if _for_today():
-        body = _row_answer(logged.outreach.client, said=said, undo_url=undo_url)
-        toast = {"undo_url": undo_url, "undo_target": f"#row-{client_id}"}
+    undo_url = url_for("outreach.undo", outreach_id=outreach.id, next=next_url) if undoable else None
+    if for_today():
+        body = row_answer(outreach.client, said=said, undo_url=undo_url)
+        toast = {"undo_url": undo_url, "undo_target": f"#row-{outreach.client_id}"} if undo_url else {}
     else:
         body = render_template("outreach/_logged.html", said=said, undo_url=undo_url, next_url=next_url,
                                target=htmx.target)
-        toast = {"undo_url": undo_url, **({"undo_target": f"#{htmx.target}"} if htmx.target else {})}
+        toast = {"undo_url": undo_url, **({"undo_target": f"#{htmx.target}"} if htmx.target else {})} if undo_url else {}
     return Response(body, headers=toast_trigger(said, **toast))
 
 
 def _invalid(client_id: int, error: Invalid, next_url: str):
     """Nothing was stored: the same form again with what to fix (in the row for htmx, as a page without JS)."""
     errors = error.errors or {"outcome": error.message}
-    context = dict(outcome_errors=errors, outcome_note=request.form.get("note", ""), outcome_open=True)
-    if _for_today():
-        return _row_answer(get_client(current_user, client_id), **context), 422
-    channel = request.form.get("channel") or "visit"
+    context = dict(outcome_errors=errors, outcome_note=request.form.get("note", ""), outcome_open=True,
+                   outcome_channel=request.form.get("channel", ""))
+    if for_today():
+        return row_answer(get_client(current_user, client_id), **context), 422
     target = f"#{htmx.target}" if wants_fragment() and htmx.target else None
     template = "outreach/_invalid.html" if wants_fragment() else "outreach/invalid.html"
-    return render_template(template, message=error.message, outcome_client_id=client_id, outcome_channel=channel,
-                           outcome_next=next_url, outcome_target=target, **context), 422
+    return render_template(template, message=error.message, outcome_client_id=client_id, outcome_next=next_url,
+                           outcome_target=target, **context), 422
 
 
 @bp.post("/outreach/<int:outreach_id>/undo")
@@ -115,8 +122,8 @@ def undo(outreach_id: int):
             return Response(status=204, headers=toast_trigger(error.message, category="error"))
         return render_template("errors/error.html", status=422, title="Not undone", text=error.message), 422
     said = f"Undone: {undone.client.display_name} is back as before"
-    if _for_today():
-        return Response(_row_answer(undone.client), headers=toast_trigger(said))
+    if for_today():
+        return Response(row_answer(undone.client), headers=toast_trigger(said))
     flash(said, "success")
     if htmx and not htmx.boosted:
         return Response(status=204, headers={"HX-Redirect": next_url, **toast_trigger(said)})

@@ -44,9 +44,10 @@ def row_of(page, client_id: int):
     return page.locator(f"#row-{client_id}")
 
 
-def log_outcome(page, client_id: int, button: str) -> None:
+def log_outcome(page, client_id: int, button: str, channel: str = "call") -> None:
     row = row_of(page, client_id)
     row.locator("summary", has_text="Log outcome").click()
+    row.locator(f"input[name=channel][value={channel}]").check()
     row.get_by_role("button", name=button, exact=True).click()
 
 

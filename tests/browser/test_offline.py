@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUEUED = "Saved on this phone — will send when online"
 OUTCOMES = [("Voicemail", "voicemail"), ("No answer", "no_answer"), ("Reached", "reached")]
+CHANNELS = ["text", "call", "email"]
 ENTRIES = "() => window.jewelOutbox.entries()"
 EMPTY = "async () => window.jewelOutbox !== undefined && (await window.jewelOutbox.count()) === 0"
 # The offline page reloads on `online`, and asks the server itself every 10 s (outbox.js PROBE_MS) in case that
@@ -71,10 +72,23 @@ def signed_in_today(page, live_server, made: Desk) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
 
 
-def log_offline(page, row, label: str) -> None:
+def log_offline(page, row, label: str, channel: str = "call") -> None:
     row.locator("summary", has_text="Log outcome").click()
+    row.locator(f"input[name=channel][value={channel}]").check()
     row.get_by_role("button", name=label, exact=True).click()
-    expect(row.locator(".outbox-note")).to_have_text(f"{label}: {QUEUED}")
+    said = label.removesuffix("…")  # "Booked…" and "Sold…" open a sheet when there is a signal
+    if said == label:
+        expect(row.locator(".outbox-note")).to_have_text(f"{label}: {QUEUED}")
+    else:  # the outcome waits alone, and the row says what it cannot keep
+        needs = "sale" if said == "Sold" else "booking"
+        expect(row.locator(".outbox-note")).to_have_text(re.compile(f"^{said}: {QUEUED}. The {needs} needs a signal"))
+
+
+def channels_since(live_app, since_id: int) -> dict[int, str]:
+    with live_app.app_context():
+        rows = db.session.execute(select(Outreach.client_id, Outreach.channel).where(Outreach.id > since_id)).all()
+        db.session.remove()
+    return dict(rows)
 
 
 def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, live_app, live_server):
@@ -88,8 +102,8 @@ def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, liv
     before = last_outreach_id(live_app)
 
     phone.context.set_offline(True)
-    for row, (label, _) in zip(picked, OUTCOMES, strict=True):
-        log_offline(phone, row, label)
+    for row, (label, _), channel in zip(picked, OUTCOMES, CHANNELS, strict=True):
+        log_offline(phone, row, label, channel)
     status = phone.locator("#outbox-status")
     expect(status).to_be_visible()
     expect(status).to_contain_text("3 waiting")
@@ -109,6 +123,8 @@ def test_three_outcomes_logged_with_no_signal_are_stored_exactly_once(phone, liv
     stored = outreach_rows(live_app, before)
     assert sorted((c, o) for c, o, _ in stored) == sorted(zip(client_ids, [o for _, o in OUTCOMES], strict=True))
     assert {k for _, _, k in stored} == {e["key"] for e in entries}
+    # The channel each was logged under travelled with it, as every other field did.
+    assert channels_since(live_app, before) == dict(zip(client_ids, CHANNELS, strict=True))
     assert phone.evaluate(ENTRIES) == []
 
     # The answers were lost on the way back (or a second tab had the same entries): replaying the same
@@ -256,19 +272,23 @@ def test_a_server_error_keeps_the_outcome_and_a_fresh_page_still_shows_the_row_w
     row_id = row.get_attribute("id")
     before = last_outreach_id(live_app)
     phone.context.set_offline(True)
-    log_offline(phone, row, "Booked")
+    log_offline(phone, row, "Booked…")
+    ARTIFACTS.joinpath("capture").mkdir(parents=True, exist_ok=True)
+    row.scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / "capture" / "phone-offline-booked-waits.png"))
     # The signal is back but the server answers 503 (a deploy, an overloaded box): nothing is lost.
     phone.route("**/clients/*/outreach", lambda route: route.fulfill(status=503, body="busy"))
     phone.context.set_offline(False)
     phone.reload()
     waiting = phone.locator(f"#{row_id}")
-    expect(waiting.locator(".outbox-note")).to_have_text(f"Booked: {QUEUED}")  # no second log by mistake
+    expect(waiting.locator(".outbox-note")).to_contain_text(f"Booked: {QUEUED}")  # no second log by mistake
     expect(phone.locator("#outbox-status")).to_contain_text("1 waiting")
     assert outreach_rows(live_app, before) == []
 
     phone.unroute("**/clients/*/outreach")
     phone.locator("#outbox-status").get_by_role("button").click()  # tap "1 waiting" to send now
     expect(phone.get_by_text("1 outcome sent")).to_be_visible()
+    # Booked posts to its sheet with a signal; kept, it replays to the outcome route and is stored alone.
     assert [o for _, o, _ in outreach_rows(live_app, before)] == ["booked"]
 
 

@@ -146,6 +146,13 @@ def _overlap(user: User, starts: datetime, duration: int, ignore_id: int | None)
 
 def book_appointment(actor: User, client_id: int, form: BookingInput, now: datetime | None = None) -> Appointment:
     """Book an appointment for a client (with me unless told otherwise) and queue its push reminders."""
+    appt = stage_appointment(actor, client_id, form, now)
+    db.session.commit()
+    return appt
+
+
+def stage_appointment(actor: User, client_id: int, form: BookingInput, now: datetime | None = None) -> Appointment:
+    """book_appointment without the commit (a Booked outcome and its appointment are stored together)."""
     client = get_client(actor, client_id)
     now = now or utcnow()
     values = _parse(actor, form, now, None)
@@ -160,7 +167,6 @@ def book_appointment(actor: User, client_id: int, form: BookingInput, now: datet
             execution_options={"synchronize_session": False})
     db.session.flush()  # the reminders' key names the appointment's id
     reminders.queue_reminders(appt, now)
-    db.session.commit()
     return appt
 
 

@@ -10,14 +10,23 @@ from sqlalchemy import func, select
 
 from ...clock import store_now, utcnow
 from ...domain.outcomes import FollowUpState, apply_outcome
-from ...domain.vocab import COMPLETING_OUTCOMES, TOUCH_OUTCOMES, Channel, Kind, Outcome, Status
+from ...domain.vocab import (
+    COMPLETING_OUTCOMES,
+    TOUCH_OUTCOMES,
+    AppointmentStatus,
+    Channel,
+    Kind,
+    Outcome,
+    Status,
+)
 from ...domain.windows import Window
 from ...extensions import db
-from ...models import Client, ConsentEvent, FollowUp, Outreach, OutreachFollowUp, Purchase, User
+from ...models import Appointment, Client, ConsentEvent, FollowUp, Outreach, OutreachFollowUp, Purchase, User
 from ..access import get_client, get_scoped
 from ..engine.gating import LIVE
 from ..engine.planner import engine_settings
 from ..errors import Invalid, NotAllowed
+from ..push import appointment_reminders as reminders
 
 # Long enough to notice a mis-tap and take it back; short enough that huddle numbers settle.
 UNDO_MINUTES = 15
@@ -72,16 +81,32 @@ def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: 
 
     `tapped_at` is when the associate tapped, sent by the offline outbox: the touch belongs to that day, not to
     the moment the signal came back (see tap_time for how far a phone's clock is trusted)."""
-    client = get_client(actor, client_id)
+    logged = stage_outreach(actor, client_id, channel, outcome, note, now, idempotency_key, snooze_until, tapped_at)
+    if not logged.replayed:
+        db.session.commit()
+    return logged
+
+
+def check_touch(channel: str, outcome: str, note: str | None, idempotency_key: str | None) -> dict[str, str]:
+    """What is wrong with a touch as posted, field by field (empty when nothing is)."""
     errors = {}
     if channel not in {c.value for c in Channel}:
-        errors["channel"] = "Choose call, text, email, visit or mail."
+        errors["channel"] = "Choose how you contacted them: call, text, email, visit or mail."
     if outcome not in {o.value for o in Outcome}:
         errors["outcome"] = "Choose what happened: reached, voicemail, no answer, replied, booked, sold, not now or do not contact."
     if note and len(note) > 2000:
         errors["note"] = "Keep the note under 2,000 characters."
     if idempotency_key and len(idempotency_key) > KEY_MAX:
         errors["idempotency_key"] = f"The outbox key is longer than {KEY_MAX} characters."
+    return errors
+
+
+def stage_outreach(actor: User, client_id: int, channel: str, outcome: str, note: str | None = None,
+                   now: datetime | None = None, idempotency_key: str | None = None,
+                   snooze_until: date | None = None, tapped_at: datetime | None = None) -> Logged:
+    """log_outreach without the commit: a Sold with its sale, or a Booked with its appointment, commit together."""
+    client = get_client(actor, client_id)
+    errors = check_touch(channel, outcome, note, idempotency_key)
     if errors:
         raise Invalid("Outreach not saved", errors)
     if idempotency_key:
@@ -126,7 +151,7 @@ def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: 
         db.session.flush()  # the outreach id names the consent event, so an undo knows which one it made
         db.session.add(ConsentEvent(store_id=store.id, client_id=client.id, user_id=actor.id, channel=None,
                                     what="do_not_contact", value=_consent_value(outreach)))
-    db.session.commit()
+    db.session.flush()
     return Logged(outreach, len(changes))
 
 
@@ -161,6 +186,13 @@ def _last_day(client_id: int, outcomes: frozenset[Outcome]) -> date | None:
     return max((d for d in (touched, bought) if d is not None), default=None)
 
 
+def _cancel_booking(appt: Appointment, now: datetime) -> None:
+    """Cancelled, not deleted: the card's service section and the audit keep what was booked and taken back."""
+    if appt.status == AppointmentStatus.BOOKED:
+        appt.status, appt.closed_at, appt.outcome_note = AppointmentStatus.CANCELLED, now, "Booked outcome undone"
+        reminders.drop_reminders(appt, "booked outcome undone")
+
+
 def undo_outreach(actor: User, outreach_id: int, now: datetime | None = None) -> Undone:
     """Take back a touch its author logged in the last 15 minutes: follow-ups, clocks and consent as they were."""
     outreach = get_scoped(actor, Outreach, outreach_id)
@@ -170,9 +202,16 @@ def undo_outreach(actor: User, outreach_id: int, now: datetime | None = None) ->
     if age > timedelta(minutes=UNDO_MINUTES):
         raise Invalid(f"Too late to undo: a logged touch can be undone for {UNDO_MINUTES} minutes. "
                       "Log what really happened as a new outcome instead.", {"outreach": "older than 15 minutes"})
+    if outreach.purchase_id is not None:
+        # A sale is money, follow-ups, spend and tier: it is not taken back by a tap on a toast.
+        raise Invalid("This Sold came with a recorded sale, so it cannot be undone here. "
+                      "Ask the owner to correct the sale.", {"outreach": "has a sale"})
     client = get_client(actor, outreach.client_id)
     outcome = Outcome(outreach.outcome)
     restored = 0
+    if outreach.appointment_id is not None:
+        # The booking made with this Booked goes with it: an undone "booked" leaves no appointment behind.
+        _cancel_booking(db.session.get_one(Appointment, outreach.appointment_id), now or utcnow())
     for link in outreach.covered:
         follow_up, previous = link.follow_up, link.previous
         follow_up.status = previous["status"]

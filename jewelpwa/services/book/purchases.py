@@ -44,6 +44,16 @@ def record_purchase(actor: User, client_id: int, purchased_on: date, items: list
                     occasion: str | None = None, recipient_person_id: int | None = None,
                     receipt_number: str | None = None, today: date | None = None) -> Purchase:
     """Save the sale, create its check-in, care, new-arrivals and anniversary follow-ups, trade-up credit and loyalty tier."""
+    purchase = stage_purchase(actor, client_id, purchased_on, items, occasion, recipient_person_id, receipt_number,
+                              today)
+    db.session.commit()
+    return purchase
+
+
+def stage_purchase(actor: User, client_id: int, purchased_on: date, items: list[ItemInput],
+                   occasion: str | None = None, recipient_person_id: int | None = None,
+                   receipt_number: str | None = None, today: date | None = None) -> Purchase:
+    """record_purchase without the commit (a Sold outcome and its sale are stored together or not at all)."""
     client = get_client(actor, client_id)
     errors: dict[str, str] = {}
     if not items:
@@ -83,7 +93,7 @@ def record_purchase(actor: User, client_id: int, purchased_on: date, items: list
     client.spend_24m = (client.spend_24m or Decimal("0")) + purchase.total
     add_to_lifetime(client, purchase.total)
     grant_credits(purchase)
-    db.session.commit()
+    db.session.flush()
     return purchase
 
 

@@ -14,7 +14,7 @@ from ...models import FollowUp, Person, Purchase, User
 from ..access import get_client
 from ..engine.planner import engine_settings
 from ..errors import Invalid
-from .purchases import ItemInput, cadence_of, record_purchase
+from .purchases import ItemInput, cadence_of, stage_purchase
 
 _ITEM_KEY = re.compile(r"items-(\d+)-(\w+)")
 
@@ -52,6 +52,20 @@ def log_sale(actor: User, client_id: int, purchased_on: str, items: list[ItemInp
 
     Item errors keep record_purchase's `items-<i>-<field>` keys; the message names each row ("Item 2: …").
     """
+    try:
+        sale = stage_sale(actor, client_id, purchased_on, items, occasion, recipient, new_recipient_name,
+                          new_recipient_relation, receipt_number, today)
+    except Invalid:
+        db.session.rollback()  # the new recipient is only worth keeping with the sale
+        raise
+    db.session.commit()
+    return sale
+
+
+def stage_sale(actor: User, client_id: int, purchased_on: str, items: list[ItemInput], occasion: str | None,
+               recipient: str, new_recipient_name: str, new_recipient_relation: str, receipt_number: str,
+               today: date) -> SaleResult:
+    """log_sale without the commit or the rollback: the caller stores it with what else belongs to it."""
     client = get_client(actor, client_id)
     on = _sale_date(purchased_on, today)
     recipient_id: int | None = None
@@ -69,10 +83,9 @@ def log_sale(actor: User, client_id: int, purchased_on: str, items: list[ItemInp
     elif recipient and recipient.isdigit():
         recipient_id = int(recipient)
     try:
-        purchase = record_purchase(actor, client.id, on, items, occasion or None, recipient_id,
-                                   (receipt_number or "").strip() or None, today)
+        purchase = stage_purchase(actor, client.id, on, items, occasion or None, recipient_id,
+                                  (receipt_number or "").strip() or None, today)
     except Invalid as e:
-        db.session.rollback()  # the new recipient is only worth keeping with the sale
         raise Invalid(_sale_message(e.errors), e.errors) from None
     return SaleResult(purchase, [f for f in cadence_of(purchase) if f.expires_on >= today],
                       in_holiday_season(today, engine_settings(actor.store)))

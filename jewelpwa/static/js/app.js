@@ -47,18 +47,64 @@
     return b;
   }
 
+  // The toast sits on the app header's title, left of any header control (the "N waiting" button, a search
+  // link): over the list it would cover a row's buttons or a sheet's inputs, whatever the scroll.
+  function fitRegion(r) {
+    const header = document.querySelector('.app-header');
+    if (!header || window.getComputedStyle(header).display === 'none') return;
+    const controls = Array.from(header.querySelectorAll('a, button, input, select'))
+      .filter((c) => !c.closest('.titles') && c.getClientRects().length);
+    const left = Math.min(window.innerWidth, ...controls.map((c) => c.getBoundingClientRect().left));
+    r.style.right = `${Math.max(window.innerWidth - left + 8, 8)}px`;
+  }
+
+  // One toast at a time: the newest replaces the last (a fast run of outcomes never stacks over the list).
+  function clearToasts(r) {
+    r.querySelectorAll('.toast').forEach((t) => { live.delete(t); t.remove(); });
+  }
+
+  // One undo state per outreach: the toast's Undo and the row's (or card's) Undo post the same URL, and once
+  // either is used the other is disabled, so a second tap never answers "Could not save: 404".
+  const usedUndo = new Set();
+  const undoKey = (url) => { try { const u = new URL(url, window.location.href); return u.pathname; } catch (e) { return url; } };
+
+  function markUndoUsed(url) {
+    const key = undoKey(url);
+    usedUndo.add(key);
+    document.querySelectorAll('.toast .btn-undo').forEach((b) => {
+      if (undoKey(b.dataset.undoUrl || '') === key) { b.disabled = true; b.setAttribute('aria-disabled', 'true'); }
+    });
+    document.querySelectorAll('form[action]').forEach((f) => {
+      if (undoKey(f.getAttribute('action')) === key) f.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+    });
+  }
+
+  document.addEventListener('htmx:beforeRequest', (evt) => {
+    const config = evt.detail.requestConfig || {};
+    const form = evt.detail.elt && evt.detail.elt.closest && evt.detail.elt.closest('form');
+    const path = config.path || (form && form.getAttribute('action')) || '';
+    if (config.verb === 'post' && /\/outreach\/\d+\/undo$/.test(undoKey(path))) markUndoUsed(path);
+  });
+
   // Same markup as components/_toast.html; text goes in through textContent, never innerHTML.
   function showToast(detail) {
     const r = region();
     if (!r || !detail || !detail.message) return;
+    clearToasts(r);
+    fitRegion(r);
     const toast = document.createElement('div');
     toast.className = `toast toast-${detail.category || 'message'}`;
     const msg = document.createElement('p');
     msg.className = 'toast-msg';
     msg.textContent = detail.message;
+    msg.title = detail.message; // two lines show; the whole message on a long press
     toast.append(msg);
     if (detail.undo_url) {
       const undo = button(detail.undo_label || 'Undo', 'btn-undo');
+      undo.dataset.undoUrl = detail.undo_url;
+      // A URL the server just handed out names a touch just logged: live again even if an id was reused
+      // (SQLite gives a deleted row's id to the next one).
+      usedUndo.delete(undoKey(detail.undo_url));
       undo.addEventListener('click', () => undoAction(detail, undo, toast));
       toast.append(undo);
     }
@@ -74,7 +120,8 @@
   // outerHTML). Without one it behaves like a boosted form: the server answers a full page or a 303.
   function undoAction(detail, undo, toast) {
     const target = detail.undo_target || (typeof detail.target === 'string' ? detail.target : null);
-    undo.disabled = true;
+    if (usedUndo.has(undoKey(detail.undo_url))) return;
+    markUndoUsed(detail.undo_url);
     const ctx = target
       ? { source: undo, target, swap: detail.undo_swap || 'outerHTML' }
       : { source: undo, target: 'body', swap: 'innerHTML', headers: { 'HX-Boosted': 'true' } };
@@ -83,6 +130,74 @@
   }
 
   document.addEventListener('showToast', (evt) => showToast(evt.detail));
+
+  // --- the channel used ------------------------------------------------------------------------------------
+  // A tap on Call, Text or Email (a real tel:/sms:/mailto: link) checks that channel on the client's outcome
+  // form and opens it; an outcome logged without a tap gets the last channel used on this phone, or asks.
+  const CHANNEL_KEY = 'jewelpwa.channel'; // not client data: only which of call/text/email/visit was used last
+  const lastChannel = () => { try { return localStorage.getItem(CHANNEL_KEY) || ''; } catch (e) { return ''; } };
+  const rememberChannel = (value) => { try { localStorage.setItem(CHANNEL_KEY, value); } catch (e) { /* private mode */ } };
+
+  function pickChannel(form, value, force) {
+    const picks = form.querySelectorAll('input[name="channel"]');
+    if (!picks.length || (!force && Array.from(picks).some((p) => p.checked))) return;
+    picks.forEach((p) => { p.checked = p.value === value; });
+    const ask = form.querySelector('.channel-ask');
+    if (ask && value) ask.hidden = true;
+  }
+
+  function outcomeFormNear(link) {
+    const host = link.closest('.today-row, .card-reach');
+    return host && host.querySelector('form.outcome-form, form.sheet-form');
+  }
+
+  document.addEventListener('click', (evt) => {
+    const link = evt.target.closest && evt.target.closest('a[data-channel]');
+    if (!link) return;
+    const form = outcomeFormNear(link);
+    rememberChannel(link.dataset.channel);
+    if (!form) return;
+    pickChannel(form, link.dataset.channel, true);
+    const panel = form.closest('details');
+    if (panel) panel.open = true;
+  });
+
+  document.addEventListener('toggle', (evt) => {
+    const panel = evt.target;
+    if (!panel.open || !panel.classList || !panel.classList.contains('log-outcome')) return;
+    const form = panel.querySelector('form.outcome-form');
+    if (form) pickChannel(form, lastChannel(), false);
+  }, true);
+
+  document.addEventListener('change', (evt) => {
+    const pick = evt.target;
+    if (pick.name !== 'channel' || !pick.form) return;
+    const ask = pick.form.querySelector('.channel-ask');
+    if (ask) ask.hidden = true;
+  });
+
+  // htmx does not show the browser's own "choose one" bubble: say it in the form, where the eye is.
+  document.addEventListener('htmx:validation:halted', (evt) => {
+    const form = evt.detail.elt;
+    const ask = form && form.querySelector && form.querySelector('.channel-ask');
+    if (ask && !form.querySelector('input[name="channel"]:checked')) {
+      ask.hidden = false;
+      const first = form.querySelector('input[name="channel"]');
+      if (first) first.focus();
+    } else if (form && form.reportValidity) {
+      form.reportValidity();
+    }
+  });
+
+  document.addEventListener('htmx:configRequest', (evt) => {
+    const channel = evt.detail.parameters && evt.detail.parameters.channel;
+    if (typeof channel === 'string' && channel) rememberChannel(channel);
+  });
+
+  // Forms shown without a Today row's panel (the card, a sheet page): the last channel, unless one is checked.
+  function prefillChannels() {
+    document.querySelectorAll('.card-reach form.outcome-form').forEach((f) => pickChannel(f, lastChannel(), false));
+  }
 
   document.addEventListener('htmx:responseError', (evt) => {
     const xhr = evt.detail.xhr;
@@ -102,6 +217,14 @@
   document.addEventListener('htmx:sendError', (evt) => {
     const config = evt.detail.requestConfig || {};
     if (config.outboxKey) return;
+    // A sale or a booking needs the server: the sheet says so where the associate is looking.
+    const sheet = config.elt && config.elt.closest && config.elt.closest('form.sheet-form');
+    const offline = sheet && sheet.querySelector('.sheet-offline');
+    if (offline) {
+      offline.hidden = false;
+      offline.setAttribute('role', 'alert');
+      return;
+    }
     const controlled = 'serviceWorker' in navigator && navigator.serviceWorker.controller;
     if (controlled && config.boosted && config.verb === 'get' && config.path) {
       window.location.assign(config.path);
@@ -135,9 +258,10 @@
     const r = region();
     if (r) live.forEach((t) => { if (!t.isConnected) r.append(t); });
     armAll();
+    prefillChannels();
   });
 
-  document.addEventListener('DOMContentLoaded', () => armAll());
+  document.addEventListener('DOMContentLoaded', () => { armAll(); prefillChannels(); });
 
   if ('serviceWorker' in navigator) {
     window.addEventListener('load', () => {

@@ -13,6 +13,10 @@
   const STORE = 'outbox';
   const FORM = 'form[data-outbox]';
   const QUEUED_TEXT = 'Saved on this phone — will send when online';
+  const NEEDS_SIGNAL = {
+    sold: 'The sale needs a signal: log it with “Log a sale” on the card once you are back online.',
+    booked: 'The booking needs a signal: book it with “Book appointment” on the card once you are back online.',
+  };
   const SENT_LOCK = 'jewelpwa-outbox';
   // One bar at the back of the store: a POST can hang for minutes instead of failing. After this long
   // the outcome is kept here instead (if it did arrive, its key makes the replay a no-op).
@@ -174,10 +178,17 @@
     note.replaceChildren();
     if (button) {
       const what = document.createElement('strong');
-      what.textContent = `${button.textContent.trim()}: `;
+      what.textContent = `${button.textContent.trim().replace(/…$/, '')}: `;
       note.append(what);
     }
     note.append(QUEUED_TEXT);
+    const needs = NEEDS_SIGNAL[outcome];
+    if (needs) {
+      const line = document.createElement('span');
+      line.className = 'outbox-needs';
+      line.textContent = needs;
+      note.append('. ', line);
+    }
   }
 
   // One key per submission. app.js reads requestConfig.outboxKey to leave the "nothing was sent"
@@ -194,7 +205,9 @@
     const config = evt.detail.requestConfig;
     if (!config || !config.outboxKey) return;
     const form = outboxForm(config.elt);
-    const url = new URL(config.path, window.location.href);
+    // Sold and Booked post to their sheet (a button's formaction): what waits is the outcome itself, sent to
+    // the form's own action with every field, the channel included. The sale or booking needs a signal.
+    const url = new URL((form && form.getAttribute('action')) || config.path, window.location.href);
     const entry = {
       key: config.outboxKey,
       url: url.pathname + url.search,
@@ -248,6 +261,7 @@
     const entries = (await allEntries()).sort((a, b) => (a.queued_at < b.queued_at ? -1 : 1));
     let sent = 0;
     let dropped = 0;
+    const refused = [];
     for (const entry of entries) {
       let res;
       try {
@@ -268,9 +282,9 @@
       if (res.status === 400 || res.status === 429 || res.status >= 500) break;
       await deleteEntry(entry.key);
       dropped += 1;
-      toast(`Not saved: ${describe(entry)} — ${REFUSED[res.status] || `error ${res.status}`}.`, 'error');
+      refused.push(`Not saved: ${describe(entry)} — ${REFUSED[res.status] || `error ${res.status}`}.`);
     }
-    return { sent, dropped };
+    return { sent, dropped, refused };
   }
 
   function refreshPage() {
@@ -289,8 +303,10 @@
     // One tab at a time (Web Locks); the idempotency key makes a race harmless anyway.
     const exclusive = (fn) => (navigator.locks ? navigator.locks.request(SENT_LOCK, fn) : fn());
     running = exclusive(() => replayAll())
-      .then(async ({ sent, dropped }) => {
-        if (sent) toast(`${plural(sent, 'outcome')} sent`, 'success');
+      .then(async ({ sent, dropped, refused }) => {
+        // One toast for the whole replay (toasts show one at a time): what was sent, then what was refused.
+        const said = [sent ? `${plural(sent, 'outcome')} sent.` : '', ...refused].filter(Boolean).join(' ');
+        if (said) toast(said, refused.length ? 'error' : 'success');
         if (sent || dropped) {
           if (tabs) tabs.postMessage('changed');
           await refreshPage(); // rows that were waiting show what the server now has
