@@ -1,13 +1,13 @@
 """outreaches.purchase_id and appointment_id: the sale or booking captured with a Sold or Booked outcome
 
-Revision ID: 0017_capture
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017_capture'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
