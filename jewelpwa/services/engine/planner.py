@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, and_, func, not_, select, update
 
 from ...clock import utcnow
 from ...domain.settings import EngineSettings
@@ -109,7 +109,9 @@ def expire_closed_windows(store_id: int, on: date) -> tuple[int, int]:
     for was let go, and says so: the owner sees how much the book asked beyond what the team can do.
     """
     counts = []
-    for planned, note in ((FollowUp.planned_on.is_not(None), NOT_REACHED), (FollowUp.planned_on.is_(None), LET_GO)):
+    # Only a reason with an associate can be let go for lack of room: nobody's client's reasons were never planned.
+    let_go = and_(FollowUp.planned_on.is_(None), FollowUp.assignee_id.is_not(None))
+    for planned, note in ((not_(let_go), NOT_REACHED), (let_go, LET_GO)):
         counts.append(cast(CursorResult[Any], db.session.execute(
             update(FollowUp).where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE),
                                    FollowUp.expires_on < on, planned)
