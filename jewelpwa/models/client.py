@@ -52,8 +52,10 @@ class Client(StoreScoped, Model):
     client_number: Mapped[str | None] = mapped_column(String(40))
     first_name: Mapped[str] = mapped_column(String(80), nullable=False)
     last_name: Mapped[str] = mapped_column(String(80), nullable=False, default="")
-    # Lower-cased "first last" so search is one indexed prefix scan on both databases.
-    search_name: Mapped[str] = mapped_column(String(170), nullable=False, default="")
+    # "first last" folded (domain.client_columns.fold), so search is an indexed prefix scan on both databases;
+    # byte order (COLLATE "C") on PostgreSQL, as SQLite compares, so LIKE 'p%' is a range of the btree there.
+    search_name: Mapped[str] = mapped_column(String(170).with_variant(String(170, collation="C"), "postgresql"),
+                                             nullable=False, default="")
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     phone_digits: Mapped[str | None] = mapped_column(String(20))
