@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from ...clock import store_now
 from ...domain.client_columns import display_name
@@ -17,7 +17,7 @@ from ...domain.settings import EngineSettings
 from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
 from ...domain.windows import Window
 from ...extensions import db
-from ...models import Appointment, Client, DayList, DayListCard, FollowUp, Store, User
+from ...models import Appointment, Client, DayList, DayListCard, FollowUp, Outreach, OutreachFollowUp, Store, User
 from ..access import require_manager
 from ..engine.day_lists import ranked
 from ..engine.gating import LIVE, SHOWING_COLUMNS, showing, shows
@@ -37,6 +37,12 @@ SCAN_PAGE, MAX_SCAN = 50, 2000
 MILESTONE_KINDS = (Kind.ANNIVERSARY.value, Kind.BIRTHDAY.value, Kind.PARTNER_BIRTHDAY.value)
 PLURAL = {Kind.ANNIVERSARY.value: "Anniversaries", Kind.BIRTHDAY.value: "Birthdays",
           Kind.PARTNER_BIRTHDAY.value: "Partners' birthdays"}
+# The reasons of a closed follow-up (its note) as the owner reads them; a note not listed shows as written.
+CLOSE_REASONS = {"do not contact": "Do not contact", "no channel the client accepts": "No channel the client accepts",
+                 "client asked not to be contacted": "Asked not to be contacted", "client erased": "Client erased",
+                 "repair cancelled": "Repair cancelled"}
+# Each associate's closed follow-ups are listed in the huddle up to this many per group; the count is always whole.
+CLOSED_LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,30 @@ class TopCard:
         return self.card.reasons
 
 
+@dataclass(frozen=True)
+class ClosedFollowUp:
+    client_id: int
+    client_name: str
+    kind: str
+    reason: str
+
+    @property
+    def what(self) -> str:
+        return Kind(self.kind).value.replace("_", " ").capitalize()
+
+
+@dataclass
+class Closed:
+    """Follow-ups closed unreached on the day, by reason: by the associate's own outcomes, or by the rules."""
+    count: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # reason -> count, most first
+    listed: list[ClosedFollowUp] = field(default_factory=list)  # the first CLOSED_LISTED, by reason then name
+
+    @property
+    def unlisted(self) -> int:
+        return self.count - len(self.listed)
+
+
 @dataclass
 class Associate:
     user_id: int
@@ -72,7 +102,10 @@ class Associate:
     appointments: list[Booking] = field(default_factory=list)
     figures: Figures = field(default_factory=Figures)
     left_open: int = 0
-    skipped: int = 0
+    # "Skipped" is what the associate's outcomes closed (no answer after the last try, asked not to be contacted);
+    # what the contact rules or the store closed is counted apart: the associate did not skip it.
+    skipped: Closed = field(default_factory=Closed)
+    closed_by_rules: Closed = field(default_factory=Closed)
 
     @property
     def short(self) -> int:
@@ -240,13 +273,42 @@ def _from_day_lists(store: Store, on: date, user_ids: list[int]) -> tuple[dict[i
     return lengths, tops
 
 
-def _skipped(store_id: int, tz: ZoneInfo, on: date) -> dict[int, int]:
+def _reason(note: str | None) -> str:
+    text = (note or "").strip()
+    if text.startswith("no answer after"):
+        return text.replace("no answer", "No answer", 1)
+    return CLOSE_REASONS.get(text, text.capitalize() or "No reason recorded")
+
+
+def _closed(store_id: int, tz: ZoneInfo, on: date) -> dict[tuple[int, bool], Closed]:
+    """(associate, by their own outcome) -> the follow-ups closed as skipped on the day, with reasons and clients.
+
+    A follow-up an outcome closed is linked to that outreach (outreach_follow_ups); one the planner's contact gate,
+    a do-not-contact edit, an erasure or a cancelled repair closed has no outreach by its assignee behind it.
+    """
     start, end = _day_bounds(tz, on)
+    by_outcome = exists().where(OutreachFollowUp.follow_up_id == FollowUp.id,
+                                Outreach.id == OutreachFollowUp.outreach_id,
+                                Outreach.user_id == FollowUp.assignee_id)
     rows = db.session.execute(
-        select(FollowUp.assignee_id, func.count()).where(
-            FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
-            FollowUp.closed_at >= start, FollowUp.closed_at < end).group_by(FollowUp.assignee_id))
-    return {assignee: n for assignee, n in rows if assignee is not None}
+        select(FollowUp.assignee_id, FollowUp.note, FollowUp.kind, by_outcome.label("by_outcome"), Client.id,
+               Client.first_name, Client.last_name)
+        .join(Client, Client.id == FollowUp.client_id)
+        .where(FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
+               FollowUp.closed_at >= start, FollowUp.closed_at < end, FollowUp.assignee_id.is_not(None)))
+    grouped: dict[tuple[int, bool], list[ClosedFollowUp]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.assignee_id, bool(row.by_outcome))].append(ClosedFollowUp(
+            row.id, display_name(row.first_name, row.last_name), row.kind, _reason(row.note)))
+    found = {}
+    for key, items in grouped.items():
+        reasons: dict[str, int] = defaultdict(int)
+        for item in items:
+            reasons[item.reason] += 1
+        order = sorted(reasons, key=lambda r: (-reasons[r], r))
+        items.sort(key=lambda i: (order.index(i.reason), i.client_name.casefold(), i.client_id))
+        found[key] = Closed(len(items), {r: reasons[r] for r in order}, items[:CLOSED_LISTED])
+    return found
 
 
 def huddle(actor: User, view: str | None = None, on: str | None = None, now: datetime | None = None) -> Huddle:
@@ -272,11 +334,12 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
         return result
     lengths = _list_lengths(store.id, day)
     figures = results_by_user(store.id, day, day)
-    skipped = _skipped(store.id, tz, day)
+    closed = _closed(store.id, tz, day)
     for person in people:
         person.figures = figures.get(person.user_id, Figures())
         person.left_open = lengths.get(person.user_id, 0)
-        person.skipped = skipped.get(person.user_id, 0)
+        person.skipped = closed.get((person.user_id, True), Closed())
+        person.closed_by_rules = closed.get((person.user_id, False), Closed())
     for row in figures.values():
         result.store.add(row)
     return result
