@@ -17,7 +17,17 @@ from ...domain.settings import EngineSettings
 from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
 from ...domain.windows import Window
 from ...extensions import db
-from ...models import Appointment, Client, DayList, DayListCard, FollowUp, Outreach, OutreachFollowUp, Store, User
+from ...models import (
+    Appointment,
+    Client,
+    DayList,
+    DayListCard,
+    FollowUp,
+    Outreach,
+    OutreachFollowUp,
+    Store,
+    User,
+)
 from ..access import require_manager
 from ..engine.day_lists import ranked
 from ..engine.gating import LIVE, SHOWING_COLUMNS, showing, shows
