@@ -5,12 +5,18 @@ revision hold "first last" lower-cased only; they are rewritten here. On Postgre
 under the cluster's collation (C.UTF-8 here) a btree serves neither `LIKE 'p%'` nor SQLite's byte order, and the
 two databases should list names alike. Changing the collation rebuilds the column's index.
 
+PostgreSQL also gets a trigram (pg_trgm) index on search_name, so "a typed word starts a later word of the name"
+(`LIKE '% dube%'`) is an index lookup rather than a scan of the store's rows. pg_trgm ships with PostgreSQL and is
+a trusted extension (a database owner may create it). Where it cannot be created the index is left out, with a
+warning: search stays right, only slower on a big book.
+
 The fold below is a frozen copy of domain.client_columns.fold at this revision, not an import of the app's code,
 which may change after it. Data is read and written in batches of ids, the same on SQLite and PostgreSQL.
 
 Revision ID: 0017_search_owner
 Revises: 0016
 """
+import logging
 import re
 import unicodedata
 
@@ -23,6 +29,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 2000
+TRIGRAMS = 'ix_clients_search_name_trgm'
 _UNDECOMPOSED = str.maketrans({'ø': 'o', 'ł': 'l', 'đ': 'd', 'ð': 'd', 'þ': 'th', 'æ': 'ae', 'œ': 'oe', 'ı': 'i'})
 _JOINERS = re.compile(r"['\u2019\u02bc`\u00b4]")
 _SEPARATORS = re.compile(r'[^\w]+|_')
@@ -61,15 +68,30 @@ def _rewrite(name_of):
                          .values(search_name=sa.bindparam('new')), changes)
 
 
+def _trigram_index():
+    bind = op.get_bind()
+    try:
+        with bind.begin_nested():  # a refused CREATE EXTENSION must not abort the whole upgrade
+            bind.exec_driver_sql('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    except sa.exc.DBAPIError as error:
+        logging.getLogger('alembic.runtime.migration').warning(
+            'pg_trgm could not be created (%s): client search by a later word of the name scans the store', error)
+        return
+    op.create_index(TRIGRAMS, 'clients', ['search_name'], postgresql_using='gin',
+                    postgresql_ops={'search_name': 'gin_trgm_ops'})
+
+
 def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.alter_column('clients', 'search_name', type_=sa.String(170, collation='C'),
                         existing_type=sa.String(170), existing_nullable=False)
+        _trigram_index()
     _rewrite(fold)
 
 
 def downgrade():
     _rewrite(lowered)
     if op.get_bind().dialect.name == 'postgresql':
+        op.execute(f'DROP INDEX IF EXISTS {TRIGRAMS}')  # the extension stays: other schemas may use it
         op.alter_column('clients', 'search_name', type_=sa.String(170), existing_type=sa.String(170, collation='C'),
                         existing_nullable=False)

@@ -72,6 +72,7 @@ class TopCard:
     client_id: int
     client_name: str
     card: Card
+    phone: str | None = None  # printed on the call sheet
 
     @property
     def reasons(self):
@@ -231,9 +232,14 @@ def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, li
         shortlist = set(sorted(best, key=lambda client_id: best[client_id], reverse=True)[:SHORTLIST])
         cards[user_id] = rank_day([c for c in candidates if c.client_id in shortlist], on)[:TOP]
     ids = {card.client_id for top in cards.values() for card in top}
-    names = {row.id: display_name(row.first_name, row.last_name) for row in db.session.execute(
-        select(Client.id, Client.first_name, Client.last_name).where(Client.id.in_(ids)))} if ids else {}
-    return {user_id: [TopCard(c.client_id, names[c.client_id], c) for c in top] for user_id, top in cards.items()}
+    found = {row.id: row for row in db.session.execute(
+        select(Client.id, Client.first_name, Client.last_name, Client.phone).where(Client.id.in_(ids)))} if ids else {}
+
+    def top_card(card: Card) -> TopCard:
+        row = found[card.client_id]
+        return TopCard(card.client_id, display_name(row.first_name, row.last_name), card, row.phone)
+
+    return {user_id: [top_card(c) for c in top] for user_id, top in cards.items()}
 
 
 def _first_with_milestone(day_list_id: int, user_id: int, on: date) -> list[int]:
@@ -279,7 +285,8 @@ def _from_day_lists(store: Store, on: date, user_ids: list[int]) -> tuple[dict[i
         cards = ranked(store.id, on, listing.user_id, client_ids=list(dict.fromkeys([*first, *newer])))
         with_milestone = [c for c in cards if any(r.kind.value in MILESTONE_KINDS for r in c.card.reasons)]
         lengths[listing.user_id] = listing.cards
-        tops[listing.user_id] = [TopCard(c.client.id, c.client.display_name, c.card) for c in with_milestone[:TOP]]
+        tops[listing.user_id] = [TopCard(c.client.id, c.client.display_name, c.card, c.client.phone)
+                                 for c in with_milestone[:TOP]]
     return lengths, tops
 
 
