@@ -160,7 +160,7 @@ def test_morning_huddle_shows_list_length_top_reasons_and_appointments(auth, sto
     html = auth.client.get(f"/owner/huddle?view=morning&date={DAY.isoformat()}").get_data(as_text=True)
     mine = section(html, f"huddle-{maya.id}")
     assert figure(mine, "list") == "6"
-    top = re.findall(r'<li><a href="/clients/(\d+)">', mine)
+    top = re.findall(r'<li class="print-call"><a href="/clients/(\d+)">', mine)
     assert len(top) == 3 and top[0] == str(anna.id)  # the top three only, the 25th anniversary first
     assert "25th anniversary" in mine and "chip-gold" in mine
     assert "3:30 PM" in mine and "Consultation" in mine
@@ -188,7 +188,7 @@ def test_morning_huddle_reads_the_planners_lists_and_ranks_in_a_milestone_made_a
     mine = section(auth.client.get(f"/owner/huddle?view=morning&date={DAY.isoformat()}").get_data(as_text=True),
                    f"huddle-{maya.id}")
     assert figure(mine, "list") == "5"  # the list as the planner built it this morning
-    top = re.findall(r'<li><a href="/clients/(\d+)">', mine)
+    top = re.findall(r'<li class="print-call"><a href="/clients/(\d+)">', mine)
     # Check-in-only clients are on the list but are not milestones; the birthday bundled with a check-in is.
     assert top == [str(late.id), str(early.id), str(clients[3].id)]
 
