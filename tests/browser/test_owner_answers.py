@@ -9,13 +9,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from jewelpwa.clock import store_today
+from jewelpwa.clock import store_today, utcnow
 from jewelpwa.extensions import db
-from jewelpwa.models import Store, User
+from jewelpwa.models import FollowUp, Store, User
+from jewelpwa.services.book.outreach import log_outreach
 from tests.integration.factories import add_date, make_client
 
 from .axe import axe_page, look
 from .conftest import PHONE, TABLET, in_db, sign_in
+from .making import to_call_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OWNER = "owner@harborvine.demo"
@@ -83,14 +85,38 @@ def test_and_n_more_opens_the_whole_day(browser, live_app, live_server, size, vi
         look(page, f"{SHOTS}/calendar-day-{size}", viewport["width"])
 
 
+def closed_today(live_app, tag: str) -> tuple[int, str, str]:
+    """For Priya today: a client who asked not to be contacted (her outcome closes the follow-up: skipped) and
+    one whose follow-up the contact rules closed (not hers)."""
+    def make():
+        priya = db.session.scalar(select(User).where(User.email == "priya@harborvine.demo"))
+        today = store_today(db.session.get(Store, priya.store_id))
+        asked = to_call_today(priya, today, first_name="Asked", last_name=f"Stop{tag}")
+        log_outreach(priya, asked.id, "call", "do_not_contact", now=utcnow())
+        ruled = to_call_today(priya, today, first_name="Ruled", last_name=f"Out{tag}")
+        for follow_up in db.session.scalars(select(FollowUp).where(FollowUp.client_id == ruled.id)):
+            follow_up.status, follow_up.note, follow_up.closed_at = "skipped", "do not contact", utcnow()
+        db.session.commit()
+        return priya.id, asked.display_name, ruled.display_name
+    return in_db(live_app, make)
+
+
 @pytest.mark.parametrize(("size", "viewport"), VIEWPORTS)
 def test_the_evening_huddle_opens_what_was_closed_into_the_clients(browser, live_app, live_server, size, viewport):
+    priya_id, asked, ruled = closed_today(live_app, size.capitalize())
     with axe_page(browser, viewport) as page:
         sign_in(page, live_server, OWNER, live_app.demo.password)
         page.goto(live_server + "/owner/huddle?view=evening")
-        expect(page.locator("section.associate").first).to_be_visible()
-        closed = page.locator("details.closed")
-        if closed.count():
-            closed.first.locator("summary").click()
-            expect(closed.first.locator(".closed-list a").first).to_be_visible()
+        card = page.locator(f"#huddle-{priya_id}")
+        skipped = card.locator(f"#closed-skipped-{priya_id}")
+        by_rules = card.locator(f"#closed-by-rules-{priya_id}")
+        expect(skipped.locator(".closed-reasons")).to_contain_text("Asked not to be contacted")
+        expect(by_rules.locator(".closed-reasons")).to_contain_text("Do not contact")
+        expect(skipped.get_by_role("link", name=asked)).to_be_hidden()  # closed until asked: no script needed
+        skipped.locator("summary").click()
+        by_rules.locator("summary").click()
+        expect(skipped.get_by_role("link", name=asked)).to_be_visible()
+        expect(by_rules.get_by_role("link", name=ruled)).to_be_visible()
+        expect(skipped.get_by_role("link", name=ruled)).to_have_count(0)
+        card.scroll_into_view_if_needed()
         look(page, f"{SHOTS}/huddle-evening-{size}", viewport["width"])

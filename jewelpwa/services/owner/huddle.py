@@ -79,28 +79,27 @@ class TopCard:
         return self.card.reasons
 
 
-@dataclass(frozen=True)
-class ClosedFollowUp:
+@dataclass
+class ClosedClient:
+    """A client whose follow-ups were closed unreached on the day for one reason (one outcome can close several)."""
     client_id: int
     client_name: str
-    kind: str
     reason: str
+    kinds: list[str] = field(default_factory=list)
 
     @property
     def what(self) -> str:
-        return Kind(self.kind).value.replace("_", " ").capitalize()
+        return ", ".join(Kind(kind).value.replace("_", " ").capitalize() for kind in self.kinds)
 
 
 @dataclass
 class Closed:
-    """Follow-ups closed unreached on the day, by reason: by the associate's own outcomes, or by the rules."""
+    """Clients whose follow-ups were closed unreached on the day, by reason: by the associate's own outcomes, or
+    by the rules. Counted in clients, as the huddle counts contacts."""
     count: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)  # reason -> count, most first
-    listed: list[ClosedFollowUp] = field(default_factory=list)  # the first CLOSED_LISTED, by reason then name
-
-    @property
-    def unlisted(self) -> int:
-        return self.count - len(self.listed)
+    reasons: dict[str, int] = field(default_factory=dict)  # reason -> clients, most first
+    listed: list[ClosedClient] = field(default_factory=list)  # the first CLOSED_LISTED, by reason then name
+    unlisted: int = 0  # lines past CLOSED_LISTED
 
 
 @dataclass
@@ -298,7 +297,7 @@ def _reason(note: str | None) -> str:
 
 
 def _closed(store_id: int, tz: ZoneInfo, on: date) -> dict[tuple[int, bool], Closed]:
-    """(associate, by their own outcome) -> the follow-ups closed as skipped on the day, with reasons and clients.
+    """(associate, by their own outcome) -> the clients whose follow-ups were closed as skipped on the day, by reason.
 
     A follow-up an outcome closed is linked to that outreach (outreach_follow_ups); one the planner's contact gate,
     a do-not-contact edit, an erasure or a cancelled repair closed has no outreach by its assignee behind it.
@@ -313,18 +312,23 @@ def _closed(store_id: int, tz: ZoneInfo, on: date) -> dict[tuple[int, bool], Clo
         .join(Client, Client.id == FollowUp.client_id)
         .where(FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
                FollowUp.closed_at >= start, FollowUp.closed_at < end, FollowUp.assignee_id.is_not(None)))
-    grouped: dict[tuple[int, bool], list[ClosedFollowUp]] = defaultdict(list)
+    grouped: dict[tuple[int, bool], dict[tuple[int, str], ClosedClient]] = defaultdict(dict)
     for row in rows:
-        grouped[(row.assignee_id, bool(row.by_outcome))].append(ClosedFollowUp(
-            row.id, display_name(row.first_name, row.last_name), row.kind, _reason(row.note)))
+        reason = _reason(row.note)
+        item = grouped[(row.assignee_id, bool(row.by_outcome))].setdefault(
+            (row.id, reason), ClosedClient(row.id, display_name(row.first_name, row.last_name), reason))
+        item.kinds.append(row.kind)
     found = {}
-    for key, items in grouped.items():
+    for key, by_client in grouped.items():
+        items = list(by_client.values())
         reasons: dict[str, int] = defaultdict(int)
         for item in items:
+            item.kinds.sort()
             reasons[item.reason] += 1
         order = sorted(reasons, key=lambda r: (-reasons[r], r))
         items.sort(key=lambda i: (order.index(i.reason), i.client_name.casefold(), i.client_id))
-        found[key] = Closed(len(items), {r: reasons[r] for r in order}, items[:CLOSED_LISTED])
+        found[key] = Closed(len({i.client_id for i in items}), {r: reasons[r] for r in order}, items[:CLOSED_LISTED],
+                            max(len(items) - CLOSED_LISTED, 0))
     return found
 
 

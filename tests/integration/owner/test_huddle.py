@@ -257,6 +257,7 @@ def test_skipped_counts_only_what_the_associates_outcomes_closed_with_reasons_an
     at = datetime.combine(DAY, time(11), NY).astimezone(UTC)
     stop = make_client(maya, first_name="Stella", last_name="Stop")
     follow_up(maya, stop, "birthday")
+    follow_up(maya, stop, "reconnect")  # one outcome closes both: still one client skipped
     log_outreach(maya, stop.id, "call", "do_not_contact", now=at)
     tried = make_client(maya, first_name="Tariq", last_name="Tried")
     follow_up(maya, tried, "anniversary").tries = 2
@@ -277,7 +278,8 @@ def test_skipped_counts_only_what_the_associates_outcomes_closed_with_reasons_an
     assert figure(mine, "by-rules-reasons") == "Do not contact 12 · No channel the client accepts 3"
     skipped = mine[mine.index(f'id="closed-skipped-{maya.id}"'):mine.index(f'id="closed-by-rules-{maya.id}"')]
     assert "<details" in mine and "Skipped after Maya’s outcome: 2" in skipped
-    assert f'href="/clients/{stop.id}">Stella Stop</a>' in skipped and f'href="/clients/{tried.id}">Tariq Tried</a>' in skipped
+    assert f'href="/clients/{stop.id}">Stella Stop</a> <span class="muted">Birthday, Reconnect · Asked' in skipped
+    assert f'href="/clients/{tried.id}">Tariq Tried</a>' in skipped
     assert "Rule00 Gate" not in skipped and "Rule00 Gate" in mine and "Mute2 Opted" in mine
     assert "Dan Client" not in mine
     assert figure(section(html, f"huddle-{daniel.id}"), "skipped") == "0"
