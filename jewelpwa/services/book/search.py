@@ -186,11 +186,18 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
     columns = (Client.id, Client.first_name, Client.last_name, Client.tier, Client.phone, Client.email,
                Client.last_touch_on, Client.assigned_to_id, Client.loyalty_tier, User.name)
     seen: set[int] = set()
-    for group in groups or [true()]:
+    for n, group in enumerate(groups or [true()]):
         # One query per group, in the group's index order, so each stops at the page's last row; a row an
         # earlier group found is skipped here rather than excluded in SQL (at most a page of ids).
+        group_order: tuple[Any, ...] = order
+        if mode == "name" and n == len(groups) - 1 and db.session.get_bind().dialect.name == "postgresql":
+            # Words anywhere in the name: PostgreSQL must read them from the trigram index and sort the few
+            # matches. Offered the name index's order it walks the whole store's slice, row by row, hoping to
+            # stop early (it underestimates how rare two words together are): 35 ms against 0.2-6 ms for
+            # "demir grace" at 50,000 clients. `|| ''` sorts the same but is not that index's order.
+            group_order = (Client.search_name.concat(""), Client.id)
         query = (select(*columns).outerjoin(User, User.id == Client.assigned_to_id)
-                 .where(*conditions, group).order_by(*order).limit(limit))
+                 .where(*conditions, group).order_by(*group_order).limit(limit))
         for row in db.session.execute(query):
             if row.id not in seen and len(result.hits) < limit:
                 seen.add(row.id)

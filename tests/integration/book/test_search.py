@@ -252,3 +252,12 @@ def test_a_name_prefix_is_an_index_range_on_both_databases(people):
             "AND search_name < 'renef' ORDER BY search_name"), {"s": me.store_id}))
         assert "ix_clients_store_search_name (store_id=? AND search_name>? AND search_name<?)" in plan, plan
     db.session.rollback()
+
+
+def test_names_found_by_a_later_word_come_in_name_order():
+    me = make_user()
+    for first, last in (("Zed", "Smith"), ("Amy", "Smith"), ("Bo", "Smithers"), ("Smitty", "Jones")):
+        make_client(me, first_name=first, last_name=last)
+    # The first name first (a prefix of the whole name), then the later words in name order.
+    assert names(search_clients(me, "smit")) == ["Smitty Jones", "Amy Smith", "Bo Smithers", "Zed Smith"]
+    assert names(search_clients(me, "smith amy")) == ["Amy Smith"]
