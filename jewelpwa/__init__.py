@@ -77,6 +77,10 @@ def init_web(app: Flask) -> None:
     init_limits(app)
     init_headers(app)
     init_errors(app)
+    from .domain.vocab import SPEND_BANDS
+
+    # Filters and book health name the engine's value band in these words (see domain.vocab.SPEND_BANDS).
+    app.jinja_env.globals["spend_bands"] = {tier.value: label for tier, label in SPEND_BANDS.items()}
 
 
 def init_views(app: Flask) -> None:

@@ -8,11 +8,18 @@ generator and the tests' factories): a second copy of any of these rules would l
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A phone number with more digits than this is a typing mistake (E.164 allows 15; extensions add a few).
 MAX_PHONE_DIGITS = 20
 
 _NOT_DIGIT = re.compile(r"[^0-9]")  # ASCII digits only: "²" or "٣" is not a dialable digit
+# Letters NFKD leaves whole, written as a keyboard without them types them ("Søren" is typed "soren").
+_UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
+# An apostrophe joins ("O'Neil" is typed "oneil" or "o'neil"); any other mark between letters (hyphen, dot,
+# comma) separates words, so "Lopez-Diaz" is found by "diaz" and "Demir, Grace" is two words.
+_JOINERS = re.compile(r"['’ʼ`´]")
+_SEPARATORS = re.compile(r"[^\w]+|_")
 
 
 def display_name(first_name: str | None, last_name: str | None) -> str:
@@ -20,9 +27,20 @@ def display_name(first_name: str | None, last_name: str | None) -> str:
     return f"{first_name or ''} {last_name or ''}".strip()
 
 
+def fold(text: str | None) -> str:
+    """Text as search compares it: no accents, case folded, words split on punctuation and single-spaced.
+
+    "Renée  DUBÉ" → "renee dube". The one fold for the stored column and for what is typed into a search box:
+    a second copy would let a query miss rows written by the first.
+    """
+    folded = unicodedata.normalize("NFKD", (text or "").casefold().translate(_UNDECOMPOSED))
+    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(_SEPARATORS.sub(" ", _JOINERS.sub("", bare)).split())
+
+
 def search_name(first_name: str | None, last_name: str | None) -> str:
-    """"first last" in lower case: the name index that search and the referrer picker read by prefix."""
-    return display_name(first_name, last_name).lower()
+    """"first last" folded: the name index that search and the referrer picker read."""
+    return fold(display_name(first_name, last_name))
 
 
 def phone_digits(phone: str | None) -> str | None:

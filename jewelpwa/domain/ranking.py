@@ -8,7 +8,7 @@ from datetime import date
 
 from jewelpwa.domain.reasons import month_day, reason_text, span
 from jewelpwa.domain.settings import TOUCH_GOAL, EngineSettings
-from jewelpwa.domain.vocab import Kind, Tier
+from jewelpwa.domain.vocab import SPEND_BAND_REASON, Kind, Tier
 from jewelpwa.domain.windows import Window
 
 # Weights follow what a missed call costs the store. Service (a repair waiting, an appointment) is a
@@ -167,7 +167,8 @@ def rank_day(candidates: Iterable[Candidate], on: date) -> list[Card]:
             for s, c in scored
         ])
         top = scored[0][1]
-        why = " · ".join([reasons[0].text, f"tier {Tier(top.tier)}", _due_phrase(top.window, on)])
+        band = SPEND_BAND_REASON.get(Tier(top.tier))  # the value band, named only where it lifts the rank
+        why = " · ".join(part for part in (reasons[0].text, band, _due_phrase(top.window, on)) if part)
         cards.append(
             Card(
                 client_id=client_id,

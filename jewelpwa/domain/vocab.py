@@ -81,11 +81,17 @@ class Role(StrEnum):
 
 
 class Tier(StrEnum):
-    """Client value by 24-month spend percentile."""
+    """Client value by 24-month spend percentile: the engine's band for ranking, not shown as a tier."""
 
     A = "A"
     B = "B"
     C = "C"
+
+
+# Clients see one tier: the store's loyalty tier (relations/_badge.html). Where the engine's band must be named
+# (a filter, book health, why a client ranks high) it is in spending words, never as a second set of tiers.
+SPEND_BANDS: dict[Tier, str] = {Tier.A: "Top spenders", Tier.B: "Middle spenders", Tier.C: "Other clients"}
+SPEND_BAND_REASON: dict[Tier, str] = {Tier.A: "top spender", Tier.B: "regular spender"}  # C raises no rank
 
 
 class Frequency(StrEnum):

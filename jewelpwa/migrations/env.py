@@ -1,8 +1,11 @@
 import logging
+from functools import partial
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+
+from jewelpwa.models._types import in_schema_of
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -100,6 +103,8 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # An index one database alone has (models._types.only_on) is not missing from the others.
+            include_object=partial(in_schema_of, connection.dialect.name),
             # SQLite runs DDL inside a transaction too (Alembic assumes not): the whole upgrade is one
             # transaction, so a failed step or the foreign key check below leaves the database as it was.
             **({"transactional_ddl": True} if sqlite else {}),

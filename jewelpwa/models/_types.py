@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, Numeric, TypeDecorator
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..clock import utcnow
@@ -22,6 +22,19 @@ def enum_check(column: str, enum: type[StrEnum], nullable: bool = False) -> Chec
     if nullable:
         sql = f"{column} IS NULL OR {sql}"
     return CheckConstraint(sql, name=f"{column}_valid")
+
+
+def only_on(dialect: str, index: Index) -> Index:
+    """An index one database alone has (a PostgreSQL trigram index): created there only, and left out of the
+    comparison of models and migrations on the others (see in_schema_of)."""
+    index.info["only_on"] = dialect
+    return index.ddl_if(dialect=dialect)
+
+
+def in_schema_of(dialect: str, obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's include_object: whether a model object belongs to the schema of `dialect`."""
+    only = getattr(obj, "info", {}).get("only_on")
+    return only is None or only == dialect
 
 
 class StoreScoped:

@@ -54,7 +54,7 @@ def health():
 @manager_required
 def calendar():
     """A month of client anniversaries and birthdays, optionally one associate's clients only."""
-    args = {"month": request.args.get("month"), "associate": request.args.get("associate")}
+    args = {k: request.args.get(k) for k in ("month", "associate", "day")}
     try:
         month = month_calendar(current_user, local_today(), **args)
     except Invalid as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
+from urllib.parse import urlparse
 
 import pytest
 from flask import Flask
@@ -17,6 +18,7 @@ from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.services.accounts.users import create_user
 from tests.clock import Clock
+from tests.conftest import PG_URL
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -208,3 +210,20 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def fresh_url(database_url, tmp_path):
+    """An empty database of the session's kind, for a book built at an older revision."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    import psycopg
+
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    name = f"jewelpwa_mig_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield urlparse(admin)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -96,7 +96,7 @@ COVERED: dict[str, str] = {
     "clients.client_number": "card, search, exports",
     "clients.first_name": "everywhere",
     "clients.last_name": "everywhere",
-    "clients.search_name": "derived from the names (lower case)",
+    "clients.search_name": "derived from the names (folded: no accents, lower case)",
     "clients.email": "card mailto: link, contact form",
     "clients.phone": "card tel:/sms: links, contact form",
     "clients.phone2": "card tel: link",

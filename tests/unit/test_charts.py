@@ -55,3 +55,26 @@ def test_a_long_period_labels_only_a_few_days_first_and_last_included():
 def test_a_series_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError):
         line_chart(["a", "b"], {"Maya": [1]})
+
+
+def test_the_first_and_last_x_labels_stay_inside_the_chart():
+    chart = line_chart([f"Dec {d}" for d in range(1, 31)], {"Maya": [1] * 30})
+    anchors = [t.anchor for t in chart.x_ticks]
+    assert anchors[0] == "start" and anchors[-1] == "end" and set(anchors[1:-1]) == {"middle"}
+    assert chart.x_ticks[-1].position == chart.right
+
+
+def test_a_phone_shows_every_other_x_label_the_first_and_last_always():
+    chart = line_chart([f"d{i}" for i in range(30)], {"Maya": [1] * 30}, most_x_labels=7)
+    assert [t.major for t in chart.x_ticks] == [True, False, True, False, True, False, True]
+    chart = line_chart([f"d{i}" for i in range(30)], {"Maya": [1] * 30}, most_x_labels=8)
+    assert [t.major for t in chart.x_ticks] == [True, False, True, False, True, False, False, True]
+
+
+def test_only_the_busiest_lines_are_drawn_and_the_table_keeps_everyone():
+    series = {"Ann": [1, 1], "Bo": [9, 9], "Cy": [0, 0], "Di": [5, 5], "Ed": [3, 3], "Flo": [2, 2]}
+    chart = line_chart(["a", "b"], series, most_lines=4)
+    assert [line.name for line in chart.lines] == ["Bo", "Di", "Ed", "Flo"]  # in the given order
+    assert [line.name for line in chart.every_line] == list(series) and chart.not_drawn == 2
+    assert chart.top_value == 10
+    assert len({line.css for line in chart.lines}) == 4

@@ -110,7 +110,7 @@ def test_why_explains_the_card():
         date(2026, 3, 14),
     )
     card = rank_day([anniversary], date(2026, 1, 28))[0]
-    assert card.why == "25th anniversary Mar 14 · 6 weeks · tier A · due in 3 days"
+    assert card.why == "25th anniversary Mar 14 · 6 weeks · top spender · due in 3 days"
 
 
 def test_why_says_when_it_is_the_last_day():

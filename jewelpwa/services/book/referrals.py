@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from ...domain.client_columns import fold
 from ...domain.proposals import Proposal, referral_thanks_proposal
 from ...extensions import db
 from ...models import Client, Purchase, Referral, User
@@ -23,7 +24,7 @@ SEARCH_LIMIT = 8
 def search_referrers(actor: User, client_id: int, query: str) -> list[Client]:
     """Store clients whose first or last name starts with `query` (the referred client left out)."""
     client = get_client(actor, client_id)
-    words = (query or "").strip().lower()
+    words = fold(query)
     if not words:
         return []
     # search_name is "first last": a prefix finds the first name, " "+prefix a later word.

@@ -26,6 +26,7 @@ class Milestone:
     what: str  # "Birthday", "Anna's birthday (partner)", "25th anniversary", "Graduation (Tom)"
     milestone: bool
     do_not_contact: bool
+    loyalty_tier: str | None = None  # the store-named tier the row shows (the band above only sorts)
 
 
 def describe(kind: Kind, date_kind: str, occurs_on: date, year: int | None, person: str | None,
@@ -54,7 +55,7 @@ def upcoming_milestones(actor: User, on: date, weeks: int = 8, tier: str | None 
     query = (
         select(ImportantDate.kind, ImportantDate.label, ImportantDate.month, ImportantDate.day, ImportantDate.year,
                ImportantDate.person_id, Person.name, Person.relation, Client.id, Client.first_name,
-               Client.last_name, Client.tier, Client.do_not_contact)
+               Client.last_name, Client.tier, Client.do_not_contact, Client.loyalty_tier)
         .join(Client, Client.id == ImportantDate.client_id)
         .outerjoin(Person, Person.id == ImportantDate.person_id)
         .where(ImportantDate.store_id == actor.store_id, ImportantDate.md.in_(mds),
@@ -70,7 +71,7 @@ def upcoming_milestones(actor: User, on: date, weeks: int = 8, tier: str | None 
         kind = yearly_kind(row.person_id, row.relation, row.kind)
         what, milestone = describe(kind, row.kind, occurs_on, row.year, row.name, row.relation, row.label)
         found.append(Milestone(row.id, display_name(row.first_name, row.last_name), row.tier, occurs_on, kind,
-                               what, milestone, row.do_not_contact))
+                               what, milestone, row.do_not_contact, row.loyalty_tier))
     # Within a day: milestones first, then the most valuable clients, so a capped week shows what matters.
     found.sort(key=lambda m: (m.on, not m.milestone, m.tier, m.client_name.lower(), m.what))
     return group_by_week(found, on, lambda m: m.on)

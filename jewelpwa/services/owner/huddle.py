@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from ...clock import store_now
 from ...domain.client_columns import display_name
@@ -17,7 +17,17 @@ from ...domain.settings import EngineSettings
 from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
 from ...domain.windows import Window
 from ...extensions import db
-from ...models import Appointment, Client, DayList, DayListCard, FollowUp, Store, User
+from ...models import (
+    Appointment,
+    Client,
+    DayList,
+    DayListCard,
+    FollowUp,
+    Outreach,
+    OutreachFollowUp,
+    Store,
+    User,
+)
 from ..access import require_manager
 from ..engine.day_lists import ranked
 from ..engine.gating import LIVE, SHOWING_COLUMNS, showing, shows
@@ -37,6 +47,12 @@ SCAN_PAGE, MAX_SCAN = 50, 2000
 MILESTONE_KINDS = (Kind.ANNIVERSARY.value, Kind.BIRTHDAY.value, Kind.PARTNER_BIRTHDAY.value)
 PLURAL = {Kind.ANNIVERSARY.value: "Anniversaries", Kind.BIRTHDAY.value: "Birthdays",
           Kind.PARTNER_BIRTHDAY.value: "Partners' birthdays"}
+# The reasons of a closed follow-up (its note) as the owner reads them; a note not listed shows as written.
+CLOSE_REASONS = {"do not contact": "Do not contact", "no channel the client accepts": "No channel the client accepts",
+                 "client asked not to be contacted": "Asked not to be contacted", "client erased": "Client erased",
+                 "repair cancelled": "Repair cancelled"}
+# Each associate's closed follow-ups are listed in the huddle up to this many per group; the count is always whole.
+CLOSED_LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -56,10 +72,34 @@ class TopCard:
     client_id: int
     client_name: str
     card: Card
+    phone: str | None = None  # printed on the call sheet
 
     @property
     def reasons(self):
         return self.card.reasons
+
+
+@dataclass
+class ClosedClient:
+    """A client whose follow-ups were closed unreached on the day for one reason (one outcome can close several)."""
+    client_id: int
+    client_name: str
+    reason: str
+    kinds: list[str] = field(default_factory=list)
+
+    @property
+    def what(self) -> str:
+        return ", ".join(Kind(kind).value.replace("_", " ").capitalize() for kind in self.kinds)
+
+
+@dataclass
+class Closed:
+    """Clients whose follow-ups were closed unreached on the day, by reason: by the associate's own outcomes, or
+    by the rules. Counted in clients, as the huddle counts contacts."""
+    count: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # reason -> clients, most first
+    listed: list[ClosedClient] = field(default_factory=list)  # the first CLOSED_LISTED, by reason then name
+    unlisted: int = 0  # lines past CLOSED_LISTED
 
 
 @dataclass
@@ -72,7 +112,10 @@ class Associate:
     appointments: list[Booking] = field(default_factory=list)
     figures: Figures = field(default_factory=Figures)
     left_open: int = 0
-    skipped: int = 0
+    # "Skipped" is what the associate's outcomes closed (no answer after the last try, asked not to be contacted);
+    # what the contact rules or the store closed is counted apart: the associate did not skip it.
+    skipped: Closed = field(default_factory=Closed)
+    closed_by_rules: Closed = field(default_factory=Closed)
 
     @property
     def short(self) -> int:
@@ -188,9 +231,14 @@ def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, li
         shortlist = set(sorted(best, key=lambda client_id: best[client_id], reverse=True)[:SHORTLIST])
         cards[user_id] = rank_day([c for c in candidates if c.client_id in shortlist], on)[:TOP]
     ids = {card.client_id for top in cards.values() for card in top}
-    names = {row.id: display_name(row.first_name, row.last_name) for row in db.session.execute(
-        select(Client.id, Client.first_name, Client.last_name).where(Client.id.in_(ids)))} if ids else {}
-    return {user_id: [TopCard(c.client_id, names[c.client_id], c) for c in top] for user_id, top in cards.items()}
+    found = {row.id: row for row in db.session.execute(
+        select(Client.id, Client.first_name, Client.last_name, Client.phone).where(Client.id.in_(ids)))} if ids else {}
+
+    def top_card(card: Card) -> TopCard:
+        row = found[card.client_id]
+        return TopCard(card.client_id, display_name(row.first_name, row.last_name), card, row.phone)
+
+    return {user_id: [top_card(c) for c in top] for user_id, top in cards.items()}
 
 
 def _first_with_milestone(day_list_id: int, user_id: int, on: date) -> list[int]:
@@ -236,17 +284,52 @@ def _from_day_lists(store: Store, on: date, user_ids: list[int]) -> tuple[dict[i
         cards = ranked(store.id, on, listing.user_id, client_ids=list(dict.fromkeys([*first, *newer])))
         with_milestone = [c for c in cards if any(r.kind.value in MILESTONE_KINDS for r in c.card.reasons)]
         lengths[listing.user_id] = listing.cards
-        tops[listing.user_id] = [TopCard(c.client.id, c.client.display_name, c.card) for c in with_milestone[:TOP]]
+        tops[listing.user_id] = [TopCard(c.client.id, c.client.display_name, c.card, c.client.phone)
+                                 for c in with_milestone[:TOP]]
     return lengths, tops
 
 
-def _skipped(store_id: int, tz: ZoneInfo, on: date) -> dict[int, int]:
+def _reason(note: str | None) -> str:
+    text = (note or "").strip()
+    if text.startswith("no answer after"):
+        return text.replace("no answer", "No answer", 1)
+    return CLOSE_REASONS.get(text, text.capitalize() or "No reason recorded")
+
+
+def _closed(store_id: int, tz: ZoneInfo, on: date) -> dict[tuple[int, bool], Closed]:
+    """(associate, by their own outcome) -> the clients whose follow-ups were closed as skipped on the day, by reason.
+
+    A follow-up an outcome closed is linked to that outreach (outreach_follow_ups); one the planner's contact gate,
+    a do-not-contact edit, an erasure or a cancelled repair closed has no outreach by its assignee behind it.
+    """
     start, end = _day_bounds(tz, on)
+    by_outcome = exists().where(OutreachFollowUp.follow_up_id == FollowUp.id,
+                                Outreach.id == OutreachFollowUp.outreach_id,
+                                Outreach.user_id == FollowUp.assignee_id)
     rows = db.session.execute(
-        select(FollowUp.assignee_id, func.count()).where(
-            FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
-            FollowUp.closed_at >= start, FollowUp.closed_at < end).group_by(FollowUp.assignee_id))
-    return {assignee: n for assignee, n in rows if assignee is not None}
+        select(FollowUp.assignee_id, FollowUp.note, FollowUp.kind, by_outcome.label("by_outcome"), Client.id,
+               Client.first_name, Client.last_name)
+        .join(Client, Client.id == FollowUp.client_id)
+        .where(FollowUp.store_id == store_id, FollowUp.status == Status.SKIPPED.value,
+               FollowUp.closed_at >= start, FollowUp.closed_at < end, FollowUp.assignee_id.is_not(None)))
+    grouped: dict[tuple[int, bool], dict[tuple[int, str], ClosedClient]] = defaultdict(dict)
+    for row in rows:
+        reason = _reason(row.note)
+        item = grouped[(row.assignee_id, bool(row.by_outcome))].setdefault(
+            (row.id, reason), ClosedClient(row.id, display_name(row.first_name, row.last_name), reason))
+        item.kinds.append(row.kind)
+    found = {}
+    for key, by_client in grouped.items():
+        items = list(by_client.values())
+        reasons: dict[str, int] = defaultdict(int)
+        for item in items:
+            item.kinds.sort()
+            reasons[item.reason] += 1
+        order = sorted(reasons, key=lambda r: (-reasons[r], r))
+        items.sort(key=lambda i: (order.index(i.reason), i.client_name.casefold(), i.client_id))
+        found[key] = Closed(len({i.client_id for i in items}), {r: reasons[r] for r in order}, items[:CLOSED_LISTED],
+                            max(len(items) - CLOSED_LISTED, 0))
+    return found
 
 
 def huddle(actor: User, view: str | None = None, on: str | None = None, now: datetime | None = None) -> Huddle:
@@ -272,11 +355,12 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
         return result
     lengths = _list_lengths(store.id, day)
     figures = results_by_user(store.id, day, day)
-    skipped = _skipped(store.id, tz, day)
+    closed = _closed(store.id, tz, day)
     for person in people:
         person.figures = figures.get(person.user_id, Figures())
         person.left_open = lengths.get(person.user_id, 0)
-        person.skipped = skipped.get(person.user_id, 0)
+        person.skipped = closed.get((person.user_id, True), Closed())
+        person.closed_by_rules = closed.get((person.user_id, False), Closed())
     for row in figures.values():
         result.store.add(row)
     return result

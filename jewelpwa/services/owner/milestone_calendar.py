@@ -19,7 +19,7 @@ from ..book.upcoming import describe
 from ..engine.proposing import yearly_kind
 from ..errors import Invalid
 
-PER_DAY = 3  # names shown in a day cell; the rest is a count ("and 12 more")
+PER_DAY = 3  # names shown in a day cell; the rest is a link to the whole day ("and 12 more")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class MonthCalendar:
     associates: list[tuple[int, str]]
     associate_id: int | None
     counts: dict[str, int]
+    opened: Day | None = None  # the day asked for with ?day=, every entry of it
 
     @property
     def previous(self) -> date:
@@ -72,7 +73,8 @@ class MonthCalendar:
         return sum(self.counts.values())
 
 
-def calendar_args(today: date, month: str | None, associate: str | None) -> tuple[date, int | None]:
+def calendar_args(today: date, month: str | None, associate: str | None,
+                  day: str | None = None) -> tuple[date, int | None, int | None]:
     errors = {}
     first = today.replace(day=1)
     if month:
@@ -80,6 +82,12 @@ def calendar_args(today: date, month: str | None, associate: str | None) -> tupl
             first = date.fromisoformat(f"{month}-01")
         except ValueError:
             errors["month"] = "Enter a month as YYYY-MM."
+    opened = None
+    if day:
+        if day.isdigit() and 1 <= int(day) <= calendar.monthrange(first.year, first.month)[1]:
+            opened = int(day)
+        else:
+            errors["day"] = "Choose a day of the month."
     associate_id = None
     if associate:
         if associate.isdigit():
@@ -88,13 +96,15 @@ def calendar_args(today: date, month: str | None, associate: str | None) -> tupl
             errors["associate"] = "Choose an associate from the list."
     if errors:
         raise Invalid("That month cannot be shown.", errors)
-    return first, associate_id
+    return first, associate_id, opened
 
 
-def month_calendar(actor: User, today: date, month: str | None = None, associate: str | None = None) -> MonthCalendar:
-    """Every client birthday, anniversary and partner birthday of a month, per day; one associate's clients on ask."""
+def month_calendar(actor: User, today: date, month: str | None = None, associate: str | None = None,
+                   day: str | None = None) -> MonthCalendar:
+    """Every client birthday, anniversary and partner birthday of a month, per day; one associate's clients on ask;
+    every entry of one day when `day` is given (the cell shows the first few)."""
     require_manager(actor)
-    first, associate_id = calendar_args(today, month, associate)
+    first, associate_id, opened = calendar_args(today, month, associate, day)
     if associate_id is not None:
         get_scoped(actor, User, associate_id)  # another store's user is a 404, like any other id
     year, number = first.year, first.month
@@ -124,10 +134,10 @@ def month_calendar(actor: User, today: date, month: str | None = None, associate
                     else_=Kind.BIRTHDAY.value)
     per_day: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     counts: dict[str, int] = defaultdict(int)
-    for day, kind, n, m in db.session.execute(
+    for day_of_month, kind, n, m in db.session.execute(
             base(day_of.label("d"), kind_col.label("k"), func.count(), func.sum(milestone)).group_by("d", "k")):
-        per_day[day][0] += n
-        per_day[day][1] += int(m or 0)
+        per_day[day_of_month][0] += n
+        per_day[day_of_month][1] += int(m or 0)
         counts[kind] += n
 
     # The first few of each day, milestones and the most valuable clients first, in one windowed query.
@@ -137,7 +147,8 @@ def month_calendar(actor: User, today: date, month: str | None = None, associate
                   ImportantDate.label, Person.name, Person.relation, Client.id.label("client_id"), Client.first_name,
                   Client.last_name, Client.tier).subquery()
     entries: dict[int, list[Entry]] = defaultdict(list)
-    for row in db.session.execute(select(ranked).where(ranked.c.r <= PER_DAY).order_by(ranked.c.d, ranked.c.r)):
+    shown = ranked.c.r <= PER_DAY if opened is None else or_(ranked.c.r <= PER_DAY, ranked.c.d == opened)
+    for row in db.session.execute(select(ranked).where(shown).order_by(ranked.c.d, ranked.c.r)):
         kind = yearly_kind(row.person_id, row.relation, row.kind)
         what, is_milestone = describe(kind, row.kind, date(year, number, row.d), row.year,
                                       row.name, row.relation, row.label)
@@ -150,9 +161,13 @@ def month_calendar(actor: User, today: date, month: str | None = None, associate
         for on in week:
             inside = on.month == number
             n, m = per_day.get(on.day, (0, 0)) if inside else (0, 0)
-            cells.append(Day(on, inside, n, m, entries.get(on.day, []) if inside else []))
+            cells.append(Day(on, inside, n, m, entries.get(on.day, [])[:PER_DAY] if inside else []))
         weeks.append(cells)
+    whole = None
+    if opened is not None:
+        n, m = per_day.get(opened, (0, 0))
+        whole = Day(date(year, number, opened), True, n, m, entries.get(opened, []))
     people = db.session.execute(select(User.id, User.name).where(
         User.store_id == actor.store_id, User.active.is_(True), User.role == Role.ASSOCIATE).order_by(User.name)).all()
     return MonthCalendar(first, today, weeks, [(p.id, p.name) for p in people], associate_id,
-                         {k: counts.get(k, 0) for k in (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY)})
+                         {k: counts.get(k, 0) for k in (Kind.ANNIVERSARY, Kind.BIRTHDAY, Kind.PARTNER_BIRTHDAY)}, whole)

@@ -2,7 +2,7 @@
 
 Each verb queues its rows in the outbox and commits once. Lock-screen text never holds a client's name, phone or
 email: a phone left on the counter must not leak the book. The digest counts by kind, a due follow-up says
-"A tier A client", and a tap opens the card. Appointment reminders are appointment_reminders.py's.
+"A top-spending client", and a tap opens the card. Appointment reminders are appointment_reminders.py's.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def due_text(follow_up: FollowUp, tier: str | None = None) -> tuple[str, str]:
         suffix = "th" if 10 <= years % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(years % 10, "th")
         what = f"{years}{suffix} anniversary"
     occasion = follow_up.occasion_on.strftime("%b %-d")
-    who = "A tier A client" if tier == Tier.A else "A client"
+    who = "A top-spending client" if tier == Tier.A else "A client"
     return f"Due today: {what}", f"{who} · {what} {occasion}. Tap to open the card."
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from jewelpwa.extensions import db
+from jewelpwa.models._types import in_schema_of
 
 
 def test_the_models_and_the_migrations_describe_the_same_schema(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": partial(in_schema_of, connection.dialect.name)})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], "a model and the migrations disagree: add a migration (flask db migrate)"
 

@@ -78,7 +78,7 @@ def test_card_shows_why_now_talking_points_people_and_timeline_in_order(auth, cl
     # People and their dates with a hint.
     assert "Anna Quinn" in words and "in 10 days" in words
     assert "Anniversary" in words and "· 25th in 3 months" in words
-    assert "tier A · due" in words or "tier A · overdue" in words
+    assert "top spender · due" in words or "top spender · overdue" in words
     # Timeline: the call (8 days ago) above the purchase (20 days ago), newest first.
     timeline = words.split("Timeline", 1)[1]
     assert timeline.index("Call · reached") < timeline.index("Purchase · $2,400")

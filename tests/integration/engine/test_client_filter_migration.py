@@ -4,9 +4,8 @@ in its keys and words, on SQLite and PostgreSQL, pick the same clients, and go b
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from urllib.parse import urlparse
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ from jewelpwa import create_app
 from jewelpwa.extensions import db
 from jewelpwa.services.engine.client_filter import ClientFilter
 from jewelpwa.services.errors import Invalid
-from tests.conftest import PG_URL
+from tests.integration.migrating import insert_row
 
 BEFORE = "0015"
 
@@ -47,56 +46,21 @@ SEGMENTS = [
 CAMPAIGNS = [({"spend_max": "1E+4", "tags": "gala"}, {"spend_max": "10000", "tags": "gala"})]
 
 
-@pytest.fixture
-def fresh_url(database_url, tmp_path):
-    """An empty database of the session's kind, for a book built at an older revision."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    import psycopg
-
-    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    name = f"jewelpwa_mig_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield urlparse(admin)._replace(path=f"/{name}").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _plain(column: sa.Column):
-    """A value of the column's type for a NOT NULL column the test does not care about."""
-    if isinstance(column.type, sa.JSON):
-        return {}
-    return {int: 0, str: "x", bool: False, Decimal: 0, date: date(2026, 1, 1)}.get(
-        column.type.python_type, datetime(2026, 1, 1, tzinfo=UTC))
-
-
-def _insert(conn, name: str, values: dict) -> int:
-    """One row as the table stands at this revision (read from the database, not from today's models)."""
-    table = sa.Table(name, sa.MetaData(), autoload_with=conn)
-    row = dict(values)
-    for column in table.columns:
-        if column.name not in row and not (column.nullable or column.primary_key or column.server_default is not None):
-            row[column.name] = _plain(column)
-    return conn.execute(table.insert().values(row).returning(table.c.id)).scalar_one()
-
-
 def _filters(conn, name: str, column: str) -> list:
     table = sa.Table(name, sa.MetaData(), autoload_with=conn)
     return [row[0] for row in conn.execute(sa.select(table.c[column]).order_by(table.c.id))]
 
 
 def _book(conn) -> int:
-    store = _insert(conn, "stores", {"name": "Old", "slug": f"old-{uuid.uuid4().hex[:6]}", "settings": {}})
+    store = insert_row(conn, "stores", {"name": "Old", "slug": f"old-{uuid.uuid4().hex[:6]}", "settings": {}})
     day = date(2026, 3, 1)
     for old, _ in EVENTS:
-        _insert(conn, "store_events", {"store_id": store, "name": "Show", "invite_on": day, "event_on": day,
+        insert_row(conn, "store_events", {"store_id": store, "name": "Show", "invite_on": day, "event_on": day,
                                        "client_filter": old})
     for n, (old, _) in enumerate(SEGMENTS):
-        _insert(conn, "segments", {"store_id": store, "name": f"Segment {n}", "filter": old})
+        insert_row(conn, "segments", {"store_id": store, "name": f"Segment {n}", "filter": old})
     for old, _ in CAMPAIGNS:
-        _insert(conn, "campaigns", {"store_id": store, "name": "Week", "opens_on": day, "due_on": day,
+        insert_row(conn, "campaigns", {"store_id": store, "name": "Week", "opens_on": day, "due_on": day,
                                     "expires_on": day, "filter": old})
     return store
 
@@ -135,7 +99,7 @@ def test_stored_filters_come_out_in_the_one_filters_keys_and_go_back(fresh_url, 
             # nothing: the old code would ignore that field and invite more clients than the owner chose.
             upgrade()
             with db.engine.begin() as conn:
-                _insert(conn, "store_events", {"store_id": store, "name": "Modest", "invite_on": date(2026, 3, 1),
+                insert_row(conn, "store_events", {"store_id": store, "name": "Modest", "invite_on": date(2026, 3, 1),
                                                "event_on": date(2026, 3, 1), "client_filter": {"spend_max": "100"}})
             with pytest.raises(SystemExit):  # Flask-Migrate prints the migration's message and exits 1
                 downgrade(revision=BEFORE)

@@ -10,6 +10,7 @@ import pytest
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Appointment, FollowUp, Outreach
+from jewelpwa.services.book.outreach import log_outreach
 from tests.integration.conftest import make_user
 from tests.integration.factories import add_purchase, make_client
 
@@ -159,7 +160,7 @@ def test_morning_huddle_shows_list_length_top_reasons_and_appointments(auth, sto
     html = auth.client.get(f"/owner/huddle?view=morning&date={DAY.isoformat()}").get_data(as_text=True)
     mine = section(html, f"huddle-{maya.id}")
     assert figure(mine, "list") == "6"
-    top = re.findall(r'<li><a href="/clients/(\d+)">', mine)
+    top = re.findall(r'<li class="print-call"><a href="/clients/(\d+)">', mine)
     assert len(top) == 3 and top[0] == str(anna.id)  # the top three only, the 25th anniversary first
     assert "25th anniversary" in mine and "chip-gold" in mine
     assert "3:30 PM" in mine and "Consultation" in mine
@@ -187,7 +188,7 @@ def test_morning_huddle_reads_the_planners_lists_and_ranks_in_a_milestone_made_a
     mine = section(auth.client.get(f"/owner/huddle?view=morning&date={DAY.isoformat()}").get_data(as_text=True),
                    f"huddle-{maya.id}")
     assert figure(mine, "list") == "5"  # the list as the planner built it this morning
-    top = re.findall(r'<li><a href="/clients/(\d+)">', mine)
+    top = re.findall(r'<li class="print-call"><a href="/clients/(\d+)">', mine)
     # Check-in-only clients are on the list but are not milestones; the birthday bundled with a check-in is.
     assert top == [str(late.id), str(early.id), str(clients[3].id)]
 
@@ -240,3 +241,46 @@ def test_associates_get_403_on_owner_pages(auth, store, path):
     _, maya, _ = store
     auth.login(maya.email)
     assert auth.client.get(path).status_code == 403
+
+
+def closed_by_rules(user, client, note: str) -> FollowUp:
+    """A follow-up the planner's contact gate (or a card edit) closed on DAY: no outreach of the associate behind it."""
+    row = follow_up(user, client, "reconnect")
+    row.status, row.note = "skipped", note
+    row.closed_at = datetime.combine(DAY, time(4), NY).astimezone(UTC)
+    db.session.commit()
+    return row
+
+
+def test_skipped_counts_only_what_the_associates_outcomes_closed_with_reasons_and_the_clients(auth, store):
+    owner, maya, daniel = store
+    at = datetime.combine(DAY, time(11), NY).astimezone(UTC)
+    stop = make_client(maya, first_name="Stella", last_name="Stop")
+    follow_up(maya, stop, "birthday")
+    follow_up(maya, stop, "reconnect")  # one outcome closes both: still one client skipped
+    log_outreach(maya, stop.id, "call", "do_not_contact", now=at)
+    tried = make_client(maya, first_name="Tariq", last_name="Tried")
+    follow_up(maya, tried, "anniversary").tries = 2
+    db.session.commit()
+    log_outreach(maya, tried.id, "call", "no_answer", now=at)
+    # Fifteen closed by the rules overnight: Maya skipped none of them.
+    for n in range(12):
+        closed_by_rules(maya, make_client(maya, first_name=f"Rule{n:02d}", last_name="Gate"), "do not contact")
+    for n in range(3):
+        closed_by_rules(maya, make_client(maya, first_name=f"Mute{n}", last_name="Opted"), "no channel the client accepts")
+    closed_by_rules(daniel, make_client(daniel, first_name="Dan", last_name="Client"), "do not contact")
+
+    html = evening(auth, owner)
+    mine = section(html, f"huddle-{maya.id}")
+    assert figure(mine, "skipped") == "2"
+    assert figure(mine, "closed-by-rules") == "15"
+    assert figure(mine, "skipped-reasons") == "Asked not to be contacted 1 · No answer after 3 tries 1"
+    assert figure(mine, "by-rules-reasons") == "Do not contact 12 · No channel the client accepts 3"
+    skipped = mine[mine.index(f'id="closed-skipped-{maya.id}"'):mine.index(f'id="closed-by-rules-{maya.id}"')]
+    assert "<details" in mine and "Skipped after Maya’s outcome: 2" in skipped
+    assert f'href="/clients/{stop.id}">Stella Stop</a> <span class="muted">Birthday, Reconnect · Asked' in skipped
+    assert f'href="/clients/{tried.id}">Tariq Tried</a>' in skipped
+    assert "Rule00 Gate" not in skipped and "Rule00 Gate" in mine and "Mute2 Opted" in mine
+    assert "Dan Client" not in mine
+    assert figure(section(html, f"huddle-{daniel.id}"), "skipped") == "0"
+    assert figure(section(html, f"huddle-{daniel.id}"), "closed-by-rules") == "1"

@@ -108,7 +108,7 @@ def test_search_results_show_the_loyalty_tier_without_a_query_per_row(auth, cloc
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     text = words(page)
-    assert "Searchme1 Test Tier A Loyalty tier Platinum" in text and "Searchme0 Test Tier C Loyalty tier Silver" in text
+    assert "Searchme1 Test Loyalty tier Platinum" in text and "Searchme0 Test Loyalty tier Silver" in text
     few = len(seen)
     for n in range(6, 12):
         make_client(owner, first_name=f"Searchme{n}")
@@ -145,3 +145,18 @@ def test_today_rows_show_the_loyalty_tier(auth):
     gold_client_on_today(auth)
     page = words(auth.client.get("/today").get_data(as_text=True))
     assert "Birthday Test" in page and "Loyalty tier Gold" in page
+
+
+def test_every_screen_shows_one_tier_the_stores_loyalty_tier(auth):
+    """The engine's value band (A/B/C) is not a second tier beside "Gold": it is named in spending words, and only
+    where it explains the ranking (Today's "why")."""
+    client = gold_client_on_today(auth)
+    assert db.session.get(Client, client.id).tier == "A"  # the book's top spender: the band the engine ranks by
+    pages = {path: auth.client.get(path).get_data(as_text=True)
+             for path in ("/today", f"/clients/{client.id}", "/clients?q=birthday", "/upcoming")}
+    for path, page in pages.items():
+        text = words(page)
+        assert "Loyalty tier Gold" in text or "Gold" in text, path
+        assert 'class="tier ' not in page and not re.search(r"\btier [ABC]\b", text, re.I), path
+    assert "top spender" in words(pages["/today"])
+    assert "Spending" in words(pages["/clients?q=birthday"]) and "Top spenders" in words(pages["/upcoming"])

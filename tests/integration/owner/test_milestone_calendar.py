@@ -84,6 +84,39 @@ def test_a_busy_day_shows_three_names_and_a_count(auth, store):
     assert day.count('<a href="/clients/') == 3 and "and 2 more" in day
 
 
+def section(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_and_n_more_opens_the_whole_day_and_keeps_the_associate_filter(auth, store):
+    owner, maya, daniel = store
+    names = [f"Client{n} Maya" for n in range(6)]
+    for name in names:
+        first, last = name.split()
+        add_date(make_client(maya, first_name=first, last_name=last), "birthday", 6, 9)
+    add_date(make_client(daniel, first_name="Dan", last_name="Other"), "birthday", 6, 9)
+    month = get(auth, owner, f"month=2026-06&associate={maya.id}").get_data(as_text=True)
+    more = re.search(r'<p class="day-more"><a href="([^"]+)">and 3 more', cell(month, "2026-06-09"))
+    assert more, cell(month, "2026-06-09")
+    link = more.group(1).replace("&amp;", "&")
+    assert link.endswith("#day-detail") and f"associate={maya.id}" in link and "day=9" in link
+
+    opened = auth.client.get(link.split("#")[0]).get_data(as_text=True)
+    day = section(opened, "day-detail")
+    assert "Tuesday, June 9" in day and re.search(r'data-figure="day-total">6<', day)
+    assert sorted(re.findall(r'>(Client\d Maya)</a>', day)) == names and "Dan Other" not in day
+    # The month is still there, its cell still showing three.
+    assert cell(opened, "2026-06-09").count('<a href="/clients/') == 3
+
+
+@pytest.mark.parametrize("query", ["month=2026-02&day=29", "month=2026-06&day=0", "month=2026-06&day=x"])
+def test_a_day_outside_the_month_is_a_422(auth, store, query):
+    owner, *_ = store
+    response = get(auth, owner, query)
+    assert response.status_code == 422 and "Choose a day of the month." in response.get_data(as_text=True)
+
+
 def test_another_stores_dates_and_associates_stay_out(auth, store):
     owner, *_ = store
     stranger = make_user(store="Elsewhere", name="Stranger")

@@ -88,6 +88,24 @@ def test_the_trend_chart_is_an_accessible_svg_with_a_table(auth, store):
     assert len(re.findall(r'<tr><th scope="row">', table)) == 7  # a row per day
 
 
+def test_the_chart_draws_the_four_busiest_and_the_table_keeps_everyone(auth, store):
+    owner, maya, daniel, today = store
+    others = [make_user(store="Team Store", name=name) for name in ("Priya", "Omar", "Lena")]
+    for n, person in enumerate([maya, daniel, *others]):
+        client = make_client(person)
+        for _ in range(n + 1):  # Maya the quietest: 1 contact; Lena the busiest: 5
+            touch(person, client, today, "voicemail")
+    auth.login(owner.email)
+    html = auth.client.get("/owner/team?days=7").get_data(as_text=True)
+    svg = html[html.index('<svg class="chart"'):html.index("</svg>")]
+    assert svg.count("<polyline") == 4 and "Maya:" not in svg and "Lena: 5 contacts." in svg
+    assert re.search(r'data-figure="not-drawn">1 more in the table', html)
+    table = html[html.index("<details>"):html.index("</details>")]
+    assert all(f'<th scope="col">{name}</th>' in table for name in ("Maya", "Daniel", "Priya", "Omar", "Lena"))
+    # The first and last day labels end inside the chart.
+    assert 'text-anchor="start"' in svg and 'text-anchor="end"' in svg
+
+
 def test_ninety_days_are_drawn_by_week(auth, store):
     owner, *_ = store
     auth.login(owner.email)

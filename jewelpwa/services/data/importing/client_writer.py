@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row, select
 
 from ....clock import utcnow
-from ....domain.client_columns import search_name
+from ....domain.client_columns import client_columns
 from ....domain.vocab import DateKind, Frequency, Relation
 from ....domain.yearly_date import YearlyDate
 from ....extensions import db
@@ -95,8 +95,8 @@ class ClientWriter:
         last = row.last_name or ""
         self.new_clients.append({
             "store_id": self.store_id, "client_number": row.number, "first_name": row.first_name, "last_name": last,
-            "search_name": search_name(row.first_name, last), "email": row.email, "phone": row.phone,
-            "phone_digits": row.phone_digits, "assigned_to_id": row.associate_id,
+            "email": row.email, "phone": row.phone, **client_columns(row.first_name, last, row.phone),
+            "assigned_to_id": row.associate_id,
             "preferred_channel": row.preferred_channel, "frequency": row.frequency or _NORMAL,
             "do_not_contact": bool(row.do_not_contact), "notes": row.notes, "first_seen_on": self.today,
             "created_at": self.now, "updated_at": self.now,
@@ -117,10 +117,10 @@ class ClientWriter:
         values["first_name"] = row.first_name
         if row.last_name is not None:
             values["last_name"] = row.last_name
-        values["search_name"] = search_name(values["first_name"], values["last_name"])
-        for name in ("email", "phone", "phone_digits", "preferred_channel", "frequency", "notes"):
+        for name in ("email", "phone", "preferred_channel", "frequency", "notes"):
             if getattr(row, name) is not None:
                 values[name] = getattr(row, name)
+        values.update(client_columns(values["first_name"], values["last_name"], values["phone"]))
         if row.associate_id is not None:
             values["assigned_to_id"] = row.associate_id
         if row.do_not_contact and not client.do_not_contact:
