@@ -40,7 +40,7 @@ class Client(StoreScoped, Model):
         Index("ix_clients_store_search_name", "store_id", "search_name"),
         # A typed word may start any word of the name ("dube" finds "renee dube"): `LIKE '% dube%'` is a trigram
         # index lookup on PostgreSQL instead of a scan of the store's rows (0.2 ms against 35 ms at 50,000
-        # clients). SQLite tests the same LIKE on the (store_id, search_name) index alone. Migration 0017.
+        # clients). SQLite tests the same LIKE on the (store_id, search_name) index alone. Migration 0018.
         only_on("postgresql", Index("ix_clients_search_name_trgm", "search_name", postgresql_using="gin",
                                     postgresql_ops={"search_name": "gin_trgm_ops"})),
         Index("ix_clients_store_phone_digits", "store_id", "phone_digits"),

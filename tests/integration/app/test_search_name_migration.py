@@ -1,4 +1,4 @@
-"""Migration 0017: clients written before it get the folded search_name (so "renee" finds them), on SQLite and
+"""Migration 0018: clients written before it get the folded search_name (so "renee" finds them), on SQLite and
 PostgreSQL, and a downgrade puts back the lower-cased names."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from jewelpwa.models import User
 from jewelpwa.services.book.search import search_clients
 from tests.integration.migrating import insert_row
 
-BEFORE = "0016"
+BEFORE = "0017"
 NAMES = [("Renée", "Dubé"), ("Grace", "Demir"), ("Søren", "O'Brien-Kierkegård")]
 
 
@@ -22,7 +22,7 @@ def _search_names(conn) -> list[str]:
     return list(conn.execute(sa.text("SELECT search_name FROM clients ORDER BY id")).scalars())
 
 
-def test_clients_written_before_0017_are_found_without_accents_after_it(fresh_url, redis_url):
+def test_clients_written_before_0018_are_found_without_accents_after_it(fresh_url, redis_url):
     old = create_app("testing", {"SQLALCHEMY_DATABASE_URI": fresh_url, "REDIS_URL": redis_url})
     with old.app_context():
         try:
@@ -30,7 +30,7 @@ def test_clients_written_before_0017_are_found_without_accents_after_it(fresh_ur
             with db.engine.begin() as conn:
                 store = insert_row(conn, "stores", {"name": "Old", "slug": f"old-{uuid.uuid4().hex[:6]}",
                                                     "settings": {}})
-                for first, last in NAMES:  # as the code before 0017 wrote them: "first last" lower-cased
+                for first, last in NAMES:  # as the code before 0018 wrote them: "first last" lower-cased
                     insert_row(conn, "clients", {"store_id": store, "first_name": first, "last_name": last,
                                                  "search_name": f"{first} {last}".lower(), "tier": "C",
                                                  "frequency": "normal"})

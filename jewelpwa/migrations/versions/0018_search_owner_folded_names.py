@@ -13,8 +13,8 @@ warning: search stays right, only slower on a big book.
 The fold below is a frozen copy of domain.client_columns.fold at this revision, not an import of the app's code,
 which may change after it. Data is read and written in batches of ids, the same on SQLite and PostgreSQL.
 
-Revision ID: 0017_search_owner
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 import logging
 import re
@@ -23,8 +23,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017_search_owner'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """outreaches.purchase_id and appointment_id: the sale or booking captured with a Sold or Booked outcome
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0018'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
