@@ -261,6 +261,7 @@ def test_skipped_counts_only_what_the_associates_outcomes_closed_with_reasons_an
     log_outreach(maya, stop.id, "call", "do_not_contact", now=at)
     tried = make_client(maya, first_name="Tariq", last_name="Tried")
     follow_up(maya, tried, "anniversary").tries = 2
+    maya.store.settings = {"max_tries": 3}  # a store that caps the tries (the default has no cap)
     db.session.commit()
     log_outreach(maya, tried.id, "call", "no_answer", now=at)
     # Fifteen closed by the rules overnight: Maya skipped none of them.
