@@ -63,6 +63,8 @@ STEPS = [
     ("gate (rows there)", planner, "gate_showing"),
     ("make + write new rows", planner, "write_new"),
     ("analyze", planner, "analyze_after_bulk_insert"),
+    ("expire (let go / not reached)", planner, "expire_closed_windows"),
+    ("schedule the days", planner, "schedule"),
     ("list_sizes", planner, "list_sizes"),
 ]
 
