@@ -77,22 +77,19 @@ def suggest_channel(prefs: ContactPrefs) -> Channel | None:
     return next((c for c in _SUGGESTED if reachable(c, prefs)), None)
 
 
-# Unanswered tries on one channel before the next try switches to the next channel the client allows.
-SWITCH_AFTER = 2
-
-
-def retry_channel(prefs: ContactPrefs, unanswered: Sequence[Channel]) -> Channel | None:
+def retry_channel(prefs: ContactPrefs, unanswered: Sequence[Channel], after: int) -> Channel | None:
     """The channel for the next try after `unanswered` (the channels of the tries since the last conversation,
-    oldest first, each a voicemail or no answer): like a salesperson, after SWITCH_AFTER unanswered calls a
-    text, after as many texts an email, each only where the client allows; otherwise the usual suggestion."""
+    oldest first, each a voicemail or no answer): like a salesperson, after `after` unanswered calls a text,
+    after as many texts an email, each only where the client allows; otherwise (or with `after` 0) the usual
+    suggestion (EngineSettings.switch_channel_after)."""
     usual = suggest_channel(prefs)
-    if len(unanswered) < SWITCH_AFTER or len(set(unanswered[-SWITCH_AFTER:])) != 1:
+    if after <= 0 or len(unanswered) < after or len(set(unanswered[-after:])) != 1:
         return usual
     last = unanswered[-1]
     if last not in _SUGGESTED:
         return usual
-    after = _SUGGESTED[_SUGGESTED.index(last) + 1:] + _SUGGESTED[:_SUGGESTED.index(last)]
-    return next((c for c in after if reachable(c, prefs)), usual)
+    others = _SUGGESTED[_SUGGESTED.index(last) + 1:] + _SUGGESTED[:_SUGGESTED.index(last)]
+    return next((c for c in others if reachable(c, prefs)), usual)
 
 
 def _broken_rules(touches: Sequence[date], tolerance: Tolerance, day: date) -> list[str]:

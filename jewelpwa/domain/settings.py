@@ -104,6 +104,7 @@ _KEYS = (
     "pace_reconnect_days",
     "plan_above_target",
     "closed_weekdays",
+    "switch_channel_after",
 )
 
 
@@ -132,6 +133,11 @@ class EngineSettings:
     plan_above_target: int = 20
     # Days nobody works the lists (0 = Monday ... 6 = Sunday): the planner puts nothing on them.
     closed_weekdays: frozenset[int] = frozenset()
+    # Unanswered tries on one channel after which the next try suggests the next channel the client allows
+    # (call -> text -> email); 0 keeps the client's best channel. Off by default: on the simulated year's odds
+    # (a call completes 53 % of tries, a message 40 %) switching after two unanswered calls cost 4.6 points of
+    # birthdays done in window. A store whose clients answer texts better turns it on.
+    switch_channel_after: int = 0
 
     def day_capacity(self, target: int) -> int:
         """Rows the planner puts on one associate's working day: the target plus plan_above_target percent."""
@@ -208,6 +214,8 @@ class EngineSettings:
                                      "pace_reconnect_days", 0),
             plan_above_target=_bounded(d.get("plan_above_target", base.plan_above_target), "plan_above_target",
                                        0, 100),
+            switch_channel_after=_bounded(d.get("switch_channel_after", base.switch_channel_after),
+                                          "switch_channel_after", 0, 10),
             closed_weekdays=frozenset(_bounded(v, "closed_weekdays", 0, 6) for v in _list(
                 d.get("closed_weekdays", sorted(base.closed_weekdays)), "closed_weekdays")),
         )
@@ -229,6 +237,7 @@ class EngineSettings:
             "pace_reconnect_days": self.pace_reconnect_days,
             "plan_above_target": self.plan_above_target,
             "closed_weekdays": sorted(self.closed_weekdays),
+            "switch_channel_after": self.switch_channel_after,
         }
 
 

@@ -199,20 +199,26 @@ def test_a_hold_that_would_run_out_the_window_is_not_taken():
     assert held == plain
 
 
-def test_after_two_unanswered_calls_the_next_try_is_a_text():
+def test_a_store_switching_after_two_unanswered_calls_gets_a_text_next():
     from jewelpwa.domain.gate import retry_channel
 
     both = prefs()
-    assert retry_channel(both, []) is Channel.CALL
-    assert retry_channel(both, [Channel.CALL]) is Channel.CALL
-    assert retry_channel(both, [Channel.CALL, Channel.CALL]) is Channel.TEXT
-    assert retry_channel(both, [Channel.CALL, Channel.CALL, Channel.TEXT, Channel.TEXT]) is Channel.EMAIL
+    assert retry_channel(both, [], 2) is Channel.CALL
+    assert retry_channel(both, [Channel.CALL], 2) is Channel.CALL
+    assert retry_channel(both, [Channel.CALL, Channel.CALL], 2) is Channel.TEXT
+    assert retry_channel(both, [Channel.CALL, Channel.CALL, Channel.TEXT, Channel.TEXT], 2) is Channel.EMAIL
+
+
+def test_a_store_that_keeps_the_best_channel_never_switches():
+    from jewelpwa.domain.gate import retry_channel
+
+    assert retry_channel(prefs(), [Channel.CALL] * 5, 0) is Channel.CALL
 
 
 def test_the_switch_skips_a_channel_the_client_refused():
     from jewelpwa.domain.gate import retry_channel
 
     no_texts = prefs(opted_out=frozenset({Channel.TEXT}))
-    assert retry_channel(no_texts, [Channel.CALL, Channel.CALL]) is Channel.EMAIL
+    assert retry_channel(no_texts, [Channel.CALL, Channel.CALL], 2) is Channel.EMAIL
     phone_only = prefs(has_email=False, opted_out=frozenset({Channel.TEXT}))
-    assert retry_channel(phone_only, [Channel.CALL, Channel.CALL]) is Channel.CALL
+    assert retry_channel(phone_only, [Channel.CALL, Channel.CALL], 2) is Channel.CALL

@@ -125,10 +125,17 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
                for client in db.session.scalars(select(Client).where(Client.id.in_(ids)))}
     candidates = [candidate(row, clients[row.client_id].tier) for row in rows]
     cards = rank_day(candidates, on)
-    tries = unanswered_tries([card.client_id for card in cards], on)
+    after = _switch_after(store_id)
+    tries = unanswered_tries([card.client_id for card in cards], on) if after and cards else {}
     return [TodayCard(card, clients[card.client_id],
-                      retry_channel(prefs_of(clients[card.client_id]), tries.get(card.client_id, [])))
+                      retry_channel(prefs_of(clients[card.client_id]), tries.get(card.client_id, []), after))
             for card in cards]
+
+
+def _switch_after(store_id: int) -> int:
+    settings = db.session.scalar(select(Store.settings).where(Store.id == store_id)) or {}
+    value = settings.get("switch_channel_after", 0) if isinstance(settings, dict) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 # How far back a run of unanswered tries counts towards switching channel: about one window's retries.

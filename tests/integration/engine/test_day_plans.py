@@ -118,10 +118,12 @@ def test_a_store_closed_on_sundays_gets_no_plan_for_sunday():
     assert planned_per_day(user) == {saturday: 12, saturday + timedelta(days=2): 12, saturday + timedelta(days=3): 6}
 
 
-def test_after_two_unanswered_calls_the_next_try_suggests_a_text():
+def test_a_store_that_switches_after_two_unanswered_calls_suggests_a_text_next():
     user = associate(10)
     [client_id] = birthdays(user, 1)
     store = db.session.get(Store, user.store_id)
+    store.settings = {"switch_channel_after": 2}
+    db.session.commit()
     day = ON
     suggested = []
     for _ in range(3):
