@@ -222,3 +222,17 @@ def test_the_switch_skips_a_channel_the_client_refused():
     assert retry_channel(no_texts, [Channel.CALL, Channel.CALL], 2) is Channel.EMAIL
     phone_only = prefs(has_email=False, opted_out=frozenset({Channel.TEXT}))
     assert retry_channel(phone_only, [Channel.CALL, Channel.CALL], 2) is Channel.CALL
+
+
+def test_a_top_clients_occasion_protects_their_touches_longer():
+    from jewelpwa.domain.gate import protect_days
+
+    assert [protect_days(t, 14) for t in "ABC"] == [30, 21, 14]
+    assert protect_days("A", 0) == 0  # holding turned off stays off
+    # A tier A client's check-in 25 days before the birthday opens waits for it; a tier C client's does not.
+    window = Window(date(2026, 3, 1), date(2026, 3, 8), date(2026, 4, 30))
+    opening = [ON + timedelta(days=25)]
+    top = decide(Kind.CHECK_IN, window, prefs(), [], NORMAL, ON, openings=opening, hold_days=protect_days("A", 14))
+    quiet = decide(Kind.CHECK_IN, window, prefs(), [], NORMAL, ON, openings=opening, hold_days=protect_days("C", 14))
+    assert (top.action, top.show_on) == ("move", ON + timedelta(days=25))
+    assert quiet.action == "show"

@@ -11,7 +11,7 @@ from sqlalchemy import String, cast, func, literal, or_, select, update
 
 from ...clock import utcnow
 from ...domain import proposals as P
-from ...domain.gate import STRONGER_KINDS, ContactPrefs, decide, suggest_channel
+from ...domain.gate import STRONGER_KINDS, ContactPrefs, decide, protect_days, suggest_channel
 from ...domain.occasions import month_days_between
 from ...domain.settings import EngineSettings
 from ...domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind, Status
@@ -93,11 +93,11 @@ def _may_be_blocked():
 
 def upcoming_openings(store_id: int, client_ids: set[int] | None, on: date,
                       settings: EngineSettings) -> dict[int, list[date]]:
-    """Days within settings.hold_days after `on` when a client's birthday, anniversary or partner's birthday opens
+    """Days within the longest hold (domain.gate.protect_days) after `on` when a client's birthday, anniversary or partner's birthday opens
     (of these clients; None: of every client)."""
     if client_ids is not None and not client_ids or settings.hold_days <= 0:
         return {}
-    horizon = on + timedelta(days=settings.hold_days)
+    horizon = on + timedelta(days=protect_days("A", settings.hold_days))  # the longest hold of any tier
     rules = [settings.windows[k] for k in STRONGER_KINDS]
     # Occasions opening in (on, horizon] lie in (on - opens, horizon - opens]: only those month-days.
     first = on + timedelta(days=1 - max(r.opens for r in rules))
@@ -126,10 +126,15 @@ def upcoming_openings(store_id: int, client_ids: set[int] | None, on: date,
         year = row.year if row.year is not None and row.year >= horizon.year - 1 else None
         key = (kind, row.month, row.day, year)
         if key not in opening_of:
-            # Every window is longer than the hold, so one opening in (on, horizon] holds `horizon`.
-            found = P.yearly_date_proposal(kind=kind, source="", month=row.month, day=row.day, year=year,
-                                           on=horizon, settings=settings)
-            opening_of[key] = found.window.opens_on if found is not None and found.window.opens_on > on else None
+            # A window opening in (on, horizon] holds `horizon` or the day halfway: every window of these kinds
+            # is at least 22 days long and the longest hold 30 (protect_days), so two probes find it.
+            opening_of[key] = None
+            for probe in (horizon, on + (horizon - on) / 2):
+                found = P.yearly_date_proposal(kind=kind, source="", month=row.month, day=row.day, year=year,
+                                               on=probe, settings=settings)
+                if found is not None and on < found.window.opens_on <= horizon:
+                    opening_of[key] = found.window.opens_on
+                    break
         if (opening := opening_of[key]) is not None:
             openings[row.client_id].append(opening)
     return openings
@@ -149,6 +154,7 @@ class GateInputs:
     touches: dict[int, list[date]]
     openings: dict[int, list[date]]
     prefs: dict[int, ContactPrefs]
+    tiers: dict[int, str] = field(default_factory=dict)  # of the clients with an occasion coming (the hold)
     plain: dict[int, bool] = field(default_factory=dict)
     moved: int = 0
     closed: int = 0
@@ -167,7 +173,7 @@ class GateInputs:
                 return None
         return decide(Kind(kind), Window(opens_on, due_on, expires_on), prefs, self.touches.get(client_id, []),
                       self.settings.tolerance_for(prefs.frequency), self.on, self.openings.get(client_id, ()),
-                      self.settings.hold_days)
+                      protect_days(self.tiers.get(client_id, "C"), self.settings.hold_days))
 
     def apply(self, values: dict) -> None:
         """Gate a follow-up row about to be inserted (a follow_ups.row_for dict), in place."""
@@ -196,7 +202,11 @@ def gate_inputs(store_id: int, on: date, settings: EngineSettings) -> GateInputs
     for chunk in among(Client.id, wanted):
         prefs.update((row.id, prefs_of(row)) for row in db.session.execute(
             select(*PREFS_COLUMNS).where(Client.store_id == store_id, chunk)))
-    return GateInputs(on, settings, touches, openings, prefs)
+    tiers: dict[int, str] = {}
+    for chunk in among(Client.id, sorted(openings)):
+        tiers.update({row.id: row.tier for row in db.session.execute(
+            select(Client.id, Client.tier).where(Client.store_id == store_id, chunk))})
+    return GateInputs(on, settings, touches, openings, prefs, tiers)
 
 
 def gate_showing(store_id: int, on: date, settings: EngineSettings, inputs: GateInputs | None = None) -> tuple[int, int]:
