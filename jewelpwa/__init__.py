@@ -70,6 +70,7 @@ def init_web(app: Flask) -> None:
     from .web.headers import init_headers
     from .web.limits import init_limits
     from .web.log_privacy import init_app as init_log_privacy
+    from .web.timing import init_timing
 
     init_log_privacy(app)
     csrf.init_app(app)
@@ -77,6 +78,7 @@ def init_web(app: Flask) -> None:
     init_limits(app)
     init_headers(app)
     init_errors(app)
+    init_timing(app)
 
 
 def init_views(app: Flask) -> None:
