@@ -111,6 +111,7 @@ class Sample:
     ms: float
     status: int
     server_ms: float | None = None
+    cpu_ms: float | None = None
     sql: int | None = None
     page: str | None = None
 
@@ -119,8 +120,8 @@ def server_timing(value: str | None) -> dict:
     """'app;dur=12.4, db;dur=7.9;desc="9 sql", page;desc=kept' -> {"app": 12.4, "sql": 9, "page": "kept"}."""
     out: dict = {}
     for name, dur, desc in TIMING.findall(value or ""):
-        if name == "app" and dur:
-            out["app"] = float(dur)
+        if name in ("app", "cpu") and dur:
+            out[name] = float(dur)
         elif name == "db" and desc:
             out["sql"] = int(desc.split()[0])
         elif name == "page":
@@ -160,8 +161,8 @@ class Browser:
             self.cookies.load(value)
         if self.recording:
             st = server_timing(response.headers.get("Server-Timing"))
-            self.samples.append(Sample(route, started, ms, response.status, st.get("app"), st.get("sql"),
-                                       st.get("page")))
+            self.samples.append(Sample(route, started, ms, response.status, st.get("app"), st.get("cpu"),
+                                       st.get("sql"), st.get("page")))
         return response.status, text
 
     def sign_in(self, email: str) -> None:
@@ -237,6 +238,9 @@ def figures(samples: list[Sample], seconds: float) -> dict:
     server = [s.server_ms for s in samples if s.server_ms is not None]
     if server:
         out.update(server_p50_ms=round(statistics.median(server), 1), server_p95_ms=round(pct(server, 95), 1))
+    cpu = [s.cpu_ms for s in samples if s.cpu_ms is not None]
+    if cpu:
+        out.update(cpu_p50_ms=round(statistics.median(cpu), 1), cpu_p95_ms=round(pct(cpu, 95), 1))
     sql = [s.sql for s in samples if s.sql is not None]
     if sql:
         out["sql_mean"] = round(statistics.fmean(sql), 1)
@@ -352,13 +356,15 @@ def print_run(run: dict, facts: dict) -> None:
     print(f"\n{run['users']} users: {o['rps']} req/s · p50 {o.get('p50_ms')} / p95 {o.get('p95_ms')} ms · "
           f"{o['errors']} errors · {run['loops']} loops ({run['walk_ins']} walk-ins, Today showed "
           f"{run['today_rows_mean']} rows on average) · load {run['load_average'][0]} → {run['load_average'][1]}")
-    print(f"{'route':<14}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'srv p50':>9}{'srv p95':>9}{'sql':>6}")
+    print(f"{'route':<14}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'srv p50':>9}{'srv p95':>9}{'cpu p50':>9}"
+          f"{'cpu p95':>9}{'sql':>6}")
     for name, r in run["routes"].items():
         if not r["requests"]:
             print(f"{name:<14}{0:>7}")
             continue
         print(f"{name:<14}{r['requests']:>7}{r['rps']:>8}{r['p50_ms']:>9}{r['p95_ms']:>9}"
-              f"{r.get('server_p50_ms', '-'):>9}{r.get('server_p95_ms', '-'):>9}{r.get('sql_mean', '-'):>6}")
+              f"{r.get('server_p50_ms', '-'):>9}{r.get('server_p95_ms', '-'):>9}{r.get('cpu_p50_ms', '-'):>9}"
+              f"{r.get('cpu_p95_ms', '-'):>9}{r.get('sql_mean', '-'):>6}")
     p = run["plain_flask"]
     print(f"{'plain Flask':<14}{p['requests']:>7}{p['rps']:>8}{p.get('p50_ms', '-'):>9}{p.get('p95_ms', '-'):>9}")
 

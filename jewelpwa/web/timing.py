@@ -1,11 +1,12 @@
 """Server-Timing on every response, behind the SERVER_TIMING flag (off unless JEWELPWA_SERVER_TIMING=1).
 
 For the benchmarks (bench/mixed_load.py) and for a look in the browser's network panel: how long the app took
-for this request, how many SQL statements it ran and how long they took, and whether a kept page answered
+for this request (and how much of it was this thread's CPU: on a busy machine the wall time also holds the
+wait for a core), how many SQL statements it ran and how long they took, and whether a kept page answered
 (web/page_cache.py). Measured around the whole WSGI app, so every hook, the session and the template are
 inside it; only gunicorn's socket work is not. Off, none of this is installed and a request pays nothing.
 
-    Server-Timing: app;dur=12.4, db;dur=7.9;desc="9 sql", page;desc=kept
+    Server-Timing: app;dur=12.4, cpu;dur=6.1, db;dur=7.9;desc="9 sql", page;desc=kept
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ class ServerTiming:
         self.app = app
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         sql = [0, 0.0]
         token = _sql.set(sql)
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
             parts = [f"app;dur={(time.perf_counter() - started) * 1000:.1f}",
+                     f"cpu;dur={(time.thread_time() - cpu) * 1000:.1f}",
                      f'db;dur={sql[1] * 1000:.1f};desc="{sql[0]} sql"']
             if environ.get(PAGE_KEY):
                 parts.append(f"page;desc={environ[PAGE_KEY]}")
