@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import BindParameter, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ...domain.gate import suggest_channel
@@ -177,7 +177,7 @@ def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
 
 # The timeline's statements, built once with the client as a bound parameter: built per request (with a fresh
 # alias of the associate each time) they cost more than running them.
-_CLIENT = bindparam("client_id")
+_CLIENT: BindParameter[int] = bindparam("client_id")
 _ASSOCIATE = aliased(User)
 _PURCHASES = (select(Purchase, _ASSOCIATE.name, Person.name)
               .outerjoin(_ASSOCIATE, _ASSOCIATE.id == Purchase.associate_id)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ScalarSelect, and_, bindparam, exists, func, or_, select
+from sqlalchemy import BindParameter, ScalarSelect, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ...domain.share import WishListFacts, WishListNudge, wish_list_nudges
@@ -67,7 +67,8 @@ def _first(name: str | None) -> str:
 
 # The card's two statements here are built once, the client and store as bound parameters: built per request,
 # their dozen scalar subqueries cost several times what running them does.
-_CLIENT, _STORE = bindparam("client_id"), bindparam("store_id")
+_CLIENT: BindParameter[int] = bindparam("client_id")
+_STORE: BindParameter[int] = bindparam("store_id")
 
 
 def _md(kind: DateKind, person: Any) -> ScalarSelect[Any]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 
 from ...clock import utcnow
 from ...domain.cadence import ItemFacts, piece_name
@@ -63,7 +63,8 @@ def _shared_on():
 # The five statements, built once with bound parameters (the store, a chunk of client ids, the purchases):
 # Today reads facts for a page of clients and the card for one on every request, and building these
 # statements and their cache keys cost more than running them (about 4 of 5 ms for one client).
-_STORE, _IDS = bindparam("store_id"), bindparam("ids", expanding=True)
+_STORE: BindParameter[int] = bindparam("store_id")
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _CLIENTS = (
     select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size,
            _own_date(DateKind.BIRTHDAY).label("birthday"), _own_date(DateKind.ANNIVERSARY).label("anniversary"),
