@@ -416,50 +416,39 @@ def main() -> None:
     args = parser.parse_args()
     args.users = [int(u) for u in args.users.split(",")]
 
-    tmp = None
-    if args.database_url == "pg":
-        url = generate.create_pg_database()
-    elif args.database_url:
-        url = args.database_url
-    else:
-        tmp = tempfile.mkdtemp(prefix="jewelpwa_mixed_")
-        url = f"sqlite:///{tmp}/mixed.db"
-    backend = "postgresql" if url.startswith("postgresql") else "sqlite"
-    try:
-        template = args.sqlite_template
-        if template and tmp and template.exists():
-            shutil.copy(template, f"{tmp}/mixed.db")
-            facts = json.loads(template.with_suffix(".json").read_text())
-            generate.make_app(url)  # migrated to this checkout's schema
-        else:
-            facts = build_store(url, args.clients, args.seed, args.associates)
-            if template and tmp:
-                shutil.copy(f"{tmp}/mixed.db", template)
-                template.with_suffix(".json").write_text(json.dumps(facts))
-        print(f"{backend} · {args.clients:,} clients · {args.associates} associates · generated in "
-              f"{facts['generate_s']} s · planned {facts['on']} in {facts['plan_s']} s")
-        result = {"backend": backend, "clients": args.clients, "associates": args.associates, "cpus": os.cpu_count(),
-                  "facts": {k: v for k, v in facts.items() if k != "users"},
-                  "measured": measure(url, secrets.token_urlsafe(32), facts, args)}
-        w = result["measured"].get("wrk", {})
-        if "today_kept" in w:
-            print(f"\nwrk -t2 -c8: plain Flask {w['plain_flask'].get('rps')} req/s · kept Today "
-                  f"{w['today_kept'].get('rps')} req/s ({w.get('today_kept_share_of_plain', 0):.1%} of plain) · "
-                  f"the app's /bench/hello {w['app_hello'].get('rps')} req/s")
-        result["goals"] = check_goals(result)
-        print("\ngoals")
-        for name, ok in result["goals"].items():
-            print(f"   {name:<44}{ok}")
-        OUT.mkdir(parents=True, exist_ok=True)
-        path = OUT / "mixed_load.json"
-        path.write_text(json.dumps(result, indent=2, default=str))
-        print(f"\nwrote {path.relative_to(ROOT)}")
-    finally:
-        if args.database_url == "pg":
-            generate.drop_pg_database(url)
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+    with generate.bench_database(args.database_url, "jewelpwa_mixed_") as (url, tmp):
+        run(url, tmp, args)
 
+
+def run(url: str, tmp: str | None, args) -> None:  # noqa: ANN001 - argparse.Namespace
+    backend = "postgresql" if url.startswith("postgresql") else "sqlite"
+    template = args.sqlite_template
+    if template and tmp and template.exists():
+        shutil.copy(template, f"{tmp}/bench.db")
+        facts = json.loads(template.with_suffix(".json").read_text())
+        generate.make_app(url)  # migrated to this checkout's schema
+    else:
+        facts = build_store(url, args.clients, args.seed, args.associates)
+        if template and tmp:
+            shutil.copy(f"{tmp}/bench.db", template)
+            template.with_suffix(".json").write_text(json.dumps(facts))
+    print(f"{backend} · {args.clients:,} clients · {args.associates} associates · generated in "
+          f"{facts['generate_s']} s · planned {facts['on']} in {facts['plan_s']} s")
+    result = {"backend": backend, "clients": args.clients, "associates": args.associates, "cpus": os.cpu_count(),
+              "facts": {k: v for k, v in facts.items() if k != "users"},
+              "measured": measure(url, secrets.token_urlsafe(32), facts, args)}
+    w = result["measured"].get("wrk", {})
+    if "today_kept" in w:
+        print(f"\nwrk -t2 -c8: plain Flask {w['plain_flask'].get('rps')} req/s · kept Today "
+              f"{w['today_kept'].get('rps')} req/s ({w.get('today_kept_share_of_plain', 0):.1%} of plain) · "
+              f"the app's /bench/hello {w['app_hello'].get('rps')} req/s")
+    result["goals"] = check_goals(result)
+    print("\ngoals")
+    for name, ok in result["goals"].items():
+        print(f"   {name:<44}{ok}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "mixed_load.json").write_text(json.dumps(result, indent=2, default=str))
+    print("\nwrote bench/out/mixed_load.json")
 
 if __name__ == "__main__":
     main()
