@@ -237,9 +237,11 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     links = contact_links(client, opening_lines(client, reasons, facts), suggested)
     own, people = _people(client, on)
     timeline, total, spend = _timeline(client, show_all)
-    wishes = db.session.scalars(select(WishItem).where(WishItem.client_id == client.id, WishItem.status == "open")
-                                .order_by(WishItem.created_at.desc(), WishItem.id.desc())).all()
     referred_by, referred = _referrals(client)
+    relations = card_relations.card_part(actor, client, on)
+    # The open wish items are the wish lists' items (read once, there), newest first.
+    wishes = sorted((item for wish_list in relations.wish_lists for item in wish_list.items),
+                    key=lambda item: (item.created_at, item.id), reverse=True)
     consent = db.session.execute(
         select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEvent.user_id)
         .where(ConsentEvent.client_id == client.id)
@@ -247,7 +249,6 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     assignee = client.assigned_to.name if client.assigned_to else None
     return ClientCard(client=client, on=on, assignee=assignee, today=today, coming_up=coming, talking_points=points,
                       suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,
-                      timeline_total=total, wish_items=list(wishes), referred_by=referred_by, referred=referred,
+                      timeline_total=total, wish_items=wishes, referred_by=referred_by, referred=referred,
                       consent=[(event, who) for event, who in consent], spend_total=spend,
-                      parts={"service": card_service.card_part(actor, client, on),
-                             "relations": card_relations.card_part(actor, client, on)})
+                      parts={"service": card_service.card_part(actor, client, on), "relations": relations})

@@ -128,8 +128,19 @@ def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: 
         db.session.add(ConsentEvent(store_id=store.id, client_id=client.id, user_id=actor.id, channel=None,
                                     what="do_not_contact", value=_consent_value(outreach)))
     _changes_pages_of(actor, client, result, list(live.values()))
-    db.session.commit()
+    _commit_keeping_loaded()
     return Logged(outreach, len(changes))
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the transaction loaded and wrote: the answer (the summary, the Today row) reads
+    the same outreach, follow-ups, client and user straight after, and reloading each cost a statement apiece."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 # What an outcome or its undo writes: the touch, the follow-ups it moved, the client's clocks.
