@@ -241,14 +241,15 @@ def figures(samples: list[Sample], seconds: float) -> dict:
         out.update(server_p50_ms=round(statistics.median(server), 1), server_p95_ms=round(pct(server, 95), 1))
     cpu = [s.cpu_ms for s in samples if s.cpu_ms is not None]
     if cpu:
-        out.update(cpu_p50_ms=round(statistics.median(cpu), 1), cpu_p95_ms=round(pct(cpu, 95), 1))
+        out.update(cpu_p50_ms=round(statistics.median(cpu), 1), cpu_p95_ms=round(pct(cpu, 95), 1),
+                   cpu_mean_ms=round(statistics.fmean(cpu), 2))
     sql = [s.sql for s in samples if s.sql is not None]
     if sql:
         out["sql_mean"] = round(statistics.fmean(sql), 1)
     return out
 
 
-def mixed_figures(browsers: list[Browser], loops: list[Loops], began: float, duration: float) -> dict:
+def mixed_figures(browsers: list[Browser], loops: list[Loops], began: float, duration: float, workers: int) -> dict:
     samples = [s for b in browsers for s in b.samples if s.started >= began]
     seconds = duration
     routes = {r: figures([s for s in samples if s.route == r], seconds) for r in ROUTES}
@@ -256,7 +257,12 @@ def mixed_figures(browsers: list[Browser], loops: list[Loops], began: float, dur
     routes["today_made"] = figures([s for s in today if s.page == "made"], seconds)
     routes["today_kept"] = figures([s for s in today if s.page == "kept"], seconds)
     seen = [n for lp in loops for n in lp.rows_seen]
-    return {"overall": figures(samples, seconds), "routes": routes,
+    overall = figures(samples, seconds)
+    # What the workers could serve if each had a core of its own and nothing else ran: a figure that a busy
+    # machine moves far less than requests/s (PostgreSQL's own CPU is not in it).
+    if overall.get("cpu_mean_ms"):
+        overall["cpu_ceiling_rps"] = round(workers * 1000 / overall["cpu_mean_ms"], 1)
+    return {"overall": overall, "routes": routes,
             "loops": sum(lp.loops for lp in loops), "walk_ins": sum(lp.walk_ins for lp in loops),
             "today_rows_mean": round(statistics.fmean(seen), 1) if seen else 0}
 
@@ -318,7 +324,7 @@ def measure(url: str, secret: str, facts: dict, args) -> dict:
             load = os.getloadavg()[0]
             began = run_threads(targets, args.warmup, args.duration, browsers)
             run = {"users": n, "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
-                   **mixed_figures(browsers, loops, began, args.duration)}
+                   **mixed_figures(browsers, loops, began, args.duration, args.workers)}
             # The same number of threads on plain Flask, same gunicorn settings, straight after.
             plains = [Browser(plain_port) for _ in range(n)]
             until = time.perf_counter() + args.warmup + args.plain_duration + 0.2
@@ -366,6 +372,9 @@ def print_run(run: dict, facts: dict) -> None:
     print(f"\n{run['users']} users: {o['rps']} req/s · p50 {o.get('p50_ms')} / p95 {o.get('p95_ms')} ms · "
           f"{o['errors']} errors · {run['loops']} loops ({run['walk_ins']} walk-ins, Today showed "
           f"{run['today_rows_mean']} rows on average) · load {run['load_average'][0]} → {run['load_average'][1]}")
+    if o.get("cpu_ceiling_rps"):
+        print(f"app CPU per request: mean {o['cpu_mean_ms']} ms, so {o['cpu_ceiling_rps']} req/s with a core per worker "
+              "and nothing else running")
     print(f"{'route':<14}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'srv p50':>9}{'srv p95':>9}{'cpu p50':>9}"
           f"{'cpu p95':>9}{'sql':>6}")
     for name, r in run["routes"].items():

@@ -159,6 +159,10 @@ def mixed_rows(raw: dict) -> list[Row]:
                         f"≥ {MIXED_RPS_AT_6:.0f} req/s, p95 < {MIXED_P95_MS_AT_6:.0f} ms" if at6 else "no errors",
                         (o["rps"] >= MIXED_RPS_AT_6 and o.get("p95_ms", 1e9) < MIXED_P95_MS_AT_6 and not o["errors"])
                         if at6 else not o["errors"], {"users": users, **o}))
+        if o.get("cpu_ceiling_rps"):
+            rows.append(Row(group, f"{users} users: app CPU per request (mean)",
+                            f"{n(o['cpu_mean_ms'])} ms · {n(o['cpu_ceiling_rps'])} req/s with a core per worker "
+                            "and nothing else running", "", None, {"cpu_mean_ms": o["cpu_mean_ms"]}))
         rows.append(Row(group, f"{users} users: plain Flask, same loop", f"{n(plain['rps'])} req/s · p50 "
                         f"{n(plain.get('p50_ms', 0))} / p95 {n(plain.get('p95_ms', 0))} ms", "", None, plain))
         for name, label in MIXED_ROUTES:
