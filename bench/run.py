@@ -161,8 +161,8 @@ def mixed_rows(raw: dict) -> list[Row]:
                         if at6 else not o["errors"], {"users": users, **o}))
         if o.get("cpu_ceiling_rps"):
             rows.append(Row(group, f"{users} users: app CPU per request (mean)",
-                            f"{n(o['cpu_mean_ms'])} ms · {n(o['cpu_ceiling_rps'])} req/s with a core per worker "
-                            "and nothing else running", "", None, {"cpu_mean_ms": o["cpu_mean_ms"]}))
+                            f"{n(o['cpu_mean_ms'])} ms: {n(o['cpu_ceiling_rps'])} req/s with a core per worker",
+                            "", None, {"cpu_mean_ms": o["cpu_mean_ms"]}))
         rows.append(Row(group, f"{users} users: plain Flask, same loop", f"{n(plain['rps'])} req/s · p50 "
                         f"{n(plain.get('p50_ms', 0))} / p95 {n(plain.get('p95_ms', 0))} ms", "", None, plain))
         for name, label in MIXED_ROUTES:
@@ -172,9 +172,9 @@ def mixed_rows(raw: dict) -> list[Row]:
                 continue
             judged = at6 and name in ("today_made", "card", "outcome", "search")
             rows.append(Row(group, f"{users} users: {label}",
-                            f"{n(r['rps'])} req/s · p50 {n(r['p50_ms'])} / p95 {n(r['p95_ms'])} ms · server p50 "
-                            f"{n(r.get('server_p50_ms', 0))} / p95 {n(r.get('server_p95_ms', 0))} ms (CPU "
-                            f"{n(r.get('cpu_p50_ms', 0))} / {n(r.get('cpu_p95_ms', 0))})",
+                            f"p50/p95 {n(r['p50_ms'])} / {n(r['p95_ms'])} · server {n(r.get('server_p50_ms', 0))} / "
+                            f"{n(r.get('server_p95_ms', 0))} · CPU {n(r.get('cpu_p50_ms', 0))} / "
+                            f"{n(r.get('cpu_p95_ms', 0))} ms · {n(r['rps'])}/s",
                             f"server p95 < {MIXED_SERVER_P95_MS:.0f} ms" if judged else "",
                             r.get("server_p95_ms", 1e9) < MIXED_SERVER_P95_MS if judged else None, r))
     w = m.get("wrk") or {}
