@@ -34,6 +34,8 @@ from .models import Store, User
 
 # Tables whose writes never change a page: sign-in bookkeeping, the audit trail, push devices and outbox.
 QUIET_TABLES = frozenset({"user_sessions", "audit_events", "notifications", "push_subscriptions"})
+# Columns of other tables whose change alone shows on no page: a sign-in's time.
+QUIET_COLUMNS = {"users": frozenset({"last_login_at"})}
 EVERY_STORE = 0  # store ids start at 1
 _KEY = "jewelpwa_changed_stores"
 _SCOPE = "jewelpwa_pages_scope"
@@ -75,13 +77,22 @@ def _store_of(obj: object, table: str | None) -> int | None:
 def _after_flush(session: Session, _flush_context) -> None:  # noqa: ANN001 - SQLAlchemy hook
     changed = _changed(session)
     # session.dirty builds a new set on each access: read it once (a seed or import flushes thousands of rows).
-    modified = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    modified = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)
+                and not _only_quiet_columns(obj, getattr(obj, "__tablename__", None))]
     for obj in chain(session.new, session.deleted, modified):
         table = getattr(obj, "__tablename__", None)
         if table in QUIET_TABLES:
             continue
         store_id = _store_of(obj, table)
         changed.add((store_id if store_id is not None else EVERY_STORE, table))
+
+
+def _only_quiet_columns(obj: object, table: str | None) -> bool:
+    quiet = QUIET_COLUMNS.get(table or "")
+    if not quiet:
+        return False
+    changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
+    return bool(changed) and changed <= quiet
 
 
 def _on_statement(state) -> None:  # noqa: ANN001 - ORMExecuteState
@@ -93,10 +104,12 @@ def _on_statement(state) -> None:  # noqa: ANN001 - ORMExecuteState
 
 
 def _before_commit(session: Session) -> None:
+    # SQLAlchemy calls this before the commit's own flush: without this one, a change made since the last flush
+    # (a row edited, then commit) was recorded only by that later flush, and moved no number until the next commit.
+    session.flush()
     if not session.info.get(_KEY):
         session.info.pop(_SCOPE, None)
         return
-    session.flush()
     changed = session.info.pop(_KEY, set())
     scope: PagesScope | None = session.info.pop(_SCOPE, None)
     if scope is not None:

@@ -240,3 +240,13 @@ def test_upcoming_stays_kept_after_an_outcome_and_shows_a_do_not_contact_at_once
     assert "Do not contact" not in a.client.get("/upcoming").get_data(as_text=True)
     log(a, anns.id, "do_not_contact")
     assert "Do not contact" in a.client.get("/upcoming").get_data(as_text=True)
+
+
+def test_a_change_committed_without_a_flush_moves_the_store_at_that_commit():
+    user = make_user(store="Kept Store")
+    client_id = make_client(user).id
+    db.session.commit()
+    before = version(user.store_id)
+    db.session.get(Client, client_id).notes = "Call after the wedding"
+    db.session.commit()  # no query in between: nothing flushed the change before the commit
+    assert version(user.store_id) == before + 1
