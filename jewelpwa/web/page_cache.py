@@ -7,7 +7,8 @@ store day, the same URL and the same kind of answer (page or htmx fragment), and
 `data_version` (jewelpwa/data_version.py) is the one it was made under, and the user's `pages_version`, which an
 outcome on one of their clients moves instead of the store's (another associate's kept Today stays kept). A kept
 page must show only what is its user's own; a page that shows the team's work (an owner's huddle) must not be
-kept here. Pages carrying a flashed message are never kept. The minute bounds what the version cannot see: the clock (an undo that just ran out).
+kept here. Pages carrying a flashed message are never kept. The minute bounds what the versions cannot see: the
+clock (an undo that just ran out).
 
 Each worker process keeps its own pages; the version lives in the database, so every process sees a write
 made by any other.
