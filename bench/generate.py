@@ -16,8 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -299,6 +303,27 @@ def main() -> None:
 
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def bench_database(database_url: str | None, prefix: str) -> Iterator[tuple[str, str | None]]:
+    """The URL a bench runs on and its SQLite folder: "pg" makes a private PostgreSQL database, None a SQLite file
+    in a new folder under /tmp (named `prefix`...); either is dropped afterwards, even on failure."""
+    tmp = None
+    if database_url == "pg":
+        url = create_pg_database()
+    elif database_url:
+        url = database_url
+    else:
+        tmp = tempfile.mkdtemp(prefix=prefix)
+        url = f"sqlite:///{tmp}/bench.db"
+    try:
+        yield url, tmp
+    finally:
+        if database_url == "pg":
+            drop_pg_database(url)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def create_pg_database(admin_url: str = PG_ADMIN) -> str:

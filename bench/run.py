@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                     # full run (`make bench`): the sizes the issues set goals for
     .venv/bin/python bench/run.py --quick             # 10k clients, SQLite only, short wrk runs (`make bench-quick`)
-    .venv/bin/python bench/run.py --only counter,push # some parts only (counter, plan, import, reports, push, year)
+    .venv/bin/python bench/run.py --only mixed        # some parts only (counter, mixed, plan, import, reports, push, year)
 
 Each script runs as its own process, exactly as it runs alone (so each stays runnable alone and a crash in one
 does not take the others down); this harness reads the JSON the script writes to bench/out/ (push_rate.py only
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
-PARTS = ("counter", "plan", "import", "reports", "push", "year")
+PARTS = ("counter", "mixed", "plan", "import", "reports", "push", "year")
 
 # The goals, as the issues set them (each script checks its own too; the figures here are for the table).
 TODAY_SHARE_OF_BARE = 0.40      # issue 4: Today >= 40 % of the bare route's req/s
@@ -42,6 +42,10 @@ LINEAR_SLACK = 1.3              # plan_scale.py: time may grow up to 1.3x the cl
 IMPORT_TARGET_S = 30.0          # issue 7: 50,000 client rows
 REPORT_P95_MS = 200.0           # issue 6
 PUSHES_PER_S = 200.0            # issue 5: one worker
+MIXED_RPS_AT_6 = 120.0          # issue 19: mixed workload at 6 users, requests/s
+MIXED_P95_MS_AT_6 = 100.0       # issue 19: and its p95 as the client saw it
+MIXED_SERVER_P95_MS = 25.0      # issue 19: server time p95 of the card, an outcome, search, a freshly made Today
+KEPT_TODAY_SHARE_OF_PLAIN = 0.25  # issue 19: kept Today's req/s against a plain Flask route's (wrk, same run)
 
 
 # ------------------------------------------------------------------------------------------- rows
@@ -133,6 +137,57 @@ def counter_rows(raw: dict) -> list[Row]:
     if "kb_gz" in fl:
         rows.append(Row(group, "first load: Today + its CSS and JS, gzip", f"{n(fl['kb_gz'])} KB ({len(fl['parts'])} files)",
                         f"< {FIRST_LOAD_KB:.0f} KB", fl["kb_gz"] < FIRST_LOAD_KB, {"kb_gz": fl["kb_gz"]}))
+    return rows
+
+
+MIXED_ROUTES = [("today_made", "Today, made fresh"), ("today_kept", "Today, kept"), ("card", "client card"),
+                ("outcome", "outcome (POST)"), ("search", "client search"), ("upcoming", "Upcoming")]
+
+
+def mixed_rows(raw: dict) -> list[Row]:
+    """mixed_load.json -> rows: each run's overall figures, plain Flask beside it, each route's client and server
+    times, then kept Today against plain Flask under wrk."""
+    backend, m = raw["backend"], raw["measured"]
+    group = f"mixed workload · {backend} · {k(raw['clients'])} clients · {raw['associates']} associates"
+    rows = [generate_row(group, backend, raw["clients"], raw["facts"]["generate_s"], raw["facts"]["rows"])]
+    for run in m["runs"]:
+        users, o, plain = run["users"], run["overall"], run["plain_flask"]
+        at6 = users == 6
+        rows.append(Row(group, f"{users} users: all requests (load {run['load_average'][0]}→{run['load_average'][1]})",
+                        f"{n(o['rps'])} req/s · p50 {n(o.get('p50_ms', 0))} / p95 {n(o.get('p95_ms', 0))} ms · "
+                        f"{run['loops']} loops, {run['walk_ins']} walk-ins" + (f" · {o['errors']} errors" if o["errors"] else ""),
+                        f"≥ {MIXED_RPS_AT_6:.0f} req/s, p95 < {MIXED_P95_MS_AT_6:.0f} ms" if at6 else "no errors",
+                        (o["rps"] >= MIXED_RPS_AT_6 and o.get("p95_ms", 1e9) < MIXED_P95_MS_AT_6 and not o["errors"])
+                        if at6 else not o["errors"], {"users": users, **o}))
+        if o.get("cpu_ceiling_rps"):
+            rows.append(Row(group, f"{users} users: app CPU per request (mean)",
+                            f"{n(o['cpu_mean_ms'])} ms: {n(o['cpu_ceiling_rps'])} req/s with a core per worker",
+                            "", None, {"cpu_mean_ms": o["cpu_mean_ms"]}))
+        rows.append(Row(group, f"{users} users: plain Flask, same loop", f"{n(plain['rps'])} req/s · p50 "
+                        f"{n(plain.get('p50_ms', 0))} / p95 {n(plain.get('p95_ms', 0))} ms", "", None, plain))
+        for name, label in MIXED_ROUTES:
+            r = run["routes"].get(name) or {}
+            if not r.get("requests"):
+                rows.append(Row(group, f"{users} users: {label}", "none in this run"))
+                continue
+            judged = at6 and name in ("today_made", "card", "outcome", "search")
+            rows.append(Row(group, f"{users} users: {label}",
+                            f"p50/p95 {n(r['p50_ms'])} / {n(r['p95_ms'])} · server {n(r.get('server_p50_ms', 0))} / "
+                            f"{n(r.get('server_p95_ms', 0))} · CPU {n(r.get('cpu_p50_ms', 0))} / "
+                            f"{n(r.get('cpu_p95_ms', 0))} ms · {n(r['rps'])}/s",
+                            f"server p95 < {MIXED_SERVER_P95_MS:.0f} ms" if judged else "",
+                            r.get("server_p95_ms", 1e9) < MIXED_SERVER_P95_MS if judged else None, r))
+    w = m.get("wrk") or {}
+    if "error" in w:
+        rows.append(Row(group, "wrk", f"did not run: {w['error'][:90]}", "runs", False))
+    elif w:
+        share = w.get("today_kept_share_of_plain")
+        rows.append(Row(group, "wrk kept Today vs plain Flask /hello",
+                        f"{n(w['today_kept'].get('rps', 0))} vs {n(w['plain_flask'].get('rps', 0))} req/s"
+                        + (f" · {share:.1%}" if share is not None else "")
+                        + f" (this app's bare /bench/hello {n(w['app_hello'].get('rps', 0))})",
+                        f"≥ {KEPT_TODAY_SHARE_OF_PLAIN:.0%} of plain", share is not None and share >= KEPT_TODAY_SHARE_OF_PLAIN,
+                        {"share": share, **{key: w[key].get("rps") for key in ("today_kept", "plain_flask", "app_hello")}}))
     return rows
 
 
@@ -278,6 +333,10 @@ def plan_steps(quick: bool, backends: list[str]) -> list[dict]:
         wrk = ["--duration", "3", "--requests", "60", "--budget", "20"] if quick else []
         steps.append({"part": "counter", "label": f"counter-{backend}", "output": "counter_app.json",
                       "argv": py("counter_app.py", "--clients", size, *wrk, *db_args(backend))})
+    for backend in backends:
+        mixed = ["--clients", "10000", "--duration", "5", "--plain-duration", "3", "--wrk-duration", "3"] if quick else []
+        steps.append({"part": "mixed", "label": f"mixed-{backend}", "output": "mixed_load.json",
+                      "argv": py("mixed_load.py", *mixed, *db_args(backend))})
     plan = ["--backends", ",".join(backends), "--sizes", "10000"] if quick else (
         [] if set(backends) == {"sqlite", "postgresql"} else ["--backends", ",".join(backends)])
     steps.append({"part": "plan", "label": "plan", "output": "plan_scale.json", "argv": py("plan_scale.py", *plan)})
@@ -312,7 +371,7 @@ def read_result(step: dict, output: str, started: float):
     return raw
 
 
-ROWS_OF = {"counter": counter_rows, "plan": plan_rows, "import": import_rows, "reports": report_rows,
+ROWS_OF = {"counter": counter_rows, "mixed": mixed_rows, "plan": plan_rows, "import": import_rows, "reports": report_rows,
            "push": push_rows, "year": year_rows}
 
 

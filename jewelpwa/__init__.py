@@ -70,6 +70,7 @@ def init_web(app: Flask) -> None:
     from .web.headers import init_headers
     from .web.limits import init_limits
     from .web.log_privacy import init_app as init_log_privacy
+    from .web.timing import init_timing
 
     init_log_privacy(app)
     csrf.init_app(app)
@@ -81,6 +82,7 @@ def init_web(app: Flask) -> None:
 
     # Filters and book health name the engine's value band in these words (see domain.vocab.SPEND_BANDS).
     app.jinja_env.globals["spend_bands"] = {tier.value: label for tier, label in SPEND_BANDS.items()}
+    init_timing(app)
 
 
 def init_views(app: Flask) -> None:

@@ -50,6 +50,9 @@ class Config:
     # werkzeug's method string for new password hashes (checking reads the method from the stored hash).
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Server-Timing header (app time, SQL count and time, kept page) on every response: web/timing.py.
+    SERVER_TIMING = os.environ.get("JEWELPWA_SERVER_TIMING") == "1"
+
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:owner@jewelpwa.invalid")
     TESTING = False
 

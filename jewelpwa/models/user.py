@@ -31,6 +31,9 @@ class User(StoreScoped, Model):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by a write that changes only this user's kept pages, such as an outcome on one of their clients
+    # (jewelpwa/data_version.py); a page kept in web/page_cache.py is keyed by it and the store's data_version.
+    pages_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     store = relationship("Store", lazy="joined")
 

@@ -27,5 +27,6 @@ def index():
         return render("upcoming/index.html", "upcoming_list", weeks=weeks, tier=tier, on=on, horizon_weeks=WEEKS,
                       per_week=None if show_all else PER_WEEK)
 
-    # Eight weeks of a big book's dates take 100-300 ms to gather; reopened with nothing changed, it is kept.
-    return kept(page_key(on), make)
+    # Eight weeks of a big book's dates take 100-300 ms to gather; reopened with nothing changed, it is kept,
+    # also across the associate's outcomes: it shows no follow-up or touch (a do-not-contact moves the store).
+    return kept(page_key(on, moved_by_outcomes=False), make)

@@ -1,11 +1,14 @@
-"""Pages kept in memory for a minute, served again while the store's data version has not moved.
+"""Pages kept in memory for a minute, served again while the store's data version (and the user's) has not moved.
 
 Today is the page an associate opens fifty times a day, and between two openings usually nothing changed:
 ranking the first rows, their contact links and the HTML costs 15-30 ms at 50,000 clients, a kept page about
 one. A kept page is only served to the same signed-in session (its CSRF token is in the HTML), for the same
 store day, the same URL and the same kind of answer (page or htmx fragment), and only while the store's
-`data_version` (jewelpwa/data_version.py) is the one it was made under. Pages carrying a flashed message are
-never kept. The minute bounds what the version cannot see: the clock (an undo that just ran out).
+`data_version` (jewelpwa/data_version.py) is the one it was made under, and the user's `pages_version`, which an
+outcome on one of their clients moves instead of the store's (another associate's kept Today stays kept). A kept
+page must show only what is its user's own; a page that shows the team's work (an owner's huddle) must not be
+kept here. Pages carrying a flashed message are never kept. The minute bounds what the versions cannot see: the
+clock (an undo that just ran out).
 
 Each worker process keeps its own pages; the version lives in the database, so every process sees a write
 made by any other.
@@ -22,6 +25,7 @@ from flask import request, session
 from flask_login import current_user
 
 from .render import wants_fragment
+from .timing import note_page
 
 TTL_SECONDS = 60.0
 MAX_PAGES = 512
@@ -60,13 +64,18 @@ class PageCache:
 pages = PageCache()
 
 
-def page_key(*extra: Hashable) -> tuple | None:
-    """Who is asking and what they would see, or None when this answer must not be kept (a flash is waiting)."""
+def page_key(*extra: Hashable, moved_by_outcomes: bool = True) -> tuple | None:
+    """Who is asking and what they would see, or None when this answer must not be kept (a flash is waiting).
+
+    `moved_by_outcomes=False` for a page that shows no follow-up, touch or clock of a client (Upcoming): an
+    outcome then leaves it kept. Such a page moves with the store's version only, which a do-not-contact
+    outcome also moves (jewelpwa/data_version.py)."""
     if session.get("_flashes"):
         return None
     store = current_user.store
+    mine = current_user.pages_version if moved_by_outcomes else None
     return (current_user.id, current_user.session_token, session.get("csrf_token"), store.id, store.data_version,
-            request.full_path, wants_fragment(), *extra)
+            mine, request.full_path, wants_fragment(), *extra)
 
 
 def kept(key: tuple | None, make: Callable[[], str]) -> str:
@@ -77,4 +86,7 @@ def kept(key: tuple | None, make: Callable[[], str]) -> str:
     if body is None:
         body = make()
         pages.put(key, body)
+        note_page("made")
+    else:
+        note_page("kept")
     return body

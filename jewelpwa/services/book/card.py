@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import BindParameter, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ...domain.gate import suggest_channel
@@ -180,25 +180,35 @@ def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
     return own, list(by_person.values())
 
 
+# The timeline's statements, built once with the client as a bound parameter: built per request (with a fresh
+# alias of the associate each time) they cost more than running them.
+_CLIENT: BindParameter[int] = bindparam("client_id")
+_ASSOCIATE = aliased(User)
+_PURCHASES = (select(Purchase, _ASSOCIATE.name, Person.name)
+              .outerjoin(_ASSOCIATE, _ASSOCIATE.id == Purchase.associate_id)
+              .outerjoin(Person, Person.id == Purchase.recipient_person_id)
+              .where(Purchase.client_id == _CLIENT)
+              .options(selectinload(Purchase.items))
+              .order_by(Purchase.purchased_on.desc(), Purchase.id.desc()))
+_OUTREACHES = (select(Outreach, User.name).outerjoin(User, User.id == Outreach.user_id)
+               .where(Outreach.client_id == _CLIENT)
+               .order_by(Outreach.occurred_at.desc(), Outreach.id.desc()))
+_TIMELINE = {True: (_PURCHASES, _OUTREACHES),
+             False: (_PURCHASES.limit(TIMELINE_CAP), _OUTREACHES.limit(TIMELINE_CAP))}
+_COUNTS = select(
+    select(func.count(Purchase.id)).where(Purchase.client_id == _CLIENT).scalar_subquery(),
+    select(func.count(Outreach.id)).where(Outreach.client_id == _CLIENT).scalar_subquery(),
+    select(func.coalesce(func.sum(Purchase.total), 0)).where(Purchase.client_id == _CLIENT).scalar_subquery(),
+)
+
+
 def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int, Decimal]:
     cap = None if show_all else TIMELINE_CAP
-    associate = aliased(User)
-    purchases = db.session.execute(
-        select(Purchase, associate.name, Person.name)
-        .outerjoin(associate, associate.id == Purchase.associate_id)
-        .outerjoin(Person, Person.id == Purchase.recipient_person_id)
-        .where(Purchase.client_id == client.id)
-        .options(selectinload(Purchase.items))
-        .order_by(Purchase.purchased_on.desc(), Purchase.id.desc()).limit(cap)).all()
-    outreaches = db.session.execute(
-        select(Outreach, User.name).outerjoin(User, User.id == Outreach.user_id)
-        .where(Outreach.client_id == client.id)
-        .order_by(Outreach.occurred_at.desc(), Outreach.id.desc()).limit(cap)).all()
-    counts = db.session.execute(select(
-        select(func.count(Purchase.id)).where(Purchase.client_id == client.id).scalar_subquery(),
-        select(func.count(Outreach.id)).where(Outreach.client_id == client.id).scalar_subquery(),
-        select(func.coalesce(func.sum(Purchase.total), 0)).where(Purchase.client_id == client.id).scalar_subquery(),
-    )).one()
+    purchases_of, outreaches_of = _TIMELINE[show_all]
+    which = {"client_id": client.id}
+    purchases = db.session.execute(purchases_of, which).all()
+    outreaches = db.session.execute(outreaches_of, which).all()
+    counts = db.session.execute(_COUNTS, which).one()
     entries = [TimelineEntry("purchase", p.purchased_on, None, purchase=p, who=who, for_whom=for_whom)
                for p, who, for_whom in purchases]
     entries += [TimelineEntry("outreach", o.occurred_on, o.occurred_at, outreach=o, who=who) for o, who in outreaches]
@@ -232,9 +242,11 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     links = contact_links(client, opening_lines(client, reasons, facts, caller_of(actor)), suggested)
     own, people = _people(client, on)
     timeline, total, spend = _timeline(client, show_all)
-    wishes = db.session.scalars(select(WishItem).where(WishItem.client_id == client.id, WishItem.status == "open")
-                                .order_by(WishItem.created_at.desc(), WishItem.id.desc())).all()
     referred_by, referred = _referrals(client)
+    relations = card_relations.card_part(actor, client, on)
+    # The open wish items are the wish lists' items (read once, there), newest first.
+    wishes = sorted((item for wish_list in relations.wish_lists for item in wish_list.items),
+                    key=lambda item: (item.created_at, item.id), reverse=True)
     consent = db.session.execute(
         select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEvent.user_id)
         .where(ConsentEvent.client_id == client.id)
@@ -242,7 +254,6 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     assignee = client.assigned_to.name if client.assigned_to else None
     return ClientCard(client=client, on=on, assignee=assignee, today=today, coming_up=coming, talking_points=points,
                       suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,
-                      timeline_total=total, wish_items=list(wishes), referred_by=referred_by, referred=referred,
+                      timeline_total=total, wish_items=wishes, referred_by=referred_by, referred=referred,
                       consent=[(event, who) for event, who in consent], spend_total=spend,
-                      parts={"service": card_service.card_part(actor, client, on),
-                             "relations": card_relations.card_part(actor, client, on)})
+                      parts={"service": card_service.card_part(actor, client, on), "relations": relations})

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ScalarSelect, and_, exists, func, or_, select
+from sqlalchemy import BindParameter, ScalarSelect, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ...domain.share import WishListFacts, WishListNudge, wish_list_nudges
@@ -65,28 +65,38 @@ def _first(name: str | None) -> str:
     return (name or "").strip().split(" ")[0] if (name or "").strip() else ""
 
 
+# The card's two statements here are built once, the client and store as bound parameters: built per request,
+# their dozen scalar subqueries cost several times what running them does.
+_CLIENT: BindParameter[int] = bindparam("client_id")
+_STORE: BindParameter[int] = bindparam("store_id")
+
+
+def _md(kind: DateKind, person: Any) -> ScalarSelect[Any]:
+    return (select(func.min(ImportantDate.md)).where(ImportantDate.client_id == _CLIENT, person,
+                                                      ImportantDate.kind == kind).scalar_subquery())
+
+
+_SAME_LIST = or_(ShareLink.person_id == WishItem.person_id,
+                 and_(ShareLink.person_id.is_(None), WishItem.person_id.is_(None)))
+_LIVE = (ShareLink.client_id == WishItem.client_id, _SAME_LIST, ShareLink.revoked_at.is_(None))
+# Dates ride along as scalar subqueries: the card pays one statement for its wish lists.
+_WISH_LISTS = (
+    select(WishItem, Person,
+           select(func.count(ShareLink.id)).where(*_LIVE).correlate(WishItem).scalar_subquery(),
+           select(func.max(ShareLink.created_at)).where(*_LIVE).correlate(WishItem).scalar_subquery(),
+           select(Person.name).where(Person.client_id == _CLIENT, Person.relation == Relation.PARTNER)
+           .order_by(Person.id).limit(1).scalar_subquery(),
+           _md(DateKind.BIRTHDAY, ImportantDate.person_id.is_(None)),
+           _md(DateKind.ANNIVERSARY, ImportantDate.person_id.is_(None)),
+           _md(DateKind.BIRTHDAY, ImportantDate.person_id == WishItem.person_id).correlate(WishItem))
+    .outerjoin(Person, Person.id == WishItem.person_id)
+    .where(WishItem.client_id == _CLIENT, WishItem.status == "open")
+    .order_by(WishItem.created_at.desc(), WishItem.id.desc()))
+
+
 def _wish_lists(client: Client, on: date) -> tuple[list[WishList], list[WishListNudge]]:
     """Open items grouped by whose list, each list's live links, and the nudge to send one: one query."""
-    same_list = or_(ShareLink.person_id == WishItem.person_id,
-                    and_(ShareLink.person_id.is_(None), WishItem.person_id.is_(None)))
-    live = (ShareLink.client_id == WishItem.client_id, same_list, ShareLink.revoked_at.is_(None))
-    links = select(func.count(ShareLink.id)).where(*live).correlate(WishItem).scalar_subquery()
-    shared_at = select(func.max(ShareLink.created_at)).where(*live).correlate(WishItem).scalar_subquery()
-    partner = (select(Person.name).where(Person.client_id == client.id, Person.relation == Relation.PARTNER)
-               .order_by(Person.id).limit(1).scalar_subquery())
-
-    def md(kind: DateKind, person_id: Any) -> ScalarSelect[Any]:
-        person = ImportantDate.person_id.is_(None) if person_id is None else ImportantDate.person_id == person_id
-        return (select(func.min(ImportantDate.md)).where(ImportantDate.client_id == client.id, person,
-                                                          ImportantDate.kind == kind).scalar_subquery())
-
-    # Dates ride along as scalar subqueries: the card pays one statement for its wish lists.
-    rows = db.session.execute(
-        select(WishItem, Person, links, shared_at, partner, md(DateKind.BIRTHDAY, None),
-               md(DateKind.ANNIVERSARY, None), md(DateKind.BIRTHDAY, WishItem.person_id).correlate(WishItem))
-        .outerjoin(Person, Person.id == WishItem.person_id)
-        .where(WishItem.client_id == client.id, WishItem.status == "open")
-        .order_by(WishItem.created_at.desc(), WishItem.id.desc())).all()
+    rows = db.session.execute(_WISH_LISTS, {"client_id": client.id}).all()
     if not rows:
         return [], []
     lists: dict[int | None, WishList] = {}
@@ -113,21 +123,24 @@ def _wish_lists(client: Client, on: date) -> tuple[list[WishList], list[WishList
     return ordered, nudges
 
 
+_REFERRED = aliased(Client)
+_MINE = Referral.referrer_id == _CLIENT
+_SUMMARY = select(
+    select(func.count(Referral.id)).where(_MINE).scalar_subquery(),
+    select(func.count(Referral.id)).where(_MINE, exists().where(Purchase.client_id == Referral.referred_id))
+    .scalar_subquery(),
+    select(func.coalesce(func.sum(_REFERRED.lifetime_spend), 0)).join(Referral, Referral.referred_id == _REFERRED.id)
+    .where(_MINE).scalar_subquery(),
+    select(LoyaltyPolicy.trade_up_enabled).where(LoyaltyPolicy.store_id == _STORE).scalar_subquery(),
+    select(func.count(TradeUpCredit.id)).where(TradeUpCredit.client_id == _CLIENT).scalar_subquery(),
+    select(func.count(LoyaltyTier.id)).where(LoyaltyTier.store_id == _STORE).scalar_subquery(),
+)
+
+
 def _summary(client: Client):  # noqa: ANN202
     """Referrals made (how many, how many bought, their spend), the store's policy and the client's credit count:
     one statement of scalar subqueries, so the card pays for the ledger only when there is one."""
-    referred = aliased(Client)
-    bought = exists().where(Purchase.client_id == Referral.referred_id)
-    mine = Referral.referrer_id == client.id
-    return db.session.execute(select(
-        select(func.count(Referral.id)).where(mine).scalar_subquery(),
-        select(func.count(Referral.id)).where(mine, bought).scalar_subquery(),
-        select(func.coalesce(func.sum(referred.lifetime_spend), 0)).join(Referral, Referral.referred_id == referred.id)
-        .where(mine).scalar_subquery(),
-        select(LoyaltyPolicy.trade_up_enabled).where(LoyaltyPolicy.store_id == client.store_id).scalar_subquery(),
-        select(func.count(TradeUpCredit.id)).where(TradeUpCredit.client_id == client.id).scalar_subquery(),
-        select(func.count(LoyaltyTier.id)).where(LoyaltyTier.store_id == client.store_id).scalar_subquery(),
-    )).one()
+    return db.session.execute(_SUMMARY, {"client_id": client.id, "store_id": client.store_id}).one()
 
 
 def card_part(actor: User, client: Client, on: date) -> RelationsPart:

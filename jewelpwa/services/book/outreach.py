@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from ...clock import store_now, utcnow
+from ...data_version import only_pages_of
 from ...domain.outcomes import FollowUpState, apply_outcome
 from ...domain.vocab import (
     COMPLETING_OUTCOMES,
@@ -83,7 +84,7 @@ def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: 
     the moment the signal came back (see tap_time for how far a phone's clock is trusted)."""
     logged = stage_outreach(actor, client_id, channel, outcome, note, now, idempotency_key, snooze_until, tapped_at)
     if not logged.replayed:
-        db.session.commit()
+        _commit_keeping_loaded()
     return logged
 
 
@@ -151,8 +152,36 @@ def stage_outreach(actor: User, client_id: int, channel: str, outcome: str, note
         db.session.flush()  # the outreach id names the consent event, so an undo knows which one it made
         db.session.add(ConsentEvent(store_id=store.id, client_id=client.id, user_id=actor.id, channel=None,
                                     what="do_not_contact", value=_consent_value(outreach)))
+    _changes_pages_of(actor, client, result, list(live.values()))
     db.session.flush()
     return Logged(outreach, len(changes))
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the transaction loaded and wrote: the answer (the summary, the Today row) reads
+    the same outreach, follow-ups, client and user straight after, and reloading each cost a statement apiece."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+# What an outcome or its undo writes: the touch, the follow-ups it moved, the client's clocks.
+OUTCOME_TABLES = ("outreaches", "outreach_follow_ups", "follow_ups", "clients")
+
+
+def _changes_pages_of(actor: User, client: Client, outcome: Outcome, follow_ups: list[FollowUp]) -> None:
+    """An outcome changes the kept pages of whoever can see this client on theirs, not the whole store's
+    (jewelpwa/data_version.py): the associate who logged it (their done count), the assignee of each of the
+    client's live follow-ups (their Today shows the client's row, its clocks included) and the client's own
+    associate. So another associate's Today is not made again after every tap. A do-not-contact (rare) is shown
+    on pages an outcome otherwise leaves alone (Upcoming), so it moves the whole store's pages as before."""
+    if outcome is Outcome.DO_NOT_CONTACT:
+        return
+    users = {actor.id, client.assigned_to_id, *(f.assignee_id for f in follow_ups)}
+    only_pages_of(db.session(), actor.store_id, users, OUTCOME_TABLES)
 
 
 def _consent_value(outreach: Outreach) -> str:
@@ -235,5 +264,7 @@ def undo_outreach(actor: User, outreach_id: int, now: datetime | None = None) ->
         client.last_touch_on = _last_day(client.id, TOUCH_OUTCOMES)
     if client.last_reached_on == day:
         client.last_reached_on = _last_day(client.id, COMPLETING_OUTCOMES)
+    _changes_pages_of(actor, client, outcome, [*db.session.scalars(
+        select(FollowUp).where(FollowUp.client_id == client.id, FollowUp.status.in_(LIVE)))])
     db.session.commit()
     return Undone(client, outcome, restored)

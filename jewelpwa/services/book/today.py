@@ -48,7 +48,10 @@ def today_page(user: User, on: date, more_limit: int = 50) -> TodayPage:
 
 def today_row(user: User, client_id: int, on: date) -> TodayCard | None:
     """One client's card as it now stands on the associate's list, or None when nothing shows today."""
-    cards = ranked(user.store_id, on, user.id, client_id)
+    # By client id: the follow-ups are read through their client_id index. With the day's window conditions in
+    # SQL instead, SQLite chose the store's window index and read every showing follow-up of the store (about
+    # 100 ms at 50,000 clients, on every outcome logged from Today).
+    cards = ranked(user.store_id, on, user.id, client_ids=[client_id])
     return with_contacts(user, cards, on)[0] if cards else None
 
 

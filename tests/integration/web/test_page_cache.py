@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import event, insert, select, update
 
 from jewelpwa.clock import store_today
 from jewelpwa.extensions import db
-from jewelpwa.models import Client, FollowUp, Store
+from jewelpwa.models import Client, FollowUp, Outreach, Store, User
 
 from ..conftest import Auth, make_user
 from ..factories import make_client
@@ -126,3 +126,127 @@ def test_upcoming_is_kept_too_and_shows_a_date_added_since(auth):
     soon = today_of(user) + timedelta(days=9)
     add_date(client, "birthday", soon.month, soon.day)
     assert "Rosalind" in auth.client.get("/upcoming").get_data(as_text=True)
+
+
+# ------------------------------------------------------------------------------- an outcome's reach (issue 19)
+
+ON = date(2026, 6, 10)
+
+
+def signed_in(app, user) -> Auth:
+    device = Auth(app.test_client())
+    device.login(user.email)
+    return device
+
+
+def two_associates_with_a_client_each(on):
+    ann, ben = make_user(store="Kept Store", name="Ann"), make_user(store="Kept Store", name="Ben")
+    anns, bens = make_client(ann, first_name="Annika"), make_client(ben, first_name="Benedikt")
+    db.session.add_all([FollowUp(**birthday_row(ann, anns, on)), FollowUp(**birthday_row(ben, bens, on))])
+    db.session.commit()
+    return ann, ben, anns, bens
+
+
+def log(device: Auth, client_id: int, outcome: str = "reached"):
+    # As the card's form sends it with htmx (a plain form's 303 leaves a flash, and a page with one is not kept).
+    response = device.post(f"/clients/{client_id}/outreach", {"channel": "call", "outcome": outcome},
+                           token_from="/today", headers={"HX-Request": "true"})
+    assert response.status_code in (200, 303), response.status_code
+    return response
+
+
+def test_an_outcome_leaves_another_associates_kept_today_alone_and_changes_the_loggers(app, clock):
+    on = ON
+    clock.set_day(ON)
+    ann, ben, anns, bens = two_associates_with_a_client_each(on)
+    a, b = signed_in(app, ann), signed_in(app, ben)
+    for device in (a, b):
+        device.client.get("/today")  # the first builds and keeps the day's list (a write)
+    bens_page = b.client.get("/today").get_data(as_text=True)
+    assert "Benedikt" in bens_page and "Annika" in a.client.get("/today").get_data(as_text=True)
+
+    log(a, anns.id)
+
+    used = statements_during(lambda: b.client.get("/today"))
+    assert used <= 2, f"Ben's Today was made again after Ann's outcome ({used} statements)"
+    assert b.client.get("/today").get_data(as_text=True) == bens_page
+    assert "Annika" not in a.client.get("/today").get_data(as_text=True), "Ann's Today must show her outcome"
+
+
+def test_an_outcome_on_another_associates_client_changes_their_today(app, clock):
+    on = ON
+    clock.set_day(ON)
+    ann, ben, anns, bens = two_associates_with_a_client_each(on)
+    a, b = signed_in(app, ann), signed_in(app, ben)
+    b.client.get("/today")
+    assert "Benedikt" in b.client.get("/today").get_data(as_text=True)
+    log(a, bens.id)  # Ann took Ben's client's call at the counter
+    assert "Benedikt" not in b.client.get("/today").get_data(as_text=True)
+
+
+def test_undoing_an_outcome_brings_the_row_back_on_the_kept_today(app, clock):
+    on = ON
+    clock.set_day(ON)
+    ann, ben, anns, bens = two_associates_with_a_client_each(on)
+    a = signed_in(app, ann)
+    a.client.get("/today")
+    log(a, anns.id, "voicemail")
+    assert "Annika" not in a.client.get("/today").get_data(as_text=True)
+    outreach_id = db.session.scalar(select(Outreach.id).where(Outreach.client_id == anns.id))
+    assert a.post(f"/outreach/{outreach_id}/undo", token_from="/today").status_code in (200, 303)
+    assert "Annika" in a.client.get("/today").get_data(as_text=True)
+
+
+def test_an_outcome_moves_only_the_users_concerned_and_an_owners_reassign_moves_the_store(app, clock):
+    from jewelpwa.services.engine.client_filter import ClientFilter
+    from jewelpwa.services.owner.assignment import reassign_clients
+
+    on = ON
+    clock.set_day(ON)
+    ann, ben, anns, bens = two_associates_with_a_client_each(on)
+    owner = make_user(store="Kept Store", role="owner")
+    a, b = signed_in(app, ann), signed_in(app, ben)
+    for device in (a, b):
+        device.client.get("/today")  # each builds the day's list (a write of the store)
+    store_before, ben_before, ann_before = version(ann.store_id), pages_version(ben.id), pages_version(ann.id)
+    log(a, anns.id)
+    assert version(ann.store_id) == store_before, "an outcome must not make every associate's pages stale"
+    assert pages_version(ben.id) == ben_before
+    assert pages_version(ann.id) > ann_before
+
+    reassign_clients(db.session.get(type(owner), owner.id), ClientFilter(assigned_to_id=ann.id), ben.id, on)
+    assert version(ann.store_id) > store_before
+    assert "Annika" in b.client.get("/today").get_data(as_text=True), "the hand-off call is on Ben's kept Today"
+
+
+def pages_version(user_id: int) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(User.pages_version).where(User.id == user_id))
+
+
+def test_upcoming_stays_kept_after_an_outcome_and_shows_a_do_not_contact_at_once(app, clock):
+    from ..factories import add_date
+
+    clock.set_day(ON)
+    ann, ben, anns, bens = two_associates_with_a_client_each(ON)
+    soon = ON + timedelta(days=9)
+    add_date(anns, "birthday", soon.month, soon.day)
+    a = signed_in(app, ann)
+    a.client.get("/today")
+    a.client.get("/upcoming")
+    log(a, anns.id, "voicemail")
+    used = statements_during(lambda: a.client.get("/upcoming"))
+    assert used <= 2, f"an outcome made Upcoming again ({used} statements): it shows no follow-up or touch"
+    assert "Do not contact" not in a.client.get("/upcoming").get_data(as_text=True)
+    log(a, anns.id, "do_not_contact")
+    assert "Do not contact" in a.client.get("/upcoming").get_data(as_text=True)
+
+
+def test_a_change_committed_without_a_flush_moves_the_store_at_that_commit():
+    user = make_user(store="Kept Store")
+    client_id = make_client(user).id
+    db.session.commit()
+    before = version(user.store_id)
+    db.session.get(Client, client_id).notes = "Call after the wedding"
+    db.session.commit()  # no query in between: nothing flushed the change before the commit
+    assert version(user.store_id) == before + 1
