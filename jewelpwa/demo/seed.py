@@ -11,25 +11,37 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
 
 from ..clock import store_today
 from ..domain.vocab import Role
 from ..extensions import db
-from ..models import LoyaltyPolicy, LoyaltyTier, Store, User
+from ..models import (
+    ConsentEvent,
+    FollowUp,
+    LoyaltyPolicy,
+    LoyaltyTier,
+    Outreach,
+    Purchase,
+    PurchaseItem,
+    Store,
+    User,
+)
 from ..services.accounts.users import slugify
 from ..services.engine.client_value import refresh_lifetime_spend
 from ..services.errors import Invalid
+from .past import PAST_DAYS, live_past
 from .story import draw_book
 from .writer import write_book
 
 STORE_NAME = "Harbor & Vine Jewelers"
 STORE_TIMEZONE = "America/New_York"
 DEFAULT_SEED = 20261122
+MAX_PAST_DAYS = 2 * 365
 STAFF: tuple[tuple[str, str, Role], ...] = (
     ("owner@harborvine.demo", "Eleanor Vance", Role.OWNER),
     ("maya@harborvine.demo", "Maya Okafor", Role.ASSOCIATE),
@@ -55,26 +67,37 @@ class DemoResult:
 
 
 def seed_demo_store(
-    clients: int = 1500, if_empty: bool = False, *, seed: int = DEFAULT_SEED, today: date | None = None
+    clients: int = 1500, if_empty: bool = False, *, seed: int = DEFAULT_SEED, today: date | None = None,
+    past_days: int = PAST_DAYS,
 ) -> DemoResult | None:
-    """Create the demo store with its staff and a realistic book of clients; None when `if_empty` and a store exists."""
+    """Create the demo store with its staff and a realistic book of clients; None when `if_empty` and a store exists.
+
+    The book then lives its last `past_days` days through the engine (demo.past): planned each morning, worked
+    by the associates, the drawn sales rung up on their day. `past_days=0` gives the bare book (no outreach, no
+    follow-ups), quick for tests that only need clients."""
     if if_empty and db.session.scalar(select(Store.id).limit(1)) is not None:
         return None
     if clients < 1:
         raise Invalid("Demo store not created", {"clients": "Ask for at least one client."})
+    if not 0 <= past_days <= MAX_PAST_DAYS:
+        raise Invalid("Demo store not created", {"past_days": f"Ask for 0 to {MAX_PAST_DAYS} days of past."})
     emails = [email for email, _, _ in STAFF]
     if db.session.scalar(select(Store.id).where(Store.slug == slugify(STORE_NAME))) is not None or \
             db.session.scalar(select(User.id).where(User.email.in_(emails)).limit(1)) is not None:
         raise Invalid("Demo store not created", {"store": f"'{STORE_NAME}' already exists in this database."})
 
     try:
-        return _seed(clients, seed, today)
+        return _seed(clients, seed, today, past_days)
     except BaseException:
-        db.session.rollback()  # all or nothing: no store without its book
+        # All or nothing: no store without its book or with half a past. The book is committed before the
+        # past begins (the services commit as they go), so what was written is deleted with its store.
+        db.session.rollback()
+        db.session.execute(delete(Store).where(Store.slug == slugify(STORE_NAME)))
+        db.session.commit()
         raise
 
 
-def _seed(clients: int, seed: int, today: date | None) -> DemoResult:
+def _seed(clients: int, seed: int, today: date | None, past_days: int) -> DemoResult:
     store = Store(name=STORE_NAME, slug=slugify(STORE_NAME), timezone=STORE_TIMEZONE, country="US", morning_hour=8)
     db.session.add(store)
     db.session.flush()
@@ -87,14 +110,27 @@ def _seed(clients: int, seed: int, today: date | None) -> DemoResult:
     db.session.add_all(staff)
     db.session.flush()
 
-    book = draw_book(random.Random(seed), store.id, store.timezone, today or store_today(store),
-                     [u.id for u in staff], clients)
+    today = today or store_today(store)
+    book = draw_book(random.Random(seed), store.id, store.timezone, today, [u.id for u in staff], clients,
+                     past_from=today - timedelta(days=past_days))
     counts = write_book(book)
     _loyalty(store.id)
     db.session.commit()
+    if past_days:
+        live_past(store, staff[1:], book)
+        counts.update(_counts(store.id))
     return DemoResult(store_id=store.id, store_name=store.name, clients=counts["clients"],
                       purchases=counts["purchases"], password=password,
                       logins=[(email, str(role)) for email, _, role in STAFF], counts=counts)
+
+
+def _counts(store_id: int) -> dict[str, int]:
+    """What the past added to the book: sales rung up and made, touches, follow-ups."""
+    def rows(model: type) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(model.store_id == store_id)) or 0
+
+    return {"purchases": rows(Purchase), "purchase_items": rows(PurchaseItem), "outreaches": rows(Outreach),
+            "follow_ups": rows(FollowUp), "consent_events": rows(ConsentEvent)}
 
 
 def _loyalty(store_id: int) -> None:

@@ -137,6 +137,9 @@ def live_days(store: Store, users: list[User], start: date, days: int, rng: rand
             timings["day_list"] += time.perf_counter() - t
             lived.list_len[user.id].append(len(dl.cards))
             work = [(c.client_id, c.channel.value if c.channel else None, c.reasons[0].kind) for c in dl.today]
+            # The cards hold every listed client's row; let them go before the touches are logged, or each
+            # of the day's commits expires them all (a third of a year's simulated time on a book of 1,500).
+            del dl
             times = habits.touch_times(rng, user, day, len(work)) if habits.touch_times else [midday] * len(work)
             t = time.perf_counter()
             for (client_id, channel, top_kind), at in zip(work, times, strict=True):

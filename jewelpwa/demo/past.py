@@ -1,0 +1,94 @@
+"""The demo store's past: the drawn book lives its last year through the real engine (demo.simulate), so a
+newcomer's huddles, team report, book health and attribution show a year of work on any day they start.
+
+Each morning the engine plans; the associates work their Today rows through the day (from about ten, a few
+minutes a touch, on the channel the engine suggests) and sometimes write a note; the drawn sales of the day
+are rung up by the associate who made them; a "sold" touch sells the client something that fits them. The
+app's clock is pinned to each moment while it happens, so every timestamp tells the simulated time.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from ..clock import CONFIG_KEY
+from ..domain.vocab import Kind, Outcome
+from ..extensions import db
+from ..models import Client, Store, User
+from ..services.book.purchases import ItemInput, record_purchase
+from .catalogue import OUTREACH_NOTES
+from .draw import DemoClient, Story
+from .sales import item_for
+from .simulate import Habits, Lived, live_days
+
+PAST_DAYS = 365
+NOTE_SHARE = 0.35   # how often an associate writes a note on a touch (always when the client says "stop")
+# The occasion a sale made on a follow-up's call is recorded under, by the follow-up's kind.
+SALE_OCCASION = {Kind.ANNIVERSARY: "anniversary", Kind.BIRTHDAY: "birthday", Kind.PARTNER_BIRTHDAY: "birthday",
+                 Kind.FAMILY_DATE: "birthday", Kind.VALENTINES: "valentines", Kind.MOTHERS_DAY: "mothers_day",
+                 Kind.HOLIDAY_LIST: "holiday"}
+
+
+def live_past(store: Store, associates: list[User], story: Story) -> Lived:
+    """Every day from story.past_from through yesterday, lived by the engine; commits as the services do."""
+    by_id = {c.id: c for c in story.clients}
+    sales_on: dict[date, list[tuple[dict, DemoClient, str]]] = {}
+    for sale in story.later_sales:
+        sales_on.setdefault(sale[0]["on"], []).append(sale)
+    pinned = current_app.config.get(CONFIG_KEY)
+
+    def pin(moment: datetime) -> None:
+        current_app.config[CONFIG_KEY] = moment.astimezone(UTC)
+
+    def sale(rng: random.Random, client_id: int, occasion: str | None) -> tuple[list[ItemInput], str | None]:
+        wanted = SALE_OCCASION.get(occasion or "", "self")
+        items = [_item_input(item_for(story, by_id[client_id], wanted))
+                 for _ in range(story.pick((1, 2), (80, 20)))]
+        return items, wanted
+
+    def ring_up(day: date) -> None:
+        for p, c, receipt in sales_on.pop(day, []):
+            seller = db.session.get_one(User, p["associate_id"])
+            client = db.session.get_one(Client, c.id)
+            # A sale in the store is a conversation (the demo's clocks have always counted it).
+            client.last_touch_on = max(client.last_touch_on or day, day)
+            client.last_reached_on = max(client.last_reached_on or day, day)
+            record_purchase(seller, c.id, day, [_item_input(i) for i in p["items"]], occasion=p["occasion"],
+                            recipient_person_id=p["recipient"].id if p["recipient"] else None,
+                            receipt_number=receipt, today=day)
+
+    zone = ZoneInfo(store.timezone)
+
+    def touch_times(rng: random.Random, user: User, day: date, count: int) -> list[datetime]:
+        at = datetime(day.year, day.month, day.day, 9, 30, tzinfo=zone) + timedelta(minutes=rng.randint(0, 60))
+        times = []
+        for _ in range(count):
+            times.append(at)
+            at += timedelta(minutes=rng.randint(4, 25))
+        return times
+
+    def note(rng: random.Random, outcome: str) -> str | None:
+        if outcome == Outcome.DO_NOT_CONTACT or rng.random() < NOTE_SHARE:
+            return rng.choice(OUTREACH_NOTES[Outcome(outcome)])
+        return None
+
+    days = (story.today - story.past_from).days
+    habits = Habits(sale=sale, walk_ins_per_client_year=0.0, touch_times=touch_times, note=note,
+                    known_sales=ring_up, clock=pin, read_tiers=False)
+    try:
+        return live_days(store, associates, story.past_from, days, story.rng, habits)
+    finally:
+        if pinned is None:
+            current_app.config.pop(CONFIG_KEY, None)
+        else:
+            current_app.config[CONFIG_KEY] = pinned
+
+
+def _item_input(item: dict) -> ItemInput:
+    return ItemInput(str(item["category"]), str(Decimal(item["price"])), item["metal"], item["stone"], item["brand"],
+                     item["description"])
