@@ -29,7 +29,7 @@ from .simulate import Habits, Lived, live_days
 PAST_DAYS = 365
 NOTE_SHARE = 0.35   # how often an associate writes a note on a touch (always when the client says "stop")
 # The occasion a sale made on a follow-up's call is recorded under, by the follow-up's kind.
-SALE_OCCASION = {Kind.ANNIVERSARY: "anniversary", Kind.BIRTHDAY: "birthday", Kind.PARTNER_BIRTHDAY: "birthday",
+SALE_OCCASION: dict[str, str] = {Kind.ANNIVERSARY: "anniversary", Kind.BIRTHDAY: "birthday", Kind.PARTNER_BIRTHDAY: "birthday",
                  Kind.FAMILY_DATE: "birthday", Kind.VALENTINES: "valentines", Kind.MOTHERS_DAY: "mothers_day",
                  Kind.HOLIDAY_LIST: "holiday"}
 
@@ -38,8 +38,8 @@ def live_past(store: Store, associates: list[User], story: Story) -> Lived:
     """Every day from story.past_from through yesterday, lived by the engine; commits as the services do."""
     by_id = {c.id: c for c in story.clients}
     sales_on: dict[date, list[tuple[dict, DemoClient, str]]] = {}
-    for sale in story.later_sales:
-        sales_on.setdefault(sale[0]["on"], []).append(sale)
+    for drawn in story.later_sales:
+        sales_on.setdefault(drawn[0]["on"], []).append(drawn)
     pinned = current_app.config.get(CONFIG_KEY)
 
     def pin(moment: datetime) -> None:

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
@@ -126,7 +127,7 @@ def _seed(clients: int, seed: int, today: date | None, past_days: int) -> DemoRe
 
 def _counts(store_id: int) -> dict[str, int]:
     """What the past added to the book: sales rung up and made, touches, follow-ups."""
-    def rows(model: type) -> int:
+    def rows(model: Any) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(model.store_id == store_id)) or 0
 
     return {"purchases": rows(Purchase), "purchase_items": rows(PurchaseItem), "outreaches": rows(Outreach),

@@ -79,7 +79,7 @@ class Lived:
     """What the days did, as the bench reports it beside the figures it recomputes from the database."""
 
     counts: Counter = field(default_factory=Counter)
-    timings: Counter = field(default_factory=Counter)
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     list_len: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     tiers_on: dict[date, dict[int, str]] = field(default_factory=dict)
     dnc_on: dict[int, date] = field(default_factory=dict)
