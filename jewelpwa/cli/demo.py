@@ -11,6 +11,7 @@ from ..services.errors import Invalid
 from .common import fail
 
 demo = AppGroup("demo", help="The demo store.")
+LIVED = {"plan": "morning plans", "day_list": "call lists", "outreach": "touches", "sales": "sales"}
 
 
 @demo.command("seed")
@@ -29,6 +30,9 @@ def seed_command(clients: int, if_empty: bool, past_days: int) -> None:
         return
     click.echo(f"Demo store '{result.store_name}': {result.clients} clients, {result.purchases} purchases, "
                f"{result.counts.get('outreaches', 0)} calls, texts and emails logged in the last {past_days} days.")
+    if result.timings:
+        click.echo(f"Its past lived through the engine in {result.timings['past']:.0f} s (" + ", ".join(
+            f"{LIVED[k]} {v:.0f} s" for k, v in result.timings.items() if k in LIVED) + ").")
     click.echo(f"Demo logins (password for all: {result.password}):")
     for email, role in result.logins:
         click.echo(f"  {role:<9} {email}")

@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import update
 
 from ..clock import CONFIG_KEY
 from ..domain.vocab import Kind, Outcome
@@ -41,6 +42,14 @@ def live_past(store: Store, associates: list[User], story: Story) -> Lived:
     for drawn in story.later_sales:
         sales_on.setdefault(drawn[0]["on"], []).append(drawn)
     pinned = current_app.config.get(CONFIG_KEY)
+    # Clients first seen during the past are in the book from its first morning (their families, dates and
+    # sales are written with it), but the engine must not call them before they walk in: until that day they
+    # are kept out of its reach, then let in as their first sale rings up.
+    newcomers: dict[date, list[int]] = {}
+    for c in story.clients:
+        if c.row["first_seen_on"] >= story.past_from and not c.row["do_not_contact"]:
+            newcomers.setdefault(c.row["first_seen_on"], []).append(c.id)
+    _reachable([cid for ids in newcomers.values() for cid in ids], False)
 
     def pin(moment: datetime) -> None:
         current_app.config[CONFIG_KEY] = moment.astimezone(UTC)
@@ -52,6 +61,7 @@ def live_past(store: Store, associates: list[User], story: Story) -> Lived:
         return items, wanted
 
     def ring_up(day: date) -> None:
+        _reachable(newcomers.pop(day, []), True)
         for p, c, receipt in sales_on.pop(day, []):
             seller = db.session.get_one(User, p["associate_id"])
             client = db.session.get_one(Client, c.id)
@@ -87,6 +97,12 @@ def live_past(store: Store, associates: list[User], story: Story) -> Lived:
             current_app.config.pop(CONFIG_KEY, None)
         else:
             current_app.config[CONFIG_KEY] = pinned
+
+
+def _reachable(client_ids: list[int], reachable: bool) -> None:
+    if client_ids:
+        db.session.execute(update(Client).where(Client.id.in_(client_ids)).values(do_not_contact=not reachable))
+        db.session.commit()
 
 
 def _item_input(item: dict) -> ItemInput:

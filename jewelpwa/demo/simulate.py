@@ -114,8 +114,10 @@ def live_days(store: Store, users: list[User], start: date, days: int, rng: rand
             lived.tiers_on[day] = dict(db.session.execute(
                 select(Client.id, Client.tier).where(Client.store_id == store.id)).all())
         if habits.known_sales is not None:
+            t = time.perf_counter()
             clock(datetime.combine(day, dtime(15, 0), tzinfo=tz))
             habits.known_sales(day)
+            timings["sales"] += time.perf_counter() - t
         if day.weekday() == 6:      # closed on Sundays: nobody works the list, nothing sells
             continue
         t = time.perf_counter()

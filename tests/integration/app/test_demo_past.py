@@ -38,7 +38,7 @@ def money(text: str) -> float:
     return float(re.sub(r"[^\d.]", "", text) or 0)
 
 
-@pytest.mark.parametrize("today", [date(2026, 3, 3), date(2026, 12, 6)])
+@pytest.mark.parametrize("today", [date(2026, 3, 3), date(2026, 12, 6)], ids=["march", "december"])
 def test_a_newcomer_sees_a_year_of_work_on_any_day(app, clock, today):
     clock.set_day(today)
     demo = seed_demo_store(clients=CLIENTS, today=today)
@@ -60,6 +60,13 @@ def test_a_newcomer_sees_a_year_of_work_on_any_day(app, clock, today):
     team = owner.client.get("/owner/team?days=90").get_data(as_text=True)
     assert int(figure(team, "store-contacts").replace(",", "")) > 0
     assert int(figure(team, "store-sales")) > 0 and money(figure(team, "store-revenue")) > 0, "no attributed sale"
+
+    # Nobody was called before they first walked in, though the year brought new faces.
+    first_seen = dict(db.session.execute(select(Client.id, Client.first_seen_on)).all())
+    touched = db.session.execute(select(Outreach.client_id, func.min(Outreach.occurred_on))
+                                 .group_by(Outreach.client_id)).all()
+    assert any(first_seen[cid] > today - timedelta(days=365) for cid, _ in touched)
+    assert all(first >= first_seen[cid] for cid, first in touched)
 
 
 def test_the_past_is_the_engines_work_at_realistic_times_and_the_drawn_book_is_all_there(app, clock):
