@@ -30,9 +30,11 @@ from .simulate import Habits, Lived, live_days
 PAST_DAYS = 365
 NOTE_SHARE = 0.35   # how often an associate writes a note on a touch (always when the client says "stop")
 # The occasion a sale made on a follow-up's call is recorded under, by the follow-up's kind.
-SALE_OCCASION: dict[str, str] = {Kind.ANNIVERSARY: "anniversary", Kind.BIRTHDAY: "birthday", Kind.PARTNER_BIRTHDAY: "birthday",
-                 Kind.FAMILY_DATE: "birthday", Kind.VALENTINES: "valentines", Kind.MOTHERS_DAY: "mothers_day",
-                 Kind.HOLIDAY_LIST: "holiday"}
+SALE_OCCASION: dict[str, str] = {
+    Kind.ANNIVERSARY: "anniversary", Kind.BIRTHDAY: "birthday", Kind.PARTNER_BIRTHDAY: "birthday",
+    Kind.FAMILY_DATE: "birthday", Kind.VALENTINES: "valentines", Kind.MOTHERS_DAY: "mothers_day",
+    Kind.HOLIDAY_LIST: "holiday",
+}
 
 
 def live_past(store: Store, associates: list[User], story: Story) -> Lived:
