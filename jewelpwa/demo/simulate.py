@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -31,6 +32,8 @@ from ..services.book.outreach import log_outreach
 from ..services.book.purchases import ItemInput, record_purchase
 from ..services.engine.day_lists import call_list
 from ..services.engine.planner import plan_store_day
+
+T = TypeVar("T")
 
 # Phone outcomes (share of attempts). Texts/emails: a reply, else the message sits there (a touch, retried).
 CALL_OUTCOMES = [("reached", 0.447), ("voicemail", 0.25), ("no_answer", 0.20), ("booked", 0.03),
@@ -45,7 +48,8 @@ WALK_IN_OCCASIONS: list[str | None] = [None, "self", "gift"]
 SaleDraw = Callable[[random.Random, int, str | None], tuple[list[ItemInput], str | None]]
 
 
-def pick(rng: random.Random, table: Sequence[tuple[str, float]]) -> str:
+def pick(rng: random.Random, table: Sequence[tuple[T, float]]) -> T:
+    """A value of `table` by its weight (the weights sum to 1): one draw of the rng, whatever the value."""
     r = rng.random()
     for value, weight in table:
         r -= weight
