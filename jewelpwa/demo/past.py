@@ -2,9 +2,10 @@
 newcomer's huddles, team report, book health and attribution show a year of work on any day they start.
 
 Each morning the engine plans; the associates work their Today rows through the day (from about ten, a few
-minutes a touch, on the channel the engine suggests) and sometimes write a note; the drawn sales of the day
-are rung up by the associate who made them; a "sold" touch sells the client something that fits them. The
-app's clock is pinned to each moment while it happens, so every timestamp tells the simulated time.
+minutes a touch, on the channel the engine suggests; on a busy day only part of the list) and sometimes write
+a note; the drawn sales of the day are rung up by the associate who made them; a "sold" touch sells the client
+something that fits them. The app's clock is pinned to each moment while it happens, so every timestamp tells
+the simulated time.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .sales import item_for
 from .simulate import Habits, Lived, live_days
 
 PAST_DAYS = 365
+BUSY_DAYS = 0.3     # days an associate gets through only part of Today (a full list every day looks machine-made)
 NOTE_SHARE = 0.35   # how often an associate writes a note on a touch (always when the client says "stop")
 # The occasion a sale made on a follow-up's call is recorded under, by the follow-up's kind.
 SALE_OCCASION: dict[str, str] = {
@@ -84,13 +86,17 @@ def live_past(store: Store, associates: list[User], story: Story) -> Lived:
             at += timedelta(minutes=rng.randint(4, 25))
         return times
 
+    def workload(rng: random.Random, user: User, day: date, rows: int) -> int:
+        # Most days the whole list; some days the floor is busy and only part of it gets called.
+        return rows if rng.random() >= BUSY_DAYS else max(1, round(rows * rng.uniform(0.5, 0.9)))
+
     def note(rng: random.Random, outcome: str) -> str | None:
         if outcome == Outcome.DO_NOT_CONTACT or rng.random() < NOTE_SHARE:
             return rng.choice(OUTREACH_NOTES[Outcome(outcome)])
         return None
 
     days = (story.today - story.past_from).days
-    habits = Habits(sale=sale, walk_ins_per_client_year=0.0, touch_times=touch_times, note=note,
+    habits = Habits(sale=sale, walk_ins_per_client_year=0.0, workload=workload, touch_times=touch_times, note=note,
                     known_sales=ring_up, clock=pin, read_tiers=False)
     try:
         return live_days(store, associates, story.past_from, days, story.rng, habits)

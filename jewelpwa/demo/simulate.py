@@ -64,6 +64,8 @@ class Habits:
 
     sale: SaleDraw
     walk_ins_per_client_year: float = WALK_INS_PER_CLIENT_YEAR
+    # How many of the day's Today rows an associate gets through, given how many there are; None: all of them.
+    workload: Callable[[random.Random, User, date, int], int] | None = None
     # When each of an associate's touches of the day happens (store-local), given how many there are;
     # None: all at midday.
     touch_times: Callable[[random.Random, User, date, int], list[datetime]] | None = None
@@ -146,6 +148,8 @@ def live_days(store: Store, users: list[User], start: date, days: int, rng: rand
             # The cards hold every listed client's row; let them go before the touches are logged, or each
             # of the day's commits expires them all (a third of a year's simulated time on a book of 1,500).
             del dl
+            if habits.workload is not None:
+                work = work[:habits.workload(rng, user, day, len(work))]
             times = habits.touch_times(rng, user, day, len(work)) if habits.touch_times else [midday] * len(work)
             t = time.perf_counter()
             for (client_id, channel, top_kind), at in zip(work, times, strict=True):
