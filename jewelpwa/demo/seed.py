@@ -1,9 +1,12 @@
-"""The demo store: a realistic clienteling book (five years of sales, families, dates, consent) in one commit.
+"""The demo store: a realistic clienteling book (five years of sales, families, dates, consent), then its last
+year lived through the real engine (demo.past), so the owner's reports have figures from the first start.
 
-Everything is drawn from one `random.Random(seed)`, so two seeds on the same day give the same store; only
-the demo password is random per seed (it comes from `secrets`, and is never stored in clear). The book is
-drawn in memory first (demo.story) and written with bulk inserts (demo.writer), so 1,500 clients take a few
-seconds on SQLite and nothing is half-written when something fails.
+Everything is drawn from one `random.Random(seed)`, so the same seed on the same day gives the same store and
+the same past; only the demo password is random per seed (it comes from `secrets`, and is never stored in
+clear). The book is drawn in memory first (demo.story) and written with bulk inserts (demo.writer) in one
+commit, as it stood the morning its past begins; the past then commits as the services do, day by day (about
+two and a half minutes of CPU for 1,500 clients and a year, nearly all of it the engine's plans, lists and
+logged touches). Nothing is half-written when something fails: the store is deleted with all it holds.
 """
 
 from __future__ import annotations
