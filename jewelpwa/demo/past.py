@@ -30,6 +30,7 @@ from .simulate import Habits, Lived, live_days
 
 PAST_DAYS = 365
 BUSY_DAYS = 0.3     # days an associate gets through only part of Today (a full list every day looks machine-made)
+CALLS_END = (17, 30)  # the last call of a day, store time
 NOTE_SHARE = 0.35   # how often an associate writes a note on a touch (always when the client says "stop")
 # The occasion a sale made on a follow-up's call is recorded under, by the follow-up's kind.
 SALE_OCCASION: dict[str, str] = {
@@ -79,12 +80,7 @@ def live_past(store: Store, associates: list[User], story: Story) -> Lived:
     zone = ZoneInfo(store.timezone)
 
     def touch_times(rng: random.Random, user: User, day: date, count: int) -> list[datetime]:
-        at = datetime(day.year, day.month, day.day, 9, 30, tzinfo=zone) + timedelta(minutes=rng.randint(0, 60))
-        times = []
-        for _ in range(count):
-            times.append(at)
-            at += timedelta(minutes=rng.randint(4, 25))
-        return times
+        return day_of_touches(rng, zone, day, count)
 
     def workload(rng: random.Random, user: User, day: date, rows: int) -> int:
         # Most days the whole list; some days the floor is busy and only part of it gets called.
@@ -105,6 +101,22 @@ def live_past(store: Store, associates: list[User], story: Story) -> Lived:
             current_app.config.pop(CONFIG_KEY, None)
         else:
             current_app.config[CONFIG_KEY] = pinned
+
+
+def day_of_touches(rng: random.Random, zone: ZoneInfo, day: date, count: int) -> list[datetime]:
+    """When an associate's `count` touches of `day` happen: from between half past nine and half past ten, five
+    minutes to forty apart (customers come in between calls), squeezed to end by CALLS_END however long the list."""
+    if count == 0:
+        return []
+    start = datetime(day.year, day.month, day.day, 9, 30, tzinfo=zone) + timedelta(minutes=rng.randint(0, 60))
+    gaps = [0] + [rng.randint(5, 40) for _ in range(count - 1)]
+    room = (datetime(day.year, day.month, day.day, *CALLS_END, tzinfo=zone) - start).total_seconds() / 60
+    scale = min(1.0, room / max(sum(gaps), 1))
+    times, at = [], 0.0
+    for gap in gaps:
+        at += gap * scale
+        times.append(start + timedelta(minutes=round(at)))
+    return times
 
 
 def _reachable(client_ids: list[int], reachable: bool) -> None:
