@@ -2,14 +2,14 @@
 bench/simulate_year.py must give the same year as before on a given seed.
 
 The oracle below is the loop as bench/simulate_year.py had it before the move (commit e3cfd11), with its own
-copy of the outcome odds: both run on the same generated book, each in a fresh SQLite database, and every
-figure the bench prints (timings aside) and every logged touch must agree. An engine change moves both
-alike; a change of the odds, of the order of the draws or of what an associate works shows here.
+copy of the outcome odds: the bench's simulate() runs once with it and once with the shared loop, on the same
+generated book and settings, each in a fresh SQLite database, and every figure the bench prints (timings
+aside) and every logged touch must agree. An engine or bench-setup change moves both alike; a change of the
+odds, of the order of the draws or of what an associate works shows here.
 """
 
 from __future__ import annotations
 
-import random
 import sys
 from argparse import Namespace
 from collections import Counter, defaultdict
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from jewelpwa import create_app
 from jewelpwa.demo import simulate as shared
 from jewelpwa.extensions import db
-from jewelpwa.models import Client, Outreach, Purchase, Store, User
+from jewelpwa.models import Client, Outreach, Purchase, User
 from jewelpwa.services.book.outreach import log_outreach
 from jewelpwa.services.book.purchases import record_purchase
 from jewelpwa.services.engine.day_lists import call_list
@@ -33,7 +33,6 @@ from jewelpwa.services.engine.planner import plan_store_day
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
-import generate  # noqa: E402
 import simulate_year  # noqa: E402
 
 pytestmark = pytest.mark.one_database  # each run makes SQLite databases of its own
@@ -46,32 +45,20 @@ BOOKED_BUYS = 0.5
 WALK_INS_PER_CLIENT_YEAR = 0.12
 
 
-def old_simulate(args) -> dict:
-    """bench/simulate_year.py's simulate() before the loop moved, unchanged but for the module prefixes."""
-    rng = random.Random(args.seed)
-    start = date.fromisoformat(args.start)
-    gen = generate.make_store(args.clients, seed=args.seed, start=start, associates=args.associates,
-                              target=args.target, log=lambda *_: None)
-    store = db.session.get(Store, gen.store_id)
+def old_live_days(store, users, start, days, rng, habits, progress=None) -> shared.Lived:
+    """bench/simulate_year.py's day loop before it moved, unchanged but for the module prefixes and the result
+    gathered in a Lived (the bench's own sale draw; no habits)."""
     tz = ZoneInfo(store.timezone)
-    users = [db.session.get(User, uid) for uid in gen.user_ids]
     all_client_ids = list(db.session.scalars(select(Client.id).where(Client.store_id == store.id)))
-    dnc_at_start = set(db.session.scalars(select(Client.id).where(Client.store_id == store.id,
-                                                                  Client.do_not_contact.is_(True))))
     dnc_on: dict[int, date] = {}
-    at_start = {row.id: row for row in db.session.execute(
-        select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.frequency,
-               Client.preferred_channel, Client.opted_out, Client.phone, Client.email, Client.address_line1)
-        .where(Client.store_id == store.id))}
     pending_sales: dict[date, list[tuple[int, int]]] = defaultdict(list)
     list_len: dict[int, list[int]] = defaultdict(list)
     tiers_on: dict[date, dict[int, str]] = {}
     counts: Counter = Counter()
-    timings: Counter = Counter()
     walk_in_rate = WALK_INS_PER_CLIENT_YEAR * len(all_client_ids) / 365
     a_sale = simulate_year.a_sale
 
-    for offset in range(args.days):
+    for offset in range(days):
         day = start + timedelta(days=offset)
         midday = datetime.combine(day, dtime(12, 0), tzinfo=tz)
         plan_store_day(store, day)
@@ -105,8 +92,7 @@ def old_simulate(args) -> dict:
                     counts["sales_outreach"] += 1
                 elif outcome == "booked" and rng.random() < BOOKED_BUYS:
                     pending_sales[day + timedelta(days=rng.randint(2, 10))].append((user.id, client_id))
-    return simulate_year.measure(store, start, args.days, gen, dnc_at_start, dnc_on, list_len, tiers_on, counts,
-                                 timings, 0.0, users, at_start)
+    return shared.Lived(counts=counts, list_len=list_len, tiers_on=tiers_on, dnc_on=dnc_on)
 
 
 def in_fresh_database(path: Path, run) -> tuple[dict, list, list]:
@@ -134,10 +120,13 @@ def test_the_odds_are_the_benchs():
 
 
 @pytest.mark.parametrize("seed", [7, 8])
-def test_bench_simulate_year_lives_the_same_days_as_before_the_loop_moved(tmp_path, seed):
+def test_bench_simulate_year_lives_the_same_days_as_before_the_loop_moved(tmp_path, monkeypatch, seed):
     args = Namespace(clients=60, associates=3, target=10, days=20, start="2026-01-01", seed=seed, settings=None,
                      progress=False)
-    before = in_fresh_database(tmp_path / "before.db", lambda: old_simulate(args))
+    # The same bench run (its book, its settings, its measure) with the loop as it was, then as it is.
+    with monkeypatch.context() as patch:
+        patch.setattr(simulate_year, "live_days", old_live_days)
+        before = in_fresh_database(tmp_path / "before.db", lambda: simulate_year.simulate(args))
     after = in_fresh_database(tmp_path / "after.db", lambda: simulate_year.simulate(args))
     figures, touches, sales = after
     assert touches and sales and figures["counts"]["outcome_reached"] > 0, "the tiny book must be worked"
