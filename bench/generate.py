@@ -35,6 +35,7 @@ from sqlalchemy import JSON, func, insert, select, text  # noqa: E402
 
 from jewelpwa.clock import utcnow  # noqa: E402
 from jewelpwa.demo.rows import client_row, date_row, item_row, person_row, purchase_row  # noqa: E402
+from jewelpwa.demo.simulate import pick  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, ImportantDate, Person, Purchase, PurchaseItem, Store  # noqa: E402
 
@@ -59,15 +60,6 @@ class GeneratedStore:
     clients: int
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-def _weighted(rng: random.Random, pairs):
-    r = rng.random()
-    for value, weight in pairs:
-        r -= weight
-        if r <= 0:
-            return value
-    return pairs[-1][0]
 
 
 def _next_id(model) -> int:
@@ -195,8 +187,8 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
             store_id, first, last, phone, first_seen_on=first_seen, created_at=now, updated_at=now,
             client_number=f"B{cid:07d}", email=f"c{cid}@mail.example" if has_email else None,
             assigned_to_id=user_ids[n % associates], opted_out=opted,
-            preferred_channel=_weighted(rng, [(None, 0.55), ("call", 0.2), ("text", 0.17), ("email", 0.08)]),
-            frequency=_weighted(rng, [("normal", 0.75), ("low", 0.15), ("high", 0.10)]),
+            preferred_channel=pick(rng, [(None, 0.55), ("call", 0.2), ("text", 0.17), ("email", 0.08)]),
+            frequency=pick(rng, [("normal", 0.75), ("low", 0.15), ("high", 0.10)]),
             do_not_contact=dnc, last_reached_on=reached, last_touch_on=reached)})
         if rng.random() < 0.88:
             m, d = _month_day(rng, 0.004)
@@ -224,7 +216,7 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
             stats["parents"] += 1
             add_person(cid, "Mom", "parent")
         # Purchases: a fat tail of big spenders so tiers A/B/C mean something.
-        count = _weighted(rng, [(0, 0.25), (1, 0.3), (2, 0.2), (3, 0.1), (4, 0.07), (6, 0.05), (10, 0.03)])
+        count = pick(rng, [(0, 0.25), (1, 0.3), (2, 0.2), (3, 0.1), (4, 0.07), (6, 0.05), (10, 0.03)])
         scale = rng.lognormvariate(6.8, 0.9)
         for _ in range(count):
             on = _random_day(rng, max(first_seen, history_start), start - timedelta(days=1))
@@ -232,7 +224,7 @@ def make_store(n_clients: int, seed: int = 7, start: date = date(2026, 1, 1), as
             for _ in range(1 if rng.random() < 0.8 else 2):
                 price = Decimal(str(round(max(40.0, scale * rng.lognormvariate(0, 0.5)), 2)))
                 total += price
-                items.append({"id": iid, **item_row(store_id, puid, _weighted(rng, CATEGORIES), price,
+                items.append({"id": iid, **item_row(store_id, puid, pick(rng, CATEGORIES), price,
                                                     metal=rng.choice(METALS), stone=rng.choice(STONES))})
                 iid += 1
             purchases.append({"id": puid, **purchase_row(store_id, cid, on, total, receipt_number=f"G{puid:08d}",

@@ -37,6 +37,7 @@ import generate  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from jewelpwa.clock import store_today  # noqa: E402
+from jewelpwa.demo.simulate import pick  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import (  # noqa: E402
     Appointment,
@@ -63,15 +64,6 @@ GOAL_P95_MS = 200.0
 CONTACTS_PER_DAY = 30  # per associate: a busy store works well past the target of 10
 OUTCOMES = [("reached", .40), ("voicemail", .25), ("no_answer", .18), ("replied", .06), ("booked", .04),
             ("sold", .03), ("not_now", .035), ("do_not_contact", .005)]
-
-
-def _pick(rng: random.Random, pairs):
-    r = rng.random()
-    for value, weight in pairs:
-        r -= weight
-        if r <= 0:
-            return value
-    return pairs[-1][0]
 
 
 _KEYS = itertools.count(1)
@@ -102,7 +94,7 @@ def add_activity(store_id: int, user_ids: list[int], today: date, seed: int = 11
                 cid = rng.choice(by_user[uid])
                 at = datetime.combine(on, clock_time(10 + k // 4, (k % 4) * 15), tz).astimezone(UTC)
                 outreach.append({"store_id": store_id, "client_id": cid, "user_id": uid, "channel": "call",
-                                 "outcome": _pick(rng, OUTCOMES), "occurred_at": at, "occurred_on": on,
+                                 "outcome": pick(rng, OUTCOMES), "occurred_at": at, "occurred_on": on,
                                  "created_at": at})
                 if back < 120:
                     touched.append((cid, uid, on))
@@ -129,7 +121,7 @@ def add_activity(store_id: int, user_ids: list[int], today: date, seed: int = 11
         if occasion >= today:
             occasion = generate_day(month, day, today.year - 1)
         lead = 56 if kind == "anniversary" else 21
-        status = _pick(rng, [("done", .55), ("expired", .4), ("skipped", .05)])
+        status = pick(rng, [("done", .55), ("expired", .4), ("skipped", .05)])
         follow_ups.append(_follow_up(store_id, cid, uid, kind, occasion - timedelta(days=lead),
                                      occasion - timedelta(days=lead // 2), occasion, occasion, {}, status))
     # Today's lists, shaped like the planner's: a reconnect for each client not reached in 90 days and a

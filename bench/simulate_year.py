@@ -1,9 +1,10 @@
 """Simulate a year of clienteling: plan each morning, associates work their Today list, sales start cadences.
 
 Default: a book of 1,200 clients, 3 associates, target 10 a day, 6 working days a week (closed Sundays),
-365 days from 2026-01-01 on a fresh SQLite file. Every touch goes through the real services
-(plan_store_day, day_list, log_outreach, record_purchase); the figures are then recomputed from the
-database with the pure domain rules, not taken from the services' own bookkeeping.
+365 days from 2026-01-01 on a fresh SQLite file. The days are lived by jewelpwa/demo/simulate.py (the loop
+and outcome odds the demo seed's past uses too): every touch goes through the real services (plan_store_day,
+call_list, log_outreach, record_purchase); the figures are then recomputed from the database with the pure
+domain rules, not taken from the services' own bookkeeping.
 
     .venv/bin/python bench/simulate_year.py                 # 1,200 clients
     .venv/bin/python bench/simulate_year.py --clients 5000  # more than the team can reach: who is protected?
@@ -22,10 +23,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
-from datetime import time as dtime
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,6 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from jewelpwa.demo.simulate import Habits, live_days  # noqa: E402
 from jewelpwa.domain.gate import ContactPrefs, suggest_channel  # noqa: E402
 from jewelpwa.domain.occasions import anniversary_years, is_milestone, yearly_on  # noqa: E402
 from jewelpwa.domain.settings import EngineSettings  # noqa: E402
@@ -41,30 +41,11 @@ from jewelpwa.domain.vocab import TOUCH_OUTCOMES, Channel, Frequency, Kind  # no
 from jewelpwa.domain.windows import window_for  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 from jewelpwa.models import Client, FollowUp, ImportantDate, Outreach, Person, Purchase, Store, User  # noqa: E402
-from jewelpwa.services.book.outreach import log_outreach  # noqa: E402
-from jewelpwa.services.book.purchases import ItemInput, record_purchase  # noqa: E402
-from jewelpwa.services.engine.day_lists import call_list  # noqa: E402
-from jewelpwa.services.engine.planner import engine_settings, plan_store_day  # noqa: E402
+from jewelpwa.services.book.purchases import ItemInput  # noqa: E402
+from jewelpwa.services.engine.planner import engine_settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 TOUCHES = {o.value for o in TOUCH_OUTCOMES}
-
-# Phone outcomes (share of attempts). Texts/emails: a reply, else the message sits there (a touch, retried).
-CALL_OUTCOMES = [("reached", 0.447), ("voicemail", 0.25), ("no_answer", 0.20), ("booked", 0.03),
-                 ("sold", 0.02), ("not_now", 0.02), ("do_not_contact", 0.003), ("reached", 0.03)]
-MESSAGE_OUTCOMES = [("replied", 0.35), ("voicemail", 0.555), ("booked", 0.04), ("sold", 0.01),
-                    ("not_now", 0.04), ("do_not_contact", 0.005)]
-BOOKED_BUYS = 0.5          # a booked appointment ends in a sale this often, 2-10 days later
-WALK_INS_PER_CLIENT_YEAR = 0.12
-
-
-def pick(rng: random.Random, table) -> str:
-    r = rng.random()
-    for value, weight in table:
-        r -= weight
-        if r <= 0:
-            return value
-    return table[-1][0]
 
 
 def a_sale(rng: random.Random) -> list[ItemInput]:
@@ -86,73 +67,19 @@ def simulate(args) -> dict:
     if args.settings:  # e.g. '{"pace_reconnect_days": 0}': the year on another rule, same book and dice
         store.settings = {**(store.settings or {}), **json.loads(args.settings)}
         db.session.commit()
-    tz = ZoneInfo(store.timezone)
     users = [db.session.get(User, uid) for uid in gen.user_ids]
-    all_client_ids = list(db.session.scalars(select(Client.id).where(Client.store_id == store.id)))
     dnc_at_start = set(db.session.scalars(select(Client.id).where(Client.store_id == store.id,
                                                                   Client.do_not_contact.is_(True))))
-    dnc_on: dict[int, date] = {}
     # The book as it stood before the year, for the shortfall diagnosis (who ends the year short of five).
     at_start = {row.id: row for row in db.session.execute(
         select(Client.id, Client.assigned_to_id, Client.last_reached_on, Client.first_seen_on, Client.frequency,
                Client.preferred_channel, Client.opted_out, Client.phone, Client.email, Client.address_line1)
         .where(Client.store_id == store.id))}
-    pending_sales: dict[date, list[tuple[int, int]]] = defaultdict(list)   # day -> (user id, client id)
-    list_len: dict[int, list[int]] = defaultdict(list)
-    tiers_on: dict[date, dict[int, str]] = {}
-    counts = Counter()
-    timings = Counter()
-    walk_in_rate = WALK_INS_PER_CLIENT_YEAR * len(all_client_ids) / 365
-
-    t_sim = time.perf_counter()
-    for offset in range(args.days):
-        day = start + timedelta(days=offset)
-        midday = datetime.combine(day, dtime(12, 0), tzinfo=tz)
-        t = time.perf_counter()
-        plan_store_day(store, day)
-        timings["plan"] += time.perf_counter() - t
-        tiers_on[day] = dict(db.session.execute(select(Client.id, Client.tier).where(Client.store_id == store.id)).all())
-        if day.weekday() == 6:      # closed on Sundays: nobody works the list, nothing sells
-            continue
-        t = time.perf_counter()
-        # Sales first: appointments booked earlier, and walk-ins.
-        for user_id, client_id in pending_sales.pop(day, []):
-            record_purchase(db.session.get(User, user_id), client_id, day, a_sale(rng), occasion="appointment", today=day)
-            counts["sales_booked"] += 1
-        for _ in range(int(walk_in_rate) + (rng.random() < walk_in_rate % 1)):
-            client_id = rng.choice(all_client_ids)
-            user = rng.choice(users)
-            record_purchase(user, client_id, day, a_sale(rng), occasion=rng.choice([None, "self", "gift"]), today=day)
-            counts["sales_walk_in"] += 1
-        timings["sales"] += time.perf_counter() - t
-        for user in users:
-            t = time.perf_counter()
-            dl = call_list(user, day)
-            timings["day_list"] += time.perf_counter() - t
-            list_len[user.id].append(len(dl.cards))
-            work = [(c.client_id, c.channel.value if c.channel else None, c.reasons[0].kind) for c in dl.today]
-            t = time.perf_counter()
-            for client_id, channel, top_kind in work:
-                if channel is None:
-                    counts["no_channel"] += 1
-                    continue
-                outcome = pick(rng, CALL_OUTCOMES if channel == "call" else MESSAGE_OUTCOMES)
-                snooze = day + timedelta(days=rng.randint(7, 14)) if outcome == "not_now" else None
-                log_outreach(user, client_id, channel, outcome, now=midday, snooze_until=snooze)
-                counts[f"outcome_{outcome}"] += 1
-                if outcome == "do_not_contact":
-                    dnc_on.setdefault(client_id, day)
-                elif outcome == "sold":
-                    record_purchase(user, client_id, day, a_sale(rng), occasion=str(top_kind), today=day)
-                    counts["sales_outreach"] += 1
-                elif outcome == "booked" and rng.random() < BOOKED_BUYS:
-                    pending_sales[day + timedelta(days=rng.randint(2, 10))].append((user.id, client_id))
-            timings["outreach"] += time.perf_counter() - t
-        if args.progress and offset % 30 == 0:
-            print(f"  {day}: {time.perf_counter() - t_sim:.1f}s", flush=True)
-    sim_seconds = time.perf_counter() - t_sim
-    return measure(store, start, args.days, gen, dnc_at_start, dnc_on, list_len, tiers_on, counts, timings,
-                   sim_seconds, users, at_start)
+    # The day loop is the package's (the demo seed lives its past through it): plan each morning, work Today.
+    lived = live_days(store, users, start, args.days, rng, Habits(sale=lambda r, _client, occasion: (a_sale(r), occasion)),
+                      progress=(lambda line: print(line, flush=True)) if args.progress else None)
+    return measure(store, start, args.days, gen, dnc_at_start, lived.dnc_on, lived.list_len, lived.tiers_on,
+                   lived.counts, lived.timings, lived.seconds, users, at_start)
 
 
 def measure(store, start, days, gen, dnc_at_start, dnc_on, list_len, tiers_on, counts, timings, sim_seconds,

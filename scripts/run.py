@@ -60,6 +60,9 @@ def main() -> None:
 
     flask("db", "upgrade", env=env)
     flask("vapid", "init", env=env)
+    if not (INSTANCE / "demo_logins.txt").exists():
+        print("Seeding the demo store on first start: its book, then a year of the engine's work (a minute or two)…",
+              flush=True)
     seeded = flask("demo", "seed", "--if-empty", env=env)
     logins = INSTANCE / "demo_logins.txt"
     if "Demo store" in seeded:

@@ -3,7 +3,7 @@ associates write down, and how the seasons and channels go. The story modules dr
 
 from __future__ import annotations
 
-from ..domain.vocab import Channel, ItemCategory, Outcome
+from ..domain.vocab import ItemCategory, Outcome
 
 FEMININE = (
     "Olivia Emma Charlotte Amelia Sophia Isabella Ava Mia Evelyn Harper Abigail Emily Elizabeth Grace Chloe "
@@ -97,16 +97,6 @@ OUTREACH_NOTES: dict[str, tuple[str, ...]] = {
     Outcome.NOT_NOW: ("Not shopping this season.", "Asked us to check back after the holidays."),
     Outcome.DO_NOT_CONTACT: ("Asked not to be contacted again.",),
 }
-OUTCOME_WEIGHTS: dict[str, tuple[tuple[Outcome, ...], tuple[int, ...]]] = {
-    Channel.CALL: ((Outcome.REACHED, Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.BOOKED, Outcome.SOLD,
-                    Outcome.NOT_NOW), (32, 30, 20, 8, 3, 7)),
-    Channel.TEXT: ((Outcome.REPLIED, Outcome.NO_ANSWER, Outcome.BOOKED, Outcome.SOLD, Outcome.NOT_NOW),
-                   (45, 30, 10, 3, 12)),
-    Channel.EMAIL: ((Outcome.REPLIED, Outcome.NO_ANSWER, Outcome.BOOKED, Outcome.SOLD, Outcome.NOT_NOW),
-                    (30, 55, 8, 2, 5)),
-    Channel.VISIT: ((Outcome.REACHED, Outcome.SOLD, Outcome.BOOKED), (50, 30, 20)),
-}
-
 # Shoppers come in for the holidays, Valentine's Day and Mother's Day; weddings cluster in late spring and fall.
 SELF_MONTH_WEIGHT = (1.6, 1.2, 0.8, 0.9, 1.2, 1.0, 0.8, 0.8, 0.8, 0.9, 1.2, 1.5)
 WEDDING_MONTH_WEIGHT = (2, 2, 3, 5, 9, 14, 9, 10, 14, 15, 6, 5)

@@ -45,18 +45,20 @@ class DemoClient:
     anniversary: tuple[int, int, int | None] | None = None
     dates: list[dict] = field(default_factory=list)
     purchases: list[dict] = field(default_factory=list)
-    touches: list[tuple[date, str]] = field(default_factory=list)
-    dnc_on: date | None = None
     id: int = 0  # the row's id, once the writer has inserted it
 
 
 class Story:
-    """The store's book as it is drawn: its clients, and the consent, outreach, wishes and referrals around them."""
+    """The store's book as it is drawn: its clients, and the consent, wishes and referrals around them."""
 
-    def __init__(self, rng: random.Random, store_id: int, timezone: str, today: date, staff_ids: list[int]) -> None:
+    def __init__(self, rng: random.Random, store_id: int, timezone: str, today: date, staff_ids: list[int],
+                 past_from: date | None = None) -> None:
         self.rng = rng
         self.store_id = store_id
         self.today = today
+        # The first day of the past the engine lives (demo.past): the book is written as it stood that
+        # morning, and what was drawn for later (sales) is rung up on its day.
+        self.past_from = past_from or today
         self.now = utcnow()  # when the rows are written; the story's own times are drawn
         self.zone = ZoneInfo(timezone)
         self.owner_id = staff_ids[0]
@@ -64,9 +66,10 @@ class Story:
         self.staff_ids = staff_ids
         self.clients: list[DemoClient] = []
         self.consents: list[dict] = []
-        self.outreaches: list[dict] = []
         self.wishes: list[dict] = []
         self.referrals: list[tuple[DemoClient, DemoClient]] = []
+        # The sales drawn on or after past_from, with their receipt numbers: the writer leaves them to the past.
+        self.later_sales: list[tuple[dict, DemoClient, str]] = []
         self.five_years_ago = today - timedelta(days=5 * 365 + 1)
         # Beyond the clients born on 29 February, a few partners and one wedding fall on it too.
         self.leap_partners_left = 0

@@ -73,7 +73,7 @@ def purchase(s: Story, c: DemoClient, on: date, occasion: str | None, recipient:
     elif kind == "repair":
         items = [_repair_item(s, c) for _ in range(s.pick((1, 2), (85, 15)))]
     else:
-        items = [_item(s, c, occasion or "self") for _ in range(s.pick((1, 2, 3), (72, 21, 7)))]
+        items = [item_for(s, c, occasion or "self") for _ in range(s.pick((1, 2, 3), (72, 21, 7)))]
     c.purchases.append({"on": on, "occasion": occasion, "recipient": recipient, "associate_id": associate_id,
                         "items": items, "total": sum((i["price"] for i in items), Decimal("0.00"))})
 
@@ -143,7 +143,7 @@ def _metal(s: Story, c: DemoClient, category: ItemCategory) -> str:
     return s.pick(METALS, (30, 20, 10, 25, 15))
 
 
-def _item(s: Story, c: DemoClient, occasion: str) -> dict:
+def item_for(s: Story, c: DemoClient, occasion: str) -> dict:
     rng = s.rng
     categories, weights = OCCASION_CATEGORIES.get(occasion, OCCASION_CATEGORIES["self"])
     category = ItemCategory.WATCH if c.persona == "watch" and rng.random() < 0.6 else s.pick(categories, weights)

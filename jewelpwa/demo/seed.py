@@ -1,9 +1,12 @@
-"""The demo store: a realistic clienteling book (five years of sales, families, dates, consent) in one commit.
+"""The demo store: a realistic clienteling book (five years of sales, families, dates, consent), then its last
+year lived through the real engine (demo.past), so the owner's reports have figures from the first start.
 
-Everything is drawn from one `random.Random(seed)`, so two seeds on the same day give the same store; only
-the demo password is random per seed (it comes from `secrets`, and is never stored in clear). The book is
-drawn in memory first (demo.story) and written with bulk inserts (demo.writer), so 1,500 clients take a few
-seconds on SQLite and nothing is half-written when something fails.
+Everything is drawn from one `random.Random(seed)`, so the same seed on the same day gives the same store and
+the same past; only the demo password is random per seed (it comes from `secrets`, and is never stored in
+clear). The book is drawn in memory first (demo.story) and written with bulk inserts (demo.writer) in one
+commit, as it stood the morning its past begins; the past then commits as the services do, day by day (about
+two and a half minutes of CPU for 1,500 clients and a year, nearly all of it the engine's plans, lists and
+logged touches). Nothing is half-written when something fails: the store is deleted with all it holds.
 """
 
 from __future__ import annotations
@@ -11,25 +14,38 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
 
 from ..clock import store_today
 from ..domain.vocab import Role
 from ..extensions import db
-from ..models import LoyaltyPolicy, LoyaltyTier, Store, User
+from ..models import (
+    ConsentEvent,
+    FollowUp,
+    LoyaltyPolicy,
+    LoyaltyTier,
+    Outreach,
+    Purchase,
+    PurchaseItem,
+    Store,
+    User,
+)
 from ..services.accounts.users import slugify
 from ..services.engine.client_value import refresh_lifetime_spend
 from ..services.errors import Invalid
+from .past import PAST_DAYS, live_past
 from .story import draw_book
 from .writer import write_book
 
 STORE_NAME = "Harbor & Vine Jewelers"
 STORE_TIMEZONE = "America/New_York"
 DEFAULT_SEED = 20261122
+MAX_PAST_DAYS = 2 * 365
 STAFF: tuple[tuple[str, str, Role], ...] = (
     ("owner@harborvine.demo", "Eleanor Vance", Role.OWNER),
     ("maya@harborvine.demo", "Maya Okafor", Role.ASSOCIATE),
@@ -52,29 +68,42 @@ class DemoResult:
     password: str
     logins: list[tuple[str, str]]
     counts: dict[str, int] = field(default_factory=dict)
+    # Seconds the past took, and in what: the engine's morning plans, the associates' lists, the touches, sales.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def seed_demo_store(
-    clients: int = 1500, if_empty: bool = False, *, seed: int = DEFAULT_SEED, today: date | None = None
+    clients: int = 1500, if_empty: bool = False, *, seed: int = DEFAULT_SEED, today: date | None = None,
+    past_days: int = PAST_DAYS,
 ) -> DemoResult | None:
-    """Create the demo store with its staff and a realistic book of clients; None when `if_empty` and a store exists."""
+    """Create the demo store with its staff and a realistic book of clients; None when `if_empty` and a store exists.
+
+    The book then lives its last `past_days` days through the engine (demo.past): planned each morning, worked
+    by the associates, the drawn sales rung up on their day. `past_days=0` gives the bare book (no outreach, no
+    follow-ups), quick for tests that only need clients."""
     if if_empty and db.session.scalar(select(Store.id).limit(1)) is not None:
         return None
     if clients < 1:
         raise Invalid("Demo store not created", {"clients": "Ask for at least one client."})
+    if not 0 <= past_days <= MAX_PAST_DAYS:
+        raise Invalid("Demo store not created", {"past_days": f"Ask for 0 to {MAX_PAST_DAYS} days of past."})
     emails = [email for email, _, _ in STAFF]
     if db.session.scalar(select(Store.id).where(Store.slug == slugify(STORE_NAME))) is not None or \
             db.session.scalar(select(User.id).where(User.email.in_(emails)).limit(1)) is not None:
         raise Invalid("Demo store not created", {"store": f"'{STORE_NAME}' already exists in this database."})
 
     try:
-        return _seed(clients, seed, today)
+        return _seed(clients, seed, today, past_days)
     except BaseException:
-        db.session.rollback()  # all or nothing: no store without its book
+        # All or nothing: no store without its book or with half a past. The book is committed before the
+        # past begins (the services commit as they go), so what was written is deleted with its store.
+        db.session.rollback()
+        db.session.execute(delete(Store).where(Store.slug == slugify(STORE_NAME)))
+        db.session.commit()
         raise
 
 
-def _seed(clients: int, seed: int, today: date | None) -> DemoResult:
+def _seed(clients: int, seed: int, today: date | None, past_days: int) -> DemoResult:
     store = Store(name=STORE_NAME, slug=slugify(STORE_NAME), timezone=STORE_TIMEZONE, country="US", morning_hour=8)
     db.session.add(store)
     db.session.flush()
@@ -87,14 +116,29 @@ def _seed(clients: int, seed: int, today: date | None) -> DemoResult:
     db.session.add_all(staff)
     db.session.flush()
 
-    book = draw_book(random.Random(seed), store.id, store.timezone, today or store_today(store),
-                     [u.id for u in staff], clients)
+    today = today or store_today(store)
+    book = draw_book(random.Random(seed), store.id, store.timezone, today, [u.id for u in staff], clients,
+                     past_from=today - timedelta(days=past_days))
     counts = write_book(book)
     _loyalty(store.id)
     db.session.commit()
+    timings: dict[str, float] = {}
+    if past_days:
+        lived = live_past(store, staff[1:], book)
+        counts.update(_counts(store.id))
+        timings = {"past": lived.seconds, **lived.timings}
     return DemoResult(store_id=store.id, store_name=store.name, clients=counts["clients"],
                       purchases=counts["purchases"], password=password,
-                      logins=[(email, str(role)) for email, _, role in STAFF], counts=counts)
+                      logins=[(email, str(role)) for email, _, role in STAFF], counts=counts, timings=timings)
+
+
+def _counts(store_id: int) -> dict[str, int]:
+    """What the past added to the book: sales rung up and made, touches, follow-ups."""
+    def rows(model: Any) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(model.store_id == store_id)) or 0
+
+    return {"purchases": rows(Purchase), "purchase_items": rows(PurchaseItem), "outreaches": rows(Outreach),
+            "follow_ups": rows(FollowUp), "consent_events": rows(ConsentEvent)}
 
 
 def _loyalty(store_id: int) -> None:

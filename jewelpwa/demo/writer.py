@@ -10,7 +10,6 @@ from ..models import (
     Client,
     ConsentEvent,
     ImportantDate,
-    Outreach,
     Person,
     Purchase,
     PurchaseItem,
@@ -55,12 +54,17 @@ def write_book(s: Story) -> dict[str, int]:
                       person_id=d["person"].id if d["person"] else None) for c in s.clients for d in c.dates]
     _insert(ImportantDate, dates)
 
-    purchases = sorted(((p, c) for c in s.clients for p in c.purchases), key=lambda pc: (pc[0]["on"], pc[1].id))
-    rows = [purchase_row(store_id, c.id, p["on"], p["total"], receipt_number=f"HV-{p['on'].year}-{n:06d}",
+    # Receipts are numbered over every drawn sale; those from the first day of the lived past on are rung
+    # up on their day (demo.past), so the engine meets each sale when it happens.
+    numbered = [(p, c, f"HV-{p['on'].year}-{n:06d}") for n, (p, c) in enumerate(sorted(
+        ((p, c) for c in s.clients for p in c.purchases), key=lambda pc: (pc[0]["on"], pc[1].id)), start=1)]
+    purchases = [(p, c) for p, c, _ in numbered if p["on"] < s.past_from]
+    s.later_sales = [sale for sale in numbered if sale[0]["on"] >= s.past_from]
+    rows = [purchase_row(store_id, c.id, p["on"], p["total"], receipt_number=receipt,
                          associate_id=p["associate_id"], occasion=p["occasion"],
                          recipient_person_id=p["recipient"].id if p["recipient"] else None,
                          created_at=s.at(p["on"], 15))
-            for n, (p, c) in enumerate(purchases, start=1)]
+            for p, c, receipt in numbered if p["on"] < s.past_from]
     _insert(Purchase, rows)
     receipts = dict(session.execute(select(Purchase.receipt_number, Purchase.id)
                                     .where(Purchase.store_id == store_id)).all())
@@ -76,13 +80,9 @@ def write_book(s: Story) -> dict[str, int]:
     _insert(ConsentEvent, [{"store_id": store_id, "client_id": e["client"].id,
                             **{k: v for k, v in e.items() if k != "client"}}
                            for e in sorted(s.consents, key=lambda e: e["created_at"])])
-    outreaches = sorted(s.outreaches, key=lambda o: o["occurred_at"])
-    _insert(Outreach, [{"store_id": store_id, "client_id": o["client"].id, "idempotency_key": None,
-                        **{k: (str(v) if k in ("channel", "outcome") else v) for k, v in o.items()
-                           if k != "client"}} for o in outreaches])
     return {"clients": len(s.clients), "people": len(people), "important_dates": len(dates),
             "purchases": len(purchases), "purchase_items": len(items), "wish_items": len(s.wishes),
-            "referrals": len(s.referrals), "consent_events": len(s.consents), "outreaches": len(outreaches)}
+            "referrals": len(s.referrals), "consent_events": len(s.consents)}
 
 
 def _insert(model: type, rows: list[dict]) -> None:

@@ -36,7 +36,9 @@ def live_app(tmp_path_factory, redis_url):
         from jewelpwa.models import Store
         from jewelpwa.services.engine.planner import plan_store_day
 
-        app.demo = seed_demo_store(clients=150)
+        # Two months of the engine's work (not the default year: it would hold up the session's start) give the
+        # owner's pages real figures; the tests make the data they assert on.
+        app.demo = seed_demo_store(clients=150, past_days=60)
         # The worker plans the day in production; the pages under test need today's lists.
         store = db.session.get(Store, app.demo.store_id)
         plan_store_day(store, store_today(store))

@@ -212,7 +212,7 @@ class Seeded:
 def seed_store(staff: int, clients: int = 400) -> Seeded:
     """The demo store's book (clients, purchases, dates: real work for the planner) plus `staff` associates
     who sign in with PASSWORD (one scrypt hash shared, as the demo seed does)."""
-    result = seed_demo_store(clients=clients)
+    result = seed_demo_store(clients=clients, past_days=0)  # the book is the planner's work; no past needed
     password_hash = generate_password_hash(PASSWORD)
     users = [User(store_id=result.store_id, email=f"writer{n}@faults.test", name=f"Writer {n}", role="associate",
                   daily_target=10, password_hash=password_hash) for n in range(staff)]

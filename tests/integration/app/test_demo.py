@@ -1,4 +1,7 @@
-"""The demo store: signed into with its one printed password, full of families, dates, consent and five years of sales."""
+"""The demo store: signed into with its one printed password, full of families, dates, consent and five years of sales.
+
+The book alone (`past_days=0`) unless a test needs the past the engine lives (tests/integration/app/test_demo_past.py
+checks what that past shows)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from sqlalchemy import delete, func, select
 from jewelpwa.demo.seed import STORE_NAME, seed_demo_store
 from jewelpwa.domain.client_columns import fold
 from jewelpwa.domain.occasions import MILESTONE_YEARS, anniversary_years, next_yearly_on, yearly_on
-from jewelpwa.domain.vocab import TOUCH_OUTCOMES, DateKind, Relation, Role
+from jewelpwa.domain.vocab import DateKind, Relation, Role
 from jewelpwa.extensions import db
 from jewelpwa.models import (
     Client,
@@ -40,7 +43,7 @@ CLIENTS = 200
 
 @pytest.fixture
 def demo(app):
-    return seed_demo_store(clients=CLIENTS, today=TODAY)
+    return seed_demo_store(clients=CLIENTS, today=TODAY, past_days=0)
 
 
 def table_counts() -> dict[str, int]:
@@ -50,9 +53,10 @@ def table_counts() -> dict[str, int]:
 
 def test_cli_prints_the_logins_and_each_signs_in_with_the_one_password(app):
     db.session.rollback()
-    result = app.test_cli_runner().invoke(args=["demo", "seed", "--clients", str(CLIENTS)])
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--clients", str(CLIENTS), "--past-days", "3"])
     assert result.exit_code == 0, result.output
     assert f"Demo store '{STORE_NAME}': {CLIENTS} clients" in result.output
+    assert re.search(r"[1-9]\d* calls, texts and emails logged in the last 3 days", result.output)
     password = re.search(r"password for all: ([\w-]+)\)", result.output).group(1)
     assert len(password) >= 12
     logins = re.findall(r"^\s+(owner|associate)\s+(\S+@harborvine\.demo)$", result.output, re.M)
@@ -179,33 +183,27 @@ def test_five_years_of_sales_with_items_seasons_and_tiers(demo):
     assert tiers == {"A", "B", "C"}
     lowest_a = min(c.spend_24m for c in clients if c.tier == "A")
     assert all(c.spend_24m < lowest_a for c in clients if c.tier != "A")
-    assert 0.15 <= sum(c.tier == "A" for c in clients) / len(spend) <= 0.25
+    # A is the top fifth of the clients who spent in the 24 months (domain.ranking.assign_tiers).
+    assert 0.15 <= sum(c.tier == "A" for c in clients) / sum(c.spend_24m > 0 for c in clients) <= 0.25
 
 
-def test_recent_outreach_wishes_and_referrals_fill_the_card(demo):
-    outreach = db.session.scalars(select(Outreach)).all()
-    assert len(outreach) >= CLIENTS * 0.3
-    assert all(TODAY - timedelta(days=60) <= o.occurred_on < TODAY for o in outreach)
-    assert len({o.channel for o in outreach}) >= 3 and len({o.outcome for o in outreach}) >= 5
-    latest = defaultdict(lambda: date.min)
-    for o in outreach:
-        if o.outcome in TOUCH_OUTCOMES:
-            latest[o.client_id] = max(latest[o.client_id], o.occurred_on)
-    clients = {c.id: c for c in db.session.scalars(select(Client))}
-    assert all(clients[cid].last_touch_on >= on for cid, on in latest.items())
-    assert all(c.last_reached_on is None or c.last_reached_on <= c.last_touch_on for c in clients.values())
-
+def test_wishes_and_referrals_fill_the_card_and_the_clocks_count_the_sales(demo):
     assert db.session.scalar(select(func.count()).select_from(WishItem).where(WishItem.status == "open")) > 0
+    clients = {c.id: c for c in db.session.scalars(select(Client))}
     referrals = db.session.scalars(select(Referral)).all()
     assert referrals
     assert all(clients[r.referred_id].referred_by_id == r.referrer_id for r in referrals)
     assert all(clients[r.referrer_id].first_seen_on < clients[r.referred_id].first_seen_on for r in referrals)
-    # Follow-ups are the planner's to make.
+    # Without a past: no outreach, no follow-up (the planner makes those), and a sale is the last conversation.
+    assert db.session.scalar(select(func.count()).select_from(Outreach)) == 0
     assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
+    last_sale = dict(db.session.execute(select(Purchase.client_id, func.max(Purchase.purchased_on))
+                                        .group_by(Purchase.client_id)).all())
+    assert all(c.last_reached_on == c.last_touch_on == last_sale.get(c.id) for c in clients.values())
 
 
 def test_seed_if_empty_a_second_time_returns_none_and_changes_nothing(app):
-    assert seed_demo_store(clients=CLIENTS, if_empty=True, today=TODAY) is not None
+    assert seed_demo_store(clients=CLIENTS, if_empty=True, today=TODAY, past_days=0) is not None
     before = table_counts()
     hashes = db.session.scalars(select(User.password_hash).order_by(User.id)).all()
     assert seed_demo_store(clients=CLIENTS, if_empty=True, today=TODAY) is None
@@ -220,12 +218,33 @@ def test_second_demo_store_is_refused_without_writing_anything(demo):
     assert table_counts() == before
 
 
+def test_a_past_that_fails_halfway_leaves_no_store_behind(app, monkeypatch):
+    """The book is committed before its past begins; a failure while living it deletes the whole store."""
+    import jewelpwa.demo.simulate as simulate
+
+    logged = []
+    real = simulate.log_outreach
+
+    def failing(*args, **kwargs):
+        if len(logged) == 5:
+            raise RuntimeError("the disk filled up")
+        logged.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(simulate, "log_outreach", failing)
+    with pytest.raises(RuntimeError):
+        seed_demo_store(clients=CLIENTS, today=TODAY, past_days=5)
+    assert len(logged) == 5
+    assert {name: n for name, n in table_counts().items() if n} == {}
+
+
 def test_every_demo_row_belongs_to_the_demo_store(app):
     other = make_user("Other Store")
     assert seed_demo_store(clients=CLIENTS, if_empty=True, today=TODAY) is None
-    result = seed_demo_store(clients=CLIENTS, today=TODAY)
+    result = seed_demo_store(clients=CLIENTS, today=TODAY, past_days=7)
     store_of_client = dict(db.session.execute(select(Client.id, Client.store_id)).all())
-    for model in (Client, Person, ImportantDate, Purchase, PurchaseItem, WishItem, Referral, ConsentEvent, Outreach):
+    for model in (Client, Person, ImportantDate, Purchase, PurchaseItem, WishItem, Referral, ConsentEvent, Outreach,
+                  FollowUp):
         rows = db.session.scalars(select(model)).all()
         assert rows and all(r.store_id == result.store_id for r in rows), model.__name__
         for column in ("client_id", "referrer_id", "referred_id"):
@@ -237,19 +256,23 @@ def test_every_demo_row_belongs_to_the_demo_store(app):
     assert all(o.user_id in staff for o in db.session.scalars(select(Outreach)))
 
 
-def test_same_seed_and_day_give_the_same_store_but_a_new_password(app):
+def test_same_seed_and_day_give_the_same_store_and_past_but_a_new_password(app):
     def snapshot():
         clients = db.session.execute(select(Client.client_number, Client.search_name, Client.phone, Client.tier,
                                             Client.spend_24m, Client.first_seen_on).order_by(Client.client_number))
-        sales = db.session.execute(select(Purchase.receipt_number, Purchase.purchased_on, Purchase.total)
-                                   .order_by(Purchase.receipt_number))
-        return clients.all(), sales.all()
+        sales = db.session.execute(select(Client.client_number, Purchase.receipt_number, Purchase.purchased_on,
+                                          Purchase.total).join(Client, Client.id == Purchase.client_id))
+        touches = db.session.execute(select(Client.client_number, Outreach.occurred_at, Outreach.channel,
+                                            Outreach.outcome, Outreach.note)
+                                     .join(Client, Client.id == Outreach.client_id))
+        return clients.all(), sorted(sales.all(), key=repr), sorted(touches.all(), key=repr)
 
-    first = seed_demo_store(clients=CLIENTS, today=TODAY)
+    first = seed_demo_store(clients=CLIENTS, today=TODAY, past_days=7)
     before = snapshot()
+    assert before[2], "the past made no outreach"
     db.session.execute(delete(Store))
     db.session.commit()
-    second = seed_demo_store(clients=CLIENTS, today=TODAY)
+    second = seed_demo_store(clients=CLIENTS, today=TODAY, past_days=7)
     assert snapshot() == before
     assert first.password != second.password
 
