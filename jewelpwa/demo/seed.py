@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..services.accounts.users import slugify
 from ..services.engine.client_value import refresh_lifetime_spend
+from ..services.engine.planner import plan_store_day
 from ..services.errors import Invalid
 from .past import PAST_DAYS, live_past
 from .story import draw_book
@@ -104,7 +105,10 @@ def seed_demo_store(
 
 
 def _seed(clients: int, seed: int, today: date | None, past_days: int) -> DemoResult:
-    store = Store(name=STORE_NAME, slug=slugify(STORE_NAME), timezone=STORE_TIMEZONE, country="US", morning_hour=8)
+    # Closed on Sundays, as the demo's associates live their past (demo.simulate skips them): the planner lays
+    # no work on a day nobody comes in.
+    store = Store(name=STORE_NAME, slug=slugify(STORE_NAME), timezone=STORE_TIMEZONE, country="US", morning_hour=8,
+                  settings={"closed_weekdays": [6]})
     db.session.add(store)
     db.session.flush()
     password = secrets.token_urlsafe(12)  # 16 characters; the only thing not drawn from the seeded rng
@@ -127,6 +131,8 @@ def _seed(clients: int, seed: int, today: date | None, past_days: int) -> DemoRe
         lived = live_past(store, staff[1:], book)
         counts.update(_counts(store.id))
         timings = {"past": lived.seconds, **lived.timings}
+    # Today planned as the worker's morning run would: the first Today, huddle and digest show the day's plan.
+    plan_store_day(store, today)
     return DemoResult(store_id=store.id, store_name=store.name, clients=counts["clients"],
                       purchases=counts["purchases"], password=password,
                       logins=[(email, str(role)) for email, _, role in STAFF], counts=counts, timings=timings)

@@ -194,9 +194,12 @@ def test_wishes_and_referrals_fill_the_card_and_the_clocks_count_the_sales(demo)
     assert referrals
     assert all(clients[r.referred_id].referred_by_id == r.referrer_id for r in referrals)
     assert all(clients[r.referrer_id].first_seen_on < clients[r.referred_id].first_seen_on for r in referrals)
-    # Without a past: no outreach, no follow-up (the planner makes those), and a sale is the last conversation.
+    # Without a past: no outreach, only today's plan (made as the worker's morning run would), and a sale is the
+    # last conversation.
     assert db.session.scalar(select(func.count()).select_from(Outreach)) == 0
-    assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
+    today = db.session.scalar(select(Store.last_planned_on))
+    windows = db.session.execute(select(FollowUp.opens_on, FollowUp.expires_on)).all()
+    assert windows and all(opens <= today <= expires for opens, expires in windows)
     last_sale = dict(db.session.execute(select(Purchase.client_id, func.max(Purchase.purchased_on))
                                         .group_by(Purchase.client_id)).all())
     assert all(c.last_reached_on == c.last_touch_on == last_sale.get(c.id) for c in clients.values())
