@@ -29,7 +29,7 @@ from ...models import (
     User,
 )
 from ..access import require_manager
-from ..engine.day_lists import ranked
+from ..engine.day_lists import list_limit, planned_for, ranked
 from ..engine.gating import LIVE, SHOWING_COLUMNS, showing, shows
 from ..errors import Invalid
 from .team_report import Figures, results_by_user
@@ -202,11 +202,15 @@ def _in_window(store: Store, on: date) -> dict[str, int]:
     return {PLURAL[kind]: rows.get(kind, 0) for kind in MILESTONE_KINDS}
 
 
-def _list_lengths(store_id: int, on: date) -> dict[int, int]:
-    """Clients on each associate's list for `on` (in the evening: the ones not contacted or moved)."""
+def _list_lengths(store_id: int, on: date, targets: dict[int, int]) -> dict[int, int]:
+    """Clients on each associate's list for `on` (in the evening: the ones not contacted or moved): the day's
+    plan; on a day not planned yet, what Today would show (the best of what is showing, cut at list_limit)."""
+    planned = planned_for(store_id, on)
+    conditions = (*showing(store_id, on), FollowUp.planned_on == on) if planned else showing(store_id, on)
     rows = db.session.execute(select(FollowUp.assignee_id, func.count(func.distinct(FollowUp.client_id)))
-                              .where(*showing(store_id, on)).group_by(FollowUp.assignee_id))
-    return {assignee: n for assignee, n in rows if assignee is not None}
+                              .where(*conditions).group_by(FollowUp.assignee_id))
+    return {assignee: n if planned else min(n, list_limit(targets.get(assignee, n)))
+            for assignee, n in rows if assignee is not None}
 
 
 def _top_milestones(store: Store, on: date, user_ids: list[int]) -> dict[int, list[TopCard]]:
@@ -344,16 +348,17 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
     bookings = _appointments(store.id, tz, day)
     for person in people:
         person.appointments = bookings.get(person.user_id, [])
+    targets = {p.user_id: p.target for p in people}
     if view == MORNING:
         lengths, tops = _from_day_lists(store, day, [p.user_id for p in people])
         unlisted = [p.user_id for p in people if p.user_id not in lengths]
         if unlisted:
-            lengths = {**_list_lengths(store.id, day), **lengths}
+            lengths = {**_list_lengths(store.id, day, targets), **lengths}
             tops.update(_top_milestones(store, day, unlisted))
         for person in people:
             person.list_length, person.top = lengths.get(person.user_id, 0), tops.get(person.user_id, [])
         return result
-    lengths = _list_lengths(store.id, day)
+    lengths = _list_lengths(store.id, day, targets)
     figures = results_by_user(store.id, day, day)
     closed = _closed(store.id, tz, day)
     for person in people:

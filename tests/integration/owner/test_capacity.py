@@ -44,3 +44,24 @@ def test_a_month_with_room_for_everything_says_nothing_was_let_go(auth, clock):
     auth.login(owner.email)
     html = auth.client.get("/owner/health").get_data(as_text=True)
     assert "Nothing was let go" in html
+
+
+def test_the_morning_huddle_counts_the_days_plan_not_the_backlog(auth, clock):
+    owner = make_user(store="Full Store", role="owner")
+    maya = make_user(store="Full Store", name="Maya")
+    for i in range(30):
+        add_date(make_client(maya, first_name=f"Client{i}"), "birthday", 3, 20)
+    db.session.commit()
+    store = db.session.get(Store, maya.store_id)
+    plan_store_day(store, ON - timedelta(days=1))  # yesterday's plan made the follow-ups; today is not planned yet
+    clock.set_day(ON)
+    auth.login(owner.email)
+
+    def on_the_list() -> str:
+        html = auth.client.get(f"/owner/huddle?view=morning&date={ON.isoformat()}").get_data(as_text=True)
+        part = html[html.index(f'id="huddle-{maya.id}"'):]
+        return part.split('data-figure="list">', 1)[1].split("<", 1)[0]
+
+    assert on_the_list() == "15"  # not planned yet: what Today would show, 1.5 x the target of 10, not 30
+    plan_store_day(store, ON)
+    assert on_the_list() == "12"  # the day's plan: the target and the store's 20 % margin
