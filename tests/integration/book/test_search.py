@@ -236,7 +236,11 @@ def test_a_name_prefix_is_an_index_range_on_both_databases(people):
     migration 0017)."""
     me, _ = people
     if db.engine.dialect.name == "postgresql":
+        # On a table this small the cost model may as well read the store's rows by store_id and sort them (a full
+        # run chose that once); with scans and sorts priced out, what is left shows whether the column's order
+        # lets the index serve the prefix as a range, which is the property under test.
         db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        db.session.execute(text("SET LOCAL enable_sort = off"))
         plan = "\n".join(db.session.scalars(text(
             "EXPLAIN SELECT id FROM clients WHERE store_id = :s AND search_name LIKE 'renee%' ORDER BY search_name"),
             {"s": me.store_id}))
