@@ -126,16 +126,16 @@ def coverage(detail: Mapping[str, object], kind: Kind | None = None) -> float:
     return 1.0 + COVERAGE_STEP * (TOUCH_GOAL - touches)
 
 
+def value(kind: Kind, tier: Tier | str, detail: Mapping[str, object]) -> float:
+    """What a reason is worth whatever the day: kind weight (x1.5 for a milestone) x tier value x coverage. The
+    planner orders by it (domain.day_plan); the day's list multiplies in urgency (score)."""
+    boost = MILESTONE_BOOST if detail.get("milestone") else 1.0
+    return KIND_WEIGHT[kind] * boost * TIER_VALUE[Tier(tier)] * coverage(detail, kind)
+
+
 def score(candidate: Candidate, on: date) -> float:
     """Kind weight (×1.5 for a milestone) × tier value × urgency × coverage."""
-    boost = MILESTONE_BOOST if candidate.detail.get("milestone") else 1.0
-    return (
-        KIND_WEIGHT[candidate.kind]
-        * boost
-        * TIER_VALUE[Tier(candidate.tier)]
-        * urgency(candidate.window, on)
-        * coverage(candidate.detail, candidate.kind)
-    )
+    return value(candidate.kind, candidate.tier, candidate.detail) * urgency(candidate.window, on)
 
 
 def _in(days: int) -> str:

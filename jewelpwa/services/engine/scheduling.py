@@ -15,10 +15,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from ...domain.day_plan import DayPlan, PlanItem, plan_days
-from ...domain.ranking import Candidate, score
+from ...domain.ranking import value
 from ...domain.settings import EngineSettings
 from ...domain.vocab import Kind, Tier
-from ...domain.windows import Window
 from ...extensions import db
 from ...models import Client, FollowUp, User
 from ..batching import chunks
@@ -49,8 +48,8 @@ def schedule(store_id: int, on: date, settings: EngineSettings) -> Scheduled:
     db.session.execute(update(FollowUp).where(FollowUp.store_id == store_id, FollowUp.planned_on.is_not(None))
                        .values(planned_on=None), execution_options={"synchronize_session": False})
     rows = db.session.execute(
-        select(FollowUp.id, FollowUp.client_id, FollowUp.assignee_id, FollowUp.kind, FollowUp.opens_on,
-               FollowUp.due_on, FollowUp.expires_on, FollowUp.occasion_on, FollowUp.show_on, FollowUp.detail)
+        select(FollowUp.id, FollowUp.client_id, FollowUp.assignee_id, FollowUp.kind, FollowUp.expires_on,
+               FollowUp.show_on, FollowUp.detail)
         .where(FollowUp.store_id == store_id, FollowUp.status.in_(LIVE), FollowUp.expires_on >= on,
                FollowUp.show_on <= last, FollowUp.assignee_id.is_not(None))).all()
     tiers = _tiers(store_id, {row.client_id for row in rows})
@@ -61,12 +60,10 @@ def schedule(store_id: int, on: date, settings: EngineSettings) -> Scheduled:
 
 
 def _item(row: Any, tier: str, on: date) -> PlanItem:
-    window = Window(row.opens_on, row.due_on, row.expires_on)
-    candidate = Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier),
-                          row.detail or {})
     # Value without urgency: the plan decides the day, so how close the day is must not decide the order.
-    return PlanItem(row.id, row.client_id, row.assignee_id, Kind(row.kind), max(row.show_on, on), row.expires_on,
-                    score(candidate, row.opens_on))
+    kind = Kind(row.kind)
+    return PlanItem(row.id, row.client_id, row.assignee_id, kind, max(row.show_on, on), row.expires_on,
+                    value(kind, tier, row.detail or {}))
 
 
 def _tiers(store_id: int, client_ids: set[int]) -> dict[int, str]:
