@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from ...domain.vocab import KIND_LABEL, Kind
 from ...extensions import db
@@ -58,7 +58,7 @@ def capacity(actor: User, on: date) -> Capacity:
         .group_by(FollowUp.kind).order_by(func.count().desc())).all()
     # A client contacted twice on one day is one contact of that day, as on the associate's list.
     contacted = db.session.scalar(select(func.count()).select_from(
-        select(distinct(Outreach.client_id), Outreach.occurred_on).where(
+        select(Outreach.client_id, Outreach.occurred_on).distinct().where(
             Outreach.store_id == store.id, Outreach.occurred_on >= since, Outreach.occurred_on <= on).subquery())) or 0
     targets = db.session.scalars(select(User.daily_target).where(User.store_id == store.id, User.active.is_(True)))
     items = [LetGo(kind, KIND_LABEL.get(Kind(kind), kind), count) for kind, count in let_go]
