@@ -353,8 +353,12 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
         lengths, tops = _from_day_lists(store, day, [p.user_id for p in people])
         unlisted = [p.user_id for p in people if p.user_id not in lengths]
         if unlisted:
-            lengths = {**_list_lengths(store.id, day, targets), **lengths}
             tops.update(_top_milestones(store, day, unlisted))
+        if unlisted or planned_for(store.id, day):
+            # On a planned day "on the list" is the day's plan for everyone alike (a kept list also holds the
+            # rows More pulls ahead); on a day not planned yet, a kept list's length stands.
+            lengths = {**lengths, **_list_lengths(store.id, day, targets)} if planned_for(store.id, day) \
+                else {**_list_lengths(store.id, day, targets), **lengths}
         for person in people:
             person.list_length, person.top = lengths.get(person.user_id, 0), tops.get(person.user_id, [])
         return result

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from jewelpwa.extensions import db
 from jewelpwa.models import Store
+from jewelpwa.services.engine.day_lists import build_day_lists
 from jewelpwa.services.engine.planner import plan_store_day
 from tests.integration.conftest import make_user
 from tests.integration.factories import add_date, make_client
@@ -65,3 +66,5 @@ def test_the_morning_huddle_counts_the_days_plan_not_the_backlog(auth, clock):
     assert on_the_list() == "15"  # not planned yet: what Today would show, 1.5 x the target of 10, not 30
     plan_store_day(store, ON)
     assert on_the_list() == "12"  # the day's plan: the target and the store's 20 % margin
+    build_day_lists(store.id, ON)  # the worker keeps each list, More's pulled-ahead rows included
+    assert on_the_list() == "12"
