@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -28,8 +28,10 @@ HX = {"HX-Request": "true"}
 
 def _book(owner):
     """Ava and Fay (do not contact) match the filter below; each other client misses it by one field. Each
-    client's spend is what their purchases add up to, so the planner's nightly tiers (by spend) agree."""
+    client's spend is what their purchases add up to, so the planner's nightly tiers (by spend) agree. The
+    purchases are 300 days old whatever the day: inside the 24 months tiers count, between any two cadence windows."""
     maya = make_user(role="associate", name="Maya")
+    bought_on = store_today(owner.store) - timedelta(days=300)
     dan = make_user(role="associate", name="Dan")
     ring = {"category": "ring", "stone": "Sapphire"}
     people = {}
@@ -43,7 +45,7 @@ def _book(owner):
             ("Gone", maya, "A", "5000", ring, {"erased_at": datetime.now(UTC)}),
             ("Stranger", make_user(store="Other Store"), "A", "5000", ring, {})):
         people[name] = make_client(holder, first_name=name, tier=tier, spend_24m=Decimal(spend), **extra)
-        add_purchase(people[name], date(2025, 5, 1), spend, **item)
+        add_purchase(people[name], bought_on, spend, **item)
     return maya, dan, people
 
 
