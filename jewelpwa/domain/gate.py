@@ -129,16 +129,12 @@ def protect_days(tier: str, hold_days: int) -> int:
     return 0 if hold_days <= 0 else max(hold_days, PROTECT_DAYS.get(str(tier), 0))
 
 
-def hold_until(kind: Kind, window: Window, openings: Sequence[date], on: date, hold_days: int) -> date | None:
-    """The opening day of a stronger occasion to wait for, or None: show the follow-up as usual.
-
-    `openings` are the days the client's stronger occasions (STRONGER_KINDS) open their windows. Only a
-    holdable kind waits, only for an opening after `on` and at most `hold_days` ahead, and never past its
-    own last day: the held follow-up still shows, on the same card as the occasion.
-    """
+def coming_opening(kind: Kind, openings: Sequence[date], on: date, hold_days: int) -> date | None:
+    """The first day after `on`, at most `hold_days` ahead, when one of the client's stronger occasions
+    (STRONGER_KINDS) opens its window, for a holdable kind; None otherwise."""
     if kind not in HOLDABLE_KINDS or hold_days <= 0:
         return None
-    last = min(on + timedelta(days=hold_days), window.expires_on)
+    last = on + timedelta(days=hold_days)
     return min((d for d in openings if on < d <= last), default=None)
 
 
@@ -154,7 +150,7 @@ def decide(
 ) -> GateDecision:
     """Show, move, expire or block one follow-up of a client on day `on`, with the reason.
 
-    `openings` and `hold_days` (see hold_until) let a routine follow-up wait for a stronger occasion of the
+    `openings` and `hold_days` (see coming_opening) let a routine follow-up wait for a stronger occasion of the
     same client; without them the answer is the tolerance rule alone.
     """
     service = kind in SERVICE_KINDS
@@ -176,22 +172,20 @@ def decide(
             _broken_rules(touches, tolerance, start_on),
         )
     rule = "; ".join(broken)
-    held = None if service else hold_until(kind, window, openings, start_on, hold_days)
-    if held is not None:
-        held_allowed = next_allowed_on(touches, tolerance, held)
-        # Holding must not cost the follow-up its window: if the tolerance would then run it out, it
-        # is decided as if nothing were coming.
-        if held_allowed <= window.expires_on:
-            return GateDecision(
-                "move", held_allowed, channel, f"held for a stronger occasion opening {held.isoformat()}"
-            )
-    coming = None if service else hold_until(kind, Window(window.opens_on, window.opens_on, date.max), openings,
-                                             start_on, hold_days)
-    if held is None and coming is not None:
+    coming = None if service else coming_opening(kind, openings, start_on, hold_days)
+    if coming is not None and coming > window.expires_on:
         # The routine reason ends before the client's birthday or anniversary opens, a few days on: calling now
         # would spend one of the client's few touches just before the occasion the store is judged on.
         return GateDecision("expire", None, channel,
                             f"let go: kept the client's touches for an occasion opening {coming.isoformat()}")
+    if coming is not None:
+        held_allowed = next_allowed_on(touches, tolerance, coming)
+        # Holding must not cost the follow-up its window: if the tolerance would then run it out, it
+        # is decided as if nothing were coming.
+        if held_allowed <= window.expires_on:
+            return GateDecision(
+                "move", held_allowed, channel, f"held for a stronger occasion opening {coming.isoformat()}"
+            )
     if allowed_on > window.expires_on:
         return GateDecision("expire", None, channel, f"frequency limit: {rule}, past the window")
     if allowed_on > on:

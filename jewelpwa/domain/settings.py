@@ -123,7 +123,7 @@ class EngineSettings:
     max_tries: int = 0
     retry_days: int = 2
     # A routine follow-up waits up to this many days for the client's birthday or anniversary to open,
-    # so both go on one card (domain.gate.hold_until); 0 turns holding off.
+    # so both go on one card (domain.gate.coming_opening); 0 turns holding off.
     hold_days: int = 14
     # The reconnect clock of a client behind the TOUCH_GOAL pace (see DEFAULT_PACE_RECONNECT_DAYS); 0 turns
     # the pace rule off, so every client keeps reconnect_days.

@@ -31,6 +31,7 @@ from ...extensions import db
 from ...models import Client, DayList, DayListCard, FollowUp, Outreach, Store, User
 from ..batching import chunks
 from .gating import LIVE, SHOWING_COLUMNS, prefs_of, showing, shows
+from .planner import engine_settings
 
 SWITCHABLE = {Channel.CALL.value, Channel.TEXT.value, Channel.EMAIL.value}
 SLACK = 20  # rows read beyond what the page shows, for clients whose list changed since the build
@@ -133,9 +134,8 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
 
 
 def _switch_after(store_id: int) -> int:
-    settings = db.session.scalar(select(Store.settings).where(Store.id == store_id)) or {}
-    value = settings.get("switch_channel_after", 0) if isinstance(settings, dict) else 0
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    # The store's settings as the engine reads them everywhere (planner.engine_settings), not the raw JSON.
+    return engine_settings(db.session.get_one(Store, store_id)).switch_channel_after
 
 
 # How far back a run of unanswered tries counts towards switching channel: about one window's retries.

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 
 from ...domain.day_plan import DayPlan, PlanItem, plan_days
 from ...domain.ranking import value
@@ -84,6 +84,5 @@ def _write(plan: DayPlan) -> None:
         by_day[day].append(follow_up_id)
     for day, ids in by_day.items():
         for chunk in chunks(sorted(ids)):
-            cast(CursorResult[Any], db.session.execute(
-                update(FollowUp).where(FollowUp.id.in_(chunk)).values(planned_on=day),
-                execution_options={"synchronize_session": False}))
+            db.session.execute(update(FollowUp).where(FollowUp.id.in_(chunk)).values(planned_on=day),
+                               execution_options={"synchronize_session": False})

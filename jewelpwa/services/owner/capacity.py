@@ -18,6 +18,7 @@ from ...extensions import db
 from ...models import FollowUp, Outreach, Store, User
 from ..access import require_manager
 from ..engine.planner import engine_settings
+from ..engine.scheduling import capacities
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,6 @@ def capacity(actor: User, on: date) -> Capacity:
     contacted = db.session.scalar(select(func.count()).select_from(
         select(Outreach.client_id, Outreach.occurred_on).distinct().where(
             Outreach.store_id == store.id, Outreach.occurred_on >= since, Outreach.occurred_on <= on).subquery())) or 0
-    targets = db.session.scalars(select(User.daily_target).where(User.store_id == store.id, User.active.is_(True)))
     items = [LetGo(kind, KIND_LABEL.get(Kind(kind), kind), count) for kind, count in let_go]
     asked = (contacted + sum(i.count for i in items)) / working
-    return Capacity(since, working, round(asked, 1), sum(settings.day_capacity(t or 0) for t in targets), items)
+    return Capacity(since, working, round(asked, 1), sum(capacities(store.id, settings).values()), items)

@@ -354,11 +354,11 @@ def huddle(actor: User, view: str | None = None, on: str | None = None, now: dat
         unlisted = [p.user_id for p in people if p.user_id not in lengths]
         if unlisted:
             tops.update(_top_milestones(store, day, unlisted))
-        if unlisted or planned_for(store.id, day):
-            # On a planned day "on the list" is the day's plan for everyone alike (a kept list also holds the
-            # rows More pulls ahead); on a day not planned yet, a kept list's length stands.
-            lengths = {**lengths, **_list_lengths(store.id, day, targets)} if planned_for(store.id, day) \
-                else {**_list_lengths(store.id, day, targets), **lengths}
+        if planned_for(store.id, day):
+            # "On the list" is the day's plan for everyone alike (a kept list also holds the rows More pulls ahead).
+            lengths = {**lengths, **_list_lengths(store.id, day, targets)}
+        elif unlisted:  # a day not planned yet: a kept list's length stands, the others are counted
+            lengths = {**_list_lengths(store.id, day, targets), **lengths}
         for person in people:
             person.list_length, person.top = lengths.get(person.user_id, 0), tops.get(person.user_id, [])
         return result
