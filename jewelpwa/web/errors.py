@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..extensions import login_manager
 from ..services.errors import Invalid, NotAllowed, NotFound
+
+# The only write a signed-out visitor may make; every other write needs a session first.
+SIGNED_OUT_WRITES = {"auth.login"}
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back and try again."),
@@ -39,6 +44,12 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_e: CSRFError):
+        if not current_user.is_authenticated and request.endpoint not in SIGNED_OUT_WRITES:
+            # An ended session takes its form token with it: the honest answer is "sign in", not "expired form".
+            # The phone's outbox keeps a write that meets a 400 and drops nothing, but waits for a sign-in on a
+            # 401; answering 400 here also rendered a page whose fresh token cookie could overwrite the login
+            # page's, so the outcome waited on the sign-in page with no way to send it.
+            return login_manager.unauthorized()
         return error_page(400, "This form has expired or did not come from JewelPWA. Reload the page and try again.")
 
     @app.errorhandler(HTTPException)

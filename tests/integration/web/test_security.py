@@ -29,6 +29,17 @@ def test_login_without_csrf_token_is_rejected(client):
     assert response.status_code == 400
 
 
+@pytest.mark.one_database
+def test_a_write_after_the_session_ended_is_sent_to_sign_in_not_told_the_form_expired(client):
+    # The session cookie is gone, and the form's token with it: what the user must do is sign in again.
+    response = client.post("/clients/1/outreach", data={"outcome": "no_answer"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+    assert "Set-Cookie" not in response.headers  # no fresh session that could replace another tab's
+    plain = client.post("/clients/1/outreach", data={"outcome": "no_answer"})
+    assert plain.status_code == 302 and "/login" in plain.headers["Location"]
+
+
 def test_csrf_token_in_htmx_header_is_accepted(client, auth):
     user = make_user()
     auth.login(user.email)
