@@ -216,7 +216,7 @@ def cadence_candidates(store_id: int, on: date, settings: EngineSettings) -> lis
         .where(_contactable(store_id), Purchase.store_id == store_id,
                or_(*[Purchase.purchased_on.between(a, b) for a, b in ranges]))
     )
-    return list(db.session.execute(query).tuples())
+    return [(pid, cid, assignee, on_day) for pid, cid, assignee, on_day in db.session.execute(query)]
 
 
 def items_by_purchase(purchase_ids: list[int]) -> dict[int, list[ItemFacts]]:
