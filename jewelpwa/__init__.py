@@ -11,8 +11,13 @@ from .config import CONFIGS, instance_secret
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the app: config, database, auth, web hardening, blueprints, CLI."""
-    app = Flask(__name__, instance_relative_config=True)
+    """Build the app: config, database, auth, web hardening, blueprints, CLI.
+
+    instance/ (secret key, VAPID keys, the default SQLite file) is JEWELPWA_INSTANCE_PATH when set: installed from
+    a wheel, Flask's own default is a folder inside the virtualenv (`<venv>/var/jewelpwa-instance`).
+    """
+    instance = os.environ.get("JEWELPWA_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None)
     init_config(app, config_name or os.environ.get("JEWELPWA_ENV", "production"), overrides or {})
     init_database(app)
     init_auth(app)

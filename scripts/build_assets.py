@@ -127,7 +127,7 @@ def build_icons() -> None:
     try:
         import PIL  # noqa: F401
     except ImportError:
-        sys.exit("build_assets: Pillow is missing: install the test extras (pip install -e '.[test]').")
+        sys.exit("build_assets: Pillow is missing: install the assets extra (pip install -e '.[assets]'; make setup does).")
     # "any" icons: rounded tile, the gem fills most of it.
     for size in (192, 512):
         write_if_changed(ICONS / f"icon-{size}.png", draw_icon(size, gem_width=0.64, rounded=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,12 +14,10 @@ _app: Flask | None = None
 
 
 def get_app() -> Flask:
-    """Config from the environment; JEWELPWA_INSTANCE_PATH points at instance/ (VAPID keys)."""
+    """Config from the environment, as the web's (JEWELPWA_INSTANCE_PATH points at instance/: the VAPID keys)."""
     global _app
     if _app is None:
         _app = create_app()
-        if os.environ.get("JEWELPWA_INSTANCE_PATH"):
-            _app.instance_path = os.environ["JEWELPWA_INSTANCE_PATH"]
     return _app
 
 

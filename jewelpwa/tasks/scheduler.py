@@ -19,7 +19,7 @@ import time
 from redis.exceptions import RedisError
 from rq import Queue
 
-from . import queues
+from . import heartbeats, queues
 from .schedule import PERIODIC_JOBS, Periodic
 
 log = logging.getLogger("jewelpwa.tasks.scheduler")
@@ -56,17 +56,22 @@ def main(argv: list[str] | None = None) -> None:
     connection = queues.connect(url)
     jobs = tuple(j for j in PERIODIC_JOBS if not args.only or j.name in args.only)
     every = {j.name: args.every or j.every for j in jobs}
-    tick = max(0.1, min(1.0, min(every.values()) / 2))
+    tick = max(0.1, min(1.0, min(every.values()) / 2, heartbeats.interval()))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     log.info("scheduling %s on %s", ", ".join(f"{j.name}/{every[j.name]:g}s" for j in jobs), url)
 
     last: dict[str, int] = {}
+    beat_every, beaten = heartbeats.interval(), 0.0
     while not stop.is_set():
         try:
-            for job_id in enqueue_due(connection, jobs, every, last, time.time()):
+            now = time.time()
+            for job_id in enqueue_due(connection, jobs, every, last, now):
                 log.debug("enqueued %s", job_id)
+            if now - beaten >= beat_every:  # /readyz and the owner's huddle read it
+                heartbeats.beat(connection, heartbeats.SCHEDULER, now)
+                beaten = now
         except RedisError as e:  # Redis restarting: keep ticking, the next slot will do
             log.warning("redis unavailable: %s", e)
             last.clear()

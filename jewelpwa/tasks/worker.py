@@ -18,8 +18,18 @@ from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.exceptions import StopRequested
 
-from . import queues
+from . import heartbeats, queues
 from .context import get_app
+
+
+class Worker(SimpleWorker):
+    """RQ's SimpleWorker that remembers being asked to stop (SIGTERM/SIGINT), through RQ's public hook for it."""
+
+    stop_requested = False
+
+    def handle_warm_shutdown_request(self) -> None:
+        self.stop_requested = True
+        super().handle_warm_shutdown_request()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,18 +43,21 @@ def main(argv: list[str] | None = None) -> None:
     url = os.environ.get("REDIS_URL") or app.config["REDIS_URL"]
     connection = queues.connect(url)
     log = logging.getLogger("jewelpwa.tasks.worker")
+    # /readyz and the owner's huddle read this: beats stop when the process dies or Redis is gone.
+    beater = heartbeats.Beater(connection, heartbeats.WORKER)
+    beater.start()
     for round_ in itertools.count():
         # A name is registered in Redis until its TTL; a restarted loop must not collide with its old self.
         name = args.name if not (args.name and round_) else f"{args.name}-{round_}"
         worker = None
         try:
-            worker = SimpleWorker([Queue(q, connection=connection) for q in args.queues], connection=connection,
+            worker = Worker([Queue(q, connection=connection) for q in args.queues], connection=connection,
                                   name=name)
             worker.work(burst=args.burst, logging_level=os.environ.get("LOG_LEVEL", "INFO"), with_scheduler=False)
         except RedisError as e:  # Redis still away (RQ's start and its last words need it too)
             log.warning("worker lost Redis: %s", e)
         # SIGTERM/SIGINT (RQ's warm shutdown), or the queues ran dry
-        if args.burst or (worker is not None and worker._shutdown_requested_date is not None):
+        if args.burst or (worker is not None and worker.stop_requested):
             break
         # RQ quits when Redis goes away while a job runs (its bookkeeping after the job raises). The job's
         # work is in the database; quitting would only leave the queues without this worker until someone
@@ -54,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
             time.sleep(1)
         except StopRequested:  # SIGTERM while waiting: the last worker's handler says stop
             break
+    beater.stop()
     log.info("worker stopped")
 
 

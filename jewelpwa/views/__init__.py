@@ -13,6 +13,7 @@ from . import (
     counter,
     data,
     feeds,
+    health,
     me,
     outreach,
     owner,
@@ -27,7 +28,8 @@ from . import (
 )
 
 BLUEPRINTS = (auth, today, outreach, capture, clients, card, counter, upcoming, me, owner, admin, pwa, push, appointments,
-              repairs, relations, share, data, segments, feeds, audit)
+              repairs, relations, share, data, segments, feeds, audit,
+              health)
 
 
 def register_blueprints(app: Flask) -> None:

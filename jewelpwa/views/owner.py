@@ -1,9 +1,10 @@
 """Owner and manager pages for the tablet: huddles, team results, book health, milestone calendar."""
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from ..services.errors import Invalid
+from ..services.owner.background import background_stopped
 from ..services.owner.book_health import book_health
 from ..services.owner.capacity import capacity
 from ..services.owner.huddle import huddle as huddle_of
@@ -24,9 +25,12 @@ def huddle():
         result = huddle_of(current_user, request.args.get("view"), request.args.get("date"))
     except Invalid as e:
         return render("owner/huddle.html", "huddle_body", result=None, errors=e.errors, message=e.message), 422
-    # The morning huddle also says what the book asked of the team this month and what was let go.
-    room = capacity(current_user, result.on) if result.view == "morning" else None
-    return render("owner/huddle.html", "huddle_body", result=result, errors={}, capacity=room)
+    # The morning huddle also says what the book asked of the team this month and what was let go, and whether
+    # background work (planning, reminders) has stopped.
+    morning = result.view == "morning"
+    room = capacity(current_user, result.on) if morning else None
+    stopped = background_stopped(current_user, current_app.config["REDIS_URL"]) if morning else None
+    return render("owner/huddle.html", "huddle_body", result=result, errors={}, capacity=room, stopped=stopped)
 
 
 @bp.get("/team")

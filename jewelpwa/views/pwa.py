@@ -61,9 +61,3 @@ def service_worker():
 def offline():
     """What the service worker shows when a page cannot be fetched: public, no client data, no session."""
     return render_template("pwa/offline.html")
-
-
-@bp.get("/healthz")
-def health():
-    """For the load balancer and `make run`'s readiness wait."""
-    return {"ok": True}

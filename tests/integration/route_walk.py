@@ -26,7 +26,7 @@ MISSING_ID = 987654321
 ALLOWED_PUBLIC = {
     "static": (200, "stylesheets, scripts, icons and the manifest: the installable shell, no client data"),
     "auth.login": (200, "the sign-in form itself"),
-    "pwa.health": (200, "the load balancer's and `make run`'s readiness probe: answers {ok: true}, nothing else"),
+    "health.alive": (200, "the load balancer's and `make run`'s liveness probe: answers {ok: true}, nothing else"),
     "pwa.offline": (200, "what the service worker shows without a network: a static page, no session"),
     "pwa.service_worker": (200, "the browser fetches /sw.js without cookies; it only lists public static files"),
     "share.shared": (404, "a gift-giver without an account opens a wish list by its secret, revocable token"),
@@ -43,9 +43,14 @@ class Route:
     has_id: bool
 
 
+# Not walked: the static files (checked once by path: their rule takes any file name) and the readiness probe,
+# public like /healthz but answering 503 wherever no worker beats, as in these tests (tests/workers/test_health.py).
+NOT_WALKED = frozenset({"static", "health.ready"})
+
+
 def rules(app) -> list:
-    """Every rule but the static files (checked once by path: their rule takes any file name)."""
-    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule)
+    """Every rule but NOT_WALKED."""
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint not in NOT_WALKED), key=lambda r: r.rule)
 
 
 def routes(app, owner, id_override: int | None = None) -> list[Route]:
