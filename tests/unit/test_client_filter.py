@@ -43,7 +43,7 @@ def test_every_field_is_read_in_the_forms_words():
 @pytest.mark.parametrize("field", ["spend_min", "spend_max"])
 def test_an_amount_that_is_not_money_is_a_field_error(field, text):
     message = errors_of({field: text})[field]
-    assert message.startswith(f'Amount "{text}" ') and message.endswith(", or leave it empty.")
+    assert message.startswith(f'Spend "{text}" ') and message.endswith(", or leave it empty.")
 
 
 @pytest.mark.parametrize("text", ["²", "٣", "0", "13", "3.0", "+3", "1_2", "three", "-1", "99999999999999999999"])

@@ -262,7 +262,7 @@ def _money(form, name: str, locale: StoreLocale, errors: dict[str, str]) -> Deci
     if not text:
         return None
     try:
-        return locale.parse_money(text, "Amount")
+        return locale.parse_money(text, "Spend")
     except ValueError as exc:
         errors[name] = f"{field_message(exc)[:-1]}, or leave it empty."
         return None
