@@ -74,6 +74,7 @@ def init_web(app: Flask) -> None:
     from .web.errors import init_errors
     from .web.headers import init_headers
     from .web.limits import init_limits
+    from .web.locale import init_locale
     from .web.log_privacy import init_app as init_log_privacy
     from .web.timing import init_timing
 
@@ -83,6 +84,7 @@ def init_web(app: Flask) -> None:
     init_limits(app)
     init_headers(app)
     init_errors(app)
+    init_locale(app)
     from .domain.vocab import SPEND_BANDS
 
     # Filters and book health name the engine's value band in these words (see domain.vocab.SPEND_BANDS).

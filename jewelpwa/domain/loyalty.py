@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from .locales import DEFAULT_LOCALE, StoreLocale
 
 MAX_TIERS = 8
 
@@ -27,7 +29,8 @@ def next_tier(spend: Decimal, tiers: Sequence[TierRule]) -> TierRule | None:
     return min(above, key=lambda t: t.min_spend) if above else None
 
 
-def parse_tiers(rows: Sequence[tuple[str, str, str]]) -> tuple[list[TierRule], dict[str, str]]:
+def parse_tiers(rows: Sequence[tuple[str, str, str]], locale: StoreLocale = DEFAULT_LOCALE
+                ) -> tuple[list[TierRule], dict[str, str]]:
     """Rows of (name, minimum spend, perks) as typed, blank rows skipped: the tiers, or errors keyed tiers-<i>-<field>.
 
     Minimums must rise from row to row (Silver $0, Gold $2,500, Platinum $10,000) and names be unique, so a
@@ -49,19 +52,16 @@ def parse_tiers(rows: Sequence[tuple[str, str, str]]) -> tuple[list[TierRule], d
             errors[f"tiers-{i}-name"] = f"“{name}” is already the name of another tier: choose another name."
         seen.setdefault(name.lower(), i)
         try:
-            spend = Decimal(minimum.replace("$", "").replace(",", "")) if minimum else None
-        except InvalidOperation:
+            spend = locale.parse_money(minimum, "Minimum") if minimum else None
+        except ValueError as exc:
             spend = None
-            errors[f"tiers-{i}-min_spend"] = f"“{minimum}” is not an amount: use digits like 2500."
+            errors[f"tiers-{i}-min_spend"] = f"{exc}."
         else:
             if spend is None:
                 errors[f"tiers-{i}-min_spend"] = "Give the lifetime spend that reaches this tier (0 for everyone)."
-            elif spend < 0 or not spend.is_finite() or spend >= Decimal("1e10"):
-                errors[f"tiers-{i}-min_spend"] = "Use an amount from 0 to 9,999,999,999."
-                spend = None
             elif previous is not None and spend <= previous:
                 errors[f"tiers-{i}-min_spend"] = (f"Minimums must go up from tier to tier: more than "
-                                                  f"${previous:,.0f}.")
+                                                  f"{locale.money(previous, whole=True)}.")
         if len(perks) > 500:
             errors[f"tiers-{i}-perks"] = "Shorten the perks to 500 characters."
         if spend is not None:

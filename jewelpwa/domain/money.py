@@ -1,64 +1,129 @@
-"""Amounts as people and point-of-sale systems write them: "$1,250.00", "1.250,00 €", "EUR 99".
+"""The app's one money parser: amounts as people type them and point-of-sale systems export them.
 
-Pure: the counter forms, the importer and the bench read prices through here. The parser raises ValueError with
-a message that says what to write instead.
+Every form (sale sheet, repairs, wish items, loyalty tiers, client filters) and the importer read prices here.
+The store's locale decides what its own marks mean (Babel's `parse_decimal`): "1.250,00" and "1250,00" are
+1250.00 in Germany, "1,250.00" in the US. A spelling that cannot be the store's own is read the one way it can be
+("1250.00" in a German store, "1.250,00 €" in a US store's import); one that could be either ("1.250" in the US)
+is refused with both readings, never guessed. Bounds: finite, at most two decimals, not negative, at most
+MAX_AMOUNT. ValueError carries a message that says what to write instead.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
-_CURRENCY = re.compile(r"^(?:[A-Z]{3}|[$€£¥]|US\$|CHF|kr)\s*|\s*(?:[A-Z]{3}|[$€£¥]|CHF|kr)$", re.IGNORECASE)
-_AMOUNT = re.compile(r"\d[\d.,' \u00a0\u202f]*")
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
+
+# A sane ceiling for one amount in any currency the settings offer, far inside the Numeric(12, 2) columns
+# (9,999,999,999.99): a typo of a few extra digits is caught, not stored as a ten-billion sale.
+MAX_AMOUNT = Decimal("10000000")
+CENT = Decimal("0.01")
+
+# Currency markers before or after the figure: ISO codes ("EUR 99", "99 CHF"), symbols, the prefixed dollars
+# (US$, A$, NZ$, C$, S$), the rand and the Nordic/Swiss abbreviations.
+_CURRENCY = re.compile(r"^(?:[A-Z]{3}|(?:US|A|AU|NZ|C|CA|S|SG|HK|R)?\$|[€£¥₹]|R|kr|Fr\.?)\s*"
+                       r"|\s*(?:[A-Z]{3}|\$|[€£¥₹]|kr|Fr\.?|R)$", re.IGNORECASE)
+_SPACES = re.compile(r"[\s'’\u00a0\u2009\u202f]")  # group separators of fr, de_CH, en_ZA... never meaningful
+_FIGURE = re.compile(r"[.,]?[0-9][0-9.,]*")  # ASCII digits only: Decimal would read "٣" too
 
 
-MAX_PRICE = Decimal("9999999999.99")  # Numeric(12, 2)
+def parse_money(text: str, locale: str = "en_US", field: str = "price") -> Decimal:
+    """An amount in the store's locale, quantized to cents; ValueError('price "…" is …: write it like …')."""
+    value = (text or "").strip()
+    example = _example(locale)
+    help_ = f'{field} "{value}" is not an amount: write it like {example}'
+    negative = value.startswith("(") and value.endswith(")")  # accountants' negative: "(12.00)"
+    figure = value.strip("()").strip()
+    for _ in range(2):  # "-$12", "$-12", "12,00 €-": a sign on either side of the currency
+        unsigned = figure.strip("-−").strip()
+        negative |= unsigned != figure
+        figure = _CURRENCY.sub("", unsigned).strip()
+    figure = _SPACES.sub("", figure)
+    if not _FIGURE.fullmatch(figure):  # letters, exponents ("1e400"), NaN, inf, two signs: none is an amount
+        raise ValueError(help_)
+    if negative:
+        raise ValueError(f'{field} "{value}" is negative: enter the amount without a minus')
+    amount = _read(figure, locale, field, value, help_)
+    if amount != amount.quantize(CENT):
+        raise ValueError(f'{field} "{value}" has more than 2 decimals: round it to cents')
+    if amount > MAX_AMOUNT:
+        raise ValueError(f'{field} "{value}" is more than {format_decimal(MAX_AMOUNT, locale=locale)}: '
+                         f"check the amount")
+    return amount.quantize(CENT)
 
 
-def _amount_digits(text: str) -> str:
-    """"1,250.00" / "1.250,00" / "1 250,00" / "1'250.00" → "1250.00". With both marks the last one is the
-    decimal point; a lone mark followed by exactly three digits groups thousands ("1,250", "1.250")."""
-    text = re.sub(r"[ '\u00a0\u202f]", "", text)
-    if "," in text and "." in text:
-        point = "," if text.rfind(",") > text.rfind(".") else "."
-        group = "." if point == "," else ","
-        integer, _, decimals = text.rpartition(point)
-        if point in integer or (group in integer and not _grouped(integer, group)):
-            raise ValueError("mixed")
-        return integer.replace(group, "") + "." + decimals
-    mark = "," if "," in text else "." if "." in text else None
-    if mark is None:
-        return text
-    if _grouped(text, mark):
-        return text.replace(mark, "")
-    if text.count(mark) > 1:
-        raise ValueError("mixed")
-    return text.replace(mark, ".")
+def field_message(error: ValueError) -> str:
+    """parse_money's message as a form shows it under the field: 'Price "1,5x" is not an amount: … .'"""
+    text = str(error)
+    return text[:1].upper() + text[1:] + "."
+
+
+# Kept for the importer's column parser (parse_cell(row, "price", parse_price, errors)): the same parser.
+def parse_price(value: str, column: str = "price", locale: str = "en_US") -> Decimal:
+    """parse_money under the importer's argument names."""
+    return parse_money(value, locale, column)
+
+
+def _read(figure: str, locale: str, field: str, value: str, help_: str) -> Decimal:
+    point, group = _marks(locale)
+    marks = {m for m in ",." if m in figure}
+    if len(marks) == 1:
+        mark = marks.pop()
+        whole, _, tail = figure.rpartition(mark)
+        if figure.count(mark) == 1 and len(tail) == 3 and mark == point and group in ",.":
+            # "1.250" in the US, "1,250" in Germany: the store's decimal mark, or the other convention's group.
+            grouped, decimal = figure.replace(mark, ""), figure.replace(mark, ".")
+            raise ValueError(f'{field} "{value}" could be {format_decimal(Decimal(grouped), locale=locale)} or '
+                             f"{format_decimal(Decimal(decimal), locale=locale)}: write it like {_example(locale)}")
+    try:
+        return Decimal(parse_decimal(figure, locale=locale, strict=True))
+    except (NumberFormatError, InvalidOperation):
+        pass
+    return _other_convention(figure, help_)
+
+
+def _other_convention(figure: str, help_: str) -> Decimal:
+    """A figure that is not the store's spelling but has only one reading: with both marks the last is the
+    decimal point ("1.250,00" in the US); a lone mark before one or two digits is one too ("1250.00" in
+    Germany); a mark repeated between groups of three groups thousands ("1.250.000")."""
+    try:
+        if "," in figure and "." in figure:
+            point = "," if figure.rfind(",") > figure.rfind(".") else "."
+            whole, _, cents = figure.rpartition(point)
+            other = "." if point == "," else ","
+            if point in whole or not _grouped(whole, other) or not cents:
+                raise ValueError(help_)
+            return Decimal(whole.replace(other, "") + "." + cents)
+        mark = "," if "," in figure else "."
+        whole, _, tail = figure.rpartition(mark)
+        if mark not in whole and whole and 1 <= len(tail) <= 2:
+            return Decimal(f"{whole}.{tail}")
+        if _grouped(figure, mark):
+            return Decimal(figure.replace(mark, ""))
+    except InvalidOperation:
+        pass
+    raise ValueError(help_)
 
 
 def _grouped(text: str, mark: str) -> bool:
-    return re.fullmatch(rf"\d{{1,3}}(?:\{mark}\d{{3}})+", text) is not None
+    """Thousands groups ("1,250,000") or the Indian lakh groups ("12,50,000"); a plain number counts too."""
+    m = re.escape(mark)
+    return re.fullmatch(rf"\d+|\d{{1,3}}(?:{m}\d{{3}})+|\d{{1,2}}(?:{m}\d{{2}})+{m}\d{{3}}", text) is not None
 
 
-def parse_price(value: str, column: str = "price") -> Decimal:
-    """An amount as point-of-sale systems print it: "$1,250.00", "1.250,00 €", "EUR 99", "(12.00)" is negative."""
-    text = value.strip()
-    negative = text.startswith("-") or text.endswith("-") or (text.startswith("(") and text.endswith(")"))
-    text = text.strip("()").strip("-").strip()
-    text = _CURRENCY.sub("", text).strip().strip("-").strip()
-    help_ = f'{column} "{value}" is not an amount: write it like 1250.00, $1,250.00 or 1.250,00 €'
-    if not _AMOUNT.fullmatch(text):
-        raise ValueError(help_)
-    try:
-        digits = _amount_digits(text)
-        price = Decimal(digits)
-    except (ValueError, InvalidOperation):
-        raise ValueError(help_) from None
-    if negative:
-        raise ValueError(f'{column} "{value}" is negative: import the sale at its price and record returns in the app')
-    if price.as_tuple().exponent < -2 and price != price.quantize(Decimal("0.01")):  # type: ignore[operator]
-        raise ValueError(f'{column} "{value}" has more than 2 decimals: round it to cents')
-    if price > MAX_PRICE:
-        raise ValueError(f'{column} "{value}" is too large')
-    return price.quantize(Decimal("0.01"))
+@cache
+def _marks(locale: str) -> tuple[str, str]:
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+@cache
+def _example(locale: str) -> str:
+    return format_decimal(Decimal("1250.00"), format="#,##0.00", locale=locale)

@@ -7,6 +7,8 @@ MILESTONE_YEARS: tuple[int, ...] = (1, 5, 10, 15, 20, 25, 30, 40, 50, 60)
 
 # Countries that keep Mothering Sunday, three weeks before Easter.
 _MOTHERING_SUNDAY = frozenset({"GB", "UK", "IE"})
+# Spain (Día de la Madre) and Portugal (Dia da Mãe) keep the first Sunday of May.
+_FIRST_SUNDAY_OF_MAY = frozenset({"ES", "PT"})
 
 
 def yearly_on(month: int, day: int, year: int) -> date:
@@ -54,6 +56,8 @@ def mothers_day_on(year: int, country: str) -> date:
         return easter_on(year) - timedelta(days=21)
     if code == "MX":
         return date(year, 5, 10)
+    if code in _FIRST_SUNDAY_OF_MAY:
+        return _nth_sunday(year, 5, 1)
     if code == "FR":
         # Fête des mères moves to the first Sunday of June when Pentecost takes the last Sunday of May.
         last = _last_sunday(year, 5)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jewelpwa.domain.locales import StoreLocale
 from jewelpwa.domain.occasions import next_yearly_on
 from jewelpwa.domain.reasons import month_day, month_year
 from jewelpwa.domain.share import WishListFacts, WishListNudge, wish_list_nudges
@@ -85,6 +86,7 @@ class ClientFacts:
     last_touch_on: date | None = None
     added_on: date | None = None  # the day the client came into the book
     no_pitch: bool = False  # the store marked the client "no sales pitch" (domain.line_rules.NO_PITCH_TAG)
+    locale: StoreLocale = StoreLocale()  # how the store writes money
 
 
 def _and(words: Sequence[str]) -> str:
@@ -154,7 +156,7 @@ def _trade_up(facts: ClientFacts, on: date) -> str | None:
     anniversary_on = next_yearly_on(*facts.anniversary, on)
     if (anniversary_on - on).days > facts.anniversary_lead:
         return None
-    return f"Anniversary {month_day(anniversary_on)}: ${facts.trade_up_credit:,.0f} trade-up credit toward a new piece"
+    return f"Anniversary {month_day(anniversary_on)}: {facts.locale.money(facts.trade_up_credit, whole=True)} trade-up credit toward a new piece"
 
 
 def _holiday_list(facts: ClientFacts) -> str | None:

@@ -6,6 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .locales import DEFAULT_LOCALE, StoreLocale
+
 CENT = Decimal("0.01")
 DEFAULT_PERCENT = 100
 DEFAULT_MULTIPLE = Decimal("2")
@@ -34,7 +36,8 @@ def credit_for(category: str | None, price: Decimal, terms: TradeUpTerms) -> Cre
     return Credit(amount, (price * terms.multiple).quantize(CENT, ROUND_HALF_UP))
 
 
-def credit_line(piece: str, price: Decimal, amount: Decimal, min_price: Decimal | None) -> str:
-    """ "Diamond studs $1,200 → $1,200 toward a piece of $2,400+"."""
-    toward = f"toward a piece of ${min_price:,.0f}+" if min_price else "toward a new piece"
-    return f"{piece} ${price:,.0f} → ${amount:,.0f} {toward}"
+def credit_line(piece: str, price: Decimal, amount: Decimal, min_price: Decimal | None,
+                locale: StoreLocale = DEFAULT_LOCALE) -> str:
+    """ "Diamond studs $1,200 → $1,200 toward a piece of $2,400+", in the store's currency."""
+    toward = f"toward a piece of {locale.money(min_price, whole=True)}+" if min_price else "toward a new piece"
+    return f"{piece} {locale.money(price, whole=True)} → {locale.money(amount, whole=True)} {toward}"

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.locales import StoreLocale
 from ..extensions import Model
 from ._types import created_at_column
 
@@ -24,6 +25,10 @@ class Store(Model):
     slug: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="America/New_York")
     country: Mapped[str] = mapped_column(String(2), nullable=False, default="US")
+    # How the store writes money and dates (a Babel locale like "de_DE", an ISO 4217 code like "EUR"); empty
+    # means its country's own (domain.locales), so a store that never chose follows a change of country.
+    locale: Mapped[str | None] = mapped_column(String(16))
+    currency: Mapped[str | None] = mapped_column(String(3))
     morning_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=8)
     # Engine overrides as EngineSettings.to_dict() stores them; empty means the defaults of DESIGN.md.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
@@ -35,3 +40,8 @@ class Store(Model):
     # The owner's choice: associates see only their own results ("private") or the whole team's ("shared").
     team_figures: Mapped[str] = mapped_column(String(8), nullable=False, default="private", server_default="private")
     created_at: Mapped[datetime] = created_at_column()
+
+    @property
+    def locale_rules(self) -> StoreLocale:
+        """How this store writes money and dates."""
+        return StoreLocale.of(self.country, self.locale, self.currency)

@@ -14,6 +14,7 @@ from ..services.errors import Invalid
 from ..services.owner import assignment, store_events, store_settings, team_board
 from ..services.owner import staff as staff_service
 from ..web.clock import local_now, local_today
+from ..web.locale import current_locale
 from ..web.render import after_mutation, render, wants_fragment
 from .pages import manager_required
 
@@ -130,7 +131,7 @@ def _assign_context(args, errors=None, result=None) -> dict:  # noqa: ANN001
     count = None
     if args.get("assigned_to_id"):
         try:
-            count = assignment.count_matching(current_user, ClientFilter.parse(args))
+            count = assignment.count_matching(current_user, ClientFilter.parse(args, locale=current_locale()))
         except Invalid as exc:
             errors.update(exc.errors)
     return {"staff": assignment.assignable(current_user), "holders": _holders(staff_service.staff_list(current_user)),
@@ -151,7 +152,7 @@ def staff_assign():
         return make_response(render("admin/assign.html", block, **_assign_context(request.args)))
     f = request.form
     try:
-        wanted = ClientFilter.parse(f)
+        wanted = ClientFilter.parse(f, locale=current_locale())
         result = assignment.reassign_clients(current_user, wanted, parse_id(f.get("to")), local_today())
     except Invalid as exc:
         return render("admin/assign.html", "assign_form", **_assign_context(f, exc.errors)), 422
@@ -168,20 +169,21 @@ def staff_assign():
 def _settings_page(errors=None, form=None, status=200, block=None):  # noqa: ANN001, ANN202
     view = store_settings.settings_view(current_user)
     body = render("admin/settings.html", block, view=view, errors=errors or {}, form=form,
-                  countries=store_settings.COUNTRIES, timezones=store_settings.timezones())
+                  choices=store_settings.locale_choices(), timezones=store_settings.timezones(),
+                  today=local_today())
     return make_response(body, status)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @manager_required
 def settings():
-    """Store name, timezone, country, morning hour; engine windows and frequency presets below."""
+    """Store name, timezone, country, locale, currency, morning hour; engine windows and frequency presets below."""
     if request.method == "GET":
         return _settings_page()
     f = request.form
     try:
         store_settings.update_store(current_user, f.get("name", ""), f.get("timezone", ""), f.get("country", ""),
-                                    f.get("morning_hour", ""))
+                                    f.get("morning_hour", ""), f.get("locale", ""), f.get("currency", ""))
     except Invalid as exc:
         return _settings_page(exc.errors, f, 422, "store_form")
     return _settings_saved("store_form", "Store details saved.")
@@ -190,7 +192,8 @@ def settings():
 def _settings_saved(block: str, message: str) -> BaseResponse:
     view = store_settings.settings_view(current_user)
     return after_mutation(url_for("admin.settings"), "admin/settings.html", block, message, view=view, errors={},
-                          form=None, countries=store_settings.COUNTRIES, timezones=store_settings.timezones())
+                          form=None, choices=store_settings.locale_choices(), timezones=store_settings.timezones(),
+                  today=local_today())
 
 
 @bp.post("/settings/windows")
@@ -241,7 +244,7 @@ def _events_context(form, errors=None, result=None) -> dict:  # noqa: ANN001
     errors = dict(errors or {})
     count = None
     try:
-        count = store_events.count_invites(current_user, ClientFilter.parse(form))
+        count = store_events.count_invites(current_user, ClientFilter.parse(form, locale=current_locale()))
     except Invalid as exc:
         errors.update(exc.errors)
     return {"form": form, "errors": errors, "count": count, "result": result,

@@ -20,6 +20,7 @@ from ..services.book.capture import SaleInput, log_booked, log_sold_sale, sheet_
 from ..services.book.outreach import summary
 from ..services.errors import Invalid
 from ..web.clock import local_now, local_today
+from ..web.locale import money
 from ..web.redirects import local_path
 from .appointments import booking_input
 from .counter import OCCASIONS, item_rows, posted_occasion, sale_items
@@ -65,7 +66,7 @@ def sale(client_id: int):
     except Invalid as e:
         return _sheet(client, "sale", 422, form=f, rows=rows, errors=e.errors, message=e.message, **sale_ctx)
     total = captured.purchase.total if captured.purchase else 0
-    said = f"{summary(captured.logged.outreach)} · sale ${total:,.2f} saved"
+    said = f"{summary(captured.logged.outreach)} · sale {money(total)} saved"
     return answer_logged(captured.logged.outreach, said, _next(), undoable=False)
 
 

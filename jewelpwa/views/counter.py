@@ -26,6 +26,7 @@ from ..services.book.wishes import add_wish, set_wish_status
 from ..services.engine.planner import engine_settings
 from ..services.errors import Invalid
 from ..web.clock import local_today
+from ..web.locale import money
 from ..web.render import render, wants_fragment
 
 bp = Blueprint("counter", __name__)
@@ -140,7 +141,7 @@ def new_sale(client_id: int):
     except Invalid as e:
         ctx = _sale_context(client, errors=e.errors, message=e.message, rows=rows or [{}])
         return Response(render("counter/sale_new.html", "sale_form", **ctx), 422)
-    message = f"Sale saved · ${sale.purchase.total:,.2f}"
+    message = f"Sale saved · {money(sale.purchase.total)}"
     if sale.scheduled_text:
         message += f". Scheduled: {sale.scheduled_text}"
     if sale.gift_list_open:
@@ -243,7 +244,7 @@ def trade_up_status(credit_id: int):
     """At the counter: a trade-up credit used toward a new piece (or back to available after a mistaken tap)."""
     credit = set_credit_status(current_user, credit_id, request.form.get("status", ""), local_today())
     said = "used" if credit.status == "used" else "available again"
-    return go(card_url(credit.client_id) + "#card-relations", f"Trade-up credit ${credit.amount:,.0f} {said}")
+    return go(card_url(credit.client_id) + "#card-relations", f"Trade-up credit {money(credit.amount, whole=True)} {said}")
 
 # ------------------------------------------------------------------------------------------- referral
 

@@ -13,6 +13,7 @@ from ..services.owner import campaigns, direct_mail
 from ..services.owner import segments as seg
 from ..services.owner.assignment import assignable
 from ..web.clock import local_today
+from ..web.locale import current_locale
 from ..web.render import render
 from .pages import manager_required
 
@@ -31,7 +32,7 @@ def _builder(form, errors=None, **extra) -> dict:  # noqa: ANN001 - the form, qu
     errors = dict(errors or {})
     preview = None
     try:
-        preview = seg.preview(current_user, ClientFilter.parse(form))
+        preview = seg.preview(current_user, ClientFilter.parse(form, locale=current_locale()))
     except Invalid as exc:
         errors.update(exc.errors)
     return {"form": form, "errors": errors, "preview": preview,
@@ -101,7 +102,7 @@ def campaign(segment_id: int):
     """Start a campaign from a segment: one follow-up per matching client the contact gate lets through."""
     segment = seg.get_segment(current_user, segment_id)
     today = local_today()
-    ctx: dict[str, Any] = {"segment": segment, "describe": seg.filter_of(segment).describe(seg.staff_names(current_user)),
+    ctx: dict[str, Any] = {"segment": segment, "describe": seg.filter_of(segment).describe(seg.staff_names(current_user), current_locale()),
            "preview": seg.preview(current_user, seg.filter_of(segment)), "today": today}
     if request.method == "GET":
         return _page("segments/campaign.html", "campaign_form", form=campaigns.default_window(today), errors={}, **ctx)

@@ -265,7 +265,7 @@ def test_without_javascript_sold_and_its_sale_are_plain_forms(browser, live_app,
         sheet.locator("select[name='items-0-category']").select_option("necklace")
         sheet.locator("input[name='items-0-price']").fill("12.50.00")
         sheet.get_by_role("button", name="Save sale · Sold").click()
-        expect(page.locator(".sheet-sale")).to_contain_text("is not a number")  # 422, the same page again
+        expect(page.locator(".sheet-sale")).to_contain_text("is not an amount")  # 422, the same page again
         sheet.locator("input[name='items-0-price']").fill("480")
         sheet.get_by_role("button", name="Save sale · Sold").click()
         page.wait_for_url("**/today")

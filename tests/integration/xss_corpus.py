@@ -164,6 +164,8 @@ EXEMPT: dict[str, str] = {
     "stores.slug": "derived from the name: lower-case letters, digits and dashes",
     "stores.timezone": "validated against the zoneinfo database",
     "stores.country": "two characters",
+    "stores.locale": "one of domain.locales.LOCALES (the settings refuse anything else)",
+    "stores.currency": "one of domain.locales.currencies(), three capital letters",
     "stores.settings": "engine numbers and presets, validated as numbers",
     "stores.team_figures": "one of private/shared",
     "import_mappings.kind": "CHECK: clients or purchases",

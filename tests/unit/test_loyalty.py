@@ -40,7 +40,7 @@ def test_thresholds_must_rise_and_names_be_unique():
     (("", "100", ""), "name", "Name this tier"),
     (("Gold", "", ""), "min_spend", "lifetime spend"),
     (("Gold", "lots", ""), "min_spend", "not an amount"),
-    (("Gold", "-5", ""), "min_spend", "from 0"),
+    (("Gold", "-5", ""), "min_spend", "negative"),
     (("G" * 41, "5", ""), "name", "40 characters"),
 ])
 def test_bad_rows_say_what_to_fix(row, field, says):

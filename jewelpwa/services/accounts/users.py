@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...clock import utcnow
+from ...domain.emails import is_email
 from ...domain.vocab import Role
 from ...extensions import db
 from ...models import AuditEvent, Store, User, UserSession
@@ -147,7 +148,7 @@ def create_user(email: str, name: str, role: str, store_name: str, password: str
     """Create a staff account (CLI); the store is created when it does not exist yet."""
     email = normalise_email(email)
     errors: dict[str, str] = {}
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+    if not is_email(email):
         errors["email"] = "Enter an email address like name@store.com."
     if role not in {r.value for r in Role}:
         errors["role"] = "Role must be owner, manager or associate."

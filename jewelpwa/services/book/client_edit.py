@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from ...clock import store_today, utcnow
 from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
+from ...domain.emails import is_email
 from ...domain.line_rules import is_no_pitch, with_no_pitch
 from ...domain.vocab import SERVICE_KINDS, Channel, Frequency, Status
 from ...extensions import db
@@ -27,7 +28,6 @@ NOTES_MAX = 2000
 DNC_NOTE = "do not contact"  # the gate's own words when it blocks a follow-up for the same reason
 LIST_FIELDS = ("metals", "stones", "brands", "styles")
 # Shape check only: the store types it from a card or a receipt; a full RFC parser would reject nothing useful.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # US/Canada sizes (0-16 in quarters, "6.5", "7 1/2") or UK/Australian letters ("N", "N 1/2", "N½").
 _RING_SIZE = re.compile(r"^(\d{1,2}(\.\d{1,2})?( ?1/2| ?1/4| ?3/4)?|[A-Za-z]( ?1/2|½)?|[Zz]\+\d)$")
 _FORM_ORDER = ("first_name", "last_name", "phone", "phone2", "email", "address_line1", "address_line2", "city",
@@ -84,7 +84,7 @@ def _contact(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
     found = {}
     if not values["first_name"]:
         found["first_name"] = "Enter the client's first name."
-    if values["email"] and not _EMAIL.match(values["email"]):
+    if values["email"] and not is_email(values["email"]):
         found["email"] = "Enter an email like name@example.com."
     for name in ("phone", "phone2"):
         if message := _phone_error(values[name]):

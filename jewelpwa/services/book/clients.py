@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +9,7 @@ from sqlalchemy import ColumnElement, false, func, or_, select
 
 from ...clock import store_today
 from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
+from ...domain.emails import is_email
 from ...domain.vocab import DateKind, Role
 from ...extensions import db
 from ...models import Client, User
@@ -17,7 +17,6 @@ from ..engine.planner import engine_settings
 from ..errors import Invalid
 from .people import DateInput, new_date_row, propose_date_follow_up, read_yearly_date
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PHONE_DIGITS = 7
 
 
@@ -93,7 +92,7 @@ def create_client(actor: User, first_name: str, last_name: str = "", phone: str 
         errors["phone"] = f"“{phone}” is not a phone number: enter at least {MIN_PHONE_DIGITS} digits, like (415) 555-0101."
     elif digits and (len(digits) > MAX_PHONE_DIGITS or len(phone) > 40):
         errors["phone"] = f"“{phone}” is too long for a phone number: at most {MAX_PHONE_DIGITS} digits."
-    if email and (not _EMAIL.fullmatch(email) or len(email) > 254):
+    if email and not is_email(email):
         errors["email"] = f"“{email}” is not an email address: write it like name@example.com."
     if not phone and not email and "first_name" not in errors:
         errors["phone"] = "Enter a phone number (or an email) so the store can reach them."

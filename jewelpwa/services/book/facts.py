@@ -13,6 +13,7 @@ from sqlalchemy import String, and_, cast, func, literal, or_, select
 from ...clock import utcnow
 from ...domain.cadence import ItemFacts, piece_name
 from ...domain.line_rules import Caller, is_gift, is_no_pitch
+from ...domain.locales import StoreLocale
 from ...domain.opening import opening_line
 from ...domain.ranking import Reason
 from ...domain.settings import EngineSettings
@@ -101,7 +102,8 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
             select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size,
                    Client.tags, Client.last_touch_on, Client.first_seen_on, Client.created_at,
                    _own_date(DateKind.BIRTHDAY).label("birthday"), _own_date(DateKind.ANNIVERSARY).label("anniversary"),
-                   credit.label("credit"), Store.timezone, Store.country, Store.settings)
+                   credit.label("credit"), Store.timezone, Store.country, Store.settings, Store.locale,
+                   Store.currency)
             .join(Store, Store.id == Client.store_id)
             .where(Client.store_id == store_id, Client.id.in_(ids))).all()
         if not clients:
@@ -187,7 +189,7 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
                 as_of=as_of, gifts=tuple(gifts[c.id]), holiday_list=tuple(holiday[c.id]),
                 last_touch_on=c.last_touch_on, added_on=max(c.first_seen_on, _day_of(c.created_at, c.timezone) or
                                                             c.first_seen_on),
-                no_pitch=is_no_pitch(c.tags), **({"anniversary_lead": lead} if lead is not None else {}))
+                no_pitch=is_no_pitch(c.tags), locale=StoreLocale.of(c.country, c.locale, c.currency), **({"anniversary_lead": lead} if lead is not None else {}))
     return facts
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from ...domain.cadence import ItemFacts, purchase_cadence
+from ...domain.locales import StoreLocale
+from ...domain.money import MAX_AMOUNT, field_message
 from ...extensions import db
 from ...models import FollowUp, Person, Purchase, PurchaseItem, User
 from ..access import get_client
@@ -29,15 +31,12 @@ class ItemInput:
     description: str | None = None
 
 
-def _price(raw: str, index: int, errors: dict[str, str]) -> Decimal:
+def _price(raw: str, index: int, locale: StoreLocale, errors: dict[str, str]) -> Decimal:
     try:
-        value = Decimal(str(raw).replace("$", "").replace(",", "").strip())
-    except InvalidOperation:
-        errors[f"items-{index}-price"] = f"Price “{raw}” is not a number: use digits like 1250.00."
+        return locale.parse_money(str(raw or ""), "Price")
+    except ValueError as exc:
+        errors[f"items-{index}-price"] = field_message(exc)
         return Decimal("0")
-    if value < 0:
-        errors[f"items-{index}-price"] = "A price cannot be negative."
-    return value.quantize(Decimal("0.01"))
 
 
 def record_purchase(actor: User, client_id: int, purchased_on: date, items: list[ItemInput],
@@ -60,7 +59,10 @@ def stage_purchase(actor: User, client_id: int, purchased_on: date, items: list[
         errors["items"] = "Add at least one item."
     if today is not None and purchased_on > today:
         errors["purchased_on"] = "The sale date cannot be in the future."
-    prices = [_price(item.price, i, errors) for i, item in enumerate(items)]
+    locale = actor.store.locale_rules
+    prices = [_price(item.price, i, locale, errors) for i, item in enumerate(items)]
+    if sum(prices, Decimal("0")) > MAX_AMOUNT:
+        errors["items"] = f"The sale comes to more than {locale.money(MAX_AMOUNT, whole=True)}: check the prices."
     for i, item in enumerate(items):
         if not (item.category or "").strip():
             errors[f"items-{i}-category"] = "Choose what was sold (ring, earrings, necklace…)."

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from ...clock import utcnow
+from ...domain.money import field_message
 from ...domain.proposals import Proposal, dedupe_key
 from ...domain.vocab import Kind, Status
 from ...domain.windows import window_for
@@ -101,14 +101,9 @@ def take_in_repair(actor: User, client_id: int, item: str, work: str, promised_o
     price = None
     if (quote or "").strip():
         try:
-            price = Decimal(quote.strip().replace(",", "").lstrip("$"))
-        except InvalidOperation:
-            errors["quote"] = "Enter the price as a number, like 85 or 85.00."
-        else:
-            if price < 0 or price >= Decimal("1e10") or not price.is_finite():
-                errors["quote"] = "Enter a price from 0 up."
-            else:
-                price = price.quantize(Decimal("0.01"))
+            price = actor.store.locale_rules.parse_money(quote, "Quote")
+        except ValueError as exc:
+            errors["quote"] = field_message(exc)
     if errors:
         raise Invalid("Repair not saved: fix the fields marked below.", errors)
     repair = Repair(store_id=client.store_id, client_id=client.id, taken_by_id=actor.id, item=item, work=work,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ...domain.reasons import month_day
+from ...domain.locales import DEFAULT_LOCALE, StoreLocale
 from ...domain.seasons import in_holiday_season
 from ...domain.vocab import KIND_LABEL, Kind, Relation
 from ...extensions import db
@@ -24,11 +24,13 @@ class SaleResult:
     purchase: Purchase
     scheduled: list[FollowUp] = field(default_factory=list)
     gift_list_open: bool = False
+    locale: StoreLocale = DEFAULT_LOCALE
 
     @property
     def scheduled_text(self) -> str:
-        """ "Check-in Dec 6, care check Feb 20, …": what the sale just put on the calendar."""
-        parts = [f"{KIND_LABEL[Kind(f.kind)].lower()} {month_day(f.opens_on)}" for f in self.scheduled]
+        """ "Check-in Dec 6, care check Feb 20, …": what the sale just put on the calendar, the store's way."""
+        parts = [f"{KIND_LABEL[Kind(f.kind)].lower()} {self.locale.day(f.opens_on, 'month_day')}"
+                 for f in self.scheduled]
         if not parts:
             return ""
         text = ", ".join(parts)
@@ -88,7 +90,7 @@ def stage_sale(actor: User, client_id: int, purchased_on: str, items: list[ItemI
     except Invalid as e:
         raise Invalid(_sale_message(e.errors), e.errors) from None
     return SaleResult(purchase, [f for f in cadence_of(purchase) if f.expires_on >= today],
-                      in_holiday_season(today, engine_settings(actor.store)))
+                      in_holiday_season(today, engine_settings(actor.store)), actor.store.locale_rules)
 
 
 def _sale_message(errors: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from ...clock import utcnow
+from ...domain.locales import StoreLocale
 from ...domain.share import mailto_href, share_message, sms_href
 from ...domain.vocab import Relation
 from ...extensions import db
@@ -135,6 +136,7 @@ class SharedList:
     items: list[SharedItem]
     store_name: str
     store_phone: str | None
+    locale: StoreLocale  # the store's money, whoever opens the link
 
 
 def shared_list(token: str) -> SharedList:
@@ -159,4 +161,4 @@ def shared_list(token: str) -> SharedList:
                               .order_by(WishItem.created_at, WishItem.id)).all()
     store = db.session.get_one(Store, link.store_id)
     return SharedList(first, [SharedItem(r.description, r.metal, r.stone, r.price_hint) for r in rows], store.name,
-                      policy_of(store.id).share_phone)
+                      policy_of(store.id).share_phone, store.locale_rules)

@@ -15,10 +15,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from ...domain.cadence import ItemFacts, piece_name
+from ...domain.locales import StoreLocale
 from ...domain.trade_up import DEFAULT_CATEGORIES, TradeUpTerms, credit_for, credit_line
 from ...domain.vocab import ItemCategory
 from ...extensions import db
-from ...models import Client, LoyaltyPolicy, Purchase, PurchaseItem, TradeUpCredit, User
+from ...models import Client, LoyaltyPolicy, Purchase, PurchaseItem, Store, TradeUpCredit, User
 from ..access import get_client, get_scoped, require_manager
 from ..errors import Invalid
 
@@ -105,11 +106,12 @@ class LedgerLine:
     piece: str
     price: Decimal
     purchased_on: date
+    locale: StoreLocale
 
     @property
     def text(self) -> str:
         return credit_line(self.piece[:1].upper() + self.piece[1:], self.price, self.credit.amount,
-                           self.credit.min_price)
+                           self.credit.min_price, self.locale)
 
 
 def ledger(client: Client) -> list[LedgerLine]:
@@ -120,8 +122,9 @@ def ledger(client: Client) -> list[LedgerLine]:
         .join(Purchase, Purchase.id == PurchaseItem.purchase_id)
         .where(TradeUpCredit.client_id == client.id, TradeUpCredit.status != "void")
         .order_by(TradeUpCredit.status, Purchase.purchased_on.desc(), TradeUpCredit.id.desc())).all()
+    locale = db.session.get_one(Store, client.store_id).locale_rules
     return [LedgerLine(credit, item.description or piece_name(ItemFacts(item.category, item.metal, item.stone, None)),
-                       item.price, on) for credit, item, on in rows]
+                       item.price, on, locale) for credit, item, on in rows]
 
 
 def set_credit_status(actor: User, credit_id: int, status: str, today: date) -> TradeUpCredit:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...domain.money import parse_price
+from ...domain.money import field_message
 from ...domain.vocab import ItemCategory
 from ...extensions import db
 from ...models import Person, User, WishItem
@@ -30,9 +30,9 @@ def add_wish(actor: User, client_id: int, description: str, person_id: int | Non
     price = None
     if (price_hint or "").strip():
         try:
-            price = parse_price(price_hint.strip())
-        except ValueError as e:
-            errors["price_hint"] = str(e)[0].upper() + str(e)[1:] + "."
+            price = actor.store.locale_rules.parse_money(price_hint, "Price")
+        except ValueError as exc:
+            errors["price_hint"] = field_message(exc)
     if person_id is not None:
         person = db.session.get(Person, person_id)
         if person is None or person.client_id != client.id:

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
 
-from ...domain.money import parse_price
+from ...domain.locales import DEFAULT_LOCALE, StoreLocale
+from ...domain.money import field_message
 from ...domain.vocab import DateKind, ItemCategory, Relation, Tier
 from ...extensions import db
 from ...models import Client, ImportantDate, Person, Purchase, PurchaseItem, User
@@ -41,7 +42,6 @@ KEYS = ("assigned_to_id", "tier", "stone", "category", "spend_min", "spend_max",
 # would silently widen the filter (an event's "spent at least" dropped invites everyone), so it is refused instead.
 RETIRED = {"min_spend": "spend_min", "from": "assigned_to_id"}
 
-MONEY_HELP = "Enter an amount like 2500, or leave it empty."
 ASSOCIATE_HELP = "Choose an associate from the list."
 
 
@@ -84,10 +84,12 @@ class ClientFilter:
     # ------------------------------------------------------------------------------------------- parsing
 
     @classmethod
-    def parse(cls, form, store_id: int | None = None) -> ClientFilter:  # noqa: ANN001 - a MultiDict or FormDict
+    def parse(cls, form, store_id: int | None = None,  # noqa: ANN001 - a MultiDict or FormDict
+              locale: StoreLocale = DEFAULT_LOCALE) -> ClientFilter:
         """Read the filter's fields; Invalid carries one message per field that cannot be understood.
 
         Given the store, an associate who is not its staff is refused too (never silently matched to nobody).
+        Amounts are read the store's way (`locale`); a saved filter holds them as amount_text writes them.
         """
         errors: dict[str, str] = {}
         who = _text(form, "assigned_to_id")
@@ -99,8 +101,8 @@ class ClientFilter:
         category = _text(form, "category").lower()
         if category and category not in CATEGORIES:
             errors["category"] = "Choose a category from the list."
-        spend_min = _money(form, "spend_min", errors)
-        spend_max = _money(form, "spend_max", errors)
+        spend_min = _money(form, "spend_min", locale, errors)
+        spend_max = _money(form, "spend_max", locale, errors)
         if spend_min is not None and spend_max is not None and spend_min > spend_max:
             errors["spend_max"] = "The most must be at least the least; swap them or widen the range."
         touched_before = None
@@ -188,7 +190,7 @@ class ClientFilter:
 
     # ------------------------------------------------------------------------------------------- words
 
-    def describe(self, names: dict[int, str]) -> str:
+    def describe(self, names: dict[int, str], locale: StoreLocale = DEFAULT_LOCALE) -> str:
         """The filter as a sentence fragment: "tier A, bought sapphire, birthday in March"."""
         parts = []
         if self.tiers:
@@ -199,14 +201,15 @@ class ClientFilter:
             parts.append(f"{names.get(self.assigned_to_id, 'someone')}'s clients")
         if self.category or self.stone:
             parts.append("bought " + " ".join(x for x in (self.stone, self.category) if x))
-        if self.spend_min is not None and self.spend_max is not None:
-            parts.append(f"spent ${self.spend_min:,.0f}–${self.spend_max:,.0f} in 24 months")
-        elif self.spend_min is not None:
-            parts.append(f"spent ${self.spend_min:,.0f}+ in 24 months")
-        elif self.spend_max is not None:
-            parts.append(f"spent up to ${self.spend_max:,.0f} in 24 months")
+        least, most = (locale.money(v, whole=True) if v is not None else None for v in (self.spend_min, self.spend_max))
+        if least and most:
+            parts.append(f"spent {least}–{most} in 24 months")
+        elif least:
+            parts.append(f"spent {least}+ in 24 months")
+        elif most:
+            parts.append(f"spent up to {most} in 24 months")
         if self.touched_before:
-            parts.append(f"no touch since {self.touched_before:%b %-d, %Y}")
+            parts.append(f"no touch since {locale.day(self.touched_before)}")
         if self.anniversary_month:
             parts.append(f"anniversary in {MONTHS[self.anniversary_month - 1]}")
         if self.birthday_month:
@@ -253,15 +256,15 @@ def parse_id(text: str | None) -> int | None:
     return _number((text or "").strip(), 1, MAX_ID)
 
 
-def _money(form, name: str, errors: dict[str, str]) -> Decimal | None:  # noqa: ANN001
+def _money(form, name: str, locale: StoreLocale, errors: dict[str, str]) -> Decimal | None:  # noqa: ANN001
     """An amount as people write it ("2500", "$2,500", "2.500,00 €"), through the app's one money parser."""
     text = _text(form, name)
     if not text:
         return None
     try:
-        return parse_price(text, name)
-    except ValueError:
-        errors[name] = MONEY_HELP
+        return locale.parse_money(text, "Spend")
+    except ValueError as exc:
+        errors[name] = f"{field_message(exc)[:-1]}, or leave it empty."
         return None
 
 

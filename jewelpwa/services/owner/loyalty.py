@@ -21,7 +21,7 @@ from ..errors import Invalid
 def save_tiers(actor: User, rows: Sequence[tuple[str, str, str]]) -> list[TierRule]:
     """Replace the store's tiers with the rows typed (name, minimum lifetime spend, perks) and re-tier every client."""
     require_manager(actor)
-    tiers, errors = parse_tiers(rows)
+    tiers, errors = parse_tiers(rows, actor.store.locale_rules)
     if errors:
         raise Invalid("Tiers not saved", errors)
     db.session.execute(delete(LoyaltyTier).where(LoyaltyTier.store_id == actor.store_id))

@@ -63,7 +63,7 @@ def _validated(actor: User, form, segment_id: int | None) -> tuple[str, ClientFi
         if clash is not None and clash != segment_id:
             errors["name"] = "Another segment has this name; choose another."
     try:
-        wanted = ClientFilter.parse(form, actor.store_id)
+        wanted = ClientFilter.parse(form, actor.store_id, actor.store.locale_rules)
     except Invalid as exc:
         errors.update(exc.errors)
     if errors:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from ...domain.emails import is_email
 from ...domain.vocab import Role
 from ...extensions import db
 from ...models import AuditEvent, Client, User
@@ -90,7 +90,7 @@ def create_staff(actor: User, name: str, email: str, role: str, daily_target: st
         errors["name"] = "Enter the person's name."
     elif len(name) > 120:
         errors["name"] = "Keep the name under 120 characters."
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) or len(email) > 254:
+    if not is_email(email):
         errors["email"] = "Enter an email address like name@store.com."
     elif db.session.scalar(select(User.id).where(User.email == email)):
         errors["email"] = f"{email} already has an account."

@@ -79,7 +79,7 @@ def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 -
         elif invite_on > event_on:
             errors["invite_on"] = "Invite on or before the event day."
     try:
-        wanted = ClientFilter.parse(form, actor.store_id)
+        wanted = ClientFilter.parse(form, actor.store_id, actor.store.locale_rules)
     except Invalid as exc:
         errors.update(exc.errors)
     if errors or invite_on is None or event_on is None:  # a missing day has its message in errors

@@ -1,4 +1,4 @@
-"""Store settings: name, timezone, country, morning hour, and the engine's windows and frequency presets."""
+"""Store settings: name, timezone, country, locale, currency, morning hour, and the engine's windows and frequency presets."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from ...domain.locales import COUNTRIES, COUNTRY_CODES, LOCALES, currencies, locale_label
 from ...domain.settings import DEFAULT_WINDOWS, FREQUENCY_PRESETS, EngineSettings
 from ...domain.vocab import KIND_LABEL, Frequency, Kind
 from ...extensions import db
@@ -16,13 +17,6 @@ from ..access import require_manager
 from ..engine.planner import engine_settings
 from ..errors import Invalid
 
-# Countries with their own Mother's Day rule in domain.occasions, then common English-speaking markets.
-COUNTRIES: tuple[tuple[str, str], ...] = (
-    ("US", "United States"), ("CA", "Canada"), ("AU", "Australia"), ("NZ", "New Zealand"),
-    ("GB", "United Kingdom"), ("IE", "Ireland"), ("MX", "Mexico"), ("FR", "France"), ("DE", "Germany"),
-    ("IT", "Italy"), ("ES", "Spain"), ("NL", "Netherlands"), ("ZA", "South Africa"), ("SG", "Singapore"),
-    ("IN", "India"), ("JP", "Japan"),
-)
 SECTIONS = ("windows", "frequency")
 WINDOW_KINDS: tuple[Kind, ...] = tuple(DEFAULT_WINDOWS)
 FREQUENCIES: tuple[Frequency, ...] = tuple(FREQUENCY_PRESETS)
@@ -59,8 +53,24 @@ def settings_view(actor: User) -> SettingsView:
     return SettingsView(store, engine_settings(store), frozenset(overridden))
 
 
-def update_store(actor: User, name: str, timezone: str, country: str, morning_hour: str) -> Store:
-    """Save the store's name, timezone, country and morning hour; nothing is saved when one is wrong."""
+@dataclass(frozen=True)
+class LocaleChoices:
+    """What the store form offers: countries, locales and currencies ("" is the country's own)."""
+
+    countries: tuple[tuple[str, str, str], ...] = COUNTRIES
+    locales: tuple[tuple[str, str], ...] = ()
+    currencies: tuple[str, ...] = ()
+
+
+@cache
+def locale_choices() -> LocaleChoices:
+    return LocaleChoices(COUNTRIES, tuple((code, locale_label(code)) for code in LOCALES), currencies())
+
+
+def update_store(actor: User, name: str, timezone: str, country: str, morning_hour: str, locale: str = "",
+                 currency: str = "") -> Store:
+    """Save the store's name, timezone, country, locale, currency and morning hour; nothing is saved when one is
+    wrong. An empty locale or currency follows the country."""
     require_manager(actor)
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -73,19 +83,26 @@ def update_store(actor: User, name: str, timezone: str, country: str, morning_ho
         errors["name"] = "Keep the name under 120 characters."
     if timezone not in available_timezones():
         errors["timezone"] = "Choose a timezone from the list, like America/New_York or Europe/London."
-    if country not in {code for code, _ in COUNTRIES}:
+    if country not in COUNTRY_CODES:
         errors["country"] = "Choose a country from the list."
+    locale, currency = (locale or "").strip(), (currency or "").strip().upper()
+    if locale and locale not in LOCALES:
+        errors["locale"] = "Choose a way of writing money and dates from the list."
+    if currency and currency not in currencies():
+        errors["currency"] = "Choose a currency from the list."
     if not hour.isdigit() or not 0 <= int(hour) <= 23:
         errors["morning_hour"] = "Enter an hour from 0 to 23 (8 means 8 am)."
     if errors:
         raise Invalid("Store settings not saved", errors)
     store = db.session.get_one(Store, actor.store_id)
     store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, int(hour)
+    store.locale, store.currency = locale or None, currency or None
     # The country lives on the store; an old override inside the engine settings would shadow it.
     if "country" in (store.settings or {}):
         store.settings = {k: v for k, v in store.settings.items() if k != "country"}
     db.session.add(AuditEvent(store_id=store.id, user_id=actor.id, action="store_settings_changed",
-                              target=f"{timezone} {country} {hour}h"[:120]))
+                              target=f"{timezone} {country} {store.locale_rules.locale} "
+                                                                    f"{store.locale_rules.currency} {hour}h"[:120]))
     db.session.commit()
     return store
 

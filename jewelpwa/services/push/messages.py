@@ -14,9 +14,10 @@ from datetime import date
 from sqlalchemy import select
 
 from ...clock import utcnow
+from ...domain.locales import DEFAULT_LOCALE, StoreLocale
 from ...domain.vocab import KIND_LABEL, Kind, Status, Tier
 from ...extensions import db
-from ...models import Client, FollowUp, PushSubscription, User
+from ...models import Client, FollowUp, PushSubscription, Store, User
 from ..engine.day_lists import call_list
 from .outbox import queue_notification
 
@@ -80,7 +81,7 @@ def high_priority_due(store_id: int, on: date) -> list[tuple[FollowUp, str]]:
     return [(f, tier) for _, f, tier in sorted(picked, key=lambda p: p[0])]
 
 
-def due_text(follow_up: FollowUp, tier: str | None = None) -> tuple[str, str]:
+def due_text(follow_up: FollowUp, tier: str | None = None, locale: StoreLocale = DEFAULT_LOCALE) -> tuple[str, str]:
     kind = Kind(follow_up.kind)
     detail = follow_up.detail or {}
     what = KIND_LABEL[kind]
@@ -88,7 +89,7 @@ def due_text(follow_up: FollowUp, tier: str | None = None) -> tuple[str, str]:
         years = int(detail["years"])
         suffix = "th" if 10 <= years % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(years % 10, "th")
         what = f"{years}{suffix} anniversary"
-    occasion = follow_up.occasion_on.strftime("%b %-d")
+    occasion = locale.day(follow_up.occasion_on, "month_day")
     who = "A top-spending client" if tier == Tier.A else "A client"
     return f"Due today: {what}", f"{who} · {what} {occasion}. Tap to open the card."
 
@@ -98,12 +99,13 @@ def queue_due_follow_ups(store_id: int, on: date) -> list[int]:
     ids: list[int] = []
     subscribed = {u.id for u in subscribed_users(store_id)}
     sent: Counter[int] = Counter()
+    locale = db.session.get_one(Store, store_id).locale_rules
     for follow_up, tier in high_priority_due(store_id, on):
         user_id = follow_up.assignee_id
         if user_id not in subscribed or sent[user_id] >= DUE_PUSHES_PER_DAY:
             continue
         sent[user_id] += 1
-        title, body = due_text(follow_up, tier)
+        title, body = due_text(follow_up, tier, locale)
         ids += queue_notification(user_id, f"due:{follow_up.id}:{on.isoformat()}", title, body,
                                   f"/clients/{follow_up.client_id}", tag=f"followup-{follow_up.id}",
                                   urgency="normal", ttl=8 * 3600, commit=False)

@@ -130,8 +130,8 @@ def test_sold_with_its_sale_is_stored_linked_and_counted_from_outreach(desk, aut
 
 
 @pytest.mark.parametrize(("field", "value", "says"), [
-    ("items-0-price", "twelve", "is not a number"),
-    ("items-0-price", "-5", "cannot be negative"),
+    ("items-0-price", "twelve", "is not an amount"),
+    ("items-0-price", "-5", "is negative"),
     ("items-0-category", "", "Choose what was sold"),
     ("recipient", "999999", "Choose one of this client's people"),
     ("channel", "pigeon", "Choose how you contacted them"),

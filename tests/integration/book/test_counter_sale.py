@@ -102,7 +102,7 @@ def test_bad_price_in_row_two_is_shown_at_that_row_and_nothing_saved(auth, clock
     assert response.status_code == 422
     assert "Sale not saved: check item 2." in html
     price_field = html[html.index('id="items-1-price"'):]
-    assert 'aria-invalid="true"' in price_field[:400] and "is not a number" in price_field[:900]
+    assert 'aria-invalid="true"' in price_field[:400] and "is not an amount" in price_field[:900]
     assert 'value="twelve hundred"' in html and 'value="Solitaire"' in html  # input kept
     assert db.session.scalar(select(func.count(Purchase.id))) == 0
     assert db.session.scalar(select(func.count(FollowUp.id))) == 0

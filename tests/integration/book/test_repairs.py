@@ -34,7 +34,7 @@ def test_intake_from_the_card_and_its_field_messages(auth):
     bad = take_in(auth, client, item="", work="", promised_on=(today - timedelta(days=1)).isoformat(), quote="a lot")
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    for message in ("Say what the piece is", "Say what work to do", "That day has passed", "Enter the price"):
+    for message in ("Say what the piece is", "Say what work to do", "That day has passed", "Quote &#34;a lot&#34; is not an amount"):
         assert message in page
     assert 'value="a lot"' in page
     assert db.session.scalar(select(func.count()).select_from(Repair)) == 0

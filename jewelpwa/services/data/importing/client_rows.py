@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ....domain.client_columns import MAX_PHONE_DIGITS, phone_digits
+from ....domain.emails import is_email
 from ....domain.vocab import Channel, Frequency
 from ....domain.yearly_date import YearlyDate, parse_yearly_date
 from ....models import User
@@ -16,7 +16,6 @@ _CHANNELS = frozenset(c.value for c in Channel)
 _FREQUENCIES = frozenset(f.value for f in Frequency)
 _YES = {"yes", "y", "true", "t", "1"}
 _NO = {"no", "n", "false", "f", "0", ""}
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass
@@ -79,7 +78,7 @@ def validate_client(row: CsvRow, staff: dict[str, User], errors: Errors) -> Clie
     if not cells["first_name"]:
         errors.add(row.line, "first_name", "is blank: enter the client's first name")
     email = cells["email"].lower() or None
-    if email and not _EMAIL.fullmatch(email):
+    if email and not is_email(email):
         errors.add(row.line, "email", f'"{cells["email"]}" is not an email address: write it like name@example.com')
     phone = cells["phone"] or None
     digits = phone_digits(phone)
