@@ -48,7 +48,9 @@ def init_database(app: Flask) -> None:
     from . import data_version, models  # noqa: F401 - models registers the tables on the metadata
     from .database import install_sqlite_hooks, sqlite_engine_options
     from .extensions import db, migrate
+    from .services import stored_text
 
+    stored_text.install()
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
@@ -68,12 +70,14 @@ def init_web(app: Flask) -> None:
     from .extensions import csrf, htmx
     from .web.errors import init_errors
     from .web.headers import init_headers
+    from .web.inputs import init_inputs
     from .web.limits import init_limits
     from .web.log_privacy import init_app as init_log_privacy
     from .web.timing import init_timing
 
     init_log_privacy(app)
     csrf.init_app(app)
+    init_inputs(app)
     htmx.init_app(app)
     init_limits(app)
     init_headers(app)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from ...domain.inputs import whole_number
 from ...domain.vocab import Role
 from ...extensions import db
 from ...models import AuditEvent, Client, User
@@ -45,9 +46,10 @@ def new_password() -> str:
 
 def parse_target(value: str | int | None) -> int:
     text = str(value if value is not None else "").strip()
-    if not text.isdigit() or not 0 <= int(text) <= MAX_TARGET:
+    target = whole_number(text, 0, MAX_TARGET)
+    if target is None:
         raise Invalid("Daily target not saved", {"daily_target": f"Enter a whole number from 0 to {MAX_TARGET}."})
-    return int(text)
+    return target
 
 
 def parse_role(value: str | None) -> Role:

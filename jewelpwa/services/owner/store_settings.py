@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from ...domain.inputs import whole_number
 from ...domain.settings import DEFAULT_WINDOWS, FREQUENCY_PRESETS, EngineSettings
 from ...domain.vocab import KIND_LABEL, Frequency, Kind
 from ...extensions import db
@@ -75,12 +77,13 @@ def update_store(actor: User, name: str, timezone: str, country: str, morning_ho
         errors["timezone"] = "Choose a timezone from the list, like America/New_York or Europe/London."
     if country not in {code for code, _ in COUNTRIES}:
         errors["country"] = "Choose a country from the list."
-    if not hour.isdigit() or not 0 <= int(hour) <= 23:
+    morning_hour = whole_number(hour, 0, 23)
+    if morning_hour is None:
         errors["morning_hour"] = "Enter an hour from 0 to 23 (8 means 8 am)."
     if errors:
         raise Invalid("Store settings not saved", errors)
     store = db.session.get_one(Store, actor.store_id)
-    store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, int(hour)
+    store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, morning_hour
     # The country lives on the store; an old override inside the engine settings would shadow it.
     if "country" in (store.settings or {}):
         store.settings = {k: v for k, v in store.settings.items() if k != "country"}
@@ -95,11 +98,11 @@ def _numbers(form: Mapping[str, str], prefix: str, parts: tuple[str, ...], field
     values = []
     for part in parts:
         text = (form.get(f"{prefix}.{part}") or "").strip()
-        try:
-            values.append(int(text))
-        except ValueError:
+        # ASCII digits, a sign, and few of them: int() takes "٣" and a thousand digits alike.
+        if not re.fullmatch(r"-?[0-9]{1,6}", text):
             errors[field] = "Enter whole numbers in every box."
             return None
+        values.append(int(text))
     return values
 
 
