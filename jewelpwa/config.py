@@ -54,6 +54,12 @@ class Config:
     SERVER_TIMING = os.environ.get("JEWELPWA_SERVER_TIMING") == "1"
 
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:owner@jewelpwa.invalid")
+    # The push services the server may call (services/outbound.py): comma-separated names, `*.` for a domain's
+    # names; unset means the browsers' own services (FCM, Mozilla, Apple, Windows).
+    PUSH_SERVICE_HOSTS: str | None = os.environ.get("JEWELPWA_PUSH_HOSTS") or None
+    # Tests only: lets outbound calls reach the tests' local plain-http endpoint. Never read from the environment
+    # in production; the test fixtures set it (and worker processes under test run as "development").
+    OUTBOUND_TEST_LOCAL = False
     TESTING = False
 
 
@@ -63,6 +69,7 @@ class DevConfig(Config):
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "jewelpwa"
     REMEMBER_COOKIE_SECURE = False
+    OUTBOUND_TEST_LOCAL = os.environ.get("JEWELPWA_OUTBOUND_TEST_LOCAL") == "1"
 
 
 class TestConfig(Config):
