@@ -1,5 +1,6 @@
-"""Entry point for gunicorn and `flask --app wsgi`."""
+"""Entry point for gunicorn and `flask --app wsgi`; behind a proxy, TRUSTED_PROXY_HOPS says how many to trust."""
 
 from jewelpwa import create_app
+from jewelpwa.web.proxy import trust_proxies
 
-app = create_app()
+app = trust_proxies(create_app())

@@ -43,6 +43,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long shift never loses a form
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: none; the headers are then ignored).
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0") or 0)
     # Login throttle: per account and per address (the "11th wrong password in a minute").
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
     RATELIMIT_STORAGE_URI: str | None = None  # derived from REDIS_URL in create_app
