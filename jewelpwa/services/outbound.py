@@ -56,7 +56,7 @@ class Destinations:
 
 def system_resolver(host: str, port: int) -> list[str]:
     """The addresses a name resolves to (every family), as the request's connection would find them."""
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def is_public(address: str) -> bool:

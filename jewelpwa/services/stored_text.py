@@ -29,7 +29,7 @@ def _text_columns(cls: type) -> list[tuple[str, int]]:
     """(attribute, most characters) of a mapped class's text columns, worked out once per class."""
     found = _COLUMNS.get(cls)
     if found is None:
-        mapper = inspect(cls)
+        mapper: Any = inspect(cls)
         found = []
         for attr in mapper.column_attrs:
             column = attr.columns[0]

@@ -60,4 +60,5 @@ def change_password():
     except Invalid as e:
         return render("me/index.html", "password_form", errors=e.errors), 422
     return after_mutation(url_for("me.index"), "me/index.html", "password_form",
-                          "Password changed. Your other devices are signed out.", errors={})
+                          "Password changed. Your other devices are signed out and your calendar link is "
+                          "turned off: make a new one under Calendar feed.", errors={})

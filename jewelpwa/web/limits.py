@@ -56,7 +56,8 @@ class SignInLimit:
     def _redis(self) -> FixedWindowRateLimiter:
         with self._lock:
             if self._primary is None:
-                storage: Storage = storage_from_string(self._uri, **self._options)
+                storage = storage_from_string(self._uri, **self._options)
+                assert isinstance(storage, Storage)  # a synchronous storage: the app is not async
                 self._primary = FixedWindowRateLimiter(storage)
             return self._primary
 

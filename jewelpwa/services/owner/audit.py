@@ -43,6 +43,7 @@ ACTIONS = {
     "export_purchases": "Purchases exported",
     "export_outreach": "Outreach exported",
     "export_archive": "Store archive exported",
+    "export_mail_list": "Mail list exported",
     "campaign_started": "Campaign started",
     "store_event_created": "Store event created",
     "store_settings_changed": "Store settings changed",
@@ -52,7 +53,8 @@ ACTIONS = {
     "wish_links_revoked": "Wish list links revoked",
 }
 _EXPORTS = {"export_clients": "the client list", "export_purchases": "every purchase",
-            "export_outreach": "the outreach log", "export_archive": "the whole store archive"}
+            "export_outreach": "the outreach log", "export_archive": "the whole store archive",
+            "export_mail_list": "a segment's mail list (names and postal addresses)"}
 _USER = re.compile(r"user:(\d+)")
 _CLIENT = re.compile(r"client:(\d+)")
 

@@ -94,8 +94,10 @@ def create_staff(actor: User, name: str, email: str, role: str, daily_target: st
         errors["name"] = "Keep the name under 120 characters."
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) or len(email) > 254:
         errors["email"] = "Enter an email address like name@store.com."
-    elif db.session.scalar(select(User.id).where(User.email == email)):
-        errors["email"] = f"{email} already has an account."
+    elif (taken := db.session.scalar(select(User.store_id).where(User.email == email))) is not None:
+        # Emails are unique across stores; whose account it is stays unsaid unless it is one of ours.
+        errors["email"] = (f"{email} is already on your staff list." if taken == actor.store_id else
+                           "That email cannot be used for a new account: ask them for another address.")
     chosen: Role | None = None
     try:
         chosen = parse_role(role)

@@ -77,13 +77,13 @@ def update_store(actor: User, name: str, timezone: str, country: str, morning_ho
         errors["timezone"] = "Choose a timezone from the list, like America/New_York or Europe/London."
     if country not in {code for code, _ in COUNTRIES}:
         errors["country"] = "Choose a country from the list."
-    morning_hour = whole_number(hour, 0, 23)
-    if morning_hour is None:
+    hour_number = whole_number(hour, 0, 23)
+    if hour_number is None:
         errors["morning_hour"] = "Enter an hour from 0 to 23 (8 means 8 am)."
     if errors:
         raise Invalid("Store settings not saved", errors)
     store = db.session.get_one(Store, actor.store_id)
-    store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, morning_hour
+    store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, hour_number or 0
     # The country lives on the store; an old override inside the engine settings would shadow it.
     if "country" in (store.settings or {}):
         store.settings = {k: v for k, v in store.settings.items() if k != "country"}

@@ -36,7 +36,8 @@ def subscribe(user: User, subscription: dict, label: str | None = None, user_age
     """Save this device's push subscription (the same endpoint again just refreshes its keys)."""
     subscription = subscription if isinstance(subscription, dict) else {}
     endpoint = str(subscription.get("endpoint") or "")
-    keys = subscription.get("keys") if isinstance(subscription.get("keys"), dict) else {}
+    keys = subscription.get("keys")
+    keys = keys if isinstance(keys, dict) else {}
     p256dh, auth = str(keys.get("p256dh") or ""), str(keys.get("auth") or "")
     if len(endpoint) > 1000:
         raise Invalid("Not a push subscription", {"endpoint": "The browser sent no usable push address."})
