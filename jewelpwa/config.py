@@ -43,6 +43,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long shift never loses a form
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
+    # Request size (web/inputs.py): a body of at most 1 MB (the CSV upload: 26 MB), one form field of at most
+    # 256 KB, at most 1,000 fields; more is a 413 before anything is parsed.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    UPLOAD_MAX_CONTENT_LENGTH = 26 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    MAX_FORM_PARTS = 1000
     # Reverse proxies in front of the app that append to X-Forwarded-For (0: none; the headers are then ignored).
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0") or 0)
     # Login throttle: per account and per address (the "11th wrong password in a minute").

@@ -107,10 +107,6 @@ def unstorable() -> tuple[str, int] | None:
 
 def init_inputs(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
-    app.config.setdefault("MAX_CONTENT_LENGTH", 1024 * 1024)
-    app.config.setdefault("UPLOAD_MAX_CONTENT_LENGTH", 26 * 1024 * 1024)
-    app.config.setdefault("MAX_FORM_MEMORY_SIZE", 256 * 1024)
-    app.config.setdefault("MAX_FORM_PARTS", 1000)
 
     def _upload_size() -> None:
         if request.endpoint in LARGE_UPLOADS:
