@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from ..services.accounts import users as accounts
 from ..services.errors import Invalid
@@ -37,6 +38,8 @@ def login():
     # A new token for the signed-in session: one read from the sign-in page (or planted before it) must not
     # carry over into the account's session (flask-wtf keeps the raw token in the session under this name).
     session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+    generate_csrf()  # made now, so the first page after sign-in is kept under the token it shows (page_cache)
     return redirect(next_url, code=303)
 
 
