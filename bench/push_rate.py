@@ -27,7 +27,14 @@ from jewelpwa.services.accounts.users import create_user  # noqa: E402
 from jewelpwa.services.push import devices, outbox  # noqa: E402
 from jewelpwa.services.push.vapid import init_keys  # noqa: E402
 from jewelpwa.tasks import queues  # noqa: E402
-from tests.workers.support import PrivateRedis, Processes, PushEndpoint, wait_for  # noqa: E402
+from tests.workers.support import (  # noqa: E402
+    LOCAL_PUSH_CONFIG,
+    LOCAL_PUSH_ENV,
+    PrivateRedis,
+    Processes,
+    PushEndpoint,
+    wait_for,
+)
 
 
 def main() -> None:
@@ -45,11 +52,11 @@ def main() -> None:
         instance = tmp / "instance"
         init_keys(str(instance))
         url = f"sqlite:///{tmp / 'bench.db'}"
-        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis.url})
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis.url, **LOCAL_PUSH_CONFIG})
         app.instance_path = str(instance)
         procs = Processes({**{k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "JEWELPWA_"))},
                            "JEWELPWA_ENV": "development", "DATABASE_URL": url, "REDIS_URL": redis.url,
-                           "JEWELPWA_INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING"}, tmp)
+                           "JEWELPWA_INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING", **LOCAL_PUSH_ENV}, tmp)
         try:
             with app.app_context():
                 upgrade()

@@ -24,7 +24,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_web(app)
     init_views(app)
     init_cli(app)
-    return app
+    # Here rather than in wsgi.py: a wheel install runs `gunicorn 'jewelpwa:create_app()'` (deploy/), not wsgi.py.
+    from .web.proxy import trust_proxies
+
+    return trust_proxies(app)
 
 
 def init_config(app: Flask, config_name: str, overrides: dict[str, Any]) -> None:
@@ -53,7 +56,9 @@ def init_database(app: Flask) -> None:
     from . import data_version, models  # noqa: F401 - models registers the tables on the metadata
     from .database import install_sqlite_hooks, sqlite_engine_options
     from .extensions import db, migrate
+    from .services import stored_text
 
+    stored_text.install()
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
@@ -73,6 +78,7 @@ def init_web(app: Flask) -> None:
     from .extensions import csrf, htmx
     from .web.errors import init_errors
     from .web.headers import init_headers
+    from .web.inputs import init_inputs
     from .web.limits import init_limits
     from .web.locale import init_locale
     from .web.log_privacy import init_app as init_log_privacy
@@ -80,6 +86,7 @@ def init_web(app: Flask) -> None:
 
     init_log_privacy(app)
     csrf.init_app(app)
+    init_inputs(app)
     htmx.init_app(app)
     init_limits(app)
     init_headers(app)

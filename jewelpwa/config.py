@@ -43,6 +43,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long shift never loses a form
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
+    # Request size (web/inputs.py): a body of at most 1 MB (the CSV upload: 26 MB), one form field of at most
+    # 256 KB, at most 1,000 fields; more is a 413 before anything is parsed.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    UPLOAD_MAX_CONTENT_LENGTH = 26 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    MAX_FORM_PARTS = 1000
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: none; the headers are then ignored).
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0") or 0)
     # Login throttle: per account and per address (the issue's "11th wrong password in a minute").
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
     RATELIMIT_STORAGE_URI: str | None = None  # derived from REDIS_URL in create_app
@@ -54,6 +62,12 @@ class Config:
     SERVER_TIMING = os.environ.get("JEWELPWA_SERVER_TIMING") == "1"
 
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:owner@jewelpwa.invalid")
+    # The push services the server may call (services/outbound.py): comma-separated names, `*.` for a domain's
+    # names; unset means the browsers' own services (FCM, Mozilla, Apple, Windows).
+    PUSH_SERVICE_HOSTS: str | None = os.environ.get("JEWELPWA_PUSH_HOSTS") or None
+    # Tests only: lets outbound calls reach the tests' local plain-http endpoint. Never read from the environment
+    # in production; the test fixtures set it (and worker processes under test run as "development").
+    OUTBOUND_TEST_LOCAL = False
     TESTING = False
 
 
@@ -63,6 +77,7 @@ class DevConfig(Config):
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "jewelpwa"
     REMEMBER_COOKIE_SECURE = False
+    OUTBOUND_TEST_LOCAL = os.environ.get("JEWELPWA_OUTBOUND_TEST_LOCAL") == "1"
 
 
 class TestConfig(Config):

@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.client_columns import phone_digits
+from ..domain.inputs import row_id
 from ..domain.reasons import month_day
 from ..domain.seasons import holiday_season
 from ..domain.vocab import DateKind, ItemCategory, Relation
@@ -27,6 +28,7 @@ from ..services.engine.planner import engine_settings
 from ..services.errors import Invalid
 from ..web.clock import local_today
 from ..web.locale import money
+from ..web.inputs import MAX_ROW_INDEX, arg_number, row_indices
 from ..web.render import render, wants_fragment
 
 bp = Blueprint("counter", __name__)
@@ -64,7 +66,7 @@ def _date_input(prefix: str) -> DateInput:
                      f.get(f"{prefix}_on", ""))
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return row_id(value)
 
 # ------------------------------------------------------------------------------------------- add a client
 
@@ -96,10 +98,17 @@ def new_client():
 
 def item_rows() -> list[dict[str, str]]:
     """Item rows in the order posted (any indices, htmx may add some); rows with nothing typed are dropped."""
-    indices = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("items-") and k.count("-") == 2
-                      and k.split("-")[1].isdigit()})
-    rows = [{name: request.form.get(f"items-{i}-{name}", "").strip() for name in ITEM_FIELDS} for i in indices[:MAX_ROWS]]
+    rows = [{name: request.form.get(f"items-{i}-{name}", "").strip() for name in ITEM_FIELDS}
+            for i in row_indices(request.form, "items")]
     return [row for row in rows if any(row.values())]
+
+
+def too_many(rows: list, what: str) -> Invalid | None:
+    """More rows than one form may hold: refused as a whole, never cut short without a word."""
+    if len(rows) <= MAX_ROWS:
+        return None
+    message = f"One {what} holds at most {MAX_ROWS} rows and this one has {len(rows)}: split it in two."
+    return Invalid(message, {"rows": message})
 
 def sale_items(rows: list[dict[str, str]]) -> list[ItemInput]:
     return [ItemInput(category=r["category"], price=r["price"], metal=r["metal"] or None, stone=r["stone"] or None,
@@ -124,9 +133,9 @@ def _sale_context(client, **extra):
 def new_sale(client_id: int):
     """Log a sale: items, occasion, for whom; its follow-ups are scheduled at once (and the gift list offered in season)."""
     client = get_client(current_user, client_id)
-    if request.method == "GET" and request.args.get("item", "").isdigit():
+    index = arg_number("item", 0, MAX_ROW_INDEX)
+    if request.method == "GET" and index is not None:
         # htmx "Add another item": one more row, and the button moved on to the next index.
-        index = min(int(request.args["item"]), 999)
         return Response(render("counter/_item_row.html", None, i=index, row={}, errors={}, client=client,
                                categories=list(ItemCategory), appended=True))
     if request.method == "GET":
@@ -135,6 +144,8 @@ def new_sale(client_id: int):
     f = request.form
     items, occasion = sale_items(rows), posted_occasion()
     try:
+        if refused := too_many(rows, "sale"):
+            raise refused
         sale = log_sale(current_user, client.id, f.get("purchased_on", ""), items, occasion, f.get("recipient", ""),
                         f.get("new_recipient_name", ""), f.get("new_recipient_relation", ""),
                         f.get("receipt_number", ""), local_today())
@@ -154,18 +165,19 @@ def gift_list(client_id: int):
     """Holiday season, after a sale: who else is on the client's list, each with a gift follow-up."""
     client = get_client(current_user, client_id)
     season = holiday_season(local_today(), engine_settings(current_user.store))
-    if request.method == "GET" and request.args.get("row", "").isdigit():
-        index = min(int(request.args["row"]), 999)
+    index = arg_number("row", 0, MAX_ROW_INDEX)
+    if request.method == "GET" and index is not None:
         return Response(render("counter/_gift_row.html", None, i=index, row={}, errors={}, client=client,
                                relations=list(Relation), appended=True))
     ctx: dict[str, Any] = {"client": client, "season": season, "errors": {}, "message": None, "relations": list(Relation),
            "rows": [{}] * GIFT_ROWS, "by": month_day(season.expires_on) if season else None}
     if request.method == "POST":
         f = request.form
-        indices = sorted({int(k.split("-")[1]) for k in f if k.startswith("gifts-") and k.split("-")[1].isdigit()})
         rows = [{"name": f.get(f"gifts-{i}-name", "").strip(), "relation": f.get(f"gifts-{i}-relation", "")}
-                for i in indices[:MAX_ROWS]]
+                for i in row_indices(f, "gifts")]
         try:
+            if refused := too_many([r for r in rows if r["name"]], "gift list"):
+                raise refused
             made = add_gift_list(current_user, client.id, [GiftInput(r["name"], r["relation"]) for r in rows], local_today())
         except Invalid as e:
             ctx.update(errors=e.errors, message=e.message, rows=rows or ctx["rows"])

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from ..database import set_read_only
+from ..domain.inputs import iso_date
 from ..extensions import htmx
 from ..models import Client, Outreach
 from ..services.access import get_client
@@ -35,18 +36,16 @@ def _snooze_days() -> dict:
 
 
 def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return iso_date(value)
 
 
 def _moment(value: str | None) -> datetime | None:
     """The outbox's ISO tap time ("2026-11-22T15:04:05.123Z"); anything else is ignored, not an error."""
     try:
-        return datetime.fromisoformat(value) if value else None
+        moment = datetime.fromisoformat(value) if value and len(value) <= 40 else None
     except ValueError:
         return None
+    return moment if moment and iso_date(moment.date().isoformat()) else None
 
 
 def for_today() -> bool:

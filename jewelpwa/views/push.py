@@ -31,10 +31,12 @@ def devices():
 @login_required
 def add_device():
     """Save the push subscription push.js got from the browser (JSON, CSRF in the X-CSRFToken header)."""
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
+    key = data.get("applicationServerKey")
     try:
         device = subscribe(current_user, data.get("subscription") or {}, data.get("label"),
-                           request.headers.get("User-Agent"), data.get("applicationServerKey"))
+                           request.headers.get("User-Agent"), key if isinstance(key, str) else None)
     except Invalid as e:
         return jsonify(error=e.message, errors=e.errors), 422
     return jsonify(id=device.id, label=device.label), 201

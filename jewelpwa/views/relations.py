@@ -9,6 +9,7 @@ from ..services.book import referrals, trade_up
 from ..services.engine import client_value
 from ..services.errors import Invalid
 from ..services.owner import loyalty
+from ..web.inputs import row_indices
 from ..web.render import after_mutation, render
 from .pages import manager_required
 
@@ -51,8 +52,7 @@ def index():
 
 def _posted_tiers() -> list[dict[str, str]]:
     f = request.form
-    indices = sorted({int(k.split("-")[1]) for k in f if k.startswith("tiers-") and k.count("-") == 2
-                      and k.split("-")[1].isdigit()})[:20]
+    indices = row_indices(f, "tiers")[:20]
     return [{name: f.get(f"tiers-{i}-{name}", "") for name in ("name", "min_spend", "perks")} for i in indices]
 
 

@@ -121,6 +121,6 @@ def campaign(segment_id: int):
 @login_required
 def mail_list(segment_id: int):
     """The segment's direct-mail list as CSV: name and postal address of those who may get mail."""
-    filename, text = direct_mail.mail_csv(current_user, segment_id)
+    filename, text = direct_mail.mail_csv(current_user, segment_id, request.remote_addr)
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

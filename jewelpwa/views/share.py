@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, make_response, redirect, render_te
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..domain.inputs import row_id
 from ..services.access import get_client
 from ..services.book import share_links
 from ..services.errors import Invalid
@@ -16,7 +17,7 @@ bp = Blueprint("share", __name__)
 
 def _person_id() -> int | None:
     value = request.form.get("person_id", "")
-    return int(value) if value.isdigit() else None
+    return row_id(value)
 
 
 def _to_card(client_id: int, message: str, category: str = "success") -> BaseResponse:

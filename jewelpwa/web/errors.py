@@ -18,6 +18,7 @@ MESSAGES = {
     403: ("Not for your role", "This page is for the store's owner or managers."),
     404: ("Not found", "That page or client does not exist here."),
     405: ("Not allowed", "That action is not available here."),
+    413: ("Too much at once", "That was more than JewelPWA takes in one request."),
     422: ("Please check the form", "Some details need fixing before they can be saved."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Something broke on our side", "Nothing you did caused this. Try again in a moment."),

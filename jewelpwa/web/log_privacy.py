@@ -37,6 +37,12 @@ _SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
 # PostgreSQL's DETAIL line quotes the failing row or key unquoted: "Failing row contains (12, 3, Anna, ...)".
 _PG_DETAIL = re.compile(r"^DETAIL: [^\n]*", re.M)
 EMAIL_MARK, PHONE_MARK, VALUE_MARK = "[email]", "[phone]", "'[value]'"
+# An access-log line's status and size after its request line, as gunicorn's default format and werkzeug's
+# write them ('"GET /x HTTP/1.1" 200 3438'): "200 3438" is seven digits with a space, which reads as a phone
+# number to PHONE; it is kept as it is (the request line before it is still cleaned).
+_ACCESS_STATUS = re.compile(r'(?<=HTTP/\d\.\d" )\d{3} (?:\d+|-)|(?<=HTTP/\d" )\d{3} (?:\d+|-)')
+# A traceback's frame line names a source file and a line: no client data, and the file is what one needs.
+_FRAME = re.compile(r'^(\s*File )"([^"\n]*)"(, line \d+.*)$', re.M)
 
 _INSTALLED = "_jewelpwa_log_privacy"  # marks our factory: one wrapper, however many apps a process builds
 
@@ -50,19 +56,35 @@ def _phone(match: re.Match) -> str:
     return PHONE_MARK
 
 
+def _redact_part(text: str) -> str:
+    return PHONE.sub(_phone, EMAIL.sub(EMAIL_MARK, text))
+
+
+def _around(pattern: re.Pattern, text: str, clean) -> str:  # noqa: ANN001 - a str -> str function
+    """`clean` applied to the text between the matches of `pattern`; the matches themselves kept."""
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out += [clean(text[last:match.start()]), match.group(0)]
+        last = match.end()
+    out.append(clean(text[last:]))
+    return "".join(out)
+
+
 def redact(text: str) -> str:
     """The text with email addresses and phone-number-like digit runs replaced."""
     if not text:
         return text
-    text = EMAIL.sub(EMAIL_MARK, text)
-    return PHONE.sub(_phone, text)
+    return _around(_ACCESS_STATUS, text, _redact_part)
 
 
 def redact_exception(text: str) -> str:
-    """Exception text: also the values quoted in messages and the SQL parameters of a database error."""
+    """Exception text: also the values quoted in messages and the SQL parameters of a database error (a
+    traceback's `File "...", line N` keeps its file name)."""
     text = _SQL_PARAMETERS.sub("[parameters: hidden]", text)
     text = _PG_DETAIL.sub("DETAIL: [hidden]", text)
-    return redact(_QUOTED.sub(VALUE_MARK, text))
+    frames = _FRAME.sub(lambda m: f"{m.group(1)}\x00{m.group(2)}\x00{m.group(3)}", text)
+    return _around(re.compile(r"\x00[^\x00\n]*\x00"), frames,
+                   lambda part: redact(_QUOTED.sub(VALUE_MARK, part))).replace("\x00", '"')
 
 
 def _clean(record: logging.LogRecord) -> logging.LogRecord:

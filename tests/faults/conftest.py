@@ -14,7 +14,7 @@ from jewelpwa.database import read_only
 from jewelpwa.extensions import db
 from jewelpwa.services.push.vapid import init_keys
 from tests.conftest import missing
-from tests.workers.support import Processes, PushEndpoint, redis_binary
+from tests.workers.support import LOCAL_PUSH_CONFIG, LOCAL_PUSH_ENV, Processes, PushEndpoint, redis_binary
 
 from .support import RestartableRedis, WebServer
 
@@ -44,7 +44,8 @@ def database_url(tmp_path):
 
 @pytest.fixture
 def app(database_url, redis_server, instance):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_server.url})
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_server.url,
+                                 **LOCAL_PUSH_CONFIG})
     app.instance_path = str(instance)
     # The test body reads with a deferred BEGIN: it must never hold SQLite's write lock while the server
     # and the workers write.
@@ -65,7 +66,7 @@ def process_env(database_url: str, redis_url: str, instance) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "JEWELPWA_", "PUSH_"))}
     env.update({"JEWELPWA_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
                 "JEWELPWA_INSTANCE_PATH": str(instance), "PUSH_CLAIM_STALE_SECONDS": str(STALE_CLAIM_S),
-                "PUSH_QUEUED_MARK_SECONDS": "2", "SECRET_KEY": "fault-tests-secret-key",
+                "PUSH_QUEUED_MARK_SECONDS": "2", **LOCAL_PUSH_ENV, "SECRET_KEY": "fault-tests-secret-key",
                 "VAPID_SUBJECT": "mailto:tests@jewelpwa.invalid", "LOG_LEVEL": "INFO"})
     return env
 

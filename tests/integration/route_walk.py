@@ -8,6 +8,7 @@ route needs one factory for both walks), and holds the header and database-finge
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
@@ -113,3 +114,94 @@ def changes(before: dict, after: dict) -> dict:
     if before["data_version"] != after["data_version"]:
         diff["data_version"] = (before["data_version"], after["data_version"])
     return diff
+
+
+# --- forms and query parameters, for the hostile-input walk ---------------------------------------------------
+
+# Query arguments the views read from request.args beyond the fields of their pages' GET forms (test_xss keeps
+# the same list for its corpus in the query string).
+QUERY_ARGS = ("q", "tier", "view", "date", "days", "start", "end", "month", "associate", "show", "kind", "next",
+              "section", "before", "mine", "all", "from", "to", "item", "row", "day", "user", "action", "page")
+# Forms that end the session or remove what the rest of a walk needs.
+NOT_POSTED = ("/logout", "/erase", "/delete", "/deactivate", "/calendar-feed/off", "/undo", "/owner/settings/reset")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input the app reads: a field of a form (its other fields as the page filled them) or a query argument."""
+
+    method: str  # POST (a form) or GET (a query argument)
+    action: str  # the URL it goes to
+    name: str
+    others: tuple[tuple[str, str], ...]  # the form's other fields as shown (hidden ones, selected options)
+
+
+# What a person would type into an empty input of each type: the forms are sent filled in, so the one hostile
+# value is what decides the answer (an empty required field would refuse the form before the value counted).
+TYPED = {"text": "Ann", "search": "Ann", "email": "ann@example.org", "tel": "5550100001", "number": "1",
+         "date": "2026-06-10", "time": "10:30", "month": "2026-06", "url": "https://example.org/", "password": ""}
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, str, list[tuple[str, str]]]] = []
+        self._fields: list[tuple[str, str]] | None = None
+        self._select: str | None = None
+        self._chosen = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._fields = []
+            self.forms.append(((a.get("method") or "get").upper(), a.get("action", ""), self._fields))
+        if self._fields is None:
+            return
+        name, kind = a.get("name", ""), a.get("type", "text")
+        if tag == "input" and name and kind not in ("submit", "button", "file", "reset", "image"):
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._fields.append((name, a.get("value", "on")))
+            else:
+                self._fields.append((name, a.get("value") or TYPED.get(kind, "Ann")))
+        elif tag == "textarea" and name:
+            self._fields.append((name, "Ann"))
+        elif tag == "select" and name:
+            self._select, self._chosen = name, False
+            self._fields.append((name, ""))
+        elif tag == "option" and self._select and not self._chosen and (a.get("value") or "selected" in a):
+            self._fields[-1] = (self._select, a.get("value", ""))
+            self._chosen = "selected" in a
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._fields = None
+        elif tag == "select":
+            self._select = None
+
+
+def inputs_of(device, walk: list[Route]) -> tuple[list[Field], int]:
+    """Every form field and query argument the GET pages of `walk` offer this device; and how many pages it read."""
+    found: dict[tuple[str, str, str], Field] = {}
+    pages = 0
+    for route in walk:
+        if "GET" not in route.methods or route.endpoint in ("static", "pwa.service_worker", "data.export_archive"):
+            continue
+        answer = device.get(route.path)
+        body = answer.get_data()
+        if answer.status_code != 200 or answer.mimetype != "text/html":
+            continue
+        pages += 1
+        for name in QUERY_ARGS:
+            found.setdefault(("GET", route.path, name), Field("GET", route.path, name, ()))
+        parser = _FormParser()
+        parser.feed(body.decode())
+        for method, action, fields in parser.forms:
+            action = (action or route.path).split("#")[0]
+            if method == "POST" and action.endswith(NOT_POSTED):
+                continue
+            others = tuple((n, v) for n, v in fields if n != "csrf_token")
+            for name, _value in others:
+                key = (method, action, name)
+                found.setdefault(key, Field(method, action, name, tuple(o for o in others if o[0] != name)))
+    return sorted(found.values(), key=lambda f: (f.method, f.action, f.name)), pages

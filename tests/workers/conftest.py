@@ -15,7 +15,7 @@ from jewelpwa.extensions import db
 from jewelpwa.services.push.vapid import init_keys
 from tests.conftest import missing
 
-from .support import PrivateRedis, Processes, PushEndpoint, redis_binary
+from .support import LOCAL_PUSH_CONFIG, LOCAL_PUSH_ENV, PrivateRedis, Processes, PushEndpoint, redis_binary
 
 STALE_CLAIM_S = 2  # a 'sending' row older than this is re-claimed; the hang in the tests is longer
 
@@ -51,7 +51,8 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def session_app(database_url, private_redis):
     """Built and migrated once (create_app and the Alembic upgrade took 2-5 s a test on a busy machine)."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": private_redis.url})
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": private_redis.url,
+                                 **LOCAL_PUSH_CONFIG})
     with app.app_context():
         upgrade()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -94,7 +95,7 @@ def procs(app, database_url, private_redis, instance, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "JEWELPWA_", "PUSH_"))}
     env.update({"JEWELPWA_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": private_redis.url,
                 "JEWELPWA_INSTANCE_PATH": str(instance), "PUSH_CLAIM_STALE_SECONDS": str(STALE_CLAIM_S),
-                "PUSH_QUEUED_MARK_SECONDS": "2",
+                "PUSH_QUEUED_MARK_SECONDS": "2", **LOCAL_PUSH_ENV,
                 "VAPID_SUBJECT": "mailto:tests@jewelpwa.invalid", "LOG_LEVEL": "INFO"})
     runner = Processes(env, tmp_path)
     yield runner

@@ -140,6 +140,11 @@ class PrivateRedis:
 
 # --- the push endpoint --------------------------------------------------------------------------------
 
+# The endpoint below is plain http on 127.0.0.1, which the outbound guard refuses (services/outbound.py): these
+# let it through, for the apps and worker processes that talk to it, and nowhere else.
+LOCAL_PUSH_CONFIG = {"PUSH_SERVICE_HOSTS": "127.0.0.1", "OUTBOUND_TEST_LOCAL": True}
+LOCAL_PUSH_ENV = {"JEWELPWA_PUSH_HOSTS": "127.0.0.1", "JEWELPWA_OUTBOUND_TEST_LOCAL": "1"}
+
 
 @dataclass
 class Received:

@@ -15,7 +15,7 @@ from ...clock import utcnow
 from ...domain.emails import is_email
 from ...domain.vocab import Role
 from ...extensions import db
-from ...models import AuditEvent, Store, User, UserSession
+from ...models import AuditEvent, CalendarFeed, Store, User, UserSession
 from ..errors import Invalid, NotAllowed, NotFound
 
 MIN_PASSWORD = 10
@@ -122,6 +122,9 @@ def change_password(user: User, current: str, new: str, confirm: str, keep_token
     if keep_token:
         query = query.where(UserSession.token_hash != hash_token(keep_token))
     db.session.execute(query)
+    # The calendar feed's secret URL is a credential too: one copied with the old password dies with it. (It is
+    # turned off, not silently renewed: a new secret is shown once, when the user asks for it under Me.)
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.add(AuditEvent(store_id=user.store_id, user_id=user.id, action="password_changed"))
     db.session.commit()
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from ...clock import utcnow
+from ...domain.inputs import iso_date, row_id, whole_number
 from ...domain.proposals import Proposal, dedupe_key
 from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Status
 from ...domain.windows import window_for
@@ -90,21 +91,21 @@ def _parse(actor: User, form: BookingInput, now: datetime, ignore_id: int | None
         errors["kind"] = "Choose what the appointment is for."
     values["kind"] = form.kind
     day = clock = None
-    try:
-        day = date.fromisoformat(form.on.strip())
-    except ValueError:
+    day = iso_date(form.on)
+    if day is None:
         errors["on"] = "Pick the day of the appointment."
     try:
         clock = time.fromisoformat(form.at.strip())
     except ValueError:
         errors["at"] = "Pick a time, like 14:30."
-    duration = int(form.duration_min) if form.duration_min.strip().isdigit() else 0
+    duration = whole_number(form.duration_min, 0, 10_000) or 0
     if not 5 <= duration <= 480:
         errors["duration_min"] = "Choose how long it takes: 5 minutes to 8 hours."
     values["duration_min"] = duration
     user = None
     if form.user_id.strip():
-        user = db.session.get(User, int(form.user_id)) if form.user_id.strip().isdigit() else None
+        user_id = row_id(form.user_id)
+        user = db.session.get(User, user_id) if user_id else None
         if user is None or user.store_id != actor.store_id or not user.active:
             errors["user_id"] = "Choose someone on the store's staff."
             user = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ...domain import proposals as P
+from ...domain.inputs import whole_number
 from ...domain.settings import EngineSettings
 from ...domain.vocab import DateKind, Relation
 from ...domain.yearly_date import YearlyDate, parse_yearly_date
@@ -48,20 +49,20 @@ def read_yearly_date(value: DateInput, field: str, errors: dict[str, str]) -> Ye
             errors[field] = str(e).replace('"', "“", 1).replace('"', "”", 1)
             return None
     month_raw, day_raw, year_raw = value.month.strip(), value.day.strip(), value.year.strip()
-    if not month_raw.isdigit() or not 1 <= int(month_raw) <= 12:
+    month = whole_number(month_raw, 1, 12)
+    if month is None:
         errors[field] = "Choose the month."
         return None
-    month = int(month_raw)
-    if not day_raw.isdigit() or not 1 <= int(day_raw) <= 31:
+    day = whole_number(day_raw, 1, 31)
+    if day is None:
         errors[field] = "Enter the day of the month as a number, 1 to 31."
         return None
-    day = int(day_raw)
     year = None
     if year_raw:
-        if not year_raw.isdigit() or not 1900 <= int(year_raw) <= 2200:
+        year = whole_number(year_raw, 1900, 2200)
+        if year is None:
             errors[field] = "Enter the year as four digits (like 1985), or leave it blank if you don't know it."
             return None
-        year = int(year_raw)
     # Without a year, 29 February is allowed (it falls on the 28th in common years).
     longest = calendar.monthrange(year or 2000, month)[1]
     if day > longest:

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from ...clock import utcnow
 from ...domain.money import field_message
+from ...domain.inputs import iso_date
 from ...domain.proposals import Proposal, dedupe_key
 from ...domain.vocab import Kind, Status
 from ...domain.windows import window_for
@@ -91,9 +92,8 @@ def take_in_repair(actor: User, client_id: int, item: str, work: str, promised_o
         errors["work"] = "Say what work to do (2,000 characters at most), e.g. “Resize from 6 to 7”."
     promised = None
     if (promised_on or "").strip():
-        try:
-            promised = date.fromisoformat(promised_on.strip())
-        except ValueError:
+        promised = iso_date(promised_on)
+        if promised is None:
             errors["promised_on"] = "Pick the day it is promised."
         else:
             if promised < today:

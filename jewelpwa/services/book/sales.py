@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ...domain.locales import DEFAULT_LOCALE, StoreLocale
+from ...domain.inputs import iso_date, row_id
+from ...domain.reasons import month_day
 from ...domain.seasons import in_holiday_season
 from ...domain.vocab import KIND_LABEL, Kind, Relation
 from ...extensions import db
@@ -41,10 +43,10 @@ def _sale_date(raw: str, today: date) -> date:
     raw = (raw or "").strip()
     if not raw:
         return today
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid("Sale not saved", {"purchased_on": f"“{raw}” is not a date: pick the day of the sale."}) from None
+    day = iso_date(raw)
+    if day is None:
+        raise Invalid("Sale not saved", {"purchased_on": f"“{raw[:40]}” is not a date: pick the day of the sale."})
+    return day
 
 
 def log_sale(actor: User, client_id: int, purchased_on: str, items: list[ItemInput], occasion: str | None,
@@ -82,8 +84,8 @@ def stage_sale(actor: User, client_id: int, purchased_on: str, items: list[ItemI
         db.session.add(person)
         db.session.flush()
         recipient_id = person.id
-    elif recipient and recipient.isdigit():
-        recipient_id = int(recipient)
+    elif recipient:
+        recipient_id = row_id(recipient)
     try:
         purchase = stage_purchase(actor, client.id, on, items, occasion or None, recipient_id,
                                   (receipt_number or "").strip() or None, today)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ...domain.cadence import ItemFacts, piece_name
 from ...domain.locales import StoreLocale
+from ...domain.inputs import whole_number
 from ...domain.trade_up import DEFAULT_CATEGORIES, TradeUpTerms, credit_for, credit_line
 from ...domain.vocab import ItemCategory
 from ...extensions import db
@@ -42,10 +43,7 @@ def save_policy(actor: User, enabled: bool, percent: str, multiple: str, categor
     """Set the trade-up terms; they apply to sales recorded from now on."""
     require_manager(actor)
     errors: dict[str, str] = {}
-    try:
-        pct = int((percent or "").strip().rstrip("%"))
-    except ValueError:
-        pct = 0
+    pct = whole_number((percent or "").strip().rstrip("%"), 1, 100) or 0
     if not 1 <= pct <= 100:
         errors["percent"] = "Give a whole percent from 1 to 100 (100 credits the full original price)."
     try:

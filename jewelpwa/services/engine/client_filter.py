@@ -9,7 +9,6 @@ It lives in the engine because the planner reads it, and the engine imports noth
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +18,7 @@ from sqlalchemy import String, cast, func, or_, select
 
 from ...domain.locales import DEFAULT_LOCALE, StoreLocale
 from ...domain.money import field_message
+from ...domain.inputs import iso_date, whole_number
 from ...domain.vocab import DateKind, ItemCategory, Relation, Tier
 from ...extensions import db
 from ...models import Client, ImportantDate, Person, Purchase, PurchaseItem, User
@@ -107,9 +107,8 @@ class ClientFilter:
             errors["spend_max"] = "The most must be at least the least; swap them or widen the range."
         touched_before = None
         if touched_text := _text(form, "touched_before"):
-            try:
-                touched_before = date.fromisoformat(touched_text)
-            except ValueError:
+            touched_before = iso_date(touched_text)
+            if touched_before is None:
                 errors["touched_before"] = "Enter a date like 2026-01-31, or leave it empty."
         partner = _text(form, "has_partner")
         if partner not in ("", "yes", "no"):
@@ -240,15 +239,9 @@ def _text(form, name: str) -> str:  # noqa: ANN001
     return value.strip() if isinstance(value, str) else ""
 
 
-_DIGITS = re.compile(r"[0-9]{1,10}")  # ASCII digits only: "²" and "٣" pass str.isdigit() and then break int()
-
-
 def _number(text: str, low: int, high: int) -> int | None:
     """A whole number written in ASCII digits within [low, high], else None."""
-    if not _DIGITS.fullmatch(text):
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
+    return whole_number(text, low, high)
 
 
 def parse_id(text: str | None) -> int | None:

@@ -13,6 +13,7 @@ from sqlalchemy import Table, and_, insert, or_, select
 from ...clock import utcnow
 from ...database import reset_read_only, set_read_only
 from ...domain.client_columns import display_name
+from ...domain.inputs import iso_date, row_id
 from ...extensions import db
 from ...models import AuditEvent, Client, User
 from ..access import require_manager
@@ -42,6 +43,7 @@ ACTIONS = {
     "export_purchases": "Purchases exported",
     "export_outreach": "Outreach exported",
     "export_archive": "Store archive exported",
+    "export_mail_list": "Mail list exported",
     "campaign_started": "Campaign started",
     "store_event_created": "Store event created",
     "store_settings_changed": "Store settings changed",
@@ -51,7 +53,8 @@ ACTIONS = {
     "wish_links_revoked": "Wish list links revoked",
 }
 _EXPORTS = {"export_clients": "the client list", "export_purchases": "every purchase",
-            "export_outreach": "the outreach log", "export_archive": "the whole store archive"}
+            "export_outreach": "the outreach log", "export_archive": "the whole store archive",
+            "export_mail_list": "a segment's mail list (names and postal addresses)"}
 _USER = re.compile(r"user:(\d+)")
 _CLIENT = re.compile(r"client:(\d+)")
 
@@ -109,15 +112,14 @@ class AuditLog:
 def _day(value: str | None, name: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    found = iso_date(value)
+    if found is None:
         errors[name] = "Use a date like 2026-03-31."
-        return None
+    return found
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return row_id(value)
 
 
 def audit_log(actor: User, action: str | None = None, staff: str | None = None, start: str | None = None,

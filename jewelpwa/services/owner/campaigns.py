@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ...domain.gate import decide, reachable, suggest_channel
+from ...domain.inputs import iso_date
 from ...domain.proposals import Proposal, dedupe_key
 from ...domain.vocab import Channel, Kind
 from ...domain.windows import Window
@@ -67,11 +68,10 @@ class CampaignRun:
 
 
 def _day(value: str | None, name: str, errors: dict[str, str]) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
+    found = iso_date(value)
+    if found is None:
         errors[name] = "Enter a date like 2026-03-14."
-        return None
+    return found
 
 
 def _parse(form, on: date) -> dict:  # noqa: ANN001 - the form's MultiDict

@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, func, or_, select
 from ...domain.client_columns import display_name
 from ...domain.vocab import Channel
 from ...extensions import db
-from ...models import Client, User
+from ...models import AuditEvent, Client, User
 from ..engine.client_filter import conditions, json_list_has
 from .segments import filter_of, get_segment
 
@@ -56,9 +56,13 @@ def mail_counts(actor: User, segment_id: int) -> MailCounts:
     return MailCounts(rows.get("ok", 0), rows.get("none", 0), rows.get("dnc", 0), rows.get("opted", 0))
 
 
-def mail_csv(actor: User, segment_id: int) -> tuple[str, str]:
-    """(file name, CSV text) of name and postal address for the segment's clients who may get mail."""
+def mail_csv(actor: User, segment_id: int, address: str | None = None) -> tuple[str, str]:
+    """(file name, CSV text) of name and postal address for the segment's clients who may get mail; audited
+    like every export (names and postal addresses leave the app)."""
     segment = get_segment(actor, segment_id)
+    db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="export_mail_list",
+                              target=f"segment:{segment.id}", address=address))
+    db.session.commit()
     rows = db.session.execute(
         select(Client.first_name, Client.last_name, Client.address_line1, Client.address_line2, Client.city,
                Client.region, Client.postal_code, Client.country)

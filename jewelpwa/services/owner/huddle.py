@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, select
 
 from ...clock import store_now
 from ...domain.client_columns import display_name
+from ...domain.inputs import iso_date
 from ...domain.ranking import Candidate, Card, rank_day, score
 from ...domain.settings import EngineSettings
 from ...domain.vocab import AppointmentKind, AppointmentStatus, Kind, Role, Status, Tier
@@ -149,10 +150,11 @@ def huddle_args(now_local: datetime, view: str | None, on: str | None) -> tuple[
         errors["view"] = "Choose the morning or the evening huddle."
     day = now_local.date()
     if on:
-        try:
-            day = date.fromisoformat(on)
-        except ValueError:
+        found = iso_date(on)
+        if found is None:
             errors["date"] = "Enter a date as YYYY-MM-DD."
+        else:
+            day = found
     if errors:
         raise Invalid("That huddle cannot be shown.", errors)
     if not view:

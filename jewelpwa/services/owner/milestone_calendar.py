@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ...domain.client_columns import display_name
+from ...domain.inputs import iso_date, row_id, whole_number
 from ...domain.occasions import MILESTONE_YEARS
 from ...domain.vocab import DateKind, Kind, Relation, Role
 from ...extensions import db
@@ -78,21 +79,20 @@ def calendar_args(today: date, month: str | None, associate: str | None,
     errors = {}
     first = today.replace(day=1)
     if month:
-        try:
-            first = date.fromisoformat(f"{month}-01")
-        except ValueError:
+        found = iso_date(f"{month}-01")
+        if found is None:
             errors["month"] = "Enter a month as YYYY-MM."
+        else:
+            first = found
     opened = None
     if day:
-        if day.isdigit() and 1 <= int(day) <= calendar.monthrange(first.year, first.month)[1]:
-            opened = int(day)
-        else:
+        opened = whole_number(day, 1, calendar.monthrange(first.year, first.month)[1])
+        if opened is None:
             errors["day"] = "Choose a day of the month."
     associate_id = None
     if associate:
-        if associate.isdigit():
-            associate_id = int(associate)
-        else:
+        associate_id = row_id(associate)
+        if associate_id is None:
             errors["associate"] = "Choose an associate from the list."
     if errors:
         raise Invalid("That month cannot be shown.", errors)

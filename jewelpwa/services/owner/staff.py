@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from ...domain.emails import is_email
+from ...domain.inputs import whole_number
 from ...domain.vocab import Role
 from ...extensions import db
 from ...models import AuditEvent, Client, User
@@ -45,9 +46,10 @@ def new_password() -> str:
 
 def parse_target(value: str | int | None) -> int:
     text = str(value if value is not None else "").strip()
-    if not text.isdigit() or not 0 <= int(text) <= MAX_TARGET:
+    target = whole_number(text, 0, MAX_TARGET)
+    if target is None:
         raise Invalid("Daily target not saved", {"daily_target": f"Enter a whole number from 0 to {MAX_TARGET}."})
-    return int(text)
+    return target
 
 
 def parse_role(value: str | None) -> Role:
@@ -92,8 +94,10 @@ def create_staff(actor: User, name: str, email: str, role: str, daily_target: st
         errors["name"] = "Keep the name under 120 characters."
     if not is_email(email):
         errors["email"] = "Enter an email address like name@store.com."
-    elif db.session.scalar(select(User.id).where(User.email == email)):
-        errors["email"] = f"{email} already has an account."
+    elif (taken := db.session.scalar(select(User.store_id).where(User.email == email))) is not None:
+        # Emails are unique across stores; whose account it is stays unsaid unless it is one of ours.
+        errors["email"] = (f"{email} is already on your staff list." if taken == actor.store_id else
+                           "That email cannot be used for a new account: ask them for another address.")
     chosen: Role | None = None
     try:
         chosen = parse_role(role)

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ...domain import proposals as P
+from ...domain.inputs import iso_date
 from ...domain.vocab import Kind
 from ...extensions import db
 from ...models import AuditEvent, Client, FollowUp, StoreEvent, User
@@ -47,11 +48,10 @@ class EventCreated:
 
 
 def _parse_day(value: str | None, field: str, errors: dict[str, str]) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
+    found = iso_date(value)
+    if found is None:
         errors[field] = "Enter a date."
-        return None
+    return found
 
 
 def create_event(actor: User, form, on: date) -> EventCreated:  # noqa: ANN001 - the form's MultiDict

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -9,6 +10,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from ...domain.locales import COUNTRIES, COUNTRY_CODES, LOCALES, currencies, locale_label
+from ...domain.inputs import whole_number
 from ...domain.settings import DEFAULT_WINDOWS, FREQUENCY_PRESETS, EngineSettings
 from ...domain.vocab import KIND_LABEL, Frequency, Kind
 from ...extensions import db
@@ -90,12 +92,13 @@ def update_store(actor: User, name: str, timezone: str, country: str, morning_ho
         errors["locale"] = "Choose a way of writing money and dates from the list."
     if currency and currency not in currencies():
         errors["currency"] = "Choose a currency from the list."
-    if not hour.isdigit() or not 0 <= int(hour) <= 23:
+    hour_number = whole_number(hour, 0, 23)
+    if hour_number is None:
         errors["morning_hour"] = "Enter an hour from 0 to 23 (8 means 8 am)."
     if errors:
         raise Invalid("Store settings not saved", errors)
     store = db.session.get_one(Store, actor.store_id)
-    store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, int(hour)
+    store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, hour_number or 0
     store.locale, store.currency = locale or None, currency or None
     # The country lives on the store; an old override inside the engine settings would shadow it.
     if "country" in (store.settings or {}):
@@ -112,11 +115,11 @@ def _numbers(form: Mapping[str, str], prefix: str, parts: tuple[str, ...], field
     values = []
     for part in parts:
         text = (form.get(f"{prefix}.{part}") or "").strip()
-        try:
-            values.append(int(text))
-        except ValueError:
+        # ASCII digits, a sign, and few of them: int() takes "٣" and a thousand digits alike.
+        if not re.fullmatch(r"-?[0-9]{1,6}", text):
             errors[field] = "Enter whole numbers in every box."
             return None
+        values.append(int(text))
     return values
 
 

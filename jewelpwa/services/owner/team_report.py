@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from ...domain.attribution import Credit, Sale, Touch, credit_for, earliest_touch_on
 from ...domain.charts import LineChart, line_chart
+from ...domain.inputs import iso_date, whole_number
 from ...domain.vocab import COMPLETING_OUTCOMES, Outcome, Role
 from ...extensions import db
 from ...models import Outreach, Purchase, User
@@ -87,10 +88,11 @@ def report_range(today: date, days: str | None = None, start: str | None = None,
         errors = {}
         parsed = {}
         for name, value in (("start", start), ("end", end)):
-            try:
-                parsed[name] = date.fromisoformat(value or "")
-            except ValueError:
+            found = iso_date(value)
+            if found is None:
                 errors[name] = "Enter a date as YYYY-MM-DD."
+            else:
+                parsed[name] = found
         if not errors:
             if parsed["end"] < parsed["start"]:
                 errors["end"] = "The end date must be on or after the start date."
@@ -103,7 +105,7 @@ def report_range(today: date, days: str | None = None, start: str | None = None,
         return parsed["start"], parsed["end"], None
     if days in (None, ""):
         n = DEFAULT_DAYS
-    elif days.isdigit() and int(days) in PERIODS:
+    elif whole_number(days, 1, 366) in PERIODS:
         n = int(days)
     else:
         raise Invalid("That period cannot be shown.", {"days": "Choose 7, 30 or 90 days."})

@@ -33,6 +33,7 @@ from sqlalchemy import select, update
 from ...clock import utcnow
 from ...extensions import db
 from ...models import Notification, PushSubscription, Store, User
+from .. import outbound
 from .devices import drop_subscription
 from .outbox import claimable, quiet_until
 
@@ -181,7 +182,8 @@ def deliver_many(notification_ids: Iterable[int], now: datetime | None = None) -
         return [Delivery(i, f"error: {type(e).__name__}") for i in ids]
     subject = current_app.config.get("VAPID_SUBJECT") or "mailto:owner@jewelpwa.invalid"
     _http()  # made here, once, not raced for by the pool threads
-    futures = {_executor().submit(_send, row, signer, subject): row for row, signer in ready}
+    destinations = outbound.push_destinations(current_app.config)
+    futures = {_executor().submit(_send, row, signer, subject, destinations): row for row, signer in ready}
     for future in as_completed(futures):
         results.append(_record(futures[future], future.result()))
     return results
@@ -246,8 +248,13 @@ def _claim_all(notification_ids: list[int], now: datetime) -> tuple[list[tuple[_
     return ready, others
 
 
-def _send(row: _Claimed, signer: Vapid, subject: str) -> _Sent:
+def _send(row: _Claimed, signer: Vapid, subject: str, destinations: outbound.Destinations) -> _Sent:
     """Encrypt, sign and POST one push. Runs on a pool thread: HTTP and crypto only, no database."""
+    try:
+        # Again at delivery: rows saved before the guard existed, a changed allow-list, DNS that moved inside.
+        outbound.check_url(row.endpoint, destinations)
+    except outbound.Refused as e:
+        return _Sent(0, error=f"refused: {e}")
     origin = "{0.scheme}://{0.netloc}".format(urlparse(row.endpoint))
     claims = {"sub": subject, "aud": origin, "exp": int(time.time()) + 12 * 3600}  # a fresh dict per send
     try:

@@ -7,13 +7,13 @@ waiting for it: nothing may be sent to a device its owner took off the list.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 from flask import current_app
 from sqlalchemy import delete, select, update
 
 from ...extensions import db
 from ...models import Notification, PushSubscription, User
+from .. import outbound
 from ..errors import Invalid, NotFound
 from . import vapid
 
@@ -34,26 +34,32 @@ def _label_from_agent(agent: str | None) -> str:
 def subscribe(user: User, subscription: dict, label: str | None = None, user_agent: str | None = None,
               application_server_key: str | None = None) -> PushSubscription:
     """Save this device's push subscription (the same endpoint again just refreshes its keys)."""
-    endpoint = str((subscription or {}).get("endpoint") or "")
-    keys = (subscription or {}).get("keys") or {}
+    subscription = subscription if isinstance(subscription, dict) else {}
+    endpoint = str(subscription.get("endpoint") or "")
+    keys = subscription.get("keys")
+    keys = keys if isinstance(keys, dict) else {}
     p256dh, auth = str(keys.get("p256dh") or ""), str(keys.get("auth") or "")
-    parsed = urlparse(endpoint)
-    allow_http = bool(current_app.config.get("PUSH_ALLOW_HTTP_ENDPOINTS") or current_app.testing)
-    if parsed.scheme not in (("https", "http") if allow_http else ("https",)) or not parsed.netloc:
+    if len(endpoint) > 1000:
         raise Invalid("Not a push subscription", {"endpoint": "The browser sent no usable push address."})
-    if not (_B64URL.match(p256dh) and _B64URL.match(auth)) or len(endpoint) > 1000:
-        raise Invalid("Not a push subscription", {"keys": "The browser sent no usable encryption keys."})
-    key_id = _key_id_for(application_server_key)
     row = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if row is not None and row.user_id != user.id:
-        # The phone changed hands: the old owner's device row (and its queued pushes) go with it.
-        drop_subscription(row.id, "device moved to another user")
-        row = None
+        # A device belongs to the account that enabled it. Moving it on request would let anyone who learnt an
+        # endpoint (another store's staff too) take a colleague's notifications; the phone's next user signs
+        # the old account out and removes the device under Me first.
+        raise Invalid("Device already in use", {"endpoint": "This browser gets another account's notifications. "
+                                                "Remove it under that account's devices first."})
+    try:
+        outbound.check_url(endpoint, outbound.push_destinations(current_app.config))
+    except outbound.Refused as e:
+        raise Invalid("Not a push subscription", {"endpoint": f"That push address cannot be used: {e}."}) from None
+    if not (_B64URL.match(p256dh) and _B64URL.match(auth)) or len(p256dh) > 200 or len(auth) > 100:
+        raise Invalid("Not a push subscription", {"keys": "The browser sent no usable encryption keys."})
+    key_id = _key_id_for(application_server_key)
     if row is None:
         row = PushSubscription(store_id=user.store_id, user_id=user.id, endpoint=endpoint)
         db.session.add(row)
     row.p256dh, row.auth, row.vapid_key_id = p256dh, auth, key_id
-    row.label = (label or "").strip()[:120] or row.label or _label_from_agent(user_agent)
+    row.label = (label if isinstance(label, str) else "").strip()[:120] or row.label or _label_from_agent(user_agent)
     db.session.commit()
     return row
 

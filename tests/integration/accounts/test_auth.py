@@ -146,3 +146,21 @@ def test_cli_deactivation_signs_the_user_out(app, client, auth):
     assert client.get("/today").status_code == 302
     refused = app.test_cli_runner().invoke(args=["users", "deactivate", owner.email, "--by", associate.email])
     assert refused.exit_code == 2 and "cannot deactivate" in refused.output
+
+
+def test_signing_in_gives_the_session_a_new_form_token(app):
+    """A token read from the sign-in page (or planted in the browser before it) does not carry into the account."""
+    import re
+
+    user = make_user()
+    browser = new_client(app)
+    page = browser.get("/login").get_data(as_text=True)
+    before = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signed_in = browser.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": before})
+    assert signed_in.status_code == 303
+    after = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/me").get_data(as_text=True)).group(1)
+    assert after != before
+    refused = browser.post("/me/password", data={"csrf_token": before, "current_password": PASSWORD,
+                                                  "new_password": "x" * 12, "confirm_password": "x" * 12})
+    assert refused.status_code == 400
+    assert browser.post("/logout", data={"csrf_token": after}).status_code == 303

@@ -144,3 +144,19 @@ def test_deactivated_users_feed_is_404(client, auth):
     user.active = False
     db.session.commit()
     assert client.get(f"/feeds/{token}.ics").status_code == 404
+
+
+def test_changing_the_password_turns_the_feed_link_off(client, auth):
+    """The feed URL is a credential: one copied along with the old password must stop working with it."""
+    maya = make_user(role="associate")
+    auth.login(maya.email)
+    token, _ = _make_feed(client, auth)
+    assert client.get(f"/feeds/{token}.ics").status_code == 200
+    from ..conftest import PASSWORD
+
+    changed = auth.post("/me/password", {"current_password": PASSWORD, "new_password": "a brand new secret",
+                                         "confirm_password": "a brand new secret"})
+    assert changed.status_code == 303
+    page = client.get(changed.headers["Location"]).get_data(as_text=True)
+    assert "calendar link is turned off" in page and "Create my calendar link" in page
+    assert client.get(f"/feeds/{token}.ics").status_code == 404

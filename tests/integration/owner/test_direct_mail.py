@@ -54,3 +54,19 @@ def test_mail_list_is_for_owners_only(client, auth):
     associate = make_user(role="associate")
     auth.login(associate.email)
     assert client.get(f"/owner/segments/{segment.id}/mail.csv").status_code == 403
+
+
+def test_downloading_a_mail_list_is_audited_like_every_export(client, auth):
+    """Names and postal addresses leave the app: who, when, which segment and from where (it was not recorded)."""
+    from jewelpwa.models import AuditEvent
+
+    owner = make_user(role="owner")
+    segment = Segment(store_id=owner.store_id, name="All", filter={})
+    db.session.add(segment)
+    db.session.commit()
+    auth.login(owner.email)
+    assert client.get(f"/owner/segments/{segment.id}/mail.csv").status_code == 200
+    row = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "export_mail_list"))
+    assert (row.user_id, row.store_id, row.target) == (owner.id, owner.store_id, f"segment:{segment.id}")
+    assert row.address == client.environ_base["REMOTE_ADDR"]
+    assert "exported a segment&#39;s mail list" in client.get("/owner/audit").get_data(as_text=True)

@@ -80,7 +80,7 @@ def test_add_staff_form_says_what_to_fix(client, auth):
                          headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" not in html
-    assert "Enter the person&#39;s name." in html and "already has an account" in html
+    assert "Enter the person&#39;s name." in html and "already on your staff list" in html
     assert "Choose owner, manager or associate." in html and "from 0 to 200" in html
 
 
@@ -184,3 +184,16 @@ def test_another_stores_staff_member_is_not_found(client, auth):
     assert auth.post(f"/owner/staff/{stranger.id}/deactivate").status_code == 404
     db.session.expire_all()
     assert db.session.get(User, stranger.id).active is True
+
+
+def test_adding_another_stores_staff_member_does_not_say_they_have_an_account(client, auth):
+    """Emails are unique across stores: the refusal must not tell one store who works at another."""
+    owner = make_user(store="Gem Store", role="owner")
+    elsewhere = make_user(store="Rival Jewels", role="associate", email="kim@rival.test")
+    auth.login(owner.email)
+    response = auth.post("/owner/staff/new", {"name": "Kim", "email": elsewhere.email, "role": "associate",
+                                              "daily_target": "10"}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "cannot be used for a new account" in html
+    assert "already has an account" not in html and "Rival" not in html and "staff list" not in html

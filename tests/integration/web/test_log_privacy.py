@@ -30,7 +30,7 @@ from ..factories import make_client
 
 PHONE = "(555) 013-2468"
 NOTE = "Husband Mark is allergic to nickel; surprise for the 25th"
-LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access", "rq.worker", "flask-limiter", "jewelpwa", "workers",
+LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access", "rq.worker", "jewelpwa.web.limits", "jewelpwa", "workers",
            "sqlalchemy.engine")
 
 
@@ -77,8 +77,8 @@ def test_failed_sign_ins_up_to_the_limit_never_log_the_typed_email_or_phone(app,
     # A new address each time, so the per-account limit (keyed by the typed email) is the one that trips.
     answers = [Auth(new_client(app)).login(email, PHONE).status_code for _ in range(11)]
     assert answers[0] == 401 and answers[-1] == 429
-    refused = [r.getMessage() for r in logs.records if r.name == "flask-limiter"]
-    assert refused and "(account:[email])" in refused[-1]  # flask-limiter logged the key it refused, cleaned
+    refused = [r.getMessage() for r in logs.records if r.name == "jewelpwa.web.limits"]
+    assert refused and "(account:[email])" in refused[-1]  # the limit logged the key it refused, cleaned
     _assert_clean(logs, email)
 
 

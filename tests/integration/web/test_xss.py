@@ -19,6 +19,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from jewelpwa.clock import store_today
+from jewelpwa.domain.inputs import text_problem
 from jewelpwa.extensions import db
 from jewelpwa.models import (
     Appointment,
@@ -392,5 +393,8 @@ def test_sign_in_never_sends_the_browser_off_site_or_to_a_script_url(app):
         token = Auth(browser).csrf("/login")
         answer = browser.post("/login", data={"email": "ana@gem.test", "password": "correct horse battery",
                                               "csrf_token": token, "next": target})
+        if text_problem(target):  # a NUL or control character is refused at the edge (web/inputs.py): no redirect
+            assert answer.status_code == 422 and "Location" not in answer.headers, (target, answer.status_code)
+            continue
         assert answer.status_code in (302, 303), (target, answer.status_code)
         assert answer.headers["Location"] == "/today", (target, answer.headers["Location"])

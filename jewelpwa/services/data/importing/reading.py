@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ....domain.inputs import text_problem
 from ....extensions import db
 from ....models import Store, User
 from ...errors import Invalid, NotFound
+from ...stored_text import TEXT_MAX
 from .. import import_mapping, pos_csv
 from .report import ImportReport, RowError
 
@@ -158,11 +160,18 @@ def counting(rows: list[CsvRow], progress: Progress | None) -> Iterator[CsvRow]:
 # --------------------------------------------------------------------------------------------- cells
 
 def check_lengths(row: CsvRow, errors: Errors) -> bool:
+    """Every cell as the tables check it on apply (stored_text): no NUL or control character, not too long, so
+    a dry run that passes cannot fail on apply."""
     ok = True
     for column, limit in MAX_LENGTH.items():
         value = row.cells.get(column)
         if value and len(value) > limit:
             errors.add(row.line, column, f"is {len(value)} characters long: at most {limit} fit")
+            ok = False
+    for column, value in row.cells.items():
+        problem = value and text_problem(value, None if column in MAX_LENGTH else TEXT_MAX)
+        if problem:
+            errors.add(row.line, column, problem)
             ok = False
     return ok
 
