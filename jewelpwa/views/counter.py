@@ -27,8 +27,8 @@ from ..services.book.wishes import add_wish, set_wish_status
 from ..services.engine.planner import engine_settings
 from ..services.errors import Invalid
 from ..web.clock import local_today
-from ..web.locale import money
 from ..web.inputs import MAX_ROW_INDEX, arg_number, row_indices
+from ..web.locale import money
 from ..web.render import render, wants_fragment
 
 bp = Blueprint("counter", __name__)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from ...clock import utcnow
-from ...domain.money import field_message
 from ...domain.inputs import iso_date
+from ...domain.money import field_message
 from ...domain.proposals import Proposal, dedupe_key
 from ...domain.vocab import Kind, Status
 from ...domain.windows import window_for

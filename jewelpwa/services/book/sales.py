@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ...domain.locales import DEFAULT_LOCALE, StoreLocale
 from ...domain.inputs import iso_date, row_id
-from ...domain.reasons import month_day
+from ...domain.locales import DEFAULT_LOCALE, StoreLocale
 from ...domain.seasons import in_holiday_season
 from ...domain.vocab import KIND_LABEL, Kind, Relation
 from ...extensions import db

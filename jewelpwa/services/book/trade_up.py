@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from ...domain.cadence import ItemFacts, piece_name
-from ...domain.locales import StoreLocale
 from ...domain.inputs import whole_number
+from ...domain.locales import StoreLocale
 from ...domain.trade_up import DEFAULT_CATEGORIES, TradeUpTerms, credit_for, credit_line
 from ...domain.vocab import ItemCategory
 from ...extensions import db

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select
 
+from ...domain.inputs import iso_date, whole_number
 from ...domain.locales import DEFAULT_LOCALE, StoreLocale
 from ...domain.money import field_message
-from ...domain.inputs import iso_date, whole_number
 from ...domain.vocab import DateKind, ItemCategory, Relation, Tier
 from ...extensions import db
 from ...models import Client, ImportantDate, Person, Purchase, PurchaseItem, User

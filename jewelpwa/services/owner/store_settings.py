@@ -9,8 +9,8 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from ...domain.locales import COUNTRIES, COUNTRY_CODES, LOCALES, currencies, locale_label
 from ...domain.inputs import whole_number
+from ...domain.locales import COUNTRIES, COUNTRY_CODES, LOCALES, currencies, locale_label
 from ...domain.settings import DEFAULT_WINDOWS, FREQUENCY_PRESETS, EngineSettings
 from ...domain.vocab import KIND_LABEL, Frequency, Kind
 from ...extensions import db
