@@ -11,8 +11,8 @@ an index range on both databases:
   ours are BINARY, so we write the range ourselves: `col >= 'p' AND col < 'q'` (the prefix with its last
   character bumped). Byte order is code point order in UTF-8, so the range holds exactly the prefixed values.
 - PostgreSQL uses `LIKE 'p%'` on a btree only under the "C" collation or with a `text_pattern_ops` index.
-  `search_name` is declared COLLATE "C" there (migration 0018), so its index serves the prefix and the name
-  order. Phone digits and email are not: see bench/README.md for the index a non-C cluster needs.
+  `search_name` (migration 0018), `phone_digits` and `email` (0021) are declared COLLATE "C" there, so their
+  indexes serve the prefix and the order.
 A typed word that starts a later word of the name (`LIKE '% dube%'`) is a trigram index lookup on PostgreSQL
 (ix_clients_search_name_trgm); SQLite tests it on the (store_id, search_name) index alone.
 """
