@@ -24,6 +24,7 @@ from contextvars import ContextVar
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 _read_only: ContextVar[bool] = ContextVar("jewelpwa_read_only", default=False)
 
@@ -98,6 +99,29 @@ def _spoke_while_idle(dbapi_connection) -> bool:  # noqa: ANN001 - a psycopg con
     poller = select.poll()
     poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
     return bool(poller.poll(0))
+
+
+def commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring what the transaction loaded and wrote: a request that answers with rows it already
+    read (an outcome's Today row, a card after its audit row) would otherwise read each of them again."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def only_reads_from_now(session: Session) -> None:
+    """The request's write is committed and the rest of it only reads (an outcome's answer renders the row).
+
+    SQLite's next transaction is then a deferred read, so the writer lock is not held while the answer renders.
+    PostgreSQL runs the reads in autocommit: at READ COMMITTED, the server's default and ours, every statement of
+    a transaction takes its own snapshot anyway, so the reads see what they would have seen, minus the BEGIN
+    and ROLLBACK round trips a transaction of reads costs."""
+    set_read_only(True)
+    # A replayed outcome wrote and committed nothing: its transaction of reads simply goes on.
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 @contextmanager

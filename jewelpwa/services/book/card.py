@@ -181,25 +181,23 @@ def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
 
 
 # The timeline's statements, built once with the client as a bound parameter: built per request (with a fresh
-# alias of the associate each time) they cost more than running them.
+# alias of the associate each time) they cost more than running them. Each row also carries its table's count for
+# the client (and the purchases their total): window functions are computed before the LIMIT, so the capped
+# timeline knows how much it leaves out without a statement of its own.
 _CLIENT: BindParameter[int] = bindparam("client_id")
 _ASSOCIATE = aliased(User)
-_PURCHASES = (select(Purchase, _ASSOCIATE.name, Person.name)
+_PURCHASES = (select(Purchase, _ASSOCIATE.name, Person.name, func.count().over(),
+                     func.sum(Purchase.total).over())
               .outerjoin(_ASSOCIATE, _ASSOCIATE.id == Purchase.associate_id)
               .outerjoin(Person, Person.id == Purchase.recipient_person_id)
               .where(Purchase.client_id == _CLIENT)
               .options(selectinload(Purchase.items))
               .order_by(Purchase.purchased_on.desc(), Purchase.id.desc()))
-_OUTREACHES = (select(Outreach, User.name).outerjoin(User, User.id == Outreach.user_id)
+_OUTREACHES = (select(Outreach, User.name, func.count().over()).outerjoin(User, User.id == Outreach.user_id)
                .where(Outreach.client_id == _CLIENT)
                .order_by(Outreach.occurred_at.desc(), Outreach.id.desc()))
 _TIMELINE = {True: (_PURCHASES, _OUTREACHES),
              False: (_PURCHASES.limit(TIMELINE_CAP), _OUTREACHES.limit(TIMELINE_CAP))}
-_COUNTS = select(
-    select(func.count(Purchase.id)).where(Purchase.client_id == _CLIENT).scalar_subquery(),
-    select(func.count(Outreach.id)).where(Outreach.client_id == _CLIENT).scalar_subquery(),
-    select(func.coalesce(func.sum(Purchase.total), 0)).where(Purchase.client_id == _CLIENT).scalar_subquery(),
-)
 
 
 def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int, Decimal]:
@@ -208,14 +206,15 @@ def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int,
     which = {"client_id": client.id}
     purchases = db.session.execute(purchases_of, which).all()
     outreaches = db.session.execute(outreaches_of, which).all()
-    counts = db.session.execute(_COUNTS, which).one()
     entries = [TimelineEntry("purchase", p.purchased_on, None, purchase=p, who=who, for_whom=for_whom)
-               for p, who, for_whom in purchases]
-    entries += [TimelineEntry("outreach", o.occurred_on, o.occurred_at, outreach=o, who=who) for o, who in outreaches]
+               for p, who, for_whom, _count, _spend in purchases]
+    entries += [TimelineEntry("outreach", o.occurred_on, o.occurred_at, outreach=o, who=who)
+                for o, who, _count in outreaches]
     # A sale and a call on the same day: the later-made row first (a sale usually follows the call).
     entries.sort(key=lambda e: (e.on, e.made_at), reverse=True)
-    total = counts[0] + counts[1]
-    return (entries if cap is None else entries[:cap]), total, Decimal(counts[2] or 0)
+    total = (purchases[0][3] if purchases else 0) + (outreaches[0][2] if outreaches else 0)
+    spend = Decimal(purchases[0][4] or 0) if purchases else Decimal("0")
+    return (entries if cap is None else entries[:cap]), total, spend
 
 
 def _referrals(client: Client) -> tuple[Client | None, list[Client]]:
