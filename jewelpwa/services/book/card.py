@@ -154,10 +154,18 @@ def _coming_text(row: FollowUp, on: date) -> str:
     return reason_text(kind, row.occasion_on, on, row.detail or {})
 
 
+# The card's statements are built once with the client (and the day, the store) as bound parameters: built per
+# request (with a fresh alias of the associate each time) they cost more CPU than running them.
+_CLIENT: BindParameter[int] = bindparam("client_id")
+_FOLLOW_UPS = (select(FollowUp).where(FollowUp.client_id == _CLIENT, FollowUp.status.in_(LIVE),
+                                      FollowUp.expires_on >= bindparam("on"))
+               .order_by(FollowUp.opens_on, FollowUp.id))
+_PEOPLE = select(Person).where(Person.client_id == _CLIENT).order_by(Person.id)
+_DATES = select(ImportantDate).where(ImportantDate.client_id == _CLIENT)
+
+
 def _follow_ups(client: Client, on: date) -> tuple[Card | None, list[ComingUp]]:
-    rows = db.session.scalars(select(FollowUp).where(
-        FollowUp.client_id == client.id, FollowUp.status.in_(LIVE), FollowUp.expires_on >= on)
-        .order_by(FollowUp.opens_on, FollowUp.id)).all()
+    rows = db.session.scalars(_FOLLOW_UPS, {"client_id": client.id, "on": on}).all()
     showing = [r for r in rows if r.show_on <= on and r.opens_on <= on]
     later = [r for r in rows if r not in showing]
     cards = rank_day([candidate(r, client.tier) for r in showing], on)
@@ -168,8 +176,9 @@ def _follow_ups(client: Client, on: date) -> tuple[Card | None, list[ComingUp]]:
 
 
 def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
-    people = db.session.scalars(select(Person).where(Person.client_id == client.id).order_by(Person.id)).all()
-    dates = db.session.scalars(select(ImportantDate).where(ImportantDate.client_id == client.id)).all()
+    which = {"client_id": client.id}
+    people = db.session.scalars(_PEOPLE, which).all()
+    dates = db.session.scalars(_DATES, which).all()
     own = PersonDates(None)
     by_person = {p.id: PersonDates(p) for p in people}
     for row in dates:
@@ -180,11 +189,9 @@ def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
     return own, list(by_person.values())
 
 
-# The timeline's statements, built once with the client as a bound parameter: built per request (with a fresh
-# alias of the associate each time) they cost more than running them. Each row also carries its table's count for
+# The timeline's rows each also carry its table's count for
 # the client (and the purchases their total): window functions are computed before the LIMIT, so the capped
 # timeline knows how much it leaves out without a statement of its own.
-_CLIENT: BindParameter[int] = bindparam("client_id")
 _ASSOCIATE = aliased(User)
 _PURCHASES = (select(Purchase, _ASSOCIATE.name, Person.name, func.count().over(),
                      func.sum(Purchase.total).over())
@@ -217,13 +224,18 @@ def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int,
     return (entries if cap is None else entries[:cap]), total, spend
 
 
+_REFERRALS = (select(Client, Referral.referrer_id)
+              .join(Referral, or_(Referral.referrer_id == Client.id, Referral.referred_id == Client.id))
+              .where(Client.store_id == bindparam("store_id"), Client.id != _CLIENT,
+                     or_(Referral.referrer_id == _CLIENT, Referral.referred_id == _CLIENT))
+              .order_by(Referral.recorded_on.desc(), Referral.id.desc()))
+_CONSENT = (select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEvent.user_id)
+            .where(ConsentEvent.client_id == _CLIENT)
+            .order_by(ConsentEvent.created_at.desc(), ConsentEvent.id.desc()))
+
+
 def _referrals(client: Client) -> tuple[Client | None, list[Client]]:
-    rows = db.session.execute(
-        select(Client, Referral.referrer_id)
-        .join(Referral, or_(Referral.referrer_id == Client.id, Referral.referred_id == Client.id))
-        .where(Client.store_id == client.store_id, Client.id != client.id,
-               or_(Referral.referrer_id == client.id, Referral.referred_id == client.id))
-        .order_by(Referral.recorded_on.desc(), Referral.id.desc())).all()
+    rows = db.session.execute(_REFERRALS, {"client_id": client.id, "store_id": client.store_id}).all()
     referred_by = next((c for c, referrer_id in rows if referrer_id == c.id), None)
     if referred_by is None and client.referred_by_id:
         referred_by = db.session.get(Client, client.referred_by_id)
@@ -246,10 +258,7 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     # The open wish items are the wish lists' items (read once, there), newest first.
     wishes = sorted((item for wish_list in relations.wish_lists for item in wish_list.items),
                     key=lambda item: (item.created_at, item.id), reverse=True)
-    consent = db.session.execute(
-        select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEvent.user_id)
-        .where(ConsentEvent.client_id == client.id)
-        .order_by(ConsentEvent.created_at.desc(), ConsentEvent.id.desc())).all()
+    consent = db.session.execute(_CONSENT, {"client_id": client.id}).all()
     assignee = client.assigned_to.name if client.assigned_to else None
     return ClientCard(client=client, on=on, assignee=assignee, today=today, coming_up=coming, talking_points=points,
                       suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,

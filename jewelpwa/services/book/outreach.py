@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from ...clock import store_now, utcnow
-from ...database import commit_keeping_loaded
 from ...data_version import only_pages_of
+from ...database import commit_keeping_loaded
 from ...domain.outcomes import FollowUpState, apply_outcome
 from ...domain.vocab import (
     COMPLETING_OUTCOMES,
