@@ -54,18 +54,19 @@ def init_config(app: Flask, config_name: str, overrides: dict[str, Any]) -> None
 
 def init_database(app: Flask) -> None:
     from . import data_version, models  # noqa: F401 - models registers the tables on the metadata
-    from .database import install_sqlite_hooks, sqlite_engine_options
+    from .database import engine_options, install_pg_liveness, install_sqlite_hooks
     from .extensions import db, migrate
     from .services import stored_text
 
     stored_text.install()
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     data_version.install()
     with app.app_context():
         install_sqlite_hooks(db.engine)
+        install_pg_liveness(db.engine)
 
 
 def init_auth(app: Flask) -> None:

@@ -30,7 +30,6 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     REDIS_URL: str = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     SESSION_COOKIE_SECURE = os.environ.get("JEWELPWA_INSECURE_COOKIES") != "1"
     SESSION_COOKIE_HTTPONLY = True

@@ -1,29 +1,46 @@
-"""Database wiring: SQLite tuned for web and workers writing at once; PostgreSQL left as it is.
+"""Database wiring: SQLite tuned for web and workers writing at once; PostgreSQL checked for a dead link on checkout
+without a round trip.
 
 SQLite only allows one writer. A transaction that starts by reading and later writes must upgrade its
 lock, and in WAL mode that upgrade fails at once with "database is locked" (busy_timeout cannot help).
 So every transaction that may write starts with BEGIN IMMEDIATE and waits its turn in busy_timeout;
 only requests known to be read-only (GET/HEAD) start a deferred BEGIN, so readers never queue.
+
+PostgreSQL: a pooled connection can die while it waits in the pool (the server restarted, an administrator ended
+the backend, a proxy dropped it). SQLAlchemy's pool_pre_ping finds out with a round trip on every checkout, and at
+the counter every request checks one out (a card's audit row, two), so it paid for one `SELECT 1` a request.
+`install_pg_liveness` asks the socket instead: a server that ended the session said so before it hung up (and
+closed the socket), so the idle connection's socket is readable; only then, or after a long idle (a link dropped
+without a word), does it ping, and a failed ping replaces every pooled connection as pre-ping did.
 """
 
 from __future__ import annotations
 
+import select
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 _read_only: ContextVar[bool] = ContextVar("jewelpwa_read_only", default=False)
 
 BUSY_TIMEOUT_MS = 30_000
+# A connection idle in the pool this long is pinged on checkout: a link dropped silently (no FIN reached us)
+# leaves its socket quiet, and a minute is well inside the usual idle timeouts of firewalls and proxies.
+PING_AFTER_IDLE_S = 60.0
+# Connections are replaced after an hour whatever happens, so none outlives a server-side idle or session limit.
+RECYCLE_S = 3600
 
 
-def sqlite_engine_options(uri: str) -> dict:
-    """Engine options for a SQLite URI: a long busy timeout and the driver's own transactions turned off."""
+def engine_options(uri: str) -> dict:
+    """Engine options: for SQLite a long busy timeout and the driver's own transactions turned off; for
+    PostgreSQL an hourly recycle (the liveness check on checkout is install_pg_liveness)."""
     if not uri.startswith("sqlite"):
-        return {"pool_pre_ping": True}
+        return {"pool_recycle": RECYCLE_S}
     return {
         # isolation_level=None hands BEGIN to us (pysqlite otherwise emits its own deferred BEGIN).
         "connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False, "isolation_level": None},
@@ -47,6 +64,64 @@ def install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy hook
         conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+
+def install_pg_liveness(engine: Engine) -> None:
+    """On checkout, ping a PostgreSQL connection only when its socket says the server spoke or hung up while it
+    sat in the pool, or when it sat there longer than PING_AFTER_IDLE_S (see the module docstring)."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:  # noqa: ANN001 - pool hook
+        record.info["jewelpwa_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001 - pool hook
+        idle_since = record.info.pop("jewelpwa_idle_since", None)
+        if idle_since is None:
+            return  # just connected
+        if time.monotonic() - idle_since < PING_AFTER_IDLE_S and not _spoke_while_idle(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if not engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            # As pre-ping does: the server went away, so every connection pooled before now is dead too.
+            raise exc.InvalidatePoolError() from error
+
+
+def _spoke_while_idle(dbapi_connection) -> bool:  # noqa: ANN001 - a psycopg connection
+    """True when the server sent something to an idle connection: the notice of its end, or the end itself."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
+
+
+def commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring what the transaction loaded and wrote: a request that answers with rows it already
+    read (an outcome's Today row, a card after its audit row) would otherwise read each of them again."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def only_reads_from_now(session: Session) -> None:
+    """The request's write is committed and the rest of it only reads (an outcome's answer renders the row).
+
+    SQLite's next transaction is then a deferred read, so the writer lock is not held while the answer renders.
+    PostgreSQL runs the reads in autocommit: at READ COMMITTED, the server's default and ours, every statement of
+    a transaction takes its own snapshot anyway, so the reads see what they would have seen, minus the BEGIN
+    and ROLLBACK round trips a transaction of reads costs."""
+    set_read_only(True)
+    # A replayed outcome wrote and committed nothing: its transaction of reads simply goes on.
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 @contextmanager

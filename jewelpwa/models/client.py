@@ -45,6 +45,12 @@ class Client(StoreScoped, Model):
                                     postgresql_ops={"search_name": "gin_trgm_ops"})),
         Index("ix_clients_store_phone_digits", "store_id", "phone_digits"),
         Index("ix_clients_store_email", "store_id", "email"),
+        # An empty search lists my clients, latest touch first: on PostgreSQL a walk of this index to the page's
+        # last row, and the "1,000+" count a walk of 1,001 entries, instead of sorting all of an associate's
+        # clients twice (10 and 6 ms at 8,000 clients). Migration 0021.
+        only_on("postgresql", Index("ix_clients_store_assignee_touch", "store_id", "assigned_to_id",
+                                    text("last_touch_on DESC NULLS LAST"), text("id DESC"),
+                                    postgresql_where=text("erased_at IS NULL"))),
         Index("ix_clients_store_tier", "store_id", "tier"),
         # Book health leaves out the few do-not-contact and erased clients by id: without these it read
         # the whole clients table once per figure to find them (10 ms each at 50k clients on PostgreSQL).
@@ -61,9 +67,11 @@ class Client(StoreScoped, Model):
     # byte order (COLLATE "C") on PostgreSQL, as SQLite compares, so LIKE 'p%' is a range of the btree there.
     search_name: Mapped[str] = mapped_column(String(170).with_variant(String(170, collation="C"), "postgresql"),
                                              nullable=False, default="")
-    email: Mapped[str | None] = mapped_column(String(254))
+    # Byte order on PostgreSQL too, as search_name: there a btree serves `LIKE 'p%'` only under COLLATE "C"
+    # (a cluster's C.UTF-8 or en_US is not), and search finds clients by the prefix of both. Migration 0021.
+    email: Mapped[str | None] = mapped_column(String(254).with_variant(String(254, collation="C"), "postgresql"))
     phone: Mapped[str | None] = mapped_column(String(40))
-    phone_digits: Mapped[str | None] = mapped_column(String(20))
+    phone_digits: Mapped[str | None] = mapped_column(String(20).with_variant(String(20, collation="C"), "postgresql"))
     phone2: Mapped[str | None] = mapped_column(String(40))
     address_line1: Mapped[str | None] = mapped_column(String(200))
     address_line2: Mapped[str | None] = mapped_column(String(200))

@@ -25,10 +25,12 @@ def _card(client_id: int):
 def show(client_id: int):
     """The whole card; with ?section=name an htmx request gets that section back in view mode (Cancel)."""
     card = _card(client_id)
-    record_client_view(current_user, card.client.id, request.remote_addr)
     section = request.args.get("section")
     block = f"section_{section}" if section in SECTIONS else None
-    return render(TEMPLATE, block, card=card, editing=None, values={}, errors={})
+    page = render(TEMPLATE, block, card=card, editing=None, values={}, errors={})
+    # Recorded once the card is rendered: on PostgreSQL the row is committed with the request's transaction.
+    record_client_view(current_user, card.client.id, request.remote_addr)
+    return page
 
 
 @bp.get("/clients/<int:client_id>/edit/<section>")
@@ -38,9 +40,10 @@ def edit(client_id: int, section: str):
     card = _card(client_id)  # another store's client is a 404 before the section name is even looked at
     if section not in SECTIONS:
         abort(404)
-    record_client_view(current_user, card.client.id, request.remote_addr)
-    return render(TEMPLATE, f"section_{section}", card=card, editing=section,
+    page = render(TEMPLATE, f"section_{section}", card=card, editing=section,
                   values=form_values(card.client, section), errors={})
+    record_client_view(current_user, card.client.id, request.remote_addr)
+    return page
 
 
 @bp.post("/clients/<int:client_id>/<section>")

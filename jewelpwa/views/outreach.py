@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..database import set_read_only
+from ..database import only_reads_from_now
 from ..domain.inputs import iso_date
-from ..extensions import htmx
+from ..extensions import db, htmx
 from ..models import Client, Outreach
 from ..services.access import get_client
 from ..services.book.outreach import log_outreach, summary, undo_outreach
@@ -75,7 +75,7 @@ def log(client_id: int):
                               tapped_at=_moment(form.get("occurred_at")))
     except Invalid as error:
         return _invalid(client_id, error, next_url)
-    set_read_only(True)  # committed: the answer only reads, so SQLite's writer lock is not held while it renders
+    only_reads_from_now(db.session())  # committed: the answer only reads
     return answer_logged(logged.outreach, summary(logged.outreach), next_url)
 
 
@@ -122,7 +122,7 @@ def undo(outreach_id: int):
         if wants_fragment():  # the row stays as it is; the toast says why
             return Response(status=204, headers=toast_trigger(error.message, category="error"))
         return render_template("errors/error.html", status=422, title="Not undone", text=error.message), 422
-    set_read_only(True)  # committed, as in log()
+    only_reads_from_now(db.session())  # committed, as in log()
     said = f"Undone: {undone.client.display_name} is back as before"
     if for_today():
         return Response(row_answer(undone.client), headers=toast_trigger(said))

@@ -154,10 +154,18 @@ def _coming_text(row: FollowUp, on: date) -> str:
     return reason_text(kind, row.occasion_on, on, row.detail or {})
 
 
+# The card's statements are built once with the client (and the day, the store) as bound parameters: built per
+# request (with a fresh alias of the associate each time) they cost more CPU than running them.
+_CLIENT: BindParameter[int] = bindparam("client_id")
+_FOLLOW_UPS = (select(FollowUp).where(FollowUp.client_id == _CLIENT, FollowUp.status.in_(LIVE),
+                                      FollowUp.expires_on >= bindparam("on"))
+               .order_by(FollowUp.opens_on, FollowUp.id))
+_PEOPLE = select(Person).where(Person.client_id == _CLIENT).order_by(Person.id)
+_DATES = select(ImportantDate).where(ImportantDate.client_id == _CLIENT)
+
+
 def _follow_ups(client: Client, on: date) -> tuple[Card | None, list[ComingUp]]:
-    rows = db.session.scalars(select(FollowUp).where(
-        FollowUp.client_id == client.id, FollowUp.status.in_(LIVE), FollowUp.expires_on >= on)
-        .order_by(FollowUp.opens_on, FollowUp.id)).all()
+    rows = db.session.scalars(_FOLLOW_UPS, {"client_id": client.id, "on": on}).all()
     showing = [r for r in rows if r.show_on <= on and r.opens_on <= on]
     later = [r for r in rows if r not in showing]
     cards = rank_day([candidate(r, client.tier) for r in showing], on)
@@ -168,8 +176,9 @@ def _follow_ups(client: Client, on: date) -> tuple[Card | None, list[ComingUp]]:
 
 
 def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
-    people = db.session.scalars(select(Person).where(Person.client_id == client.id).order_by(Person.id)).all()
-    dates = db.session.scalars(select(ImportantDate).where(ImportantDate.client_id == client.id)).all()
+    which = {"client_id": client.id}
+    people = db.session.scalars(_PEOPLE, which).all()
+    dates = db.session.scalars(_DATES, which).all()
     own = PersonDates(None)
     by_person = {p.id: PersonDates(p) for p in people}
     for row in dates:
@@ -180,26 +189,22 @@ def _people(client: Client, on: date) -> tuple[PersonDates, list[PersonDates]]:
     return own, list(by_person.values())
 
 
-# The timeline's statements, built once with the client as a bound parameter: built per request (with a fresh
-# alias of the associate each time) they cost more than running them.
-_CLIENT: BindParameter[int] = bindparam("client_id")
+# The timeline's rows each also carry its table's count for
+# the client (and the purchases their total): window functions are computed before the LIMIT, so the capped
+# timeline knows how much it leaves out without a statement of its own.
 _ASSOCIATE = aliased(User)
-_PURCHASES = (select(Purchase, _ASSOCIATE.name, Person.name)
+_PURCHASES = (select(Purchase, _ASSOCIATE.name, Person.name, func.count().over(),
+                     func.sum(Purchase.total).over())
               .outerjoin(_ASSOCIATE, _ASSOCIATE.id == Purchase.associate_id)
               .outerjoin(Person, Person.id == Purchase.recipient_person_id)
               .where(Purchase.client_id == _CLIENT)
               .options(selectinload(Purchase.items))
               .order_by(Purchase.purchased_on.desc(), Purchase.id.desc()))
-_OUTREACHES = (select(Outreach, User.name).outerjoin(User, User.id == Outreach.user_id)
+_OUTREACHES = (select(Outreach, User.name, func.count().over()).outerjoin(User, User.id == Outreach.user_id)
                .where(Outreach.client_id == _CLIENT)
                .order_by(Outreach.occurred_at.desc(), Outreach.id.desc()))
 _TIMELINE = {True: (_PURCHASES, _OUTREACHES),
              False: (_PURCHASES.limit(TIMELINE_CAP), _OUTREACHES.limit(TIMELINE_CAP))}
-_COUNTS = select(
-    select(func.count(Purchase.id)).where(Purchase.client_id == _CLIENT).scalar_subquery(),
-    select(func.count(Outreach.id)).where(Outreach.client_id == _CLIENT).scalar_subquery(),
-    select(func.coalesce(func.sum(Purchase.total), 0)).where(Purchase.client_id == _CLIENT).scalar_subquery(),
-)
 
 
 def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int, Decimal]:
@@ -208,23 +213,29 @@ def _timeline(client: Client, show_all: bool) -> tuple[list[TimelineEntry], int,
     which = {"client_id": client.id}
     purchases = db.session.execute(purchases_of, which).all()
     outreaches = db.session.execute(outreaches_of, which).all()
-    counts = db.session.execute(_COUNTS, which).one()
     entries = [TimelineEntry("purchase", p.purchased_on, None, purchase=p, who=who, for_whom=for_whom)
-               for p, who, for_whom in purchases]
-    entries += [TimelineEntry("outreach", o.occurred_on, o.occurred_at, outreach=o, who=who) for o, who in outreaches]
+               for p, who, for_whom, _count, _spend in purchases]
+    entries += [TimelineEntry("outreach", o.occurred_on, o.occurred_at, outreach=o, who=who)
+                for o, who, _count in outreaches]
     # A sale and a call on the same day: the later-made row first (a sale usually follows the call).
     entries.sort(key=lambda e: (e.on, e.made_at), reverse=True)
-    total = counts[0] + counts[1]
-    return (entries if cap is None else entries[:cap]), total, Decimal(counts[2] or 0)
+    total = (purchases[0][3] if purchases else 0) + (outreaches[0][2] if outreaches else 0)
+    spend = Decimal(purchases[0][4] or 0) if purchases else Decimal("0")
+    return (entries if cap is None else entries[:cap]), total, spend
+
+
+_REFERRALS = (select(Client, Referral.referrer_id)
+              .join(Referral, or_(Referral.referrer_id == Client.id, Referral.referred_id == Client.id))
+              .where(Client.store_id == bindparam("store_id"), Client.id != _CLIENT,
+                     or_(Referral.referrer_id == _CLIENT, Referral.referred_id == _CLIENT))
+              .order_by(Referral.recorded_on.desc(), Referral.id.desc()))
+_CONSENT = (select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEvent.user_id)
+            .where(ConsentEvent.client_id == _CLIENT)
+            .order_by(ConsentEvent.created_at.desc(), ConsentEvent.id.desc()))
 
 
 def _referrals(client: Client) -> tuple[Client | None, list[Client]]:
-    rows = db.session.execute(
-        select(Client, Referral.referrer_id)
-        .join(Referral, or_(Referral.referrer_id == Client.id, Referral.referred_id == Client.id))
-        .where(Client.store_id == client.store_id, Client.id != client.id,
-               or_(Referral.referrer_id == client.id, Referral.referred_id == client.id))
-        .order_by(Referral.recorded_on.desc(), Referral.id.desc())).all()
+    rows = db.session.execute(_REFERRALS, {"client_id": client.id, "store_id": client.store_id}).all()
     referred_by = next((c for c, referrer_id in rows if referrer_id == c.id), None)
     if referred_by is None and client.referred_by_id:
         referred_by = db.session.get(Client, client.referred_by_id)
@@ -247,10 +258,7 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     # The open wish items are the wish lists' items (read once, there), newest first.
     wishes = sorted((item for wish_list in relations.wish_lists for item in wish_list.items),
                     key=lambda item: (item.created_at, item.id), reverse=True)
-    consent = db.session.execute(
-        select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEvent.user_id)
-        .where(ConsentEvent.client_id == client.id)
-        .order_by(ConsentEvent.created_at.desc(), ConsentEvent.id.desc())).all()
+    consent = db.session.execute(_CONSENT, {"client_id": client.id}).all()
     assignee = client.assigned_to.name if client.assigned_to else None
     return ClientCard(client=client, on=on, assignee=assignee, today=today, coming_up=coming, talking_points=points,
                       suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...clock import utcnow
 from ...domain.vocab import AppointmentStatus
@@ -28,16 +28,19 @@ class ServicePart:
         return self.upcoming[0] if self.upcoming else None
 
 
+# Built once, the client and the first day as bound parameters (built per request it cost more than running it).
+_APPOINTMENTS = (select(Appointment, Client, User.name).join(Client, Client.id == Appointment.client_id)
+                 .outerjoin(User, User.id == Appointment.user_id)
+                 .where(Appointment.client_id == bindparam("client_id"),
+                        Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at >= bindparam("since"))
+                 .order_by(Appointment.starts_at, Appointment.id))
+
+
 def card_part(actor: User, client: Client, on: date, now: datetime | None = None) -> ServicePart:
     """What the card shows about this client's appointments and repairs."""
     now = now or utcnow()
     start, _ = day_bounds(actor, on)
-    rows = db.session.execute(
-        select(Appointment, Client, User.name).join(Client, Client.id == Appointment.client_id)
-        .outerjoin(User, User.id == Appointment.user_id)
-        .where(Appointment.client_id == client.id, Appointment.status == AppointmentStatus.BOOKED,
-               Appointment.starts_at >= start - timedelta(days=30))
-        .order_by(Appointment.starts_at, Appointment.id))
+    rows = db.session.execute(_APPOINTMENTS, {"client_id": client.id, "since": start - timedelta(days=30)})
     part = ServicePart(repairs=client_repairs(actor, client, on, now))
     for line in appointment_lines(actor, rows):
         # Booked and already started: waiting for its outcome (done, no-show); otherwise still ahead.

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, func, literal, or_, select
+from sqlalchemy import BindParameter, Date, String, and_, bindparam, cast, func, literal, or_, select
 
 from ...clock import utcnow
 from ...domain.cadence import ItemFacts, piece_name
@@ -51,20 +51,6 @@ def _first(name: str | None) -> str | None:
     return name.split()[0] if name else None
 
 
-def _purchases(store_id: int, client_ids: list[int], gifts_since: date):
-    """The newest purchase of each client (n == 1: latest day, then latest row) and, since gifts_since, every
-    purchase that may be a gift (a recipient or an occasion: domain.line_rules.is_gift decides), in one query."""
-    gift = or_(Purchase.recipient_person_id.is_not(None), Purchase.occasion.is_not(None))
-    rows = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.occasion,
-                   Purchase.recipient_person_id,
-                   func.row_number().over(partition_by=Purchase.client_id,
-                                          order_by=(Purchase.purchased_on.desc(), Purchase.id.desc())).label("n"),
-                   and_(gift, Purchase.purchased_on >= gifts_since).label("gift"))
-            .where(Purchase.store_id == store_id, Purchase.client_id.in_(client_ids))
-            .subquery())
-    return db.session.execute(select(rows).where(or_(rows.c.n == 1, rows.c.gift)).order_by(rows.c.n)).all()
-
-
 def _own_date(kind: DateKind):
     """The client's own yearly date of a kind as month*100+day, a scalar subquery (no extra statement)."""
     return (select(func.min(ImportantDate.md))
@@ -85,52 +71,86 @@ def _shared_on():
             .correlate(WishItem).scalar_subquery())
 
 
+def _holiday_status():
+    """The status of a person's gift follow-up on this season's saved holiday list (services.book.gift_list makes
+    them with source "person:<id>"), None when the person is not on it: a scalar subquery on Person, for the
+    season between the bound days `holiday_from` and `holiday_to`."""
+    source = literal("person:", String) + cast(Person.id, String)
+    return (select(func.max(FollowUp.status))
+            .where(FollowUp.client_id == Person.client_id, FollowUp.kind == Kind.HOLIDAY_LIST.value,
+                   FollowUp.source == source, FollowUp.occasion_on >= bindparam("holiday_from", type_=Date),
+                   FollowUp.occasion_on <= bindparam("holiday_to", type_=Date))
+            .correlate(Person).scalar_subquery())
+
+
+# The five statements, built once with bound parameters (the store, a chunk of client ids, the days): Today reads
+# facts for a page of clients and the card and an outcome's row for one, and building these statements (a dozen
+# scalar subqueries) and their cache keys on each call cost more CPU than running them.
+_STORE: BindParameter[int] = bindparam("store_id")
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_CLIENTS = (
+    select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size,
+           Client.tags, Client.last_touch_on, Client.first_seen_on, Client.created_at,
+           _own_date(DateKind.BIRTHDAY).label("birthday"), _own_date(DateKind.ANNIVERSARY).label("anniversary"),
+           select(func.sum(TradeUpCredit.amount))
+           .where(TradeUpCredit.client_id == Client.id, TradeUpCredit.status == "available")
+           .correlate(Client).scalar_subquery().label("credit"),
+           Store.timezone, Store.country, Store.settings, Store.locale, Store.currency)
+    .join(Store, Store.id == Client.store_id)
+    .where(Client.store_id == _STORE, Client.id.in_(_IDS)))
+_PEOPLE = (
+    select(Person.id, Person.client_id, Person.name, Person.relation,
+           select(func.min(ImportantDate.md))
+           .where(ImportantDate.person_id == Person.id, ImportantDate.kind == DateKind.BIRTHDAY)
+           .correlate(Person).scalar_subquery().label("birthday"),
+           _holiday_status().label("holiday"))
+    .where(Person.store_id == _STORE, Person.client_id.in_(_IDS)).order_by(Person.id))
+# The newest purchase of each client (n == 1: latest day, then latest row) and, since `gifts_since`, every
+# purchase that may be a gift (a recipient or an occasion: domain.line_rules.is_gift decides).
+_GIFT = or_(Purchase.recipient_person_id.is_not(None), Purchase.occasion.is_not(None))
+_RANKED = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.occasion,
+                  Purchase.recipient_person_id,
+                  func.row_number().over(partition_by=Purchase.client_id,
+                                         order_by=(Purchase.purchased_on.desc(), Purchase.id.desc())).label("n"),
+                  and_(_GIFT, Purchase.purchased_on >= bindparam("gifts_since", type_=Date)).label("gift"))
+           .where(Purchase.store_id == _STORE, Purchase.client_id.in_(_IDS))
+           .subquery())
+_PURCHASES = select(_RANKED).where(or_(_RANKED.c.n == 1, _RANKED.c.gift)).order_by(_RANKED.c.n)
+_ITEMS = (select(PurchaseItem.purchase_id, PurchaseItem.category, PurchaseItem.metal, PurchaseItem.stone,
+                 PurchaseItem.description)
+          .where(PurchaseItem.purchase_id.in_(bindparam("purchase_ids", expanding=True))).order_by(PurchaseItem.id))
+_WISHES = (select(WishItem.client_id, WishItem.description, WishItem.person_id, _shared_on())
+           .where(WishItem.store_id == _STORE, WishItem.client_id.in_(_IDS), WishItem.status == "open")
+           .order_by(WishItem.created_at.desc(), WishItem.id.desc()))
+
+
 def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -> dict[int, ClientFacts]:
     """ClientFacts for each client of the store in client_ids (others are left out): five queries per 2,000 ids.
 
     Dates, trade-up credit and share links ride along as scalar subqueries, so the count stays at five.
     `on` (the store's today when left out) dates the facts for opening lines that do not get a day."""
     facts: dict[int, ClientFacts] = {}
-    credit = (select(func.sum(TradeUpCredit.amount))
-              .where(TradeUpCredit.client_id == Client.id, TradeUpCredit.status == "available")
-              .correlate(Client).scalar_subquery())
-    person_birthday = (select(func.min(ImportantDate.md))
-                       .where(ImportantDate.person_id == Person.id, ImportantDate.kind == DateKind.BIRTHDAY)
-                       .correlate(Person).scalar_subquery())
     for ids in chunks(sorted(set(client_ids))):
-        clients = db.session.execute(
-            select(Client.id, Client.first_name, Client.metals, Client.stones, Client.brands, Client.ring_size,
-                   Client.tags, Client.last_touch_on, Client.first_seen_on, Client.created_at,
-                   _own_date(DateKind.BIRTHDAY).label("birthday"), _own_date(DateKind.ANNIVERSARY).label("anniversary"),
-                   credit.label("credit"), Store.timezone, Store.country, Store.settings, Store.locale,
-                   Store.currency)
-            .join(Store, Store.id == Client.store_id)
-            .where(Client.store_id == store_id, Client.id.in_(ids))).all()
+        chunk = {"store_id": store_id, "ids": ids}
+        clients = db.session.execute(_CLIENTS, chunk).all()
         if not clients:
             continue
         day = on or store_today_in(clients[0].timezone)  # one store, one timezone
-        people = db.session.execute(
-            select(Person.id, Person.client_id, Person.name, Person.relation, person_birthday.label("birthday"),
-                   _holiday_status(day).label("holiday"))
-            .where(Person.store_id == store_id, Person.client_id.in_(ids)).order_by(Person.id)).all()
-        purchases = _purchases(store_id, ids, day.replace(year=day.year - GIFT_YEARS, day=min(day.day, 28)))
+        people = db.session.execute(_PEOPLE, {**chunk, "holiday_from": day,
+                                              "holiday_to": day + timedelta(days=HOLIDAY_AHEAD_DAYS)}).all()
+        purchases = db.session.execute(_PURCHASES, {
+            **chunk, "gifts_since": day.replace(year=day.year - GIFT_YEARS, day=min(day.day, 28))}).all()
         latest = [row for row in purchases if row.n == 1]
         items: dict[int, list[ItemFacts]] = defaultdict(list)
         purchase_ids = [row.id for row in purchases]
         if purchase_ids:
-            for row in db.session.execute(
-                    select(PurchaseItem.purchase_id, PurchaseItem.category, PurchaseItem.metal, PurchaseItem.stone,
-                           PurchaseItem.description)
-                    .where(PurchaseItem.purchase_id.in_(purchase_ids)).order_by(PurchaseItem.id)):
+            for row in db.session.execute(_ITEMS, {"purchase_ids": purchase_ids}):
                 items[row.purchase_id].append(ItemFacts(row.category, row.metal, row.stone, row.description))
         wishes: dict[int, list[str]] = defaultdict(list)
         person_wish: dict[int, str] = {}  # the newest open wish on each person's list
         # (client, person or None) -> [open items, newest live share link]
         lists: dict[tuple[int, int | None], list] = {}
-        for client_id, description, person_id, shared_at in db.session.execute(
-                select(WishItem.client_id, WishItem.description, WishItem.person_id, _shared_on())
-                .where(WishItem.store_id == store_id, WishItem.client_id.in_(ids), WishItem.status == "open")
-                .order_by(WishItem.created_at.desc(), WishItem.id.desc())):
+        for client_id, description, person_id, shared_at in db.session.execute(_WISHES, chunk):
             wishes[client_id].append(description)
             if person_id is not None:
                 person_wish.setdefault(person_id, description)
@@ -198,17 +218,6 @@ def _piece(items: list[ItemFacts]) -> str:
     main = next((i for i in items if (i.category or "").strip().lower() != "repair"),
                 (items or [ItemFacts(None, None, None, None)])[0])
     return piece_name(main)
-
-
-def _holiday_status(on: date):
-    """The status of a person's gift follow-up on this season's saved holiday list (services.book.gift_list makes
-    them with source "person:<id>"), None when the person is not on it: a scalar subquery on Person."""
-    source = literal("person:", String) + cast(Person.id, String)
-    return (select(func.max(FollowUp.status))
-            .where(FollowUp.client_id == Person.client_id, FollowUp.kind == Kind.HOLIDAY_LIST.value,
-                   FollowUp.source == source, FollowUp.occasion_on >= on,
-                   FollowUp.occasion_on <= on + timedelta(days=HOLIDAY_AHEAD_DAYS))
-            .correlate(Person).scalar_subquery())
 
 
 def _anniversary_lead(country: str, settings: dict | None) -> int:

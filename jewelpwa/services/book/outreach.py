@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ...clock import store_now, utcnow
 from ...data_version import only_pages_of
+from ...database import commit_keeping_loaded
 from ...domain.outcomes import FollowUpState, apply_outcome
 from ...domain.vocab import (
     COMPLETING_OUTCOMES,
@@ -84,7 +85,7 @@ def log_outreach(actor: User, client_id: int, channel: str, outcome: str, note: 
     the moment the signal came back (see tap_time for how far a phone's clock is trusted)."""
     logged = stage_outreach(actor, client_id, channel, outcome, note, now, idempotency_key, snooze_until, tapped_at)
     if not logged.replayed:
-        _commit_keeping_loaded()
+        commit_keeping_loaded(db.session())
     return logged
 
 
@@ -155,17 +156,6 @@ def stage_outreach(actor: User, client_id: int, channel: str, outcome: str, note
     _changes_pages_of(actor, client, result, list(live.values()))
     db.session.flush()
     return Logged(outreach, len(changes))
-
-
-def _commit_keeping_loaded() -> None:
-    """Commit without expiring what the transaction loaded and wrote: the answer (the summary, the Today row) reads
-    the same outreach, follow-ups, client and user straight after, and reloading each cost a statement apiece."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 # What an outcome or its undo writes: the touch, the follow-ups it moved, the client's clocks.

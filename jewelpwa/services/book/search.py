@@ -11,8 +11,8 @@ an index range on both databases:
   ours are BINARY, so we write the range ourselves: `col >= 'p' AND col < 'q'` (the prefix with its last
   character bumped). Byte order is code point order in UTF-8, so the range holds exactly the prefixed values.
 - PostgreSQL uses `LIKE 'p%'` on a btree only under the "C" collation or with a `text_pattern_ops` index.
-  `search_name` is declared COLLATE "C" there (migration 0018), so its index serves the prefix and the name
-  order. Phone digits and email are not: see bench/README.md for the index a non-C cluster needs.
+  `search_name` (migration 0018), `phone_digits` and `email` (0021) are declared COLLATE "C" there, so their
+  indexes serve the prefix and the order.
 A typed word that starts a later word of the name (`LIKE '% dube%'`) is a trigram index lookup on PostgreSQL
 (ix_clients_search_name_trgm); SQLite tests it on the (store_id, search_name) index alone.
 """
@@ -32,6 +32,7 @@ from ...domain.client_columns import display_name, fold
 from ...domain.vocab import Tier
 from ...extensions import db
 from ...models import Client, User
+from ..pg_settings import plan_for_these_values
 
 MIN_DIGITS = 3
 COUNT_CAP = 1000  # counting stops here: "1,000+ clients" is as useful as 31,402 and costs a bounded scan
@@ -185,20 +186,29 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
         order = (Client.search_name, Client.id)
     columns = (Client.id, Client.first_name, Client.last_name, Client.tier, Client.phone, Client.email,
                Client.last_touch_on, Client.assigned_to_id, Client.loyalty_tier, User.name)
+    plan_for_these_values()  # a pattern's plan depends on the pattern (see pg_settings)
     seen: set[int] = set()
+    # Words anywhere in the name: PostgreSQL must read them from the trigram index and sort the matches. Offered
+    # the name index's order it walks the whole store's slice, row by row, hoping to stop early (it
+    # underestimates how rare two words together are): 35 ms against 0.2-6 ms for "demir grace" at 50,000
+    # clients, and 60 ms to count "smi". `|| ''` sorts the same but is not that index's order.
+    by_trigrams = mode == "name" and db.session.get_bind().dialect.name == "postgresql"
+    counted: int | None = None
     for n, group in enumerate(groups or [true()]):
         # One query per group, in the group's index order, so each stops at the page's last row; a row an
         # earlier group found is skipped here rather than excluded in SQL (at most a page of ids).
         group_order: tuple[Any, ...] = order
-        if mode == "name" and n == len(groups) - 1 and db.session.get_bind().dialect.name == "postgresql":
-            # Words anywhere in the name: PostgreSQL must read them from the trigram index and sort the few
-            # matches. Offered the name index's order it walks the whole store's slice, row by row, hoping to
-            # stop early (it underestimates how rare two words together are): 35 ms against 0.2-6 ms for
-            # "demir grace" at 50,000 clients. `|| ''` sorts the same but is not that index's order.
+        last = n == len(groups) - 1
+        extra: tuple[Any, ...] = ()
+        if by_trigrams and last:
             group_order = (Client.search_name.concat(""), Client.id)
-        query = (select(*columns).outerjoin(User, User.id == Client.assigned_to_id)
+            # This query reads every match to sort them, so it counts them too (no count query after it).
+            extra = (func.count().over().label("matches"),)
+        query = (select(*columns, *extra).outerjoin(User, User.id == Client.assigned_to_id)
                  .where(*conditions, group).order_by(*group_order).limit(limit))
         for row in db.session.execute(query):
+            if extra:
+                counted = row.matches
             if row.id not in seen and len(result.hits) < limit:
                 seen.add(row.id)
                 result.hits.append(ClientHit(
@@ -208,9 +218,14 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
             break
     if len(result.hits) < limit:
         result.count = len(result.hits)
+    elif counted is not None:
+        result.count = min(counted, COUNT_CAP + 1)
     else:
         # The last group holds every match. Same order as the page: the planner then walks the same index (and
-        # tests the condition on the index alone) instead of reading every client row of the store.
-        capped = select(Client.id).where(*conditions, *groups[-1:]).order_by(*order).limit(COUNT_CAP + 1).subquery()
+        # tests the condition on the index alone) instead of reading every client row of the store; on
+        # PostgreSQL a name's in the last group's order, read from the trigram index as above.
+        count_order = (Client.search_name.concat(""), Client.id) if by_trigrams else order
+        capped = (select(Client.id).where(*conditions, *groups[-1:]).order_by(*count_order).limit(COUNT_CAP + 1)
+                  .subquery())
         result.count = db.session.scalar(select(func.count()).select_from(capped)) or 0
     return result

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, insert, or_, select
+from sqlalchemy import Table, and_, insert, literal, or_, select
 
 from ...clock import utcnow
-from ...database import reset_read_only, set_read_only
+from ...database import commit_keeping_loaded, reset_read_only, set_read_only
 from ...domain.client_columns import display_name
 from ...domain.inputs import iso_date, row_id
 from ...extensions import db
@@ -62,25 +62,36 @@ _CLIENT = re.compile(r"client:(\d+)")
 def record_client_view(actor: User, client_id: int, address: str | None, now: datetime | None = None) -> bool:
     """Record that `actor` opened a client's record, at most once per client and VIEW_EVERY; True when written.
 
-    Called by read-only requests after the client was found in the actor's store. The row goes in on a
-    connection of its own, in its own short write transaction: committing the request's session would expire
-    the card it just loaded (every section read again), and on SQLite upgrading a GET's read transaction to a
-    write fails at once when another writer committed meanwhile (see database.py). Not for writing requests: on
-    SQLite their session may already hold the writer lock this connection would wait for.
+    Called by read-only requests after the client was found in the actor's store, with what they read already
+    loaded. One statement writes the row only when none of the last VIEW_EVERY is there. On PostgreSQL it runs in
+    the request's own transaction, committed without expiring what the request loaded (the card would otherwise
+    read every section again): no second connection, no second BEGIN and COMMIT. On SQLite a GET's transaction is
+    a deferred read, and upgrading it to a write fails at once when another writer committed meanwhile (see
+    database.py): there the look for a recent row stays in the read, and only a missing row is written, on a
+    connection of its own in a short BEGIN IMMEDIATE transaction that waits its turn. Not for writing requests:
+    on SQLite their session may already hold the writer lock that connection would wait for.
     """
     now = now or utcnow()
     target = f"client:{client_id}"
-    recent = db.session.scalar(select(AuditEvent.id).where(
+    recent = (select(AuditEvent.id).where(
         AuditEvent.store_id == actor.store_id, AuditEvent.created_at > now - VIEW_EVERY,
-        AuditEvent.user_id == actor.id, AuditEvent.action == "client_viewed", AuditEvent.target == target).limit(1))
-    if recent is not None:
+        AuditEvent.user_id == actor.id, AuditEvent.action == "client_viewed", AuditEvent.target == target))
+    row = {"store_id": actor.store_id, "user_id": actor.id, "action": "client_viewed", "target": target,
+           "address": address, "created_at": now}
+    table = cast(Table, AuditEvent.__table__)
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        written = session.execute(insert(table).from_select(
+            list(row), select(*(literal(value, table.c[name].type) for name, value in row.items()))
+            .where(~recent.exists())))
+        commit_keeping_loaded(session)
+        return bool(written.rowcount)  # type: ignore[attr-defined]
+    if session.scalar(recent.limit(1)) is not None:
         return False
     token = set_read_only(False)  # a writer: SQLite's BEGIN IMMEDIATE waits its turn instead of failing
     try:
         with db.engine.begin() as connection:
-            connection.execute(insert(cast(Table, AuditEvent.__table__)).values(
-                store_id=actor.store_id, user_id=actor.id, action="client_viewed", target=target, address=address,
-                created_at=now))
+            connection.execute(insert(table).values(**row))
     finally:
         reset_read_only(token)
     return True

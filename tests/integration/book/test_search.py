@@ -109,6 +109,16 @@ def test_count_says_how_many_match_when_the_list_is_cut(book):
     assert len(result.hits) == 3 and result.count == 8 and result.more
 
 
+def test_count_of_a_later_word_cut_list_says_how_many_match(book):
+    me, _, _ = book
+    for n in range(6):
+        make_client(me, first_name=f"Zoe{n}", last_name="Quill")
+    make_client(me, first_name="Quill", last_name="Avery")  # the name starts with it: found first
+    result = search_clients(me, "quill", limit=4)
+    assert names(result)[0] == "Quill Avery" and len(result.hits) == 4
+    assert result.count == 7 and result.more
+
+
 def test_page_shows_results_with_card_links_tier_phone_and_associate(client, auth, book):
     me, _, clients = book
     auth.login(me.email)
