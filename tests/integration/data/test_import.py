@@ -79,7 +79,7 @@ def test_good_file_creates_clients_with_partner_children_and_dates(owner, associ
     maria = client_by_number(owner.store_id, "C001")
     assert (maria.first_name, maria.last_name, maria.search_name) == ("Maria", "Lopez", "maria lopez")
     assert maria.email == "maria.lopez@example.com"
-    assert (maria.phone, maria.phone_digits) == ("(555) 010-2000", "5550102000")
+    assert (maria.phone, maria.phone_digits) == ("(555) 010-2000", "15550102000")  # E.164 in a US store
     assert maria.assigned_to_id == associate.id
     assert (maria.preferred_channel, maria.frequency, maria.do_not_contact) == ("text", "normal", False)
     assert maria.first_seen_on == TODAY
@@ -95,7 +95,7 @@ def test_good_file_creates_clients_with_partner_children_and_dates(owner, associ
     }
 
     james = client_by_number(owner.store_id, "C002")
-    assert (james.do_not_contact, james.frequency, james.phone_digits) == (True, "low", "5550103000")
+    assert (james.do_not_contact, james.frequency, james.phone_digits) == (True, "low", "15550103000")
     consent = db.session.scalars(select(ConsentEvent).where(ConsentEvent.client_id == james.id)).all()
     assert [(c.what, c.user_id, c.value) for c in consent] == [("do_not_contact", None, "import")]
     assert dates_of(james) == {(None, "birthday"): (3, 9, None, 309)}
@@ -160,8 +160,9 @@ def test_messy_purchases_file_reports_every_error_and_writes_nothing(owner):
     assert "negative" in messages[(2, "price")]
     assert '"C999" is not a client of this store' in messages[(3, "client_number")]
     assert "in the future" in messages[(4, "purchased_on")]
-    assert messages[(5, "purchased_on")] == ('purchased_on "24/12/2024" has month 24: slashes mean month first '
-                                             "(12/24/2024); write a day-first date with dots (24.12.2024)")
+    assert messages[(5, "purchased_on")] == ('purchased_on "24/12/2024" has month 24: this store reads / dates month '
+                                             'first (12/24/2024); if the whole file is day first, choose "day first" '
+                                             "for its dates on the import page (or write 24.12.2024)")
     assert "differs from row 8" in messages[(9, "client_number")]
     assert count(Purchase) == count(PurchaseItem) == 0
 
@@ -204,7 +205,7 @@ def test_reimport_updates_clients_in_place_without_duplicating_people_or_dates(o
     db.session.expire_all()
     maria = client_by_number(owner.store_id, "C001")
     assert (maria.last_name, maria.search_name, maria.email) == ("Lopez-Diaz", "maria lopez diaz", "maria@new.example")
-    assert (maria.phone_digits, maria.preferred_channel, maria.frequency) == ("5550109999", "email", "high")
+    assert (maria.phone_digits, maria.preferred_channel, maria.frequency) == ("15550109999", "email", "high")
     assert maria.first_seen_on == TODAY  # first seen on the first import, not the re-import
     assert maria.notes == "Likes rose gold"  # a blank cell leaves what the book holds
     people = {p.name: p.relation for p in db.session.scalars(select(Person).where(Person.client_id == maria.id))}
