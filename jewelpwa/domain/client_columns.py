@@ -52,7 +52,7 @@ def phone_e164(phone: str | None, region: str = "US") -> str | None:
     ("07700 900123" in a GB store); None when it cannot be a phone number there (too short, too long, letters).
 
     Possible, not valid: libphonenumber's "valid" also rejects numbers of ranges it does not know yet (and the
-    555-01xx numbers of films and tests), which would flag real clients; a possible number has the length and
+    555 numbers of films and tests), which would flag real clients; a possible number has the full length and
     shape of one. Cached: an import reads the same store's numbers, and a card renders its phone twice.
     """
     if not phone or not phone.strip():
@@ -61,7 +61,8 @@ def phone_e164(phone: str | None, region: str = "US") -> str | None:
         number = phonenumbers.parse(phone, (region or "US").upper())
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    # Local-only lengths ("12345", a number without its area code) are not a number to dial or compare.
+    if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

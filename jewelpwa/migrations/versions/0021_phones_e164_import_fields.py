@@ -33,7 +33,7 @@ def e164_digits(phone, region):
         number = phonenumbers.parse(phone, (region or 'US').upper())
     except phonenumbers.NumberParseException:
         return raw
-    if not phonenumbers.is_possible_number(number):
+    if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
         return raw
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 

@@ -102,7 +102,7 @@ def create_client(actor: User, first_name: str, last_name: str = "", phone: str 
     kind = (date_kind or DateKind.BIRTHDAY).strip().lower()
     if kind not in (DateKind.BIRTHDAY, DateKind.ANNIVERSARY):
         errors["date_kind"] = "Choose birthday or anniversary."
-    parsed = read_yearly_date(when, "date", errors)
+    parsed = read_yearly_date(when, "date", errors, actor.store.country)
     assignee_id = assigned_to_id or actor.id
     if assignee_id != actor.id:
         assignee = db.session.get(User, assignee_id)

@@ -26,6 +26,7 @@ from datetime import date
 from itertools import permutations
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from ...domain.client_columns import display_name, fold, phone_digits
@@ -115,6 +116,10 @@ def _phone_condition(typed: str, digits: str, region: str = "US") -> ColumnEleme
     # format of the store's country ("07700 900123", "+44 7700 900123", "(415) 555-0101") is that prefix.
     if whole := phone_digits(typed, region):
         prefixes.add(whole)
+    # The start of a national number ("617 555", "07700 9") is the start of its E.164 digits after the country code.
+    code = str(phonenumbers.country_code_for_region((region or "US").upper()) or "")
+    if code and not typed.lstrip().startswith("+") and not digits.startswith("00"):
+        prefixes.add(code + (digits[1:] if digits.startswith("0") else digits))
     if len(digits) == 11 and digits.startswith("1"):
         prefixes.add(digits[1:])
     if len(digits) >= 7 and not digits.startswith(("0", "1")):
