@@ -11,6 +11,9 @@ from sqlalchemy import func, select
 from jewelpwa.cli.imports import import_group
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, User
+from jewelpwa.services.book.clients import create_client
+from jewelpwa.services.book.people import DateInput, add_person
+from jewelpwa.services.book.purchases import ItemInput, record_purchase
 from jewelpwa.services.data.importing.clients import import_clients
 from jewelpwa.services.data.importing.purchases import import_purchases
 from jewelpwa.services.data.importing.report import RowError
@@ -390,3 +393,25 @@ def test_imported_purchases_set_spend_and_tier_at_once_not_after_the_next_plan(o
     db.session.expire_all()
     assert client_by_number(owner.store_id, "C002").tier == "A"
     assert client_by_number(owner.store_id, "C001").tier != "A"  # the top of the book moved
+
+
+def test_imported_rows_read_like_rows_typed_in_and_the_app_adds_after_them(owner, associate):
+    """PostgreSQL loads new rows with COPY and ids taken ahead: the columns an insert fills by default must be
+    filled, and the next client, person, date and sale saved in the app must get a fresh id, not a clash."""
+    import_clients(owner.store_id, GOOD_CLIENTS, today=TODAY)
+    import_purchases(owner.store_id, purchases_csv("C003,2025-02-01,R300,Studs,earrings,gold,,,$80.00,,"), today=TODAY)
+    db.session.expire_all()
+    li = client_by_number(owner.store_id, "C003")
+    assert (li.metals, li.tags, li.opted_out, li.imported_spend, li.loyalty_tier) == ([], [], [], None, None)
+    assert li.created_at.tzinfo is not None and li.updated_at >= li.created_at
+    assert db.session.scalar(select(Purchase.created_at).where(Purchase.receipt_number == "R300")) is not None
+
+    typed = create_client(owner, "Nora", "Ames", phone="(555) 010-9000", today=TODAY)
+    partner = add_person(owner, typed.id, "Sam", "partner", DateInput(text="1980-05-04"), today=TODAY)
+    sale = record_purchase(owner, typed.id, TODAY, [ItemInput(category="ring", price="500")], today=TODAY)
+    assert typed.id > max(db.session.scalars(select(Client.id).where(Client.id != typed.id)))
+    assert partner.id > max(db.session.scalars(select(Person.id).where(Person.id != partner.id)))
+    assert sale.id > max(db.session.scalars(select(Purchase.id).where(Purchase.id != sale.id)))
+    james = client_by_number(owner.store_id, "C002")
+    assert (james.tier, james.lifetime_spend, james.spend_24m) == (typed.tier, Decimal("0"), Decimal("0"))
+    assert count(ImportantDate, client_id=typed.id) == 1

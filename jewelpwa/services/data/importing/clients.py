@@ -55,7 +55,9 @@ def import_clients(store_id: int, path_or_text: Source, dry_run: bool = False, *
             db.session.rollback()
         return report
 
-    report.duplicates = _possible_duplicates(store_id, [p for p in valid if p.number not in by_number])
+    # An empty book has no client to be a duplicate of: a first import skips a lookup per 500 phones and emails.
+    if by_number:
+        report.duplicates = _possible_duplicates(store_id, [p for p in valid if p.number not in by_number])
     matched = [by_number[p.number].id for p in valid if p.number in by_number]
     writer = ClientWriter(store_id, today, load_existing(matched), warnings, rules.region)
     for parsed in valid:
