@@ -398,9 +398,12 @@ def test_imported_purchases_set_spend_and_tier_at_once_not_after_the_next_plan(o
 def test_imported_rows_read_like_rows_typed_in_and_the_app_adds_after_them(owner, associate):
     """PostgreSQL loads new rows with COPY and ids taken ahead: the columns an insert fills by default must be
     filled, and the next client, person, date and sale saved in the app must get a fresh id, not a clash."""
-    import_clients(owner.store_id, GOOD_CLIENTS, today=TODAY)
+    import_clients(owner.store_id, GOOD_CLIENTS + 'C004,Zoë,"Dupré\\Lefèvre",,555.010.4000,,,,,,,,,,"Tab\there, \\N\r\nnext line"\n',
+                   today=TODAY)
     import_purchases(owner.store_id, purchases_csv("C003,2025-02-01,R300,Studs,earrings,gold,,,$80.00,,"), today=TODAY)
     db.session.expire_all()
+    zoe = client_by_number(owner.store_id, "C004")  # COPY's own escapes (tab, backslash, \N) do not leak in
+    assert (zoe.first_name, zoe.last_name, zoe.notes) == ("Zoë", "Dupré\\Lefèvre", "Tab\there, \\N\r\nnext line")
     li = client_by_number(owner.store_id, "C003")
     assert (li.metals, li.tags, li.opted_out, li.imported_spend, li.loyalty_tier) == ([], [], [], None, None)
     assert li.created_at.tzinfo is not None and li.updated_at >= li.created_at
