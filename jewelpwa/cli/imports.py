@@ -27,6 +27,8 @@ _file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path
 _dry_run = click.option("--dry-run", is_flag=True, help="Check the whole file and report what would change; write nothing.")
 _mapping_option = click.option("--mapping", "mapping_text", metavar="HEADER=FIELD,...",
                         help="Say which field a column holds when its header name is not recognised.")
+_date_order = click.option("--date-order", type=click.Choice(["day_first", "month_first"]),
+                           help="How the file writes slash dates (03/04/1985); default: as the store's country does.")
 _store = click.option("--store", "store_ref", metavar="SLUG_OR_NAME",
                       help="Store to import into; defaults to the only store when there is one.")
 
@@ -50,11 +52,11 @@ def _mapping(kind: str, file: Path, store_id: int, mapping_text: str | None) -> 
 
 
 def _run(importer: Callable, kind: str, file: Path, dry_run: bool, store_ref: str | None,
-         mapping_text: str | None = None) -> None:
+         mapping_text: str | None = None, date_order: str | None = None) -> None:
     store = store_from_option(store_ref)
     try:
         mapping = _mapping(kind, file, store.id, mapping_text)
-        report = importer(store.id, file, dry_run, today=store_today(store), mapping=mapping)
+        report = importer(store.id, file, dry_run, today=store_today(store), mapping=mapping, date_order=date_order)
     except Invalid as e:
         raise click.UsageError("; ".join(e.errors.values()) or e.message) from e
     click.echo(f"{store.name}: {report.summary}")
@@ -74,9 +76,11 @@ def _run(importer: Callable, kind: str, file: Path, dry_run: bool, store_ref: st
 @_dry_run
 @_store
 @_mapping_option
-def import_clients_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None) -> None:
+@_date_order
+def import_clients_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None,
+                           date_order: str | None) -> None:
     """Import clients (with partner, children and dates); re-importing updates them by client_number."""
-    _run(import_clients, "clients", file, dry_run, store_ref, mapping_text)
+    _run(import_clients, "clients", file, dry_run, store_ref, mapping_text, date_order)
 
 
 @import_group.command("purchases")
@@ -84,6 +88,8 @@ def import_clients_command(file: Path, dry_run: bool, store_ref: str | None, map
 @_dry_run
 @_store
 @_mapping_option
-def import_purchases_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None) -> None:
+@_date_order
+def import_purchases_command(file: Path, dry_run: bool, store_ref: str | None, mapping_text: str | None,
+                             date_order: str | None) -> None:
     """Import purchases; rows sharing a receipt_number are one purchase, re-imports never duplicate it."""
-    _run(import_purchases, "purchases", file, dry_run, store_ref, mapping_text)
+    _run(import_purchases, "purchases", file, dry_run, store_ref, mapping_text, date_order)

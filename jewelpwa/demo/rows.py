@@ -35,6 +35,8 @@ def _client_defaults(store_id: int, first_name: str, last_name: str, phone: str 
     return {
         "store_id": store_id, "client_number": None, "first_name": first_name, "last_name": last_name,
         "email": None, "phone": phone, "phone2": None, **client_columns(first_name, last_name, phone),
+        "phone_kind": None, "phone2_kind": None, "company": None, "preferred_name": None, "imported_spend": None,
+        "imported_orders": None,
         "address_line1": None, "address_line2": None, "city": None, "region": None, "postal_code": None,
         "country": None, "assigned_to_id": None, "tier": _TIER, "spend_24m": _ZERO, "lifetime_spend": _ZERO,
         "loyalty_tier": None, "notes": None, "metals": [], "stones": [], "brands": [], "styles": [], "tags": [],

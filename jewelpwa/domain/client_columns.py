@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import phonenumbers
 
 # A phone number with more digits than this is a typing mistake (E.164 allows 15; extensions add a few).
 MAX_PHONE_DIGITS = 20
@@ -43,14 +46,52 @@ def search_name(first_name: str | None, last_name: str | None) -> str:
     return fold(display_name(first_name, last_name))
 
 
-def phone_digits(phone: str | None) -> str | None:
-    """The digits of a phone number as typed ("(415) 555-0101" → "4155550101"), or None when it has none."""
-    return _NOT_DIGIT.sub("", phone or "") or None
+@lru_cache(maxsize=4096)
+def phone_e164(phone: str | None, region: str = "US") -> str | None:
+    """The number in E.164 ("+447700900123"), read with the store's country as the default region
+    ("07700 900123" in a GB store); None when it cannot be a phone number there (too short, too long, letters).
+
+    Possible, not valid: libphonenumber's "valid" also rejects numbers of ranges it does not know yet (and the
+    555 numbers of films and tests), which would flag real clients; a possible number has the full length and
+    shape of one. Cached: an import reads the same store's numbers, and a card renders its phone twice.
+    """
+    if not phone or not phone.strip():
+        return None
+    try:
+        number = phonenumbers.parse(phone, (region or "US").upper())
+    except phonenumbers.NumberParseException:
+        return None
+    # Local-only lengths ("12345", a number without its area code) are not a number to dial or compare.
+    if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def client_columns(first_name: str | None, last_name: str | None, phone: str | None) -> dict[str, str | None]:
-    """The derived columns of a client with this name and phone, ready for an insert or an update."""
-    return {"search_name": search_name(first_name, last_name), "phone_digits": phone_digits(phone)}
+def phone_digits(phone: str | None, region: str = "US") -> str | None:
+    """What search and the duplicate check compare: the E.164 digits without the "+" ("07700 900123" and
+    "+44 7700 900123" are both "447700900123" in a GB store), or the digits as typed when the number cannot be
+    read (kept, so it is still found; `phone_e164` is None for it and the card flags it). None without digits."""
+    raw = _NOT_DIGIT.sub("", phone or "")
+    if not raw:
+        return None
+    e164 = phone_e164(phone, region)
+    return e164[1:] if e164 else raw
+
+
+def dial_number(phone: str | None, region: str = "US") -> str:
+    """What a tel: or sms: link dials: E.164 when the number reads, else its digits (a "+" kept), so a phone
+    abroad or a dialer that drops spaces reaches the same person."""
+    if e164 := phone_e164(phone, region):
+        return e164
+    digits = _NOT_DIGIT.sub("", phone or "")
+    return f"+{digits}" if (phone or "").strip().startswith("+") else digits
+
+
+def client_columns(first_name: str | None, last_name: str | None, phone: str | None,
+                   region: str = "US") -> dict[str, str | None]:
+    """The derived columns of a client with this name and phone (read in the store's country, `region`),
+    ready for an insert or an update."""
+    return {"search_name": search_name(first_name, last_name), "phone_digits": phone_digits(phone, region)}
 
 
 def month_day(month: int, day: int) -> int:

@@ -83,9 +83,9 @@ def share_message(giver_name: str | None, owner_name: str, store_name: str, url:
     return f"{hello}! Here is {owner_name}'s wish list at {store_name}: {url}"
 
 
-def sms_href(phone_digits: str | None, body: str) -> str:
+def sms_href(phone: str | None, body: str) -> str:
     """An sms: link; without a number the phone asks whom to send it to (iOS and Android both read ?&body=)."""
-    return f"sms:{phone_digits or ''}?&body={quote(body, safe='')}"
+    return f"sms:{phone or ''}?&body={quote(body, safe='')}"
 
 
 def mailto_href(email: str | None, subject: str, body: str) -> str:

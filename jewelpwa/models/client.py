@@ -73,6 +73,12 @@ class Client(StoreScoped, Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     phone_digits: Mapped[str | None] = mapped_column(String(20).with_variant(String(20, collation="C"), "postgresql"))
     phone2: Mapped[str | None] = mapped_column(String(40))
+    # What each number is ("mobile", "home", "work"), as the import's header named it; the mobile is `phone`, the
+    # one the text button uses. None when nobody said.
+    phone_kind: Mapped[str | None] = mapped_column(String(8))
+    phone2_kind: Mapped[str | None] = mapped_column(String(8))
+    company: Mapped[str | None] = mapped_column(String(120))
+    preferred_name: Mapped[str | None] = mapped_column(String(80))
     address_line1: Mapped[str | None] = mapped_column(String(200))
     address_line2: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
@@ -87,6 +93,10 @@ class Client(StoreScoped, Model):
     # the nightly services/engine/client_value.py and saving the store's tiers (services/owner/loyalty.py).
     lifetime_spend: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal("0"), server_default="0")
     loyalty_tier: Mapped[str | None] = mapped_column(String(40))
+    # What the previous system reported (a customers export's "Total Spent" / "Total Orders") when its sales did
+    # not come along: kept apart from lifetime_spend, which the purchases in the book make.
+    imported_spend: Mapped[Decimal | None] = mapped_column(Money)
+    imported_orders: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
 
     metals: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)

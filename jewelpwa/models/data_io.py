@@ -57,6 +57,8 @@ class ImportRun(StoreScoped, Model):
     delimiter: Mapped[str] = mapped_column(String(1), nullable=False, default=",")
     header: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     mapping: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # "day_first" / "month_first" chosen for this file's slash dates; None reads them as the store's country does.
+    date_order: Mapped[str | None] = mapped_column(String(12))
     rows_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     rows_done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="uploaded")

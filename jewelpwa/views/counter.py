@@ -78,7 +78,8 @@ def new_client():
            "duplicates": []}
     if request.method == "POST":
         f = request.form
-        fingerprint = f"{phone_digits(f.get('phone')) or ''}|{f.get('email', '').strip().lower()}"
+        digits = phone_digits(f.get("phone"), current_user.store.country) or ""
+        fingerprint = f"{digits}|{f.get('email', '').strip().lower()}"
         # "Save anyway" holds only for the phone and e-mail that were shown as duplicates.
         confirmed = f.get("confirm_duplicate") == "1" and f.get("confirm_for", fingerprint) == fingerprint
         try:

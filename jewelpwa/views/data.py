@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..domain.yearly_date import day_first_in
 from ..services.data import exporting, import_runs, privacy
 from ..services.data.import_mapping import FIELDS, LABELS, REQUIRED
 from ..services.errors import Invalid
@@ -60,7 +61,8 @@ def upload():
 def _run_page(run, errors: dict | None = None, message: str | None = None, status: int = 200):  # noqa: ANN001
     sample = import_runs.sample(run) if run.status == "uploaded" else []
     body = render("data/import.html", "run", run=run, sample=sample, fields=FIELDS[run.kind], labels=LABELS,
-                  required_labels=[LABELS[f] for f in REQUIRED[run.kind]], errors=errors or {}, message=message)
+                  required_labels=[" or ".join(LABELS[f] for f in need) for need in REQUIRED[run.kind]],
+                  errors=errors or {}, message=message, store_day_first=day_first_in(current_user.store.country))
     response = make_response(body, status)
     return response
 
@@ -95,8 +97,9 @@ def import_mapping(import_id: int):
     """Save the column choices (remembered for next time) and run the dry run."""
     run = import_runs.get_run(current_user, import_id)
     mapping = [request.form.get(f"column_{i}", "") for i in range(len(run.header))]
+    date_order = request.form.get("date_order", "")
     try:
-        import_runs.set_mapping(current_user, import_id, mapping)
+        import_runs.set_mapping(current_user, import_id, mapping, date_order)
     except Invalid as exc:
         run.mapping = mapping  # shown again as chosen, next to the messages (never committed)
         return _run_page(run, exc.errors, exc.message, 422)

@@ -24,7 +24,7 @@ def make_client(user, **overrides) -> Client:
                   first_seen_on=date(2026, 1, 1), frequency="normal")
     fields.update(overrides)
     client = Client(**fields)
-    for name, value in client_columns(client.first_name, client.last_name, client.phone).items():
+    for name, value in client_columns(client.first_name, client.last_name, client.phone, user.store.country).items():
         setattr(client, name, value)
     db.session.add(client)
     db.session.commit()

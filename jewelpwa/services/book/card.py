@@ -250,7 +250,8 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
     points = talking_points(facts, on) if facts else []
     reasons = today.reasons if today else []
     suggested = suggest_channel(prefs_of(client))
-    links = contact_links(client, opening_lines(client, reasons, facts, caller_of(actor)), suggested)
+    links = contact_links(client, opening_lines(client, reasons, facts, caller_of(actor)), suggested,
+                          actor.store.country)
     own, people = _people(client, on)
     timeline, total, spend = _timeline(client, show_all)
     referred_by, referred = _referrals(client)

@@ -102,7 +102,8 @@ def _contact(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
         setattr(client, name, value or None)
     client.last_name = values["last_name"]  # NOT NULL: an unknown last name is ""
     # Search reads these two columns, never the raw ones: they must follow every edit.
-    for column, derived in client_columns(client.first_name, client.last_name, client.phone).items():
+    for column, derived in client_columns(client.first_name, client.last_name, client.phone,
+                                          actor.store.country).items():
         setattr(client, column, derived)
 
 

@@ -39,7 +39,8 @@ class DuplicateClient(Invalid):
 
 
 def _digit_variants(digits: str) -> list[str]:
-    # The same North American number is stored with or without its leading 1.
+    # Numbers are compared in E.164 (domain.client_columns.phone_digits); one that could not be read is kept as
+    # typed, so a North American number may still be stored with or without its leading 1.
     if len(digits) == 11 and digits.startswith("1"):
         return [digits, digits[1:]]
     if len(digits) == 10:
@@ -49,7 +50,7 @@ def _digit_variants(digits: str) -> list[str]:
 
 def find_duplicates(actor: User, phone: str | None, email: str | None) -> list[Duplicate]:
     """Clients of the actor's store with the same phone digits or the same e-mail (case-insensitive)."""
-    digits = phone_digits(phone)
+    digits = phone_digits(phone, actor.store.country)
     email = (email or "").strip().lower() or None
     conditions: list[ColumnElement[bool]] = []
     if digits:
@@ -87,7 +88,7 @@ def create_client(actor: User, first_name: str, last_name: str = "", phone: str 
         errors["first_name"] = "Shorten the first name to 80 characters."
     if len(last_name) > 80:
         errors["last_name"] = "Shorten the last name to 80 characters."
-    digits = phone_digits(phone)
+    digits = phone_digits(phone, actor.store.country)
     if phone and (digits is None or len(digits) < MIN_PHONE_DIGITS):
         errors["phone"] = f"“{phone}” is not a phone number: enter at least {MIN_PHONE_DIGITS} digits, like (415) 555-0101."
     elif digits and (len(digits) > MAX_PHONE_DIGITS or len(phone) > 40):
@@ -100,7 +101,7 @@ def create_client(actor: User, first_name: str, last_name: str = "", phone: str 
     kind = (date_kind or DateKind.BIRTHDAY).strip().lower()
     if kind not in (DateKind.BIRTHDAY, DateKind.ANNIVERSARY):
         errors["date_kind"] = "Choose birthday or anniversary."
-    parsed = read_yearly_date(when, "date", errors)
+    parsed = read_yearly_date(when, "date", errors, actor.store.country)
     assignee_id = assigned_to_id or actor.id
     if assignee_id != actor.id:
         assignee = db.session.get(User, assignee_id)
@@ -116,7 +117,7 @@ def create_client(actor: User, first_name: str, last_name: str = "", phone: str 
     today = today or store_today(actor.store)
     client = Client(store_id=actor.store_id, first_name=first_name, last_name=last_name, phone=phone or None,
                     email=email or None, assigned_to_id=assignee_id, first_seen_on=today, source="counter",
-                    frequency="normal", **client_columns(first_name, last_name, phone))
+                    frequency="normal", **client_columns(first_name, last_name, phone, actor.store.country))
     db.session.add(client)
     db.session.flush()
     if parsed is not None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ...domain.client_columns import phone_digits
+from ...domain.client_columns import dial_number
 from ...domain.gate import reachable
 from ...domain.vocab import Channel
 from ..engine.gating import prefs_of
@@ -23,15 +23,12 @@ class ContactLink:
     opening: str | None  # shown under a call button: a phone link cannot carry the words
 
 
-def _dial(phone: str) -> str:
-    """Digits and a leading + only: spaces, dots and brackets break some dialers."""
-    digits = phone_digits(phone) or ""
-    return f"+{digits}" if phone.strip().startswith("+") else digits
-
-
 def contact_links(client, openings: Mapping[Channel, str] | None = None,  # noqa: ANN001 - a Client row
-                  suggested: Channel | None = None) -> list[ContactLink]:
-    """Call, text and email links the client can receive, in that order; do-not-contact gives none."""
+                  suggested: Channel | None = None, region: str = "US") -> list[ContactLink]:
+    """Call, text and email links the client can receive, in that order; do-not-contact gives none.
+
+    The number is dialled in E.164 (`region`: the store's country), so "07700 900123" rings the same phone from
+    anywhere; spaces, dots and brackets, which break some dialers, never reach the link."""
     prefs = prefs_of(client)
     if prefs.do_not_contact:
         return []
@@ -42,10 +39,10 @@ def contact_links(client, openings: Mapping[Channel, str] | None = None,  # noqa
             continue
         line = openings.get(channel)
         if channel is Channel.CALL:
-            href = f"tel:{_dial(client.phone)}"
+            href = f"tel:{dial_number(client.phone, region)}"
         elif channel is Channel.TEXT:
             # "?&body=" is the form both iOS and Android Messages read.
-            href = f"sms:{_dial(client.phone)}" + (f"?&body={quote(line)}" if line else "")
+            href = f"sms:{dial_number(client.phone, region)}" + (f"?&body={quote(line)}" if line else "")
         else:
             href = f"mailto:{quote(client.email, safe='@')}" + (f"?body={quote(line)}" if line else "")
         links.append(ContactLink(channel, _LABELS[channel], href, channel == suggested, line))

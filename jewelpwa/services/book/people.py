@@ -10,7 +10,7 @@ from ...domain import proposals as P
 from ...domain.inputs import whole_number
 from ...domain.settings import EngineSettings
 from ...domain.vocab import DateKind, Relation
-from ...domain.yearly_date import YearlyDate, parse_yearly_date
+from ...domain.yearly_date import YearlyDate, day_first_in, parse_yearly_date
 from ...extensions import db
 from ...models import Client, ImportantDate, Person, User
 from ..access import get_client
@@ -36,15 +36,17 @@ class DateInput:
         return not (self.month.strip() or self.day.strip() or self.year.strip() or self.text.strip())
 
 
-def read_yearly_date(value: DateInput, field: str, errors: dict[str, str]) -> YearlyDate | None:
-    """The one date parser of the counter forms; a message under `field` says what to fix, None if blank or bad."""
+def read_yearly_date(value: DateInput, field: str, errors: dict[str, str], country: str = "US") -> YearlyDate | None:
+    """The one date parser of the counter forms; a message under `field` says what to fix, None if blank or bad.
+
+    A typed 03/04/1985 is read in the order of the store's `country` (domain.yearly_date), as the import reads it."""
     if value.blank:
         return None
     text = value.text.strip()
     if text:
         # <input type=date> sends YYYY-MM-DD; the parser also takes MM-DD for an unknown year.
         try:
-            return parse_yearly_date(text, "The date")
+            return parse_yearly_date(text, "The date", day_first_in(country))
         except ValueError as e:
             errors[field] = str(e).replace('"', "“", 1).replace('"', "”", 1)
             return None
@@ -120,7 +122,7 @@ def add_person(actor: User, client_id: int, name: str, relation: str, birthday: 
     elif len(name) > 120:
         errors["name"] = "Shorten the name to 120 characters."
     relation = _relation(relation, errors)
-    when = read_yearly_date(birthday or DateInput(), "birthday", errors)
+    when = read_yearly_date(birthday or DateInput(), "birthday", errors, actor.store.country)
     if errors:
         raise Invalid("Person not saved", errors)
     person = Person(store_id=client.store_id, client_id=client.id, name=name, relation=relation)
@@ -151,7 +153,7 @@ def add_date(actor: User, client_id: int, kind: str, when: DateInput, today: dat
         person = db.session.get(Person, person_id)
         if person is None or person.client_id != client.id:
             errors["person_id"] = "Choose the client or one of their people."
-    parsed = read_yearly_date(when, "date", errors)
+    parsed = read_yearly_date(when, "date", errors, actor.store.country)
     if parsed is None and "date" not in errors:
         errors["date"] = "Choose the month and day."
     if errors or parsed is None:  # no date means errors["date"] says why

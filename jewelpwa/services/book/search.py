@@ -26,9 +26,10 @@ from datetime import date
 from itertools import permutations
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
-from ...domain.client_columns import display_name, fold
+from ...domain.client_columns import display_name, fold, phone_digits
 from ...domain.vocab import Tier
 from ...extensions import db
 from ...models import Client, User
@@ -101,7 +102,7 @@ def starts_with(column, prefix: str) -> ColumnElement[bool]:
     return column.like(_escape_like(prefix) + "%", escape="\\")
 
 
-def _phone_condition(typed: str, digits: str) -> ColumnElement[bool]:
+def _phone_condition(typed: str, digits: str, region: str = "US") -> ColumnElement[bool]:
     """Typed from the start (area code first), in international form, or the last digits of the number.
 
     The prefixes are index ranges. The "ends with" half cannot use a btree; it reads the store's slice of the
@@ -112,6 +113,14 @@ def _phone_condition(typed: str, digits: str) -> ColumnElement[bool]:
     of 1 to 3 digits).
     """
     prefixes, suffixes = {digits}, {digits}
+    # Numbers are stored as E.164 digits (domain.client_columns.phone_digits): a whole number typed in any
+    # format of the store's country ("07700 900123", "+44 7700 900123", "(415) 555-0101") is that prefix.
+    if whole := phone_digits(typed, region):
+        prefixes.add(whole)
+    # The start of a national number ("617 555", "07700 9") is the start of its E.164 digits after the country code.
+    code = str(phonenumbers.country_code_for_region((region or "US").upper()) or "")
+    if code and not typed.lstrip().startswith("+") and not digits.startswith("00"):
+        prefixes.add(code + (digits[1:] if digits.startswith("0") else digits))
     if len(digits) == 11 and digits.startswith("1"):
         prefixes.add(digits[1:])
     if len(digits) >= 7 and not digits.startswith(("0", "1")):
@@ -163,7 +172,7 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
     conditions = [Client.store_id == actor.store_id, Client.erased_at.is_(None)]
     groups: list[ColumnElement[bool]] = []
     if mode == "phone":
-        groups.append(_phone_condition(q, needle))
+        groups.append(_phone_condition(q, needle, actor.store.country))
     elif mode == "email":
         groups.append(starts_with(Client.email, needle))
     elif mode == "name":

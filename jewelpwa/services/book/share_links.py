@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from ...clock import utcnow
+from ...domain.client_columns import dial_number
 from ...domain.locales import StoreLocale
 from ...domain.share import mailto_href, share_message, sms_href
 from ...domain.vocab import Relation
@@ -96,7 +97,8 @@ def create_share_link(actor: User, client_id: int, person_id: int | None, url_fo
     else:
         giver = client.first_name
         contactable = not client.do_not_contact
-        phone = client.phone_digits if contactable and "text" not in (client.opted_out or []) else None
+        phone = (dial_number(client.phone, store.country) or None
+                 if contactable and client.phone and "text" not in (client.opted_out or []) else None)
         email = client.email if contactable and "email" not in (client.opted_out or []) else None
     message = share_message(giver, owner, store.name, url, own)
     subject = f"{owner}'s wish list at {store.name}"

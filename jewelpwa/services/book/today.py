@@ -33,7 +33,7 @@ def with_contacts(user: User, items: list[TodayCard], on: date) -> list[TodayCar
     caller = caller_of(user)
     for item in items:
         openings = opening_lines(item.client, item.reasons, facts.get(item.client_id), caller)
-        item.links = contact_links(item.client, openings, item.channel)
+        item.links = contact_links(item.client, openings, item.channel, user.store.country)
     return items
 
 

@@ -27,7 +27,7 @@ from ...extensions import db
 from ...models import AuditEvent, Client, ImportantDate, Outreach, Person, Purchase, PurchaseItem, Store, User
 from ..access import require_manager
 from .app_names import app_number, app_receipt
-from .import_mapping import CLIENT_FIELDS, PURCHASE_FIELDS
+from .import_mapping import EXPORT_CLIENT_FIELDS, EXPORT_PURCHASE_FIELDS
 from .pos_csv import neutralise
 
 PAGE = 1000
@@ -94,14 +94,21 @@ def _yearly(row: Any) -> str:
     return f"{row.year:04d}-{row.month:02d}-{row.day:02d}" if row.year else f"{row.month:02d}-{row.day:02d}"
 
 
+# Exported as they are, in EXPORT_CLIENT_FIELDS' order after the first fifteen.
+_MORE_CLIENT_COLUMNS = ("phone2", "company", "preferred_name", "address_line1", "address_line2", "city", "region",
+                        "postal_code", "country", "tags")
+
+
 def clients_csv(store_id: int) -> Iterator[str]:
     """The store's clients (erased ones left out) in the import's columns, one line at a time."""
     out = _Lines()
-    yield "\ufeff" + out.row(CLIENT_FIELDS)  # the BOM makes Excel read UTF-8
+    yield "\ufeff" + out.row(EXPORT_CLIENT_FIELDS)  # the BOM makes Excel read UTF-8
     staff = _staff(store_id)
     stmt = select(Client.id, Client.client_number, Client.first_name, Client.last_name, Client.email, Client.phone,
                   Client.assigned_to_id, Client.preferred_channel, Client.do_not_contact, Client.frequency,
-                  Client.notes).where(Client.store_id == store_id, Client.erased_at.is_(None))
+                  Client.notes, *(getattr(Client, name) for name in _MORE_CLIENT_COLUMNS),
+                  Client.first_seen_on, Client.ring_size, Client.metals, Client.stones, Client.brands, Client.styles,
+                  Client.opted_out).where(Client.store_id == store_id, Client.erased_at.is_(None))
     for page in _pages(stmt, Client.id):
         ids = [c.id for c in page]
         people: dict[int, list[Any]] = {}
@@ -128,13 +135,19 @@ def clients_csv(store_id: int) -> Iterator[str]:
                            own.get((c.id, DateKind.BIRTHDAY)), own.get((c.id, DateKind.ANNIVERSARY)),
                            partner.name if partner else None, born.get(partner.id) if partner else None,
                            children, staff.get(c.assigned_to_id), c.preferred_channel, c.do_not_contact,
-                           c.frequency, c.notes))
+                           c.frequency, c.notes,
+                           *(", ".join(v) if isinstance(v := getattr(c, name), list) else v
+                             for name in _MORE_CLIENT_COLUMNS),
+                           c.first_seen_on.isoformat(), c.ring_size,
+                           *(", ".join(getattr(c, name) or []) for name in ("metals", "stones", "brands", "styles")),
+                           # Consent as the import reads it back (its no_* columns): a round trip keeps every opt-out.
+                           *(ch in (c.opted_out or []) for ch in ("call", "text", "email", "mail"))))
 
 
 def purchases_csv(store_id: int) -> Iterator[str]:
     """One line per item in the import's columns; an erased client's sales stay (anonymised) for the books."""
     out = _Lines()
-    yield "\ufeff" + out.row(PURCHASE_FIELDS)
+    yield "\ufeff" + out.row(EXPORT_PURCHASE_FIELDS)
     staff = _staff(store_id)
     stmt = (select(PurchaseItem.id, Purchase.id.label("purchase_id"), Purchase.receipt_number, Purchase.purchased_on,
                    Purchase.occasion, Purchase.associate_id, Client.id.label("client_id"), Client.client_number,

@@ -22,6 +22,7 @@ from ..errors import Invalid
 from . import import_mapping, pos_csv
 from .importing.clients import import_clients
 from .importing.purchases import import_purchases
+from .importing.reading import DATE_ORDERS
 from .importing.report import ImportReport
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -52,7 +53,10 @@ def upload(actor: User, kind: str, filename: str, data: bytes) -> ImportRun:
         errors["file"] = f"The file is {len(data) // (1024 * 1024)} MB: at most {MAX_BYTES // (1024 * 1024)} MB fit."
     if errors:
         raise Invalid("The file was not uploaded", errors)
-    text, encoding = pos_csv.decode(data)
+    try:
+        text, encoding = pos_csv.decode(data)
+    except pos_csv.NotText as e:
+        raise Invalid("The file was not uploaded", {"file": f"{str(e)[0].upper()}{str(e)[1:]}."}) from e
     try:
         table = pos_csv.read_table(text)
         rows = sum(1 for _ in table.rows)
@@ -113,17 +117,23 @@ def sample(run: ImportRun) -> list[list[str]]:
     return out
 
 
-def set_mapping(actor: User, import_id: int, mapping: list[str]) -> ImportRun:
-    """Save the owner's column choices for this file and remember them for the store's next upload."""
+def set_mapping(actor: User, import_id: int, mapping: list[str], date_order: str | None = None) -> ImportRun:
+    """Save the owner's column choices for this file and remember them for the store's next upload.
+
+    `date_order` ("day_first" / "month_first", or blank for the store's country) is how this file writes its
+    slash dates; it is kept with the run so the apply reads them exactly as the dry run did."""
     run = get_run(actor, import_id)
     if run.status in RUNNING:
         raise Invalid("This file is being worked on", {"mapping": "Wait until the current step has finished."})
     mapping = [m or "" for m in mapping][: len(run.header)]
     mapping += [""] * (len(run.header) - len(mapping))
     errors = import_mapping.check(mapping, run.kind)
+    if date_order not in (None, "", *DATE_ORDERS):
+        errors["date_order"] = "Choose how this file writes its dates: day first, month first or as the store does."
     if errors:
         raise Invalid("Check the columns", errors)
     run.mapping = mapping
+    run.date_order = date_order or None
     run.status, run.report, run.error, run.rows_done = "uploaded", {}, None, 0
     import_mapping.remember(actor.store_id, run.kind, run.header, mapping)
     db.session.commit()
@@ -171,7 +181,8 @@ def outcome(import_id: int, step: str, progress: Callable[[int, int], None] | No
         raise Invalid("No such import", {})
     store = db.session.get_one(Store, run.store_id)
     report = _importer(run.kind)(run.store_id, run.data, step == "check", today=store_today(store),
-                                 mapping=list(run.mapping), commit=False, progress=progress)
+                                 mapping=list(run.mapping), commit=False, progress=progress,
+                                 date_order=run.date_order)
     return report_dict(report), "applied" if step == "apply" and report.ok else "checked"
 
 

@@ -91,7 +91,7 @@ def test_store_is_in_new_york_with_clients_spread_over_the_associates(demo):
                                                                        for c in clients)
     assert all(c.search_name == fold(f"{c.first_name} {c.last_name}") for c in clients)
     with_phone = [c for c in clients if c.phone]
-    assert all("555-01" in c.phone and c.phone_digits == re.sub(r"\D", "", c.phone) for c in with_phone)
+    assert all("555-01" in c.phone and c.phone_digits == "1" + re.sub(r"\D", "", c.phone) for c in with_phone)
     assert all(c.email.endswith(("@example.com", "@example.org")) for c in clients if c.email)
     assert 0 < sum(c.email is None for c in clients) < CLIENTS * 0.3
     assert 0.55 < sum(c.address_line1 is not None for c in clients) / CLIENTS < 0.85

@@ -78,7 +78,7 @@ def test_shared_list_shows_only_the_first_name_items_and_the_store(app, auth):
     [link] = db.session.scalars(select(ShareLink))
     assert link.token_hash != token and len(link.token_hash) == 64 and token not in link.token_hash
     # The giver for Anna's list is Tom: a text to his number and an e-mail to his address, ready to send.
-    assert 'href="sms:5557770101?&amp;body=Hi%20Tom%21%20Here%20is%20Anna%27s%20wish%20list' in page
+    assert 'href="sms:+15557770101?&amp;body=Hi%20Tom%21%20Here%20is%20Anna%27s%20wish%20list' in page
     assert 'href="mailto:tom@baker.test?subject=' in page
 
     stranger = app.test_client()  # no login

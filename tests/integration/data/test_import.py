@@ -11,6 +11,9 @@ from sqlalchemy import func, select
 from jewelpwa.cli.imports import import_group
 from jewelpwa.extensions import db
 from jewelpwa.models import Client, ConsentEvent, ImportantDate, Person, Purchase, PurchaseItem, User
+from jewelpwa.services.book.clients import create_client
+from jewelpwa.services.book.people import DateInput, add_person
+from jewelpwa.services.book.purchases import ItemInput, record_purchase
 from jewelpwa.services.data.importing.clients import import_clients
 from jewelpwa.services.data.importing.purchases import import_purchases
 from jewelpwa.services.data.importing.report import RowError
@@ -79,7 +82,7 @@ def test_good_file_creates_clients_with_partner_children_and_dates(owner, associ
     maria = client_by_number(owner.store_id, "C001")
     assert (maria.first_name, maria.last_name, maria.search_name) == ("Maria", "Lopez", "maria lopez")
     assert maria.email == "maria.lopez@example.com"
-    assert (maria.phone, maria.phone_digits) == ("(555) 010-2000", "5550102000")
+    assert (maria.phone, maria.phone_digits) == ("(555) 010-2000", "15550102000")  # E.164 in a US store
     assert maria.assigned_to_id == associate.id
     assert (maria.preferred_channel, maria.frequency, maria.do_not_contact) == ("text", "normal", False)
     assert maria.first_seen_on == TODAY
@@ -95,7 +98,7 @@ def test_good_file_creates_clients_with_partner_children_and_dates(owner, associ
     }
 
     james = client_by_number(owner.store_id, "C002")
-    assert (james.do_not_contact, james.frequency, james.phone_digits) == (True, "low", "5550103000")
+    assert (james.do_not_contact, james.frequency, james.phone_digits) == (True, "low", "15550103000")
     consent = db.session.scalars(select(ConsentEvent).where(ConsentEvent.client_id == james.id)).all()
     assert [(c.what, c.user_id, c.value) for c in consent] == [("do_not_contact", None, "import")]
     assert dates_of(james) == {(None, "birthday"): (3, 9, None, 309)}
@@ -160,8 +163,9 @@ def test_messy_purchases_file_reports_every_error_and_writes_nothing(owner):
     assert "negative" in messages[(2, "price")]
     assert '"C999" is not a client of this store' in messages[(3, "client_number")]
     assert "in the future" in messages[(4, "purchased_on")]
-    assert messages[(5, "purchased_on")] == ('purchased_on "24/12/2024" has month 24: slashes mean month first '
-                                             "(12/24/2024); write a day-first date with dots (24.12.2024)")
+    assert messages[(5, "purchased_on")] == ('purchased_on "24/12/2024" has month 24: this store reads / dates month '
+                                             'first (12/24/2024); if the whole file is day first, choose "day first" '
+                                             "for its dates on the import page (or write 24.12.2024)")
     assert "differs from row 8" in messages[(9, "client_number")]
     assert count(Purchase) == count(PurchaseItem) == 0
 
@@ -204,7 +208,7 @@ def test_reimport_updates_clients_in_place_without_duplicating_people_or_dates(o
     db.session.expire_all()
     maria = client_by_number(owner.store_id, "C001")
     assert (maria.last_name, maria.search_name, maria.email) == ("Lopez-Diaz", "maria lopez diaz", "maria@new.example")
-    assert (maria.phone_digits, maria.preferred_channel, maria.frequency) == ("5550109999", "email", "high")
+    assert (maria.phone_digits, maria.preferred_channel, maria.frequency) == ("15550109999", "email", "high")
     assert maria.first_seen_on == TODAY  # first seen on the first import, not the re-import
     assert maria.notes == "Likes rose gold"  # a blank cell leaves what the book holds
     people = {p.name: p.relation for p in db.session.scalars(select(Person).where(Person.client_id == maria.id))}
@@ -389,3 +393,28 @@ def test_imported_purchases_set_spend_and_tier_at_once_not_after_the_next_plan(o
     db.session.expire_all()
     assert client_by_number(owner.store_id, "C002").tier == "A"
     assert client_by_number(owner.store_id, "C001").tier != "A"  # the top of the book moved
+
+
+def test_imported_rows_read_like_rows_typed_in_and_the_app_adds_after_them(owner, associate):
+    """PostgreSQL loads new rows with COPY and ids taken ahead: the columns an insert fills by default must be
+    filled, and the next client, person, date and sale saved in the app must get a fresh id, not a clash."""
+    import_clients(owner.store_id, GOOD_CLIENTS + 'C004,Zoë,"Dupré\\Lefèvre",,555.010.4000,,,,,,,,,,"Tab\there, \\N\r\nnext line"\n',
+                   today=TODAY)
+    import_purchases(owner.store_id, purchases_csv("C003,2025-02-01,R300,Studs,earrings,gold,,,$80.00,,"), today=TODAY)
+    db.session.expire_all()
+    zoe = client_by_number(owner.store_id, "C004")  # COPY's own escapes (tab, backslash, \N) do not leak in
+    assert (zoe.first_name, zoe.last_name, zoe.notes) == ("Zoë", "Dupré\\Lefèvre", "Tab\there, \\N\r\nnext line")
+    li = client_by_number(owner.store_id, "C003")
+    assert (li.metals, li.tags, li.opted_out, li.imported_spend, li.loyalty_tier) == ([], [], [], None, None)
+    assert li.created_at.tzinfo is not None and li.updated_at >= li.created_at
+    assert db.session.scalar(select(Purchase.created_at).where(Purchase.receipt_number == "R300")) is not None
+
+    typed = create_client(owner, "Nora", "Ames", phone="(555) 010-9000", today=TODAY)
+    partner = add_person(owner, typed.id, "Sam", "partner", DateInput(text="1980-05-04"), today=TODAY)
+    sale = record_purchase(owner, typed.id, TODAY, [ItemInput(category="ring", price="500")], today=TODAY)
+    assert typed.id > max(db.session.scalars(select(Client.id).where(Client.id != typed.id)))
+    assert partner.id > max(db.session.scalars(select(Person.id).where(Person.id != partner.id)))
+    assert sale.id > max(db.session.scalars(select(Purchase.id).where(Purchase.id != sale.id)))
+    james = client_by_number(owner.store_id, "C002")
+    assert (james.tier, james.lifetime_spend, james.spend_24m) == (typed.tier, Decimal("0"), Decimal("0"))
+    assert count(ImportantDate, client_id=typed.id) == 1

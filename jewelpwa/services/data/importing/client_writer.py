@@ -12,13 +12,13 @@ from sqlalchemy import Row, select
 
 from ....clock import utcnow
 from ....domain.client_columns import client_columns
-from ....domain.vocab import DateKind, Frequency, Relation
+from ....domain.vocab import Channel, DateKind, Frequency, Relation
 from ....domain.yearly_date import YearlyDate
 from ....extensions import db
 from ....models import Client, ConsentEvent, ImportantDate, Person
 from ...batching import chunks
 from ..app_names import app_number
-from .client_rows import ClientRow
+from .client_rows import LIST_COLUMNS, TEXT_COLUMNS, ClientRow
 from .reading import Errors
 from .writing import CHUNK, differs, insert_rows, update_rows
 
@@ -29,7 +29,11 @@ _NORMAL = Frequency.NORMAL.value
 
 # The client columns an import sets on a client it finds in the book.
 _CLIENT_COLUMNS = ("first_name", "last_name", "search_name", "email", "phone", "phone_digits",
-                   "preferred_channel", "frequency", "notes", "assigned_to_id", "do_not_contact")
+                   "preferred_channel", "frequency", "notes", "assigned_to_id", "do_not_contact",
+                   "phone_kind", "phone2", "phone2_kind", *TEXT_COLUMNS, "country", "tags", *LIST_COLUMNS, "ring_size",
+                   "opted_out", "first_seen_on", "imported_spend", "imported_orders")
+# Opt-outs are kept in the order the card's form lists them.
+_OPT_OUT_ORDER = (Channel.CALL.value, Channel.TEXT.value, Channel.EMAIL.value, Channel.MAIL.value)
 _DATE_COLUMNS = ("month", "day", "year", "md")
 
 # A person not written yet is named by (relation, name) under its client; a written one by its id.
@@ -80,13 +84,14 @@ def load_existing(client_ids: list[int]) -> Existing:
 class ClientWriter:
     """Compares validated rows with the book and collects the inserts and updates that bring it in line."""
 
-    def __init__(self, store_id: int, today: date, existing: Existing, warnings: Errors) -> None:
+    def __init__(self, store_id: int, today: date, existing: Existing, warnings: Errors, region: str = "US") -> None:
         self.store_id, self.today, self.existing, self.warnings = store_id, today, existing, warnings
+        self.region = region
         self.now = utcnow()  # one import is one moment; also spares a clock call per inserted row
         self.new_clients: list[dict[str, Any]] = []
         self.new_people: list[tuple[str, dict[str, Any]]] = []  # (client_number, values)
         self.new_dates: list[tuple[str, _PersonRef | None, dict[str, Any]]] = []
-        self.new_consents: list[str] = []  # client numbers
+        self.new_consents: list[tuple[str, str, str | None]] = []  # (client number, what, channel)
         self.client_updates: list[dict[str, Any]] = []
         self.person_updates: list[dict[str, Any]] = []
         self.date_updates: list[dict[str, Any]] = []
@@ -95,14 +100,24 @@ class ClientWriter:
         last = row.last_name or ""
         self.new_clients.append({
             "store_id": self.store_id, "client_number": row.number, "first_name": row.first_name, "last_name": last,
-            "email": row.email, "phone": row.phone, **client_columns(row.first_name, last, row.phone),
+            "email": row.email, "phone": row.phone,
+            # phone_digits as the row's check read it: libphonenumber is the import's slowest step, read once.
+            **client_columns(row.first_name, last, None), "phone_digits": row.phone_digits,
             "assigned_to_id": row.associate_id,
             "preferred_channel": row.preferred_channel, "frequency": row.frequency or _NORMAL,
-            "do_not_contact": bool(row.do_not_contact), "notes": row.notes, "first_seen_on": self.today,
+            "do_not_contact": bool(row.do_not_contact), "notes": row.notes,
+            # The client's first visit as the point of sale knows it, so the reconnect clock is not restarted.
+            "first_seen_on": row.client_since or self.today,
+            "phone_kind": row.phone_kind, "phone2": row.phone2, "phone2_kind": row.phone2_kind,
+            **dict.fromkeys((*TEXT_COLUMNS, "country")), **row.text, "tags": row.tags,
+            **{name: row.lists.get(name, []) for name in LIST_COLUMNS}, "ring_size": row.ring_size,
+            "opted_out": [c for c in _OPT_OUT_ORDER if c in row.closed],
+            "imported_spend": row.imported_spend, "imported_orders": row.imported_orders,
             "created_at": self.now, "updated_at": self.now,
         })
         if row.do_not_contact:
-            self.new_consents.append(row.number)
+            self.new_consents.append((row.number, "do_not_contact", None))
+        self.new_consents += [(row.number, "opt_out", c) for c in _OPT_OUT_ORDER if c in row.closed]
         for kind, when in ((_BIRTHDAY, row.birthday), (_ANNIVERSARY, row.anniversary)):
             if when:
                 self._new_date(row.number, None, kind, when)
@@ -117,19 +132,43 @@ class ClientWriter:
         values["first_name"] = row.first_name
         if row.last_name is not None:
             values["last_name"] = row.last_name
-        for name in ("email", "phone", "preferred_channel", "frequency", "notes"):
+        for name in ("email", "phone", "preferred_channel", "frequency", "notes", "phone2", "ring_size",
+                     "imported_spend", "imported_orders"):
             if getattr(row, name) is not None:
                 values[name] = getattr(row, name)
-        values.update(client_columns(values["first_name"], values["last_name"], values["phone"]))
+        # A header that does not say what the number is ("Phone", our own export's) keeps what the book knows.
+        if row.phone is not None and (row.phone_kind or row.phone != client.phone):
+            values["phone_kind"] = row.phone_kind
+        if row.phone2 is not None and (row.phone2_kind or row.phone2 != client.phone2):
+            values["phone2_kind"] = row.phone2_kind
+        values.update(row.text)
+        values["tags"] = _merged(client.tags, row.tags)  # tags typed in the app (and "no pitch") stay
+        for name, items in row.lists.items():
+            values[name] = _merged(getattr(client, name), items)
+        if row.client_since and row.client_since < client.first_seen_on:
+            values["first_seen_on"] = row.client_since
+        values.update(client_columns(values["first_name"], values["last_name"], None))
+        values["phone_digits"] = row.phone_digits if row.phone is not None else client.phone_digits
         if row.associate_id is not None:
             values["assigned_to_id"] = row.associate_id
         if row.do_not_contact and not client.do_not_contact:
             values["do_not_contact"] = True
-            self.new_consents.append(row.number)
+            self.new_consents.append((row.number, "do_not_contact", None))
         elif row.do_not_contact is False and client.do_not_contact:
             # Consent changes are recorded with who made them; an export cannot lift a client's do-not-contact.
             self.warnings.add(row.line, "do_not_contact", f"client {row.number} is marked do-not-contact in the app; "
                                                           "an import does not lift it: change it on the client's card")
+        # Consent is never lost: the file can close a channel, never re-open one the client has closed.
+        before = set(client.opted_out or [])
+        closing = row.closed - before
+        if closing:
+            values["opted_out"] = [c for c in _OPT_OUT_ORDER if c in before | closing] + sorted(
+                before - set(_OPT_OUT_ORDER))
+            self.new_consents += [(row.number, "opt_out", c) for c in _OPT_OUT_ORDER if c in closing]
+        for channel in sorted(row.opened & before):
+            self.warnings.add(row.line, _CONSENT_COLUMN[channel],
+                              f"client {row.number} opted out of {channel} in the app; the file's yes does not "
+                              "re-open it: kept closed (change it on the client's card)")
         changed = differs(client, values)
         if changed:
             self.client_updates.append({"id": client.id, **values, "updated_at": self.now})
@@ -199,5 +238,16 @@ class ClientWriter:
             dates.append({**values, "client_id": client_id, "person_id": person})
         insert_rows(ImportantDate, dates)
         insert_rows(ConsentEvent, [{"store_id": self.store_id, "client_id": client_ids[number], "user_id": None,
-                                    "channel": None, "what": "do_not_contact", "value": "import",
-                                    "created_at": self.now} for number in self.new_consents])
+                                    "channel": channel, "what": what, "value": "import",
+                                    "created_at": self.now} for number, what, channel in self.new_consents])
+
+
+def _merged(current: list[str] | None, items: list[str]) -> list[str]:
+    """The book's list with the file's new items added (compared without case), in that order."""
+    have = list(current or [])
+    seen = {item.lower() for item in have}
+    return have + [item for item in items if item.lower() not in seen]
+
+
+_CONSENT_COLUMN = {Channel.EMAIL.value: "accepts_email", Channel.TEXT.value: "accepts_text",
+                   Channel.MAIL.value: "accepts_mail", Channel.CALL.value: "accepts_call"}

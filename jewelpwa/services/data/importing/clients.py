@@ -19,17 +19,22 @@ from .writing import CHUNK, refresh_statistics
 
 def import_clients(store_id: int, path_or_text: Source, dry_run: bool = False, *, today: date,
                    mapping: list[str] | None = None, commit: bool = True,
-                   progress: Progress | None = None) -> ImportReport:
+                   progress: Progress | None = None, date_order: str | None = None) -> ImportReport:
     """Import a clients CSV into one store: all rows or none; re-importing the same file changes nothing.
 
     With commit=False a clean apply is left in the session for the caller to commit with its own rows.
+    `date_order` ("day_first" / "month_first") overrides the store's country for this file's slash dates.
     """
-    report, errors, warnings, rows, staff = open_file(store_id, path_or_text, dry_run, "clients", mapping)
+    report, errors, warnings, rows, staff, rules = open_file(store_id, path_or_text, dry_run, "clients", mapping,
+                                                             today, date_order)
     valid: list[ClientRow] = []
     first_line: dict[str, int] = {}
     for row in counting(rows, progress):
+        if not row.cells["client_number"]:
+            # Any id will do when the client number is blank (Square's "Reference ID" often is; its own id is not).
+            row.cells["client_number"] = row.cells["other_id"]
         number = row.cells["client_number"]
-        parsed = validate_client(row, staff, errors)
+        parsed = validate_client(row, staff, errors, rules, warnings)
         if number and number in first_line:
             errors.add(row.line, "client_number", f'"{number}" is already on row {first_line[number]}: one row per client')
             continue
@@ -50,9 +55,11 @@ def import_clients(store_id: int, path_or_text: Source, dry_run: bool = False, *
             db.session.rollback()
         return report
 
-    report.duplicates = _possible_duplicates(store_id, [p for p in valid if p.number not in by_number])
+    # An empty book has no client to be a duplicate of: a first import skips a lookup per 500 phones and emails.
+    if by_number:
+        report.duplicates = _possible_duplicates(store_id, [p for p in valid if p.number not in by_number])
     matched = [by_number[p.number].id for p in valid if p.number in by_number]
-    writer = ClientWriter(store_id, today, load_existing(matched), warnings)
+    writer = ClientWriter(store_id, today, load_existing(matched), warnings, rules.region)
     for parsed in valid:
         client = by_number.get(parsed.number)
         if client is None:

@@ -29,7 +29,7 @@ class ItemRow:
 
 
 def validate_purchase(row: CsvRow, clients: dict[str, int], staff: dict[str, User], today: date,
-                      errors: Errors) -> ItemRow | None:
+                      errors: Errors, day_first: bool = False, locale: str = "en_US") -> ItemRow | None:
     before = len(errors.items)
     cells = row.cells
     check_lengths(row, errors)
@@ -45,14 +45,18 @@ def validate_purchase(row: CsvRow, clients: dict[str, int], staff: dict[str, Use
     if not cells["purchased_on"]:
         errors.add(row.line, "purchased_on", "is blank: enter the sale date as YYYY-MM-DD")
     else:
-        purchased_on = parse_cell(row, "purchased_on", lambda v: parse_full_date(v, "purchased_on"), errors)
+        purchased_on = parse_cell(row, "purchased_on", lambda v: parse_full_date(v, "purchased_on", day_first), errors)
         if purchased_on and purchased_on > today:
             errors.add(row.line, "purchased_on", f'"{cells["purchased_on"]}" is in the future (today is {today.isoformat()})')
     price = None
     if not cells["price"]:
         errors.add(row.line, "price", "is blank: enter the item's price (0 for no charge)")
     else:
-        price = parse_cell(row, "price", parse_price, errors)
+        price = parse_cell(row, "price", lambda v: parse_price(v, "price", locale), errors)
+        # An order export gives the unit price and the quantity (Shopify's "Lineitem price" × "Lineitem quantity").
+        quantity = parse_cell(row, "quantity", _quantity, errors)
+        if price is not None and quantity:
+            price *= quantity
     associate_id = None
     if associate := cells["associate_email"].lower():
         if (user := staff.get(associate)) is None:
@@ -65,6 +69,28 @@ def validate_purchase(row: CsvRow, clients: dict[str, int], staff: dict[str, Use
     item["price"] = price
     return ItemRow(row.line, cells["receipt_number"], client_id, purchased_on, associate_id,
                    cells["occasion"] or None, item)
+
+
+def _quantity(value: str) -> int:
+    text = value.strip().removesuffix(".0")
+    if not text.isdigit() or not 1 <= int(text) <= 9999:
+        raise ValueError(f'quantity "{value}" is not a whole number from 1 to 9999')
+    return int(text)
+
+
+def fill_from_first_line(rows: list[CsvRow]) -> None:
+    """A blank receipt cell on a later line means "same as the receipt's first line": an order export fills the
+    order's own cells (buyer, date) on its first line item only (Shopify's orders export does)."""
+    first: dict[str, CsvRow] = {}
+    for row in rows:
+        receipt = row.cells["receipt_number"]
+        if not receipt:
+            continue
+        head = first.setdefault(receipt, row)
+        if head is not row:
+            for column in (*_RECEIPT_COLUMNS, "client_email"):
+                if not row.cells[column]:
+                    row.cells[column] = head.cells[column]
 
 
 def receipt_conflicts(rows: list[CsvRow], errors: Errors) -> None:

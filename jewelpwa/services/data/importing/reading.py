@@ -8,11 +8,13 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from ....domain.inputs import text_problem
+from ....domain.yearly_date import day_first_in
 from ....extensions import db
 from ....models import Store, User
 from ...errors import Invalid, NotFound
@@ -25,10 +27,13 @@ PROGRESS_EVERY = 2000
 
 # Column widths of the tables; PostgreSQL refuses longer text, so it is a row error, not a crash.
 MAX_LENGTH = {
-    "client_number": 40, "first_name": 80, "last_name": 80, "email": 254, "phone": 40,
+    "client_number": 40, "first_name": 80, "last_name": 80, "email": 254, "phone": 40, "phone2": 40,
     "partner_name": 120, "receipt_number": 40, "description": 200, "category": 40, "metal": 40,
-    "stone": 40, "brand": 60, "occasion": 40, "associate_email": 254,
+    "stone": 40, "brand": 60, "occasion": 40, "associate_email": 254, "company": 120, "preferred_name": 80,
+    "address_line1": 200, "address_line2": 200, "city": 100, "region": 100, "postal_code": 20, "other_id": 40,
+    "client_email": 254,
 }
+DATE_ORDERS = ("day_first", "month_first")
 
 Source = str | bytes | os.PathLike[str]
 Progress = Callable[[int, int], None]
@@ -38,6 +43,19 @@ Progress = Callable[[int, int], None]
 class CsvRow:
     line: int
     cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How this store reads a file's cells: phone numbers in its country, slash dates in its country's order
+    (or the order chosen for this import), the kind of each phone column its header names, and amounts in its
+    locale ("1.250,00" is 1250 in a German store; "1250.00", as exports write it, reads everywhere)."""
+
+    region: str
+    day_first: bool
+    phone_kinds: dict[str, str | None]  # "phone" / "phone2" → "mobile", "home", "work" or None
+    today: date
+    locale: str = "en_US"
 
 
 class Errors:
@@ -55,13 +73,15 @@ def read_text(path_or_text: Source) -> tuple[str, str]:
     is the text itself."""
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
         return path_or_text.removeprefix("\ufeff"), "text"
-    if isinstance(path_or_text, bytes):
-        return pos_csv.decode(path_or_text)
     try:
+        if isinstance(path_or_text, bytes):
+            return pos_csv.decode(path_or_text)
         with open(path_or_text, "rb") as f:
             return pos_csv.decode(f.read())
     except OSError as e:
-        raise Invalid("File not read", {"file": f"{path_or_text}: {e.strerror}"}) from e
+        raise Invalid("File not read", {"file": f"{path_or_text!s}: {e.strerror}"}) from e
+    except pos_csv.NotText as e:
+        raise Invalid("File not read", {"file": str(e)}) from e
 
 
 def _normalise_header(name: str) -> str:
@@ -69,20 +89,21 @@ def _normalise_header(name: str) -> str:
 
 
 def _read_rows(text: str, kind: str, store_id: int, mapping: list[str] | None,
-               errors: Errors, warnings: Errors) -> list[CsvRow]:
+               errors: Errors, warnings: Errors, kinds: dict[str, str | None]) -> list[CsvRow]:
     """Rows as {field: stripped cell}; header problems are errors on row 1 and stop the import.
 
     Without a mapping the header names decide (documented names, then the store's remembered choices and
     the names point-of-sale systems use); the upload page passes the mapping the owner confirmed.
     """
     columns, required = import_mapping.FIELDS[kind], import_mapping.REQUIRED[kind]
+    needs = ", ".join(import_mapping.required_names(kind))
     try:
         table = pos_csv.read_table(text)
     except csv.Error as e:
         errors.add(1, "", f"the header cannot be read ({e}): save the file as CSV")
         return []
     if not table.header:
-        errors.add(1, "", f"the file is empty: the first line must name the columns ({', '.join(required)} at least)")
+        errors.add(1, "", f"the file is empty: the first line must name the columns ({needs} at least)")
         return []
     if mapping is None:
         names = [_normalise_header(h) for h in table.header]
@@ -97,11 +118,14 @@ def _read_rows(text: str, kind: str, store_id: int, mapping: list[str] | None,
                 warnings.add(1, _normalise_header(name), "not an import column, ignored")
     elif len(mapping) != len(table.header):
         raise Invalid("The mapping does not fit the file", {"mapping": "choose a field for each column again"})
-    for name in required:
-        if name not in mapping:
-            errors.add(1, name, f"column is missing from the header: the file needs {', '.join(required)}")
+    for need in required:
+        if not any(name in mapping for name in need):
+            errors.add(1, need[0], f"column is missing from the header: the file needs {needs}")
     if errors.items:
         return []
+    for field_ in ("phone", "phone2"):
+        if field_ in mapping:
+            kinds[field_] = import_mapping.phone_kind(table.header[mapping.index(field_)])
     wanted = [(i, f) for i, f in enumerate(mapping) if f]
     width = len(mapping)
     rows: list[CsvRow] = []
@@ -123,16 +147,23 @@ def _read_rows(text: str, kind: str, store_id: int, mapping: list[str] | None,
     return rows
 
 
-def open_file(store_id: int, path_or_text: Source, dry_run: bool, kind: str, mapping: list[str] | None
-              ) -> tuple[ImportReport, Errors, Errors, list[CsvRow], dict[str, User]]:
+def open_file(store_id: int, path_or_text: Source, dry_run: bool, kind: str, mapping: list[str] | None,
+              today: date, date_order: str | None = None
+              ) -> tuple[ImportReport, Errors, Errors, list[CsvRow], dict[str, User], Rules]:
     """The start both imports share: the store exists, the file decodes, its rows are split and staff loaded.
-    Returns the empty report, the errors and warnings collectors, the rows and the staff by email."""
+    Returns the empty report, the errors and warnings collectors, the rows, the staff by email and the rules
+    the store reads cells by (`date_order` "day_first" / "month_first" overrides its country's)."""
+    if date_order not in (None, "", *DATE_ORDERS):
+        raise Invalid("Choose how dates are written", {"date_order": "choose day first or month first"})
     report = ImportReport(kind=kind, dry_run=dry_run)
     errors, warnings = Errors(), Errors()
-    get_store(store_id)
+    store = get_store(store_id)
     text, _encoding = read_text(path_or_text)
-    rows = _read_rows(text, kind, store_id, mapping, errors, warnings)
-    return report, errors, warnings, rows, _staff_by_email(store_id)
+    kinds: dict[str, str | None] = {}
+    rows = _read_rows(text, kind, store_id, mapping, errors, warnings, kinds)
+    day_first = date_order == "day_first" if date_order else day_first_in(store.country)
+    rules = Rules(store.country, day_first, kinds, today, store.locale_rules.locale)
+    return report, errors, warnings, rows, _staff_by_email(store_id), rules
 
 
 def get_store(store_id: int) -> Store:
