@@ -58,7 +58,7 @@ def test_send_a_partners_wish_list_open_it_as_the_giver_and_revoke_it(browser, l
         lena.get_by_role("button", name="Send wish list of Lena").click()
         expect(page.get_by_role("heading", name="Send Lena’s wish list")).to_be_visible()
         text_link = page.get_by_role("link", name=re.compile("Text it to"))
-        expect(text_link).to_have_attribute("href", re.compile(r"^sms:\d+\?&body=Hi%20"))
+        expect(text_link).to_have_attribute("href", re.compile(r"^sms:\+1\d{10}\?&body=Hi%20"))
         look(page, "phone-wish-send", WIDTH)
         url = re.search(r"https?://\S+/w/[\w-]+", page.get_by_label("Message").input_value()).group(0)
 
