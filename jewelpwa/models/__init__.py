@@ -7,8 +7,8 @@ from .data_io import *  # noqa: E402,F403
 from .day_list import DayList, DayListCard
 from .extras import Appointment, ConsentEvent, Referral, TradeUpCredit, WishItem
 from .follow_up import FollowUp, Outreach, OutreachFollowUp, StoreEvent
-from .messages import Message
 from .loyalty import *  # noqa: E402,F403
+from .messages import Message
 from .purchase import Purchase, PurchaseItem
 from .push import AuditEvent, Notification, PushSubscription
 from .repairs import *  # noqa: E402,F403

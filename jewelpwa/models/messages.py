@@ -44,6 +44,9 @@ class Message(StoreScoped, Model):
     # Which transport took it (smtp, twilio, dev) and the id it gave back (Twilio's SM..., the Message-ID).
     transport: Mapped[str | None] = mapped_column(String(10))
     provider_id: Mapped[str | None] = mapped_column(String(200))
+    # The app's address as the sender saw it: the links a message carries (unsubscribe, the provider's status
+    # callback) are made by the worker, which has no request of its own.
+    base_url: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_try_at: Mapped[datetime] = created_at_column()
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

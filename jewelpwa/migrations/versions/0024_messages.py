@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('transport', sa.String(length=10), nullable=True),
     sa.Column('provider_id', sa.String(length=200), nullable=True),
+    sa.Column('base_url', sa.String(length=200), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_try_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
