@@ -24,7 +24,7 @@ class Template:
     body: str
 
 
-# A store may replace these (settings "message_templates": [{"key", "label", "body"}]); these are the defaults.
+# The templates every store starts from (a store's own templates are not built yet: docs/messages.md).
 DEFAULT_TEMPLATES = (
     Template("thanks", "Thank you", "Hi {first_name}, thank you for choosing {store}. I hope you love your "
              "{piece}. If anything needs a look, I'm here. {associate}"),
@@ -33,14 +33,6 @@ DEFAULT_TEMPLATES = (
     Template("check_in", "Check-in", "Hi {first_name}, {associate} at {store}. How is the {piece} wearing? "
              "Bring it by any time for a free clean."),
 )
-
-
-def templates_of(settings: Mapping | None) -> tuple[Template, ...]:
-    """The store's templates: its own when it set any, else the defaults."""
-    own = (settings or {}).get("message_templates") or []
-    found = tuple(Template(str(t["key"]), str(t["label"]), str(t["body"])) for t in own
-                  if isinstance(t, Mapping) and {"key", "label", "body"} <= t.keys())
-    return found or DEFAULT_TEMPLATES
 
 
 def fill(template: str, values: Mapping[str, str | None]) -> str:

@@ -71,7 +71,7 @@ def send(client_id: int):
     card = client_card(current_user, client_id, local_today())
     return after_mutation(url_for("card.show", client_id=client_id, _anchor="card-messages"), TEMPLATE, "sent",
                           said if message.status != "refused" else f"Not sent: {message.reason}",
-                          card=card, message=message)
+                          card=card, sent_message=message)
 
 
 @bp.get("/messages/dev")

@@ -1,4 +1,5 @@
-"""Messages the store sends (text, email): the outbox a worker claims, with each message's status
+"""Messages the store sends (text, email): the outbox a worker claims, with each message's status; the store's
+postal address for the foot of marketing emails
 
 Revision ID: 0024
 Revises: 0023
@@ -51,7 +52,11 @@ def upgrade():
     op.create_index('ix_messages_store_client', 'messages', ['store_id', 'client_id', 'created_at'])
     op.create_index('ix_messages_provider_id', 'messages', ['provider_id'])
     op.create_index(op.f('ix_messages_user_id'), 'messages', ['user_id'])
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('postal_address', sa.String(length=300), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.drop_column('postal_address')
     op.drop_table('messages')

@@ -8,8 +8,9 @@ called and its form fields; the `twilio` package's RequestValidator checks it). 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from twilio.request_validator import RequestValidator
 
 from ...extensions import db
@@ -34,8 +35,8 @@ def record_status(form: Mapping[str, str]) -> int:
     if status == "failed":
         code = form.get("ErrorCode") or ""
         reason = f"The provider could not deliver it{f' (error {code})' if code else ''}."
-    changed = db.session.execute(update(Message).where(
+    changed = cast(CursorResult, db.session.execute(update(Message).where(
         Message.provider_id == sid[:200], Message.channel == "text",
-        Message.status.in_(("sending", "sent"))).values(status=status, reason=reason)).rowcount
+        Message.status.in_(("sending", "sent"))).values(status=status, reason=reason))).rowcount
     db.session.commit()
     return int(changed or 0)

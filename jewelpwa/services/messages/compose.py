@@ -20,7 +20,7 @@ from ...clock import utcnow
 from ...database import commit_keeping_loaded
 from ...domain.client_columns import phone_e164
 from ...domain.emails import is_email
-from ...domain.messages import BODY_MAX, SUBJECT_MAX, Template, fill, refusal, templates_of
+from ...domain.messages import BODY_MAX, DEFAULT_TEMPLATES, SUBJECT_MAX, Template, fill, refusal
 from ...extensions import db
 from ...models import Client, Message, Purchase, PurchaseItem, User
 from ...tasks import queues
@@ -71,7 +71,7 @@ def compose(actor: User, client_id: int, channel: str, occasion: str | None = No
     if channel not in CHANNELS:
         raise Invalid("Choose text or email", {"channel": "Choose text or email."})
     address = address_of(client, channel, actor.store.country)
-    return Compose(client, channel, address, refusal_of(client, channel, address), templates_of(actor.store.settings),
+    return Compose(client, channel, address, refusal_of(client, channel, address), DEFAULT_TEMPLATES,
                    merge_values(actor, client, occasion))
 
 

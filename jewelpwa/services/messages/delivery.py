@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from flask import current_app, url_for
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
 from ...clock import utcnow
 from ...domain.messages import refusal
@@ -91,8 +92,8 @@ def _claim(message_id: int, now: datetime) -> Outgoing | Delivery:
                            .values(status="queued", next_try_at=later, claimed_at=None))
         db.session.commit()
         return Delivery(message_id, "postponed")
-    won = db.session.execute(update(Message).where(Message.id == message_id, still)
-                             .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)).rowcount
+    won = cast(CursorResult, db.session.execute(update(Message).where(Message.id == message_id, still)
+                             .values(status="sending", claimed_at=now, attempts=Message.attempts + 1))).rowcount
     outgoing = _outgoing(message, store)
     db.session.commit()  # the claim is saved before anything leaves the building
     return outgoing if won == 1 else Delivery(message_id, "skipped")
@@ -109,7 +110,7 @@ def _outgoing(message: Message, store: Store) -> Outgoing:
             callback = url_for("messages.status_callback", _external=True)
     return Outgoing(id=message.id, channel=message.channel, to=message.to_address, body=message.body,
                     subject=message.subject, sender_name=store.name, unsubscribe_url=unsubscribe,
-                    postal_address=(store.settings or {}).get("postal_address", ""), status_callback=callback)
+                    postal_address=store.postal_address or "", status_callback=callback)
 
 
 def _record(message_id: int, answer: Answer, transport: str) -> Delivery:

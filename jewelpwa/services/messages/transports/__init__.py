@@ -36,7 +36,8 @@ class Answer:
 
 
 class Transport(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, message: Outgoing) -> Answer: ...
 
