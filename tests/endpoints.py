@@ -3,6 +3,7 @@ provider's Messages API (Twilio's), each recording exactly what it received."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import email.policy
@@ -30,8 +31,16 @@ class _Inbox:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
+        self.hang_next = False  # the next DATA waits for `release`, then is refused: it was never accepted
+        self.hanging = threading.Event()
+        self.release = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd's hook
+        if self.hang_next:
+            self.hang_next = False
+            self.hanging.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
+            return "451 Try again later"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(parsed)  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from ...domain.messages import refusal
 from ...extensions import db
 from ...models import Client, Message, Store
 from ..push.delivery import backoff_seconds, retry_after_seconds
-from ..push.outbox import quiet_until
+from ..push.outbox import quiet_until, setting
 from .transports import Answer, Outgoing, transport_for
 from .unsubscribe import unsubscribe_token
 
@@ -44,7 +44,7 @@ def text_waits_until(timezone: str, now: datetime) -> datetime | None:
 
 
 def claimable(now: datetime) -> ColumnElement[bool]:
-    stale = now - timedelta(seconds=CLAIM_STALE_S)
+    stale = now - timedelta(seconds=setting("PUSH_CLAIM_STALE_SECONDS", CLAIM_STALE_S))  # one knob, both outboxes
     return or_((Message.status == "queued") & (Message.next_try_at <= now),
                (Message.status == "sending") & (Message.claimed_at < stale))
 
