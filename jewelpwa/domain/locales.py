@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal, get_currency_symbol, get_territory_currencies
 
 from .money import parse_money
@@ -108,9 +108,9 @@ class StoreLocale:
         return format_date(on, form, locale=_locale(self.locale))
 
     def moment(self, at: datetime) -> str:
-        """A day and a wall time the store's way ("Mar 14, 2026, 8:00 AM" / "14 Mar 2026, 08:00"); `at` is
+        """A day and a wall time the store's way ("Mar 14, 2026, 8:00 AM" / "14 Mar 2026, 08:00"), to the minute; `at` is
         already on the store's clock."""
-        return format_datetime(at, "medium", locale=_locale(self.locale))
+        return f"{format_date(at, 'medium', locale=_locale(self.locale))}, {format_time(at, 'short', locale=_locale(self.locale))}"
 
     def parse_money(self, text: str, field: str = "price") -> Decimal:
         """An amount typed or exported the store's way; ValueError says what to write instead."""

@@ -58,10 +58,12 @@ def refusal_of(client: Client, channel: str, address: str | None) -> str | None:
 
 
 def merge_values(actor: User, client: Client, occasion: str | None = None) -> dict[str, str]:
-    piece = db.session.scalar(
-        select(PurchaseItem.description).join(Purchase, Purchase.id == PurchaseItem.purchase_id)
-        .where(Purchase.client_id == client.id, PurchaseItem.description.is_not(None))
-        .order_by(Purchase.purchased_on.desc(), PurchaseItem.id.desc()).limit(1))
+    # {piece}: the latest thing they bought, as the counter described it, else its category ("ring").
+    latest = db.session.execute(
+        select(PurchaseItem.description, PurchaseItem.category).join(Purchase, Purchase.id == PurchaseItem.purchase_id)
+        .where(Purchase.store_id == client.store_id, Purchase.client_id == client.id)
+        .order_by(Purchase.purchased_on.desc(), PurchaseItem.id.desc()).limit(1)).first()
+    piece = (latest.description or latest.category) if latest else None
     return {"first_name": client.first_name, "associate": (actor.name or "").split(" ")[0],
             "store": actor.store.name, "occasion": occasion or "", "piece": piece or "piece"}
 
