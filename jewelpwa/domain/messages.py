@@ -45,8 +45,10 @@ def fill(template: str, values: Mapping[str, str | None]) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-def refusal(channel: str, *, do_not_contact: bool, opted_out: frozenset[str] | set[str], address: str | None) -> str | None:
-    """Why a message to this client on this channel must not go, or None when it may."""
+def refusal(channel: str, *, do_not_contact: bool, opted_out: frozenset[str] | set[str], address: str | None,
+            marketing_email_ok: bool = True) -> str | None:
+    """Why a message to this client on this channel must not go, or None when it may. `marketing_email_ok` is
+    False for a marketing email from a store without a postal address (CAN-SPAM asks for one in every email)."""
     if do_not_contact:
         return "Do not contact: nothing was sent."
     if channel in opted_out:
@@ -54,6 +56,8 @@ def refusal(channel: str, *, do_not_contact: bool, opted_out: frozenset[str] | s
     if not address:
         what = "mobile number that can receive texts" if channel == "text" else "email address"
         return f"No {what} on file: nothing was sent."
+    if channel == "email" and not marketing_email_ok:
+        return "The store's postal address is not set (Owner → Settings): no marketing email is sent without it."
     return None
 
 

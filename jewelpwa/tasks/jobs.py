@@ -49,9 +49,7 @@ def sweep_outbox() -> int:
     messages to clients alike."""
     with app_context():
         redis = _redis()
-        messages = sum(queues.enqueue_once(redis, queues.PUSH, "jewelpwa.tasks.jobs.deliver_messages",
-                                           f"message-{i}-{attempts}", [i], timeout=120)
-                       for i, attempts in messages_due())
+        messages = queues.enqueue_deliveries(redis, messages_due(), queues.DELIVER_MESSAGES, "message")
         return queues.enqueue_deliveries(redis, pending_due()) + messages
 
 

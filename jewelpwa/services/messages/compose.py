@@ -22,7 +22,7 @@ from ...domain.client_columns import phone_e164
 from ...domain.emails import is_email
 from ...domain.messages import BODY_MAX, DEFAULT_TEMPLATES, SUBJECT_MAX, Template, fill, refusal
 from ...extensions import db
-from ...models import Client, Message, Purchase, PurchaseItem, User
+from ...models import Client, Message, Purchase, PurchaseItem, Store, User
 from ...tasks import queues
 from ..access import get_client
 from ..book.outreach import stage_outreach
@@ -30,7 +30,6 @@ from ..errors import Invalid
 from .delivery import text_waits_until
 
 CHANNELS = ("text", "email")
-DELIVER = "jewelpwa.tasks.jobs.deliver_messages"
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,10 @@ def address_of(client: Client, channel: str, country: str) -> str | None:
     return client.email if client.email and is_email(client.email) else None
 
 
-def refusal_of(client: Client, channel: str, address: str | None) -> str | None:
+def refusal_of(client: Client, channel: str, address: str | None, store: Store) -> str | None:
+    """Why a marketing message on `channel` must not go to this client (None: it may)."""
     return refusal(channel, do_not_contact=client.do_not_contact, opted_out=set(client.opted_out or []),
-                   address=address)
+                   address=address, marketing_email_ok=bool(store.postal_address))
 
 
 def merge_values(actor: User, client: Client, occasion: str | None = None) -> dict[str, str]:
@@ -73,7 +73,7 @@ def compose(actor: User, client_id: int, channel: str, occasion: str | None = No
     if channel not in CHANNELS:
         raise Invalid("Choose text or email", {"channel": "Choose text or email."})
     address = address_of(client, channel, actor.store.country)
-    return Compose(client, channel, address, refusal_of(client, channel, address), DEFAULT_TEMPLATES,
+    return Compose(client, channel, address, refusal_of(client, channel, address, actor.store), DEFAULT_TEMPLATES,
                    merge_values(actor, client, occasion))
 
 
@@ -117,9 +117,8 @@ def send_message(actor: User, client_id: int, channel: str, body: str, subject: 
 def deliver_soon(message_ids: list[int]) -> int:
     """Put fresh messages on the delivery queue; with Redis away the sweeper finds them on its next pass."""
     try:
-        redis = queues.connect(current_app.config["REDIS_URL"])
-        return sum(queues.enqueue_once(redis, queues.PUSH, DELIVER, f"message-{i}-0", [i], timeout=120)
-                   for i in message_ids)
+        return queues.enqueue_deliveries(queues.connect(current_app.config["REDIS_URL"]),
+                                         [(i, 0) for i in message_ids], queues.DELIVER_MESSAGES, "message")
     except RedisError:
         current_app.logger.warning("message queue unavailable; %d messages left to the sweeper", len(message_ids))
         return 0

@@ -81,7 +81,8 @@ def _claim(message_id: int, now: datetime) -> Outgoing | Delivery:
     message, client, store = row
     still = claimable(now)
     why = refusal(message.channel, do_not_contact=client.do_not_contact, opted_out=set(client.opted_out or []),
-                  address=message.to_address)
+                  address=message.to_address,
+                  marketing_email_ok=message.kind != "marketing" or bool(store.postal_address))
     if why is not None:
         db.session.execute(update(Message).where(Message.id == message_id, still)
                            .values(status="refused", reason=why, claimed_at=now))

@@ -265,3 +265,24 @@ def test_status_callback_needs_the_providers_signature(app, auth, clock, sms):
     assert anonymous.post("/messages/status", data=form, headers={"X-Twilio-Signature": signature}).status_code == 204
     assert messages()[0].status == "delivered"
     assert 'data-status="delivered"' in card(auth, client.id)
+
+
+def test_marketing_email_needs_the_stores_postal_address_which_the_owner_sets(app, auth, clock, smtp):
+    clock.set_day(DAY)
+    app.config.update(SMTP_URL=smtp.url)
+    owner = make_user(role="owner")
+    client = make_client(owner)
+    auth.login(owner.email)
+    send(auth, client.id, channel="email", subject="Hello", body="Hi {first_name}")
+    assert messages()[0].status == "refused"
+    assert "postal address is not set" in card(auth, client.id)
+    store = db.session.get(Store, owner.store_id)
+    saved = auth.post("/owner/settings", {"name": store.name, "timezone": store.timezone, "country": store.country,
+                                          "morning_hour": "8", "postal_address": " 12 Jewel Row,\n Springfield "},
+                      token_from="/owner/settings")
+    assert saved.status_code in (200, 303)
+    db.session.rollback()
+    assert db.session.get(Store, owner.store_id).postal_address == "12 Jewel Row, Springfield"
+    send(auth, client.id, channel="email", subject="Hello", body="Hi {first_name}")
+    assert deliver_messages([messages()[-1].id])[0].outcome == "sent"
+    assert "12 Jewel Row, Springfield" in smtp.messages[0].get_content()
