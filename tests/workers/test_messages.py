@@ -34,7 +34,7 @@ def smtp(app, procs):
 
 
 def store_user():
-    user = store_user()
+    user = make_user()
     user.store.postal_address = "12 Jewel Row, Springfield"
     db.session.commit()
     return user
