@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..domain.messages import fill
 from ..extensions import csrf, db
 from ..models import Client, Message, Store
+from ..services.access import get_client
 from ..services.book.card import client_card
 from ..services.errors import Invalid
 from ..services.messages.callbacks import record_status, valid_signature
@@ -46,6 +47,7 @@ def _page(client_id: int, channel: str, body: str | None = None, subject: str = 
 @bp.get("/clients/<int:client_id>/messages/new")
 @login_required
 def new(client_id: int):
+    get_client(current_user, client_id)
     channel = request.args.get("channel", "text")
     if channel not in ("text", "email"):
         abort(404)
@@ -55,10 +57,11 @@ def new(client_id: int):
 @bp.post("/clients/<int:client_id>/messages")
 @login_required
 def send(client_id: int):
+    get_client(current_user, client_id)  # another store's client is a 404 before the form is even read
     channel = request.form.get("channel", "")
-    if channel not in ("text", "email"):
-        abort(400, "Choose text or email.")
     body, subject = request.form.get("body", ""), request.form.get("subject", "")
+    if channel not in ("text", "email"):
+        return _page(client_id, "text", body, subject, errors={"body": "Choose text or email, then send."}, status=422)
     if request.form.get("action") == "preview":
         return _page(client_id, channel, body, subject, preview=True)
     occasion = request.form.get("occasion") or None
