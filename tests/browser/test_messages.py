@@ -60,10 +60,11 @@ def test_compose_a_text_from_today_and_see_it_on_the_card_with_its_status(live_a
     expect(messages.locator(".message-status").first).to_have_text("Sent")
     expect(messages).to_contain_text("Hi Ines, Texter at Texter Store")
     expect(messages).to_contain_text("How is the ring wearing?")  # {piece}: the ring the desk sold her
+    expect(messages).to_contain_text("Development: kept, not delivered")
     no_sideways_scroll(phone)
     messages.scroll_into_view_if_needed()
     phone.screenshot(path=str(ARTIFACTS / SHOTS / "card-messages-390.png"), full_page=False)
 
-    phone.goto(live_server + "/messages/dev")
+    messages.get_by_role("link", name="sent in development").click()
     expect(phone.locator("#dev-title")).to_have_text("Sent in development — not delivered")
     expect(phone.locator(".dev-messages")).to_contain_text("Text to Ines Moreau")
