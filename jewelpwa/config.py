@@ -30,6 +30,14 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     REDIS_URL: str = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # Messages to clients (docs/messages.md): none set = the development transport, which delivers nothing.
+    SMTP_URL: str | None = os.environ.get("SMTP_URL")
+    SMTP_FROM: str | None = os.environ.get("SMTP_FROM")
+    TWILIO_ACCOUNT_SID: str | None = os.environ.get("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN: str | None = os.environ.get("TWILIO_AUTH_TOKEN")
+    TWILIO_FROM: str | None = os.environ.get("TWILIO_FROM")
+    TWILIO_MESSAGING_SERVICE_SID: str | None = os.environ.get("TWILIO_MESSAGING_SERVICE_SID")
+    TWILIO_API_BASE: str | None = os.environ.get("TWILIO_API_BASE")
 
     SESSION_COOKIE_SECURE = os.environ.get("JEWELPWA_INSECURE_COOKIES") != "1"
     SESSION_COOKIE_HTTPONLY = True

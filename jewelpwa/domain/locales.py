@@ -7,12 +7,12 @@ format through a StoreLocale, so "$" is written in exactly one place, Babel's CL
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal, get_currency_symbol, get_territory_currencies
 
 from .money import parse_money
@@ -106,6 +106,11 @@ class StoreLocale:
         if form in _SKELETONS:
             return _skeleton(self.locale, _SKELETONS[form], on)
         return format_date(on, form, locale=_locale(self.locale))
+
+    def moment(self, at: datetime) -> str:
+        """A day and a wall time the store's way ("Mar 14, 2026, 8:00 AM" / "14 Mar 2026, 08:00"), to the minute; `at` is
+        already on the store's clock."""
+        return f"{format_date(at, 'medium', locale=_locale(self.locale))}, {format_time(at, 'short', locale=_locale(self.locale))}"
 
     def parse_money(self, text: str, field: str = "price") -> Decimal:
         """An amount typed or exported the store's way; ValueError says what to write instead."""

@@ -8,6 +8,7 @@ from .day_list import DayList, DayListCard
 from .extras import Appointment, ConsentEvent, Referral, TradeUpCredit, WishItem
 from .follow_up import FollowUp, Outreach, OutreachFollowUp, StoreEvent
 from .loyalty import *  # noqa: E402,F403
+from .messages import Message
 from .purchase import Purchase, PurchaseItem
 from .push import AuditEvent, Notification, PushSubscription
 from .repairs import *  # noqa: E402,F403
@@ -24,6 +25,7 @@ __all__ = [
     "DayListCard",
     "FollowUp",
     "ImportantDate",
+    "Message",
     "Notification",
     "Outreach",
     "OutreachFollowUp",

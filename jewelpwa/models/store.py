@@ -29,6 +29,8 @@ class Store(Model):
     # means its country's own (domain.locales), so a store that never chose follows a change of country.
     locale: Mapped[str | None] = mapped_column(String(16))
     currency: Mapped[str | None] = mapped_column(String(3))
+    # The store's postal address, printed at the foot of every marketing email (CAN-SPAM asks for one).
+    postal_address: Mapped[str | None] = mapped_column(String(300))
     morning_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=8)
     # Engine overrides as EngineSettings.to_dict() stores them; empty means the defaults of DESIGN.md.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)

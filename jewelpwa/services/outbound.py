@@ -117,3 +117,15 @@ def push_destinations(config: Mapping[str, Any]) -> Destinations:
     if isinstance(hosts, str):
         hosts = [h for h in hosts.replace(" ", ",").split(",") if h]
     return Destinations(tuple(h.strip().lower() for h in hosts), bool(config.get("OUTBOUND_TEST_LOCAL")))
+
+
+# The SMS provider's REST API (Twilio's by default). Configurable: SMS_PROVIDER_HOSTS, for a compatible provider.
+SMS_PROVIDER_HOSTS = ("api.twilio.com",)
+
+
+def sms_destinations(config: Mapping[str, Any]) -> Destinations:
+    """The SMS provider hosts this deployment may call, from the app's config."""
+    hosts = config.get("SMS_PROVIDER_HOSTS") or SMS_PROVIDER_HOSTS
+    if isinstance(hosts, str):
+        hosts = [h for h in hosts.replace(" ", ",").split(",") if h]
+    return Destinations(tuple(h.strip().lower() for h in hosts), bool(config.get("OUTBOUND_TEST_LOCAL")))

@@ -15,6 +15,8 @@ from flask import current_app
 from ..clock import utcnow
 from ..services.engine.day_lists import build_day_lists
 from ..services.engine.planner import catch_up
+from ..services.messages.delivery import deliver_messages as send_messages
+from ..services.messages.delivery import pending_due as messages_due
 from ..services.push.appointment_reminders import queue_appointment_reminders
 from ..services.push.delivery import deliver_many
 from ..services.push.messages import queue_due_follow_ups, queue_evening_nudges, queue_morning_digests
@@ -43,9 +45,18 @@ def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
 
 
 def sweep_outbox() -> int:
-    """Re-enqueue every row that is due (new, retry time reached) or whose sender died mid-send."""
+    """Re-enqueue every row that is due (new, retry time reached) or whose sender died mid-send: pushes and
+    messages to clients alike."""
     with app_context():
-        return queues.enqueue_deliveries(_redis(), pending_due())
+        redis = _redis()
+        messages = queues.enqueue_deliveries(redis, messages_due(), queues.DELIVER_MESSAGES, "message")
+        return queues.enqueue_deliveries(redis, pending_due()) + messages
+
+
+def deliver_messages(message_ids: list[int]) -> dict[str, int]:
+    """Send messages to clients, each claimed, sent and recorded on its own. Returns outcome counts."""
+    with app_context():
+        return dict(Counter(d.outcome for d in send_messages(message_ids)))
 
 
 # --- planning and what follows it ---------------------------------------------------------------------

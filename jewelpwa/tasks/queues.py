@@ -19,6 +19,7 @@ DEFAULT = "default"
 ALL = (PUSH, DEFAULT)  # listening order: pushes first
 
 DELIVER = "jewelpwa.tasks.jobs.deliver_notifications"
+DELIVER_MESSAGES = "jewelpwa.tasks.jobs.deliver_messages"  # messages to clients: the same outbox guarantees
 # Rows per delivery job. RQ's own bookkeeping costs about as much as a push, so a job carries a batch;
 # inside it every row is claimed, sent and recorded on its own.
 BATCH = 25
@@ -43,8 +44,10 @@ def mark_seconds() -> int:
     return max(1, int(float(os.environ.get("PUSH_QUEUED_MARK_SECONDS", "120"))))
 
 
-def enqueue_deliveries(connection: Redis, rows: Iterable[tuple[int, int]]) -> int:
+def enqueue_deliveries(connection: Redis, rows: Iterable[tuple[int, int]], func: str = DELIVER,
+                       kind: str = "push") -> int:
     """Enqueue delivery of (notification id, attempts) rows not already on a queue. Returns how many rows.
+    `func` and `kind` ("message") put messages to clients on the same queue, in batches of their own.
 
     The marker is only a hint that saves duplicate jobs: the claim in the database is what makes a row
     go out once. FLUSHALL wipes markers and jobs together, so the sweeper then enqueues everything again.
@@ -55,16 +58,16 @@ def enqueue_deliveries(connection: Redis, rows: Iterable[tuple[int, int]]) -> in
     ttl = mark_seconds()
     pipe = connection.pipeline(transaction=False)
     for notification_id, attempts in rows:
-        pipe.set(f"jewelpwa:push:queued:{notification_id}:{attempts}", 1, nx=True, ex=ttl)
+        pipe.set(f"jewelpwa:{kind}:queued:{notification_id}:{attempts}", 1, nx=True, ex=ttl)
     fresh = [row for row, marked in zip(rows, pipe.execute(), strict=True) if marked]
     jobs = []
     for start in range(0, len(fresh), BATCH):
         chunk = fresh[start:start + BATCH]
         ids = [n for n, _ in chunk]
         digest = hashlib.sha1(repr(chunk).encode()).hexdigest()[:16]
-        jobs.append(Queue.prepare_data(DELIVER, args=(ids,), job_id=f"push-{ids[0]}-{digest}", timeout=BATCH * 12,
+        jobs.append(Queue.prepare_data(func, args=(ids,), job_id=f"{kind}-{ids[0]}-{digest}", timeout=BATCH * 12,
                                        result_ttl=600, failure_ttl=24 * 3600,
-                                       description=f"deliver notifications {ids[0]}..{ids[-1]} ({len(ids)})"))
+                                       description=f"deliver {kind}s {ids[0]}..{ids[-1]} ({len(ids)})"))
     queue = Queue(PUSH, connection=connection)
     for start in range(0, len(jobs), 200):
         queue.enqueue_many(jobs[start:start + 200])

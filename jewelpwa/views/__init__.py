@@ -15,6 +15,7 @@ from . import (
     feeds,
     health,
     me,
+    messages,
     outreach,
     owner,
     push,
@@ -28,7 +29,7 @@ from . import (
 )
 
 BLUEPRINTS = (auth, today, outreach, capture, clients, card, counter, upcoming, me, owner, admin, pwa, push, appointments,
-              repairs, relations, share, data, segments, feeds, audit,
+              repairs, relations, share, data, segments, feeds, audit, messages,
               health)
 
 

@@ -13,6 +13,7 @@ from flask import Flask, g
 from flask_login import current_user
 
 from ..domain.locales import StoreLocale
+from .clock import local_now
 
 
 def current_locale() -> StoreLocale:
@@ -34,7 +35,15 @@ def day(on: date | datetime | None, form: str = "medium") -> str:
     return current_locale().day(on.date() if isinstance(on, datetime) else on, form)
 
 
+def moment(at: datetime | None) -> str:
+    """A timestamp on the store's clock, written the store's way."""
+    if at is None:
+        return ""
+    return current_locale().moment(local_now(at))
+
+
 def init_locale(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["moment"] = moment
     app.jinja_env.globals["store_locale"] = current_locale

@@ -32,7 +32,13 @@ ALLOWED_PUBLIC = {
     "pwa.service_worker": (200, "the browser fetches /sw.js without cookies; it only lists public static files"),
     "share.shared": (404, "a gift-giver without an account opens a wish list by its secret, revocable token"),
     "feeds.calendar": (404, "a phone's calendar subscribes without cookies: the secret token is the key"),
+    "messages.unsubscribe": (404, "a client unsubscribes from a link in an email (a mail program's one-click POST "
+                                  "too), without an account: the signed token is the key"),
+    "messages.status_callback": (403, "the SMS provider reports delivered/failed: its request signature is the key"),
 }
+# Public endpoints that take writes without a session (no CSRF token: their key is in the URL or a signature),
+# with what a visitor without that key gets.
+PUBLIC_WRITES = {"messages.unsubscribe": 404, "messages.status_callback": 403}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from jewelpwa.models import (
     ImportRun,
     LoyaltyPolicy,
     LoyaltyTier,
+    Message,
     Notification,
     Outreach,
     Person,
@@ -156,6 +157,12 @@ COVERED: dict[str, str] = {
     "notifications.body": "push payload",
     "notifications.url": "push click target",
     "notifications.last_error": "push service's answer",
+    "messages.to_address": "the card's compose sheet (To ...) and the development outbox",
+    "messages.subject": "the development outbox",
+    "messages.body": "the card's Messages, the development outbox",
+    "messages.reason": "the card's Messages (a provider's words on failure)",
+    "messages.provider_id": "kept for the status callback, shown nowhere",
+    "stores.postal_address": "the settings form; the foot of marketing emails",
     "audit_events.target": "audit trail (failed sign-ins carry the typed email)",
     "audit_events.address": "audit trail (from the request)",
     "user_sessions.user_agent": "sent by the browser",
@@ -218,6 +225,11 @@ EXEMPT: dict[str, str] = {
     "notifications.tag": "app-made tag",
     "notifications.urgency": "one of the Web Push urgencies",
     "notifications.status": "a sending status",
+    "messages.channel": "one of text/email (check constraint)",
+    "messages.kind": "one of marketing/transactional (check constraint)",
+    "messages.status": "a sending status (check constraint)",
+    "messages.transport": "app-made: smtp, twilio or dev",
+    "messages.base_url": "the app's own address (request.url_root), made into links by url_for",
 }
 
 
@@ -256,6 +268,7 @@ def seed(owner: User, associate: User, today: date, plan: bool = True) -> Seeded
 
     store = db.session.get(Store, owner.store_id)
     store.name = "".join(p for p in PAYLOADS.values() if len(p) < 25)[:120]
+    store.postal_address = "".join(PAYLOADS.values())[:300]
     owner, associate = db.session.get(User, owner.id), db.session.get(User, associate.id)
     owner.name, associate.name = PAYLOADS["img_breakout"], PAYLOADS["quote_breakout"]
     sid = store.id
@@ -315,6 +328,8 @@ def seed(owner: User, associate: User, today: date, plan: bool = True) -> Seeded
         add(ConsentEvent(store_id=sid, client_id=c.id, user_id=associate.id, channel="text", what="opt_in"))
         add(Notification(store_id=sid, user_id=associate.id, key=f"k{k}", title=p, body=p,
                          url=fitting(k, "notifications", "url"), tag="t", last_error=p))
+        add(Message(store_id=sid, client_id=c.id, user_id=associate.id, channel="email", to_address=p[:254],
+                    subject=p[:200], body=p, status="failed", reason=p, provider_id=p[:200], transport="dev"))
         add(AuditEvent(store_id=sid, user_id=owner.id, action="sign_in_failed", target=p,
                        address=fitting(k, "audit_events", "address")))
         add(UserSession(store_id=sid, user_id=owner.id, token_hash=f"{k:064d}", user_agent=p))

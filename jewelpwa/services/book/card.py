@@ -33,6 +33,7 @@ from ...models import (
 from ..access import get_client
 from ..engine.day_lists import candidate
 from ..engine.gating import LIVE, prefs_of
+from ..messages.conversation import recent_messages
 from . import card_relations, card_service
 from .contact import ContactLink, contact_links
 from .facts import caller_of, client_facts, opening_lines
@@ -265,4 +266,5 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
                       suggested=suggested, links=links, own_dates=own, people=people, timeline=timeline,
                       timeline_total=total, wish_items=wishes, referred_by=referred_by, referred=referred,
                       consent=[(event, who) for event, who in consent], spend_total=spend,
-                      parts={"service": card_service.card_part(actor, client, on), "relations": relations})
+                      parts={"service": card_service.card_part(actor, client, on), "relations": relations,
+                             "messages": recent_messages(client)})

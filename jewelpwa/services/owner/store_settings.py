@@ -70,9 +70,9 @@ def locale_choices() -> LocaleChoices:
 
 
 def update_store(actor: User, name: str, timezone: str, country: str, morning_hour: str, locale: str = "",
-                 currency: str = "") -> Store:
-    """Save the store's name, timezone, country, locale, currency and morning hour; nothing is saved when one is
-    wrong. An empty locale or currency follows the country."""
+                 currency: str = "", postal_address: str | None = None) -> Store:
+    """Save the store's name, timezone, country, locale, currency, morning hour and postal address (None: left as
+    it is); nothing is saved when one is wrong. An empty locale or currency follows the country."""
     require_manager(actor)
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -95,9 +95,14 @@ def update_store(actor: User, name: str, timezone: str, country: str, morning_ho
     hour_number = whole_number(hour, 0, 23)
     if hour_number is None:
         errors["morning_hour"] = "Enter an hour from 0 to 23 (8 means 8 am)."
+    address = " ".join((postal_address or "").split())  # one line: it is the foot of an email
+    if len(address) > 300:
+        errors["postal_address"] = "Keep the postal address under 300 characters."
     if errors:
         raise Invalid("Store settings not saved", errors)
     store = db.session.get_one(Store, actor.store_id)
+    if postal_address is not None:
+        store.postal_address = address or None
     store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, hour_number or 0
     store.locale, store.currency = locale or None, currency or None
     # The country lives on the store; an old override inside the engine settings would shadow it.

@@ -22,6 +22,7 @@ from ..route_walk import (
     ALLOWED_PUBLIC,
     MISSING_ID,
     MUTATING,
+    PUBLIC_WRITES,
     assert_secure_headers,
     changes,
     fingerprint,
@@ -115,6 +116,9 @@ def test_anonymous_visitor_is_sent_to_sign_in_on_every_private_route(app):
             if route.endpoint == "auth.login":
                 assert refused.status_code == 400, f"{where} without a token: {refused.status_code}"
                 continue  # signing in is the one write for visitors (its own tests: test_auth)
+            if route.endpoint in PUBLIC_WRITES:  # keyed by the URL's token or a signature (test_sending)
+                assert refused.status_code == PUBLIC_WRITES[route.endpoint], f"{where}: {refused.status_code}"
+                continue
             # No session, so no token: what the visitor must do first is sign in (web/errors.py, SIGNED_OUT_WRITES).
             assert refused.status_code == 302, f"{where} without a token: {refused.status_code}"
             assert refused.headers["Location"].startswith("/login"), where
@@ -212,7 +216,9 @@ def test_every_write_without_its_csrf_token_is_refused_and_changes_nothing(app):
     device, _token = signed_in(app, owner)
     _other_device, other_token = signed_in(app, owner)  # a real token, of another session (a stolen page)
     before = fingerprint()
-    writes = [(route, method) for route in walk for method in route.methods if method in MUTATING]
+    # Public writes carry their key in the URL or a signature, not a session's token (test_sending checks them).
+    writes = [(route, method) for route in walk for method in route.methods
+              if method in MUTATING and route.endpoint not in PUBLIC_WRITES]
     for route, method in writes:
         where = f"{method} {route.path}"
         for kwargs in ({}, {"headers": HTMX}, {"data": {"csrf_token": other_token}},
@@ -271,7 +277,8 @@ def test_every_write_with_an_empty_form_answers_without_crashing(app):
     owner, _manager, _associate, walk = store_with_rows(app)
     device, token = signed_in(app, owner)
     writes = [(route, method) for route in walk for method in route.methods
-              if method in MUTATING and route.endpoint != "auth.logout"]  # sign-out would end the walk
+              if method in MUTATING and route.endpoint != "auth.logout"  # sign-out would end the walk
+              and route.endpoint not in PUBLIC_WRITES]  # no session's token: 403/404 without their key
     writes.sort(key=lambda write: any(word in write[0].endpoint for word in ("delete", "deactivate", "erase")))
     for route, method in writes:
         for headers in (HTMX, {}):

@@ -1,0 +1,66 @@
+"""Messages to clients, the pure part: merge fields, the store's templates, and what stops a message.
+
+A template names its merge fields in braces ({first_name}); a field the message has no value for becomes empty
+and an unknown name stays as typed, so a typo shows in the preview instead of vanishing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MERGE_FIELDS = ("first_name", "associate", "store", "occasion", "piece")
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+SUBJECT_MAX = 200
+BODY_MAX = 1600  # ten SMS segments; an email from the card is a note, not a newsletter
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    label: str
+    body: str
+
+
+# The templates every store starts from (a store's own templates are not built yet: docs/messages.md).
+DEFAULT_TEMPLATES = (
+    Template("thanks", "Thank you", "Hi {first_name}, thank you for choosing {store}. I hope you love your "
+             "{piece}. If anything needs a look, I'm here. {associate}"),
+    Template("occasion", "Occasion coming up", "Hi {first_name}, {associate} from {store} here. {occasion} is "
+             "coming up; I've put a few ideas aside if you'd like to see them."),
+    Template("check_in", "Check-in", "Hi {first_name}, {associate} at {store}. How is the {piece} wearing? "
+             "Bring it by any time for a free clean."),
+)
+
+
+def fill(template: str, values: Mapping[str, str | None]) -> str:
+    """The template with its merge fields filled; missing values become empty, unknown names stay."""
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return (values.get(name) or "") if name in MERGE_FIELDS else match.group(0)
+
+    text = _FIELD.sub(one, template)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def refusal(channel: str, *, do_not_contact: bool, opted_out: frozenset[str] | set[str], address: str | None,
+            marketing_email_ok: bool = True) -> str | None:
+    """Why a message to this client on this channel must not go, or None when it may. `marketing_email_ok` is
+    False for a marketing email from a store without a postal address (CAN-SPAM asks for one in every email)."""
+    if do_not_contact:
+        return "Do not contact: nothing was sent."
+    if channel in opted_out:
+        return f"{'Texts' if channel == 'text' else 'Emails'} opted out: nothing was sent."
+    if not address:
+        what = "mobile number that can receive texts" if channel == "text" else "email address"
+        return f"No {what} on file: nothing was sent."
+    if channel == "email" and not marketing_email_ok:
+        return "The store's postal address is not set (Owner → Settings): no marketing email is sent without it."
+    return None
+
+
+def email_footer(unsubscribe_url: str, postal_address: str) -> str:
+    """What every marketing email ends with: who sent it, where, and how to stop them (CAN-SPAM, GDPR)."""
+    return f"\n\n--\n{postal_address}\nNo more emails from us: {unsubscribe_url}"

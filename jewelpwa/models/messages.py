@@ -1,0 +1,54 @@
+"""Messages the store sends a client (text or email): one row per message, the outbox its worker claims."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import Model
+from ._types import StoreScoped, UTCDateTime, created_at_column
+
+STATUSES = ("queued", "sending", "sent", "delivered", "failed", "bounced", "refused")
+
+
+class Message(StoreScoped, Model):
+    """Claim, commit, then send (as the push outbox): a row leaves 'queued' only when a transport answered."""
+
+    __tablename__ = "messages"
+    store_id_index = False  # led by store_id: see __table_args__
+    __table_args__ = (
+        CheckConstraint("channel IN ('text', 'email')", name="channel_valid"),
+        CheckConstraint("kind IN ('marketing', 'transactional')", name="kind_valid"),
+        CheckConstraint("status IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'bounced', 'refused')",
+                        name="status_valid"),
+        # The worker's claim and the sweeper: due rows by status and time.
+        Index("ix_messages_status_next", "status", "next_try_at"),
+        # The card's conversation: a client's messages, newest first.
+        Index("ix_messages_store_client", "store_id", "client_id", "created_at"),
+        # The status callback finds its row by the provider's id.
+        Index("ix_messages_provider_id", "provider_id"),
+    )
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    outreach_id: Mapped[int | None] = mapped_column(ForeignKey("outreaches.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(8), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="marketing")
+    to_address: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
+    reason: Mapped[str | None] = mapped_column(Text)
+    # Which transport took it (smtp, twilio, dev) and the id it gave back (Twilio's SM..., the Message-ID).
+    transport: Mapped[str | None] = mapped_column(String(10))
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    # The app's address as the sender saw it: the links a message carries (unsubscribe, the provider's status
+    # callback) are made by the worker, which has no request of its own.
+    base_url: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_try_at: Mapped[datetime] = created_at_column()
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = created_at_column()
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

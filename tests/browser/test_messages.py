@@ -1,0 +1,70 @@
+"""A text from the store at 390×844: from a Today row to the compose sheet, a preview, Send, and the card's
+Messages with the message's status (the development transport keeps it: nothing is configured here)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from playwright.sync_api import expect
+
+from jewelpwa.services.messages.delivery import deliver_messages, pending_due
+
+from .conftest import ARTIFACTS, in_db, sign_in
+from .making import desk
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DAY = date(2027, 3, 10)
+SHOTS = "messages"
+
+
+def no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_compose_a_text_from_today_and_see_it_on_the_card_with_its_status(live_app, live_server, live_clock, phone):
+    ARTIFACTS.joinpath(SHOTS).mkdir(parents=True, exist_ok=True)
+    live_clock.set_day(DAY, at=time(11))
+    made = desk(live_app, "texter", names=(("Ines", "Moreau"),))
+    sign_in(phone, live_server, made.email, made.password)
+    phone.wait_for_url("**/today")
+
+    row = phone.locator(f"#row-{made.client_ids[0]}")
+    send_text = row.get_by_role("link", name="Send text")
+    assert send_text.bounding_box()["height"] >= 44
+    send_text.click()
+    phone.wait_for_url("**/messages/new?channel=text")
+    expect(phone.locator("#compose-title")).to_have_text("Text Ines Moreau")
+
+    phone.get_by_role("link", name="Check-in").click()  # a store template, swapped in by htmx
+    body = phone.get_by_label("Message")
+    expect(body).to_have_value("Hi {first_name}, {associate} at {store}. How is the {piece} wearing? "
+                               "Bring it by any time for a free clean.")
+    phone.get_by_role("button", name="Preview").click()
+    expect(phone.locator(".preview-text")).to_contain_text("Hi Ines, Texter at Texter Store")
+    no_sideways_scroll(phone)
+    phone.screenshot(path=str(ARTIFACTS / SHOTS / "compose-390.png"), full_page=True)
+    send = phone.get_by_role("button", name="Send text")
+    assert send.bounding_box()["height"] >= 44
+    send.click()
+    expect(phone.locator(".compose-sent")).to_contain_text("Text to Ines queued")
+
+    phone.get_by_role("link", name="Back to card").click()
+    messages = phone.locator("#card-messages")
+    expect(messages.locator(".message-status")).to_have_text("Queued")
+    # The worker's turn (the development transport: kept, never delivered), then the card again.
+    sent = in_db(live_app, lambda: [d.outcome for d in deliver_messages([i for i, _ in pending_due()])])
+    assert "sent" in sent
+    phone.reload()
+    expect(messages.locator(".message-status").first).to_have_text("Sent")
+    expect(messages).to_contain_text("Hi Ines, Texter at Texter Store")
+    expect(messages).to_contain_text("How is the ring wearing?")  # {piece}: the ring the desk sold her
+    expect(messages).to_contain_text("Development: kept, not delivered")
+    no_sideways_scroll(phone)
+    messages.scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / SHOTS / "card-messages-390.png"), full_page=False)
+
+    messages.get_by_role("link", name="sent in development").click()
+    expect(phone.locator("#dev-title")).to_have_text("Sent in development — not delivered")
+    expect(phone.locator(".dev-messages")).to_contain_text("Text to Ines Moreau")
