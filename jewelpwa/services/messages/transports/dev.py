@@ -3,7 +3,7 @@ transport, and listed on /messages/dev ("Sent in development — not delivered")
 
 from __future__ import annotations
 
-from . import Answer, Outgoing
+from .base import Answer, Outgoing
 
 
 class DevTransport:

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ....domain.messages import email_footer
-from . import Answer, Outgoing
+from .base import Answer, Outgoing
 
 TIMEOUT_S = 10
 _LOCAL = {"localhost", "127.0.0.1", "::1"}

@@ -16,7 +16,7 @@ from typing import Any
 import requests
 
 from ... import outbound
-from . import Answer, Outgoing
+from .base import Answer, Outgoing
 
 TIMEOUT_S = 10
 DEFAULT_BASE = "https://api.twilio.com"
