@@ -64,3 +64,22 @@ def refusal(channel: str, *, do_not_contact: bool, opted_out: frozenset[str] | s
 def email_footer(unsubscribe_url: str, postal_address: str) -> str:
     """What every marketing email ends with: who sent it, where, and how to stop them (CAN-SPAM, GDPR)."""
     return f"\n\n--\n{postal_address}\nNo more emails from us: {unsubscribe_url}"
+
+
+# The carriers' standard SMS keywords (CTIA; the words Twilio's own opt-out handling answers). The whole trimmed
+# body must be the word, in any case: "Stop by Saturday?" is a reply, not an opt-out.
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+START_WORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_WORDS = frozenset({"HELP"})
+
+
+def keyword(body: str | None) -> str | None:
+    """"stop", "start" or "help" when the text is one of the SMS keywords, else None (an ordinary reply)."""
+    word = (body or "").strip().upper()
+    if word in STOP_WORDS:
+        return "stop"
+    if word in START_WORDS:
+        return "start"
+    if word in HELP_WORDS:
+        return "help"
+    return None

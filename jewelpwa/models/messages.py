@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import Model
 from ._types import StoreScoped, UTCDateTime, created_at_column
 
-STATUSES = ("queued", "sending", "sent", "delivered", "failed", "bounced", "refused")
+STATUSES = ("queued", "sending", "sent", "delivered", "failed", "bounced", "refused", "received")
+# 'out': the store sent it; 'in': the client's reply (its status is 'received'; to_address is then the client's
+# number it came from, the conversation's other end in both directions).
+DIRECTIONS = ("out", "in")
 
 
 class Message(StoreScoped, Model):
@@ -21,8 +24,9 @@ class Message(StoreScoped, Model):
     __table_args__ = (
         CheckConstraint("channel IN ('text', 'email')", name="channel_valid"),
         CheckConstraint("kind IN ('marketing', 'transactional')", name="kind_valid"),
-        CheckConstraint("status IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'bounced', 'refused')",
-                        name="status_valid"),
+        CheckConstraint("status IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'bounced', 'refused', "
+                        "'received')", name="status_valid"),
+        CheckConstraint("direction IN ('out', 'in')", name="direction_valid"),
         # The worker's claim and the sweeper: due rows by status and time.
         Index("ix_messages_status_next", "status", "next_try_at"),
         # The card's conversation: a client's messages, newest first.
@@ -35,6 +39,7 @@ class Message(StoreScoped, Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     outreach_id: Mapped[int | None] = mapped_column(ForeignKey("outreaches.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(8), nullable=False)
+    direction: Mapped[str] = mapped_column(String(3), nullable=False, default="out", server_default="out")
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="marketing")
     to_address: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     subject: Mapped[str | None] = mapped_column(String(200))

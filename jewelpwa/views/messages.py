@@ -1,5 +1,5 @@
 """Messages to clients: compose and send from the card, the development outbox page, the public unsubscribe
-link (one-click, RFC 8058) and the SMS provider's signed status callback."""
+link (one-click, RFC 8058) and the SMS provider's signed webhooks: status callbacks and inbound texts."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from ..services.book.card import client_card
 from ..services.errors import Invalid
 from ..services.messages.callbacks import record_status, valid_signature
 from ..services.messages.compose import compose, send_message
+from ..services.messages.inbound import receive
 from ..services.messages.unsubscribe import read_token
 from ..services.messages.unsubscribe import unsubscribe as record_unsubscribe
+from ..tasks.deliveries import deliver_soon as push_soon
 from ..web.clock import local_today
 from ..web.render import after_mutation, render
 
@@ -109,3 +111,16 @@ def status_callback():
         abort(403)
     record_status(request.form)
     return "", 204
+
+
+@bp.post("/messages/inbound/sms")
+@csrf.exempt  # the provider's webhook: its signature is the check
+def inbound_sms():
+    """A client's text to the store's number: kept on the card, or a keyword's consent change. An empty TwiML
+    answer: the app sends no automatic reply (the provider answers STOP, START and HELP itself)."""
+    if not valid_signature(current_app.config.get("TWILIO_AUTH_TOKEN"), request.url, request.form,
+                           request.headers.get("X-Twilio-Signature")):
+        abort(403)
+    received = receive(request.form.to_dict())
+    push_soon(received.notifications)  # saved rows: with the queue down, the sweeper sends them later
+    return "<Response/>", 200, {"Content-Type": "text/xml"}
