@@ -68,3 +68,47 @@ def test_compose_a_text_from_today_and_see_it_on_the_card_with_its_status(live_a
     messages.get_by_role("link", name="sent in development").click()
     expect(phone.locator("#dev-title")).to_have_text("Sent in development — not delivered")
     expect(phone.locator(".dev-messages")).to_contain_text("Text to Ines Moreau")
+
+
+def test_a_clients_reply_shows_in_the_cards_conversation(live_app, live_server, live_clock, phone):
+    """The provider's signed inbound webhook, sent to the served app, and the reply on the card at 390×844."""
+    import secrets
+
+    import requests
+    from twilio.request_validator import RequestValidator
+
+    from jewelpwa.domain.client_columns import client_columns
+    from jewelpwa.extensions import db
+    from jewelpwa.models import Client
+
+    ARTIFACTS.joinpath(SHOTS).mkdir(parents=True, exist_ok=True)
+    live_clock.set_day(DAY, at=time(11))
+    made = desk(live_app, "replier", names=(("Noor", "Haddad"),))
+    number = f"+1646{secrets.randbelow(10**7):07d}"  # a number no other client of the shared live app has
+
+    def give_number() -> None:
+        client = db.session.get(Client, made.client_ids[0])
+        client.phone = number
+        client.phone_digits = client_columns(client.first_name, client.last_name, number)["phone_digits"]
+        db.session.commit()
+
+    in_db(live_app, give_number)
+    url = f"{live_server}/messages/inbound/sms"
+    form = {"From": number, "To": "+15005550006", "Body": "Saturday at 11 works <3 see you then!",
+            "MessageSid": f"SM{secrets.token_hex(16)}"}
+    live_app.config["TWILIO_AUTH_TOKEN"] = "browser-token"  # no account SID: texts still use the dev transport
+    try:
+        signature = RequestValidator("browser-token").compute_signature(url, form)
+        assert requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=10).status_code == 200
+    finally:
+        live_app.config["TWILIO_AUTH_TOKEN"] = None
+
+    sign_in(phone, live_server, made.email, made.password)
+    phone.wait_for_url("**/today")
+    phone.goto(f"{live_server}/clients/{made.client_ids[0]}")
+    reply = phone.locator("#card-messages .message-reply")
+    expect(reply).to_contain_text("Noor replied by text")
+    expect(reply).to_contain_text("Saturday at 11 works <3 see you then!")
+    no_sideways_scroll(phone)
+    reply.scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / SHOTS / "card-reply-390.png"), full_page=False)
