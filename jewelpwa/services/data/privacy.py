@@ -26,6 +26,7 @@ from ...models import (
     FollowUp,
     ImportantDate,
     ImportRun,
+    Message,
     Notification,
     Outreach,
     Person,
@@ -91,6 +92,7 @@ def client_record(actor: User, client_id: int, address: str | None = None) -> di
                            for e in _all(ConsentEvent, ConsentEvent.client_id == client.id)],
         "appointments": [_row(a) for a in _all(Appointment, Appointment.client_id == client.id)],
         "repairs": [_row(r) for r in _all(Repair, Repair.client_id == client.id)],
+        "messages": [_row(m) for m in _all(Message, Message.client_id == client.id)],
     }
     db.session.add(AuditEvent(store_id=actor.store_id, user_id=actor.id, action="client_exported",
                               target=f"client:{client.id}", address=address))
@@ -150,7 +152,10 @@ def erase_client(actor: User, client_id: int, address: str | None = None, now: d
     for model, column in ((WishItem, WishItem.client_id), (ImportantDate, ImportantDate.client_id),
                           (ShareLink, ShareLink.client_id),
                           (Person, Person.client_id), (ConsentEvent, ConsentEvent.client_id),
-                          (DayListCard, DayListCard.client_id)):
+                          (DayListCard, DayListCard.client_id),
+                          # Texts and emails, sent and received, hold the client's words and number; the touches
+                          # they made stay as outreach rows (channel and outcome, no text). A queued one never goes.
+                          (Message, Message.client_id)):
         db.session.execute(delete(model).where(column == cid))
     db.session.execute(delete(Referral).where(or_(Referral.referrer_id == cid, Referral.referred_id == cid)))
     _forget_in_uploads(store_id, cid)

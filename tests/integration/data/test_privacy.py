@@ -18,6 +18,7 @@ from jewelpwa.models import (
     FollowUp,
     ImportantDate,
     ImportRun,
+    Message,
     Notification,
     Outreach,
     Person,
@@ -55,6 +56,10 @@ def book_with_maria(owner):
                  dedupe_key=f"birthday:{maria.id}", detail={"partner": "Daniel"}),
         Notification(store_id=owner.store_id, user_id=owner.id, key="due:999:2025-03-01", title="Due today",
                      body="A client", url=f"/clients/{maria.id}", tag="followup-999"),
+        Message(store_id=owner.store_id, client_id=maria.id, user_id=owner.id, channel="text", kind="marketing",
+                to_address="+15550100001", body="Hi Maria, the sapphire earrings for Ines are in", status="sent"),
+        Message(store_id=owner.store_id, client_id=maria.id, channel="text", direction="in", kind="transactional",
+                to_address="+15550100001", body="Lovely, I'll come Saturday", status="received"),
     ])
     db.session.commit()
     return maria
@@ -74,6 +79,7 @@ def test_export_erase_export_round_trip_keeps_sales_and_removes_everything_perso
     assert record["wish_items"][0]["description"] == "Sapphire earrings"
     assert record["consent_events"][0]["what"] == "opt_out"
     assert {d["kind"] for d in record["important_dates"]} == {"birthday", "anniversary"}
+    assert [(m["direction"], m["body"][:8]) for m in record["messages"]] == [("out", "Hi Maria"), ("in", "Lovely, ")]
 
     # An upload of the point of sale's file that was never applied still holds Maria's row.
     pending_id = import_runs.upload(owner, "clients", "again.csv", (POS / "clients_us.csv").read_bytes()).id
@@ -86,7 +92,7 @@ def test_export_erase_export_round_trip_keeps_sales_and_removes_everything_perso
     erased = db.session.get(Client, maria.id)
     assert (erased.first_name, erased.email, erased.phone, erased.notes) == ("Erased client", None, None, None)
     assert erased.erased_at is not None
-    for model in (Person, ImportantDate, WishItem, ConsentEvent):
+    for model in (Person, ImportantDate, WishItem, ConsentEvent, Message):
         assert db.session.scalar(select(func.count()).select_from(model).where(model.client_id == maria.id)) == 0
     assert db.session.scalar(select(Outreach.note).where(Outreach.client_id == maria.id)) is None
     follow_up = db.session.scalar(select(FollowUp).where(FollowUp.client_id == maria.id))
