@@ -35,10 +35,11 @@ ALLOWED_PUBLIC = {
     "messages.unsubscribe": (404, "a client unsubscribes from a link in an email (a mail program's one-click POST "
                                   "too), without an account: the signed token is the key"),
     "messages.status_callback": (403, "the SMS provider reports delivered/failed: its request signature is the key"),
+    "messages.inbound_sms": (403, "the SMS provider hands over a client's reply: its request signature is the key"),
 }
 # Public endpoints that take writes without a session (no CSRF token: their key is in the URL or a signature),
 # with what a visitor without that key gets.
-PUBLIC_WRITES = {"messages.unsubscribe": 404, "messages.status_callback": 403}
+PUBLIC_WRITES = {"messages.unsubscribe": 404, "messages.status_callback": 403, "messages.inbound_sms": 403}
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,7 @@ EXEMPT: dict[str, str] = {
     "notifications.status": "a sending status",
     "messages.channel": "one of text/email (check constraint)",
     "messages.kind": "one of marketing/transactional (check constraint)",
+    "messages.direction": "one of out/in (check constraint)",
     "messages.status": "a sending status (check constraint)",
     "messages.transport": "app-made: smtp, twilio or dev",
     "messages.base_url": "the app's own address (request.url_root), made into links by url_for",
