@@ -66,11 +66,6 @@ def field_message(error: ValueError) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-# Kept for the importer's column parser (parse_cell(row, "price", parse_price, errors)): the same parser.
-def parse_price(value: str, column: str = "price", locale: str = "en_US") -> Decimal:
-    """parse_money under the importer's argument names."""
-    return parse_money(value, locale, column)
-
 
 def _read(figure: str, locale: str, field: str, value: str, help_: str) -> Decimal:
     point, group = _marks(locale)

@@ -14,13 +14,10 @@ _numbers = itertools.count(1)
 
 
 def make_client(user, **overrides) -> Client:
-    """A contactable client of the user's store, assigned to that user unless told otherwise.
-
-    The default phone is in 555-019x, apart from the 555-010x numbers tests type: the 123rd client of an xdist
-    process was (555) 010-0123, which is the number test_search looks up for Renée alone."""
+    """A contactable client of the user's store, assigned to that user unless told otherwise."""
     n = next(_numbers)
     fields = dict(store_id=user.store_id, client_number=f"T{n:05d}", first_name=f"Client{n}", last_name="Test",
-                  phone=f"(555) 019-{n % 10000:04d}", email=f"client{n}@example.com", assigned_to_id=user.id,
+                  phone=f"(555) 010-{n % 10000:04d}", email=f"client{n}@example.com", assigned_to_id=user.id,
                   first_seen_on=date(2026, 1, 1), frequency="normal")
     fields.update(overrides)
     client = Client(**fields)

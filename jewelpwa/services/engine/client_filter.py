@@ -262,7 +262,7 @@ def _money(form, name: str, locale: StoreLocale, errors: dict[str, str]) -> Deci
 
 
 def amount_text(amount: Decimal) -> str:
-    """An amount as the form shows it and parse_price reads it back: "2500", "2500.50" (never "2.5E+3")."""
+    """An amount as the form shows it and parse_money reads it back: "2500", "2500.50" (never "2.5E+3")."""
     return f"{amount:.2f}".removesuffix(".00")
 
 

@@ -170,8 +170,9 @@ def people():
     return me, {
         "renee": make_client(me, first_name="Renée", last_name="Dubé", phone="+1 (555) 010-0123"),
         "grace": make_client(me, first_name="Grace", last_name="Demir", phone="020 7946 0018"),
-        "gracewell": make_client(me, first_name="Demir", last_name="Gracewell"),
-        "demirel": make_client(me, first_name="Grace", last_name="Demirel"),
+        # No phones: a factory number could end in the digits a phone test types for Renée (…0123).
+        "gracewell": make_client(me, first_name="Demir", last_name="Gracewell", phone=None),
+        "demirel": make_client(me, first_name="Grace", last_name="Demirel", phone=None),
         "soren": make_client(me, first_name="Søren", last_name="O’Brien-Kierkegård", phone="+44 20 7946 0999"),
     }
 

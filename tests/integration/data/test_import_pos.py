@@ -162,12 +162,12 @@ DATES = [("03/14/1985", (3, 14, 1985)), ("3/14/85", (3, 14, 1985)), ("14.03.1985
 
 
 def test_prices_and_dates_in_every_common_point_of_sale_format():
-    from jewelpwa.domain.money import parse_price
+    from jewelpwa.domain.money import parse_money
     from jewelpwa.domain.yearly_date import parse_yearly_date
 
-    assert [(cell, parse_price(cell)) for cell, _ in PRICES] == [(cell, Decimal(amount)) for cell, amount in PRICES]
+    assert [(cell, parse_money(cell)) for cell, _ in PRICES] == [(cell, Decimal(amount)) for cell, amount in PRICES]
     for cell in ("-5", "(12.00)", "12.3456", "1,2,3", "abc"):
         with pytest.raises(ValueError, match=re.escape(f'price "{cell}"')):
-            parse_price(cell)
+            parse_money(cell)
     found = [(cell, (w.month, w.day, w.year)) for cell, _ in DATES for w in [parse_yearly_date(cell, "birthday")]]
     assert found == DATES

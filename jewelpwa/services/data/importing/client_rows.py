@@ -10,7 +10,7 @@ from functools import partial
 
 from ....domain.client_columns import MAX_PHONE_DIGITS, phone_digits, phone_e164
 from ....domain.emails import is_email
-from ....domain.money import parse_price
+from ....domain.money import parse_money
 from ....domain.vocab import Channel, Frequency
 from ....domain.yearly_date import YearlyDate, parse_full_date, parse_yearly_date
 from ....models import User
@@ -190,7 +190,7 @@ def validate_client(row: CsvRow, staff: dict[str, User], errors: Errors, rules: 
         since = None  # a clock set wrong somewhere: the client is new today, as without the column
     closed, opened = _consent(row, errors)
     # Total spent through the one money parser (domain.money: the locale work makes it the store's own).
-    spend = parse_cell(row, "lifetime_spend", lambda v: parse_price(v, "lifetime_spend", rules.locale), errors)
+    spend = parse_cell(row, "lifetime_spend", lambda v: parse_money(v, rules.locale, "lifetime_spend"), errors)
     orders = parse_cell(row, "order_count", _count, errors)
     ring_size = cells["ring_size"]
     if ring_size and (len(ring_size) > 10 or not _RING_SIZE.match(ring_size)):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ....domain.money import parse_price
+from ....domain.money import parse_money
 from ....domain.yearly_date import parse_full_date
 from ....models import User
 from .reading import CsvRow, Errors, check_lengths, parse_cell
@@ -52,7 +52,7 @@ def validate_purchase(row: CsvRow, clients: dict[str, int], staff: dict[str, Use
     if not cells["price"]:
         errors.add(row.line, "price", "is blank: enter the item's price (0 for no charge)")
     else:
-        price = parse_cell(row, "price", lambda v: parse_price(v, "price", locale), errors)
+        price = parse_cell(row, "price", lambda v: parse_money(v, locale, "price"), errors)
         # An order export gives the unit price and the quantity (Shopify's "Lineitem price" × "Lineitem quantity").
         quantity = parse_cell(row, "quantity", _quantity, errors)
         if price is not None and quantity:
