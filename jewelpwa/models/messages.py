@@ -33,11 +33,15 @@ class Message(StoreScoped, Model):
         Index("ix_messages_store_client", "store_id", "client_id", "created_at"),
         # The status callback finds its row by the provider's id.
         Index("ix_messages_provider_id", "provider_id"),
+        # A campaign sends each recipient exactly once, whatever happens to its job (NULLs are distinct: a
+        # message from the card has no campaign). Also the campaign page's per-recipient read.
+        Index("ix_messages_campaign_client", "campaign_id", "client_id", unique=True),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     outreach_id: Mapped[int | None] = mapped_column(ForeignKey("outreaches.id", ondelete="SET NULL"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(8), nullable=False)
     direction: Mapped[str] = mapped_column(String(3), nullable=False, default="out", server_default="out")
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="marketing")

@@ -44,6 +44,8 @@ class Campaign(StoreScoped, Model):
     __tablename__ = "campaigns"
     __table_args__ = (
         CheckConstraint("opens_on <= due_on AND due_on <= expires_on", name="window_ordered"),
+        CheckConstraint("send_channel IN ('text', 'email')", name="send_channel_valid"),
+        CheckConstraint("send_state IN ('draft', 'sending', 'sent')", name="send_state_valid"),
         Index("ix_campaigns_store_created", "store_id", "created_at"),
     )
 
@@ -61,6 +63,18 @@ class Campaign(StoreScoped, Model):
     left_out: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+    # A campaign that sends (services/messages/campaigns.py): its message, and where the sending is. No
+    # send_state: a campaign of follow-ups only. 'draft' (preview, test), 'sending' (the job is making one
+    # message per recipient, in batches), 'sent' (every recipient has their message row; delivery goes on).
+    send_channel: Mapped[str | None] = mapped_column(String(8))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    send_state: Mapped[str | None] = mapped_column(String(8))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    send_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The throttle: the time the next message of this campaign may go (the store's pace apart from the last).
+    send_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     segment = relationship("Segment")
 

@@ -18,6 +18,7 @@ class Store(Model):
     __table_args__ = (
         CheckConstraint("morning_hour BETWEEN 0 AND 23", name="morning_hour_valid"),
         CheckConstraint("team_figures IN ('private', 'shared')", name="team_figures_valid"),
+        CheckConstraint("messages_per_minute BETWEEN 1 AND 600", name="messages_per_minute_valid"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -41,6 +42,8 @@ class Store(Model):
     data_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     # The owner's choice: associates see only their own results ("private") or the whole team's ("shared").
     team_figures: Mapped[str] = mapped_column(String(8), nullable=False, default="private", server_default="private")
+    # A campaign's pace: its messages are spread this many a minute so the provider is not flooded.
+    messages_per_minute: Mapped[int] = mapped_column(Integer, nullable=False, default=60, server_default="60")
     created_at: Mapped[datetime] = created_at_column()
 
     @property
