@@ -20,6 +20,7 @@ class Touch:
     user_id: int | None
     occurred_on: date
     occurred_at: datetime | None = None  # breaks ties between two touches on the same day
+    outreach_id: int | None = None  # which touch: a campaign's sales are the credits of its own touches
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Credit:
     sale: Sale
     user_id: int | None
     touched_on: date
+    outreach_id: int | None = None
 
 
 def earliest_touch_on(purchased_on: date, days: int = ATTRIBUTION_DAYS) -> date:
@@ -55,7 +57,7 @@ def credit_for(sale: Sale, touches: Iterable[Touch], days: int = ATTRIBUTION_DAY
     if not eligible:
         return None
     latest = max(eligible, key=lambda t: (t.occurred_on, t.occurred_at or datetime.min))
-    return Credit(sale, latest.user_id, latest.occurred_on)
+    return Credit(sale, latest.user_id, latest.occurred_on, latest.outreach_id)
 
 
 def attribute(sales: Iterable[Sale], touches: Iterable[Touch], days: int = ATTRIBUTION_DAYS) -> list[Credit]:

@@ -75,6 +75,8 @@ class Campaign(StoreScoped, Model):
     send_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The throttle: the time the next message of this campaign may go (the store's pace apart from the last).
     send_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The app's address as the sender saw it, copied to each message (the job has no request to make links from).
+    send_base_url: Mapped[str | None] = mapped_column(String(200))
 
     segment = relationship("Segment")
 

@@ -15,6 +15,7 @@ from flask import current_app
 from ..clock import utcnow
 from ..services.engine.day_lists import build_day_lists
 from ..services.engine.planner import catch_up
+from ..services.messages.campaigns import campaigns_sending, send_batch
 from ..services.messages.delivery import deliver_messages as send_messages
 from ..services.messages.delivery import pending_due as messages_due
 from ..services.push.appointment_reminders import queue_appointment_reminders
@@ -50,6 +51,9 @@ def sweep_outbox() -> int:
     with app_context():
         redis = _redis()
         messages = queues.enqueue_deliveries(redis, messages_due(), queues.DELIVER_MESSAGES, "message")
+        # A campaign still making its messages whose step was lost (a killed worker) goes on where it stopped.
+        for campaign_id, rows in campaigns_sending():
+            queues.enqueue_campaign(redis, campaign_id, rows)
         return queues.enqueue_deliveries(redis, pending_due()) + messages
 
 
@@ -57,6 +61,16 @@ def deliver_messages(message_ids: list[int]) -> dict[str, int]:
     """Send messages to clients, each claimed, sent and recorded on its own. Returns outcome counts."""
     with app_context():
         return dict(Counter(d.outcome for d in send_messages(message_ids)))
+
+
+def send_campaign(campaign_id: int) -> dict[str, int]:
+    """One batch of a campaign's messages (one commit), then the next batch on the queue until every
+    recipient has theirs. Safe to run twice: a recipient's message is unique per campaign."""
+    with app_context():
+        batch = send_batch(campaign_id)
+        if not batch.done and batch.made:
+            queues.enqueue_campaign(_redis(), campaign_id, batch.rows)
+        return {"made": batch.made, "going": batch.going, "rows": batch.rows, "done": int(batch.done)}
 
 
 # --- planning and what follows it ---------------------------------------------------------------------

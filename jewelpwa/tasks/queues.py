@@ -20,6 +20,7 @@ ALL = (PUSH, DEFAULT)  # listening order: pushes first
 
 DELIVER = "jewelpwa.tasks.jobs.deliver_notifications"
 DELIVER_MESSAGES = "jewelpwa.tasks.jobs.deliver_messages"  # messages to clients: the same outbox guarantees
+SEND_CAMPAIGN = "jewelpwa.tasks.jobs.send_campaign"  # one batch of a campaign's messages, then the next
 # Rows per delivery job. RQ's own bookkeeping costs about as much as a push, so a job carries a batch;
 # inside it every row is claimed, sent and recorded on its own.
 BATCH = 25
@@ -82,4 +83,18 @@ def enqueue_once(connection: Redis, queue_name: str, func: str, job_id: str, *ar
         return False
     Queue(queue_name, connection=connection).enqueue(func, *args, job_id=job_id, job_timeout=timeout,
                                                      result_ttl=24 * 3600, failure_ttl=24 * 3600)
+    return True
+
+
+def enqueue_campaign(connection: Redis, campaign_id: int, rows: int) -> bool:
+    """Enqueue the next batch of a sending campaign (`rows` made so far) unless that step is marked queued.
+
+    Like enqueue_deliveries, the marker only saves duplicate jobs: the unique (campaign, client) index is what
+    makes each recipient's message once. It expires, so a step lost with a killed worker is enqueued again by
+    the sweeper. The default queue: deliveries (push) are listened to first and are never held back by it."""
+    if not connection.set(f"jewelpwa:campaign:queued:{campaign_id}:{rows}", 1, nx=True, ex=mark_seconds()):
+        return False
+    Queue(DEFAULT, connection=connection).enqueue(
+        SEND_CAMPAIGN, campaign_id, job_id=f"campaign-{campaign_id}-{rows}-{os.urandom(4).hex()}", job_timeout=600,
+        result_ttl=600, failure_ttl=24 * 3600, description=f"send campaign {campaign_id} from row {rows}")
     return True

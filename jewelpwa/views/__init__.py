@@ -6,6 +6,7 @@ from . import (
     admin,
     appointments,
     audit,
+    campaigns,
     auth,
     capture,
     card,
@@ -29,7 +30,7 @@ from . import (
 )
 
 BLUEPRINTS = (auth, today, outreach, capture, clients, card, counter, upcoming, me, owner, admin, pwa, push, appointments,
-              repairs, relations, share, data, segments, feeds, audit, messages,
+              repairs, relations, share, data, segments, campaigns, feeds, audit, messages,
               health)
 
 

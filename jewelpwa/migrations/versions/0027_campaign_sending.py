@@ -23,6 +23,7 @@ def upgrade():
         batch_op.add_column(sa.Column('send_started_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('send_finished_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('send_next_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('send_base_url', sa.String(length=200), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_campaigns_sent_by_id_users'), 'users', ['sent_by_id'], ['id'],
                                     ondelete='SET NULL')
         batch_op.create_check_constraint('send_channel_valid', "send_channel IN ('text', 'email')")
@@ -49,6 +50,6 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('ck_campaigns_send_state_valid'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_campaigns_send_channel_valid'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_campaigns_sent_by_id_users'), type_='foreignkey')
-        for column in ('send_next_at', 'send_finished_at', 'send_started_at', 'sent_by_id', 'send_state', 'body',
+        for column in ('send_base_url', 'send_next_at', 'send_finished_at', 'send_started_at', 'sent_by_id', 'send_state', 'body',
                        'subject', 'send_channel'):
             batch_op.drop_column(column)

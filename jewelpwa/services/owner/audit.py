@@ -45,6 +45,7 @@ ACTIONS = {
     "export_archive": "Store archive exported",
     "export_mail_list": "Mail list exported",
     "campaign_started": "Campaign started",
+    "campaign_sent": "Campaign sent",
     "store_event_created": "Store event created",
     "store_settings_changed": "Store settings changed",
     "segment_saved": "Segment saved",

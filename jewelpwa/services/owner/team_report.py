@@ -151,13 +151,14 @@ def attributed_sales(store_id: int, start: date, end: date) -> list[Credit]:
                  .order_by(Outreach.occurred_on.desc(), Outreach.occurred_at.desc(), Outreach.id.desc())
                  .limit(1).correlate(Purchase).scalar_subquery())
     query = (select(Purchase.id, Purchase.client_id, Purchase.purchased_on, Purchase.total, Outreach.user_id,
-                    Outreach.occurred_on, Outreach.occurred_at)
+                    Outreach.occurred_on, Outreach.occurred_at, Outreach.id.label("outreach_id"))
              .join(Outreach, Outreach.id == latest_id)
              .where(Purchase.store_id == store_id, Purchase.purchased_on >= start, Purchase.purchased_on <= end))
     credits = []
     for row in db.session.execute(query):
         sale = Sale(row.id, row.client_id, row.purchased_on, row.total)
-        credit = credit_for(sale, [Touch(row.client_id, row.user_id, row.occurred_on, row.occurred_at)])
+        credit = credit_for(sale, [Touch(row.client_id, row.user_id, row.occurred_on, row.occurred_at,
+                                         row.outreach_id)])
         if credit is not None:
             credits.append(credit)
     return credits
