@@ -30,6 +30,8 @@ def _page(status: int = 200, block: str | None = None, **ctx: Any) -> Response:
 
 def _show(campaign_id: int, status: int = 200, form=None, errors=None, message=None) -> Response:  # noqa: ANN001
     campaign = sending.get_campaign(current_user, campaign_id)
+    if campaign.send_state is None:  # a campaign of follow-ups: what it made
+        return _page(status, campaign=campaign)
     if campaign.send_state == "draft":
         return _page(status, campaign=campaign, form=form or campaign_form(campaign), errors=errors or {},
                      message=message, preview=sending.preview_campaign(current_user, campaign_id))

@@ -4,9 +4,10 @@ FACTORIES maps a route argument to a function(store_b_user) -> row; WORDS maps a
 """
 
 import itertools
+from datetime import date
 
 from jewelpwa.extensions import db
-from jewelpwa.models import Segment
+from jewelpwa.models import Campaign, Segment
 
 _numbers = itertools.count(1)
 
@@ -19,7 +20,19 @@ def make_segment(user) -> Segment:
     return row
 
 
-FACTORIES: dict = {"segment_id": make_segment}
+def make_campaign(user) -> Campaign:
+    """A draft campaign of store B that would send to its whole book (a leak would show its preview)."""
+    segment = make_segment(user)
+    on = date(2026, 6, 10)
+    row = Campaign(store_id=user.store_id, segment_id=segment.id, name=f"Store B campaign {next(_numbers)}",
+                   filter={}, opens_on=on, due_on=on, expires_on=on, send_channel="email", channel="email",
+                   subject="Store B news", body="Hi {first_name}", send_state="draft", created_by_id=user.id)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+FACTORIES: dict = {"segment_id": make_segment, "campaign_id": make_campaign}
 # The feed URL is public and keyed by its secret: a token no feed has must be 404 (tests/integration/
 # test_calendar_feed.py opens a real one).
 WORDS: dict = {"feed_token": "not-a-real-feed-token-0123456789abcdefghijkl"}

@@ -144,6 +144,8 @@ COVERED: dict[str, str] = {
     "campaigns.name": "campaign list, Today reason",
     "campaigns.message": "campaign list, Today opening line, ICS description",
     "campaigns.filter": "copied from the segment",
+    "campaigns.subject": "a sending campaign's page: the message, the preview's filled samples, the test email",
+    "campaigns.body": "a sending campaign's page: the message, the preview's filled samples, each message row",
     "import_mappings.columns": "mapping screen (header -> field, remembered)",
     "import_runs.filename": "data page",
     "import_runs.header": "mapping screen (the uploaded CSV's headers)",
@@ -220,6 +222,9 @@ EXEMPT: dict[str, str] = {
     "repairs.status": "CHECK: a repair status",
     "campaigns.channel": "a channel from the form's list",
     "campaigns.left_out": "the app's reason names with counts",
+    "campaigns.send_channel": "CHECK: text or email",
+    "campaigns.send_state": "CHECK: draft, sending or sent",
+    "campaigns.send_base_url": "the app's own address (request.url_root), copied to its messages' base_url",
     "push_subscriptions.vapid_key_id": "the server's key id",
     "notifications.key": "app-made key",
     "notifications.tag": "app-made tag",
@@ -383,6 +388,19 @@ def _plan(owner: User, today: date) -> None:
                                        "description": PAYLOADS[name], "stone": fitting(k, "purchase_items", "stone"),
                                        "invite_on": today.isoformat(),
                                        "event_on": (today + timedelta(days=10 + k)).isoformat()}), today)
+    # Campaigns that send, one of each state: the draft's page previews the corpus filled into the message, the
+    # sent one lists each recipient (their payload names, the refusal reasons) and the message.
+    from jewelpwa.services.messages.campaigns import draft_campaign, send_batch, start_sending
+
+    for k, state in enumerate(("draft", "sent")):
+        name = NAMES[(k + 3) % len(NAMES)]
+        made = draft_campaign(owner, segments[0].id, MultiDict({
+            "name": f"{fitting(k + 3, 'campaigns', 'name')} {state}", "send_channel": "email",
+            "subject": fitting(k + 3, "campaigns", "subject"), "body": "{first_name} " + PAYLOADS[name]}), today)
+        if state == "sent":
+            start_sending(owner, made.id, "0", "600", base_url="http://localhost/")
+            while not send_batch(made.id).done:
+                pass
     # A "not now" note on a follow-up: what the outcome form's note leaves on it.
     for k, row in enumerate(db.session.scalars(select(FollowUp).where(FollowUp.store_id == sid)
                                                .order_by(FollowUp.id).limit(len(NAMES)))):

@@ -254,6 +254,8 @@ def send_test(actor: User, campaign_id: int, phone: str | None = None) -> str:
     (text): marked test, no message row (it is on no card and counted nowhere), no outreach. Returns what
     happened, in words."""
     campaign = get_campaign(actor, campaign_id)
+    if campaign.send_state is None:
+        raise Invalid("Test not sent", {"test": "This campaign makes follow-ups; it has no message to send."})
     store = actor.store
     channel = campaign.send_channel or "email"
     if channel == "email":

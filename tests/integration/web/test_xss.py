@@ -23,6 +23,7 @@ from jewelpwa.domain.inputs import text_problem
 from jewelpwa.extensions import db
 from jewelpwa.models import (
     Appointment,
+    Campaign,
     Client,
     ImportRun,
     Outreach,
@@ -42,7 +43,7 @@ from ..conftest import Auth, make_user, new_client
 # Route argument -> the model whose rows of the seeded store it names.
 ROWS = {"client_id": Client, "appointment_id": Appointment, "repair_id": Repair, "wish_id": WishItem,
         "outreach_id": Outreach, "import_id": ImportRun, "user_id": User, "device_id": PushSubscription,
-        "segment_id": Segment, "credit_id": TradeUpCredit}
+        "segment_id": Segment, "credit_id": TradeUpCredit, "campaign_id": Campaign}
 # Query arguments the views read (request.args) beside the fields of each page's own GET forms: each gets a
 # payload, so an echoed query is checked too.
 QUERY_ARGS = {"q", "tier", "view", "date", "days", "start", "end", "month", "associate", "show", "kind", "next",
