@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...clock import store_today, utcnow
 from ...domain.attribution import ATTRIBUTION_DAYS
-from ...domain.campaigns import LEFT_OUT_ORDER, left_out_key, left_out_label, pace_gap, next_slot
+from ...domain.campaigns import LEFT_OUT_ORDER, left_out_key, left_out_label, next_slot, pace_gap
 from ...domain.client_columns import display_name, phone_e164
 from ...domain.gate import decide
 from ...domain.messages import BODY_MAX, SUBJECT_MAX, fill, refusal
@@ -408,7 +408,7 @@ def campaign_report(actor: User, campaign_id: int, today: date) -> Report:
                                .join(Client, Client.id == Message.client_id)
                                .where(Message.store_id == actor.store_id, Message.campaign_id == campaign.id)
                                .order_by(Message.id).limit(SHOWN))]
-    reasons = Counter(m.reason for m in db.session.scalars(sent.where(Message.status == "refused")))
+    reasons = Counter(m.reason or "" for m in db.session.scalars(sent.where(Message.status == "refused")))
     sales, revenue = _sales(campaign, today)
     return Report(campaign, totals, rows, [(m, display_name(f, la)) for m, f, la in reply_rows[:50]],
                   len(replied_ids), sales, revenue, sum(totals.values()), reasons.most_common())
