@@ -43,12 +43,6 @@ def pace_gap(per_minute: int) -> timedelta:
     return timedelta(seconds=60 / max(1, per_minute))
 
 
-def next_slot(slot: datetime, waits_until: Callable[[datetime], datetime | None] | None = None) -> datetime:
-    """The slot itself, or the end of the quiet hours it falls in (texts: 8:00 store time)."""
-    later = waits_until(slot) if waits_until else None
-    return later or slot
-
-
 def spread(count: int, start: datetime, per_minute: int,
            waits_until: Callable[[datetime], datetime | None] | None = None) -> tuple[list[datetime], datetime]:
     """`count` send times from `start` at `per_minute`, each moved out of quiet hours, and the next free slot.
@@ -58,7 +52,7 @@ def spread(count: int, start: datetime, per_minute: int,
     gap = pace_gap(per_minute)
     times, slot = [], start
     for _ in range(count):
-        slot = next_slot(slot, waits_until)
+        slot = (waits_until(slot) if waits_until else None) or slot  # out of quiet hours (texts: 8:00)
         times.append(slot)
         slot += gap
     return times, slot

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...clock import store_today, utcnow
 from ...domain.attribution import ATTRIBUTION_DAYS
-from ...domain.campaigns import LEFT_OUT_ORDER, left_out_key, left_out_label, next_slot, pace_gap
+from ...domain.campaigns import LEFT_OUT_ORDER, left_out_key, left_out_label, spread
 from ...domain.client_columns import display_name, phone_e164
 from ...domain.gate import decide
 from ...domain.messages import BODY_MAX, SUBJECT_MAX, fill, refusal
@@ -340,8 +340,10 @@ def send_batch(campaign_id: int, now: datetime | None = None) -> Batch:
     decided = _decide(store, campaign, clients, store_today(store, now))
     voices = _voices(store.id)
     channel = campaign.send_channel or "email"
-    gap = pace_gap(store.messages_per_minute)
-    slot = max(campaign.send_next_at or now, now)
+    quiet = (lambda t: text_waits_until(store.timezone, t)) if channel == "text" else None
+    times, after = spread(sum(d.reason is None for d in decided), max(campaign.send_next_at or now, now),
+                          store.messages_per_minute, quiet)
+    slots = iter(times)
     going: list[Message] = []
     word = "Email" if channel == "email" else "Text"
     try:
@@ -353,14 +355,12 @@ def send_batch(campaign_id: int, now: datetime | None = None) -> Batch:
             if d.reason:
                 message.status, message.reason, message.next_try_at = "refused", d.reason, now
             else:
-                slot = next_slot(slot, (lambda t: text_waits_until(store.timezone, t)) if channel == "text" else None)
                 logged = stage_outreach(sender, d.client.id, channel, "voicemail",
                                         note=f"{word} from the campaign “{campaign.name}”", now=now)
-                message.status, message.next_try_at, message.outreach_id = "queued", slot, logged.outreach.id
-                slot += gap
+                message.status, message.next_try_at, message.outreach_id = "queued", next(slots), logged.outreach.id
                 going.append(message)
             db.session.add(message)
-        campaign.send_next_at = slot
+        campaign.send_next_at = after
         done = len(clients) < size
         if done:
             campaign.send_state, campaign.send_finished_at = "sent", now
