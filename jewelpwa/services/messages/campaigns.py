@@ -364,12 +364,14 @@ def send_batch(campaign_id: int, now: datetime | None = None) -> Batch:
         done = len(clients) < size
         if done:
             campaign.send_state, campaign.send_finished_at = "sent", now
+        db.session.flush()
+        due = [m.id for m in going if m.next_try_at <= now]  # read before the commit expires them
         db.session.commit()
     except IntegrityError:
         # Another job made this batch's rows first (a duplicate from the sweeper): theirs stand, ours go.
         db.session.rollback()
         return Batch(0, 0, rows_of(campaign_id), False)
-    deliver_soon([m.id for m in going if m.next_try_at <= now])
+    deliver_soon(due)
     return Batch(len(decided), len(going), rows_of(campaign_id), done)
 
 
