@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.reasons import month_day
 from ..services.engine.client_filter import CHOICES, ClientFilter, parse_id
 from ..services.errors import Invalid
+from ..services.messages import templates as message_templates
 from ..services.owner import assignment, store_events, store_settings, team_board
 from ..services.owner import staff as staff_service
 from ..web.clock import local_now, local_today
 from ..web.locale import current_locale
-from ..web.render import after_mutation, render, wants_fragment
+from ..web.render import after_mutation, render, toast_trigger, wants_fragment
 from .pages import manager_required
 
 bp = Blueprint("admin", __name__, url_prefix="/owner")
@@ -237,6 +238,45 @@ def settings_reset():
     section = request.form.get("section", "")
     store_settings.reset_section(current_user, section)
     return _settings_saved(f"{section}_form", "Back to the defaults.")
+
+
+# ------------------------------------------------------------------------------------------------ messages
+
+@bp.get("/settings/messages")
+@manager_required
+def settings_messages():
+    """Automatic messages (on/off, wording, the thank-you's delay) and the compose sheet's templates."""
+    return render_template("admin/messages.html", rows=message_templates.templates_view(current_user), errors={},
+                           form=None)
+
+
+@bp.post("/settings/messages/<key>")
+@manager_required
+def settings_message(key: str):
+    """Save the store's wording (and on/off) of one template, or preview it; htmx gets that template's section back."""
+    if request.form.get("action") == "preview":
+        preview = message_templates.preview_template(current_user, key, request.form)
+        row = next(r for r in message_templates.templates_view(current_user) if r.key == key)
+        if wants_fragment():
+            return render_template("admin/_message_template.html", row=row, errors={}, form=request.form,
+                                   preview=preview)
+        return render_template("admin/messages.html", rows=message_templates.templates_view(current_user),
+                               errors={}, form=request.form, error_key=key, preview_key=key, preview=preview)
+    try:
+        row = message_templates.update_template(current_user, key, request.form)
+    except Invalid as exc:
+        row = next(r for r in message_templates.templates_view(current_user) if r.key == key)
+        if wants_fragment():
+            return render_template("admin/_message_template.html", row=row, errors=exc.errors,
+                                   form=request.form), 422
+        return render_template("admin/messages.html", rows=message_templates.templates_view(current_user),
+                               errors=exc.errors, form=request.form, error_key=key), 422
+    message = f"“{row.template.label}” saved."
+    if wants_fragment():
+        body = render_template("admin/_message_template.html", row=row, errors={}, form=None)
+        return Response(body, 200, toast_trigger(message))
+    flash(message, "success")
+    return redirect(url_for("admin.settings_messages") + f"#tpl-{key}", 303)
 
 
 # -------------------------------------------------------------------------------------------- store events
