@@ -42,7 +42,11 @@ DEFAULT_TEMPLATES = (
 @dataclass(frozen=True)
 class Automatic:
     """A message the app sends by itself. Transactional ones (what the client asked for) carry no unsubscribe link
-    and pass no frequency tolerance; marketing ones do both. Greetings are opt-in: off until the store says so."""
+    and pass no frequency tolerance; marketing ones do both.
+
+    Every one starts off (`on_by_default`): it writes to clients in the store's name and each one that goes is a
+    touch (it counts against the client's frequency tolerance and moves their open follow-ups like a message
+    left), so an upgrade never starts messaging a store's book by itself; the owner turns each on in Settings."""
 
     key: str
     label: str
@@ -53,18 +57,18 @@ class Automatic:
 
 
 AUTOMATIC: tuple[Automatic, ...] = (
-    Automatic("thank_you", "Thank you", "One or two days after a sale", False, True, Template(
+    Automatic("thank_you", "Thank you", "One or two days after a sale", False, False, Template(
         "thank_you", "Thank you", "Hi {first_name}, thank you for choosing {store}. I hope you love your {piece}. "
         "If anything needs a look, we're here. {associate}", "Thank you from {store}")),
-    Automatic("appointment_confirmation", "Appointment confirmation", "When an appointment is booked", True, True,
+    Automatic("appointment_confirmation", "Appointment confirmation", "When an appointment is booked", True, False,
               Template("appointment_confirmation", "Appointment confirmation",
                        "Hi {first_name}, your appointment at {store} is booked for {date} at {time}. "
                        "See you then! {associate}", "Your appointment at {store}: {date}")),
-    Automatic("appointment_reminder", "Appointment reminder", "The day before an appointment", True, True,
+    Automatic("appointment_reminder", "Appointment reminder", "The day before an appointment", True, False,
               Template("appointment_reminder", "Appointment reminder",
                        "Hi {first_name}, a reminder of your appointment at {store} tomorrow, {date} at {time}. "
                        "{associate}", "See you tomorrow at {store}")),
-    Automatic("repair_ready", "Repair ready", "When a repair is marked ready for pickup", True, True, Template(
+    Automatic("repair_ready", "Repair ready", "When a repair is marked ready for pickup", True, False, Template(
         "repair_ready", "Repair ready", "Hi {first_name}, good news: your {piece} is ready for pickup at {store}. "
         "{associate}", "Your {piece} is ready")),
     Automatic("birthday", "Birthday greeting", "On the client's birthday", False, False, Template(

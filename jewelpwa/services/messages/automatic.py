@@ -122,7 +122,10 @@ def _sender(store_id: int, *candidates: int | None) -> User | None:
 def _when(store: Store, starts_at: datetime) -> dict[str, str]:
     local = starts_at.astimezone(ZoneInfo(store.timezone))
     rules = store.locale_rules
-    return {"date": rules.day(local.date(), "weekday"), "time": rules.time(local)}
+    # CLDR writes "11:00\u202fAM": a narrow no-break space is outside the GSM-7 alphabet, and one such character
+    # makes a whole text UCS-2 (70 characters a segment instead of 160), so plain spaces go in messages.
+    return {name: value.replace("\u202f", " ").replace("\u00a0", " ")
+            for name, value in (("date", rules.day(local.date(), "weekday")), ("time", rules.time(local)))}
 
 
 def stage_confirmation(actor: User, appointment: Appointment, now: datetime) -> Message | None:
