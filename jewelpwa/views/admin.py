@@ -242,41 +242,42 @@ def settings_reset():
 
 # ------------------------------------------------------------------------------------------------ messages
 
-@bp.get("/settings/messages")
+@bp.route("/settings/messages", methods=["GET", "POST"])
 @manager_required
 def settings_messages():
-    """Automatic messages (on/off, wording, the thank-you's delay) and the compose sheet's templates."""
-    return render_template("admin/messages.html", rows=message_templates.templates_view(current_user), errors={},
-                           form=None)
-
-
-@bp.post("/settings/messages/<key>")
-@manager_required
-def settings_message(key: str):
-    """Save the store's wording (and on/off) of one template, or preview it; htmx gets that template's section back."""
-    if request.form.get("action") == "preview":
-        preview = message_templates.preview_template(current_user, key, request.form)
-        row = next(r for r in message_templates.templates_view(current_user) if r.key == key)
-        if wants_fragment():
-            return render_template("admin/_message_template.html", row=row, errors={}, form=request.form,
-                                   preview=preview)
+    """Automatic messages (on/off, wording, the thank-you's delay) and the compose sheet's templates; a POST saves
+    or previews the one template named by the form's `key`, and htmx gets that template's section back."""
+    if request.method == "GET":
         return render_template("admin/messages.html", rows=message_templates.templates_view(current_user),
-                               errors={}, form=request.form, error_key=key, preview_key=key, preview=preview)
+                               errors={}, form=None)
+    key, form, preview = request.form.get("key", ""), request.form, None
     try:
-        row = message_templates.update_template(current_user, key, request.form)
+        if form.get("action") == "preview":
+            preview = message_templates.preview_template(current_user, key, form)
+        else:
+            saved = message_templates.update_template(current_user, key, form)
+            return _message_saved(saved)
     except Invalid as exc:
-        row = next(r for r in message_templates.templates_view(current_user) if r.key == key)
-        if wants_fragment():
-            return render_template("admin/_message_template.html", row=row, errors=exc.errors,
-                                   form=request.form), 422
-        return render_template("admin/messages.html", rows=message_templates.templates_view(current_user),
-                               errors=exc.errors, form=request.form, error_key=key), 422
+        return _message_section(key, form, exc.errors, None), 422
+    return _message_section(key, form, {}, preview)
+
+
+def _message_section(key: str, form, errors: dict, preview: dict | None) -> str:  # noqa: ANN001
+    rows = message_templates.templates_view(current_user)
+    if wants_fragment():
+        return render_template("admin/_message_template.html", row=next(r for r in rows if r.key == key),
+                               errors=errors, form=form, preview=preview)
+    return render_template("admin/messages.html", rows=rows, errors=errors, form=form, error_key=key,
+                           preview_key=key, preview=preview)
+
+
+def _message_saved(row) -> BaseResponse:  # noqa: ANN001 - a StoreTemplate
     message = f"“{row.template.label}” saved."
     if wants_fragment():
         body = render_template("admin/_message_template.html", row=row, errors={}, form=None)
         return Response(body, 200, toast_trigger(message))
     flash(message, "success")
-    return redirect(url_for("admin.settings_messages") + f"#tpl-{key}", 303)
+    return redirect(url_for("admin.settings_messages") + f"#tpl-{row.key}", 303)
 
 
 # -------------------------------------------------------------------------------------------- store events

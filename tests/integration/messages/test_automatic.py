@@ -112,8 +112,8 @@ def test_editing_the_template_in_settings_changes_what_is_sent_in_that_store_onl
     for who in (owner, other):
         turn_on(who, "thank_you")
     auth.login(owner.email)  # before the other store's clients exist
-    saved = auth.post("/owner/settings/messages/thank_you",
-                      {"label": "Thanks", "enabled": "1", "delay_days": "1", "subject": "Thanks, {first_name}",
+    saved = auth.post("/owner/settings/messages",
+                      {"key": "thank_you", "label": "Thanks", "enabled": "1", "delay_days": "1", "subject": "Thanks, {first_name}",
                        "body": "Dear {first_name}, {associate} and all at {store} thank you for the {piece}."},
                       token_from="/owner/settings/messages")
     assert saved.status_code == 303
@@ -261,14 +261,14 @@ def test_settings_page_is_for_owners_and_managers_and_saves_with_csrf(app, auth)
     associate = make_user(role="associate", name="Al Assoc")
     auth.login(associate.email)
     assert auth.client.get("/owner/settings/messages").status_code == 403
-    assert auth.post("/owner/settings/messages/thank_you", {"label": "x", "body": "y"}).status_code == 403
+    assert auth.post("/owner/settings/messages", {"key": "thank_you", "label": "x", "body": "y"}).status_code == 403
 
     auth = Auth(new_client(app))
     auth.login(owner.email)
     page = auth.client.get("/owner/settings/messages").get_data(as_text=True)
     assert "Automatic messages" in page and "Anniversary greeting" in page and "Check-in" in page
-    assert auth.client.post("/owner/settings/messages/thank_you", data={"label": "x", "body": "y"}).status_code == 400
-    assert auth.post("/owner/settings/messages/nope", {"label": "x", "body": "y"},
+    assert auth.client.post("/owner/settings/messages", data={"key": "thank_you", "label": "x", "body": "y"}).status_code == 400
+    assert auth.post("/owner/settings/messages", {"key": "nope", "label": "x", "body": "y"},
                      token_from="/owner/settings/messages").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(MessageTemplate)) == 0
 
@@ -276,7 +276,7 @@ def test_settings_page_is_for_owners_and_managers_and_saves_with_csrf(app, auth)
 def test_a_body_over_the_limit_is_refused_with_a_message_and_nothing_saved(auth):
     owner = owner_of()
     auth.login(owner.email)
-    too_long = auth.post("/owner/settings/messages/birthday", {"label": "Birthday", "enabled": "1",
+    too_long = auth.post("/owner/settings/messages", {"key": "birthday", "label": "Birthday", "enabled": "1",
                          "body": "x" * 1601}, token_from="/owner/settings/messages", headers={"HX-Request": "true"})
     assert too_long.status_code == 422
     text = too_long.get_data(as_text=True)
@@ -287,7 +287,7 @@ def test_a_body_over_the_limit_is_refused_with_a_message_and_nothing_saved(auth)
 def test_preview_fills_the_fields_and_shows_an_unknown_one_as_typed_without_saving(auth):
     owner = owner_of()
     auth.login(owner.email)
-    shown = auth.post("/owner/settings/messages/check_in", {"label": "Check-in", "action": "preview",
+    shown = auth.post("/owner/settings/messages", {"key": "check_in", "label": "Check-in", "action": "preview",
                       "body": "Hi {first_name}, {frist_name} from {store} <b>"}, token_from="/owner/settings/messages",
                       headers={"HX-Request": "true"})
     text = shown.get_data(as_text=True)
