@@ -249,7 +249,7 @@ def settings_messages():
     or previews the one template named by the form's `key`, and htmx gets that template's section back."""
     if request.method == "GET":
         return render_template("admin/messages.html", rows=message_templates.templates_view(current_user),
-                               errors={}, form=None)
+                               errors={}, form=None, opened_key=request.args.get("open"))
     key, form, preview = request.form.get("key", ""), request.form, None
     try:
         if form.get("action") == "preview":
@@ -274,10 +274,10 @@ def _message_section(key: str, form, errors: dict, preview: dict | None) -> str:
 def _message_saved(row) -> BaseResponse:  # noqa: ANN001 - a StoreTemplate
     message = f"“{row.template.label}” saved."
     if wants_fragment():
-        body = render_template("admin/_message_template.html", row=row, errors={}, form=None)
+        body = render_template("admin/_message_template.html", row=row, errors={}, form=None, opened=True)
         return Response(body, 200, toast_trigger(message))
     flash(message, "success")
-    return redirect(url_for("admin.settings_messages") + f"#tpl-{row.key}", 303)
+    return redirect(url_for("admin.settings_messages", open=row.key) + f"#tpl-{row.key}", 303)
 
 
 # -------------------------------------------------------------------------------------------- store events
