@@ -12,8 +12,8 @@ import pytest
 from rq import Queue
 from sqlalchemy import select
 
-from jewelpwa.extensions import db
 from jewelpwa.domain.messages import AUTOMATIC_BY_KEY
+from jewelpwa.extensions import db
 from jewelpwa.models import Message, Purchase, PurchaseItem
 from jewelpwa.services.messages.compose import send_message
 from jewelpwa.services.messages.templates import update_template
