@@ -111,11 +111,13 @@ def stage_automatic(store: Store, kind: str, source: str, client: Client, sender
 
 
 def _sender(store_id: int, *candidates: int | None) -> User | None:
-    """Who the message is from ({associate}): the first of the given staff still in the store, else an owner."""
+    """Who the message is from ({associate}): the first of the given staff still working in the store (a departed
+    associate signs nothing), else an owner or manager."""
     for user_id in candidates:
-        if user_id is not None and (user := db.session.get(User, user_id)) is not None and user.store_id == store_id:
+        user = db.session.get(User, user_id) if user_id is not None else None
+        if user is not None and user.store_id == store_id and user.active:
             return user
-    return db.session.scalar(select(User).where(User.store_id == store_id)
+    return db.session.scalar(select(User).where(User.store_id == store_id, User.active.is_(True))
                              .order_by((User.role == "owner").desc(), (User.role == "manager").desc(), User.id))
 
 
