@@ -4,11 +4,16 @@ switch, the thank-you's delay, the wording, a preview that shows an unknown fiel
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from jewelpwa.extensions import db
+from jewelpwa.models import Message, User
 from jewelpwa.services.accounts.users import create_user
+from tests.integration.factories import make_client
 
 from .conftest import in_db, sign_in
 from .making import PASSWORD
@@ -58,3 +63,32 @@ def test_owner_turns_on_the_thank_you_previews_and_saves_it(live_app, live_serve
     expect(page.locator("#tpl-thank_you .adm-state")).to_have_text("On · two days after")
     page.screenshot(path=f"{SHOTS}/auto-messages-settings-{name}-saved.png", full_page=True)
     context.close()
+
+
+def test_the_card_labels_an_automatic_message_and_shows_a_refusals_reason(live_app, live_server, phone):
+    email = owner(live_app)
+
+    def make() -> int:
+        user = db.session.scalar(select(User).where(User.email == email))
+        client = make_client(user, first_name="Rosa", last_name="Lind")
+        now = datetime.now(UTC)
+        db.session.add_all([
+            Message(store_id=user.store_id, client_id=client.id, user_id=user.id, channel="email", kind="marketing",
+                    to_address="rosa@example.com", body="Hi Rosa, thank you for choosing us.", status="sent",
+                    auto_key="auto:thank_you:purchase:1", created_at=now, next_try_at=now, attempts=1),
+            Message(store_id=user.store_id, client_id=client.id, user_id=user.id, channel="text", kind="marketing",
+                    to_address="", body="Happy birthday, Rosa!", status="refused", auto_key="auto:birthday:date:1:2026",
+                    reason="Frequency limit (at most 2 touches in 30 days): nothing was sent.", created_at=now,
+                    next_try_at=now, attempts=0)])
+        db.session.commit()
+        return client.id
+
+    client_id = in_db(live_app, make)
+    sign_in(phone, live_server, email, PASSWORD)
+    phone.wait_for_url("**/today")
+    phone.goto(f"{live_server}/clients/{client_id}#card-messages")
+    section = phone.locator("#card-messages")
+    expect(section.locator(".message-auto")).to_have_text(["Automatic · Birthday greeting", "Automatic · Thank you"])
+    expect(section).to_contain_text("Frequency limit (at most 2 touches in 30 days): nothing was sent.")
+    assert phone.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    section.screenshot(path=f"{SHOTS}/auto-card-messages-390.png")
