@@ -197,3 +197,12 @@ def decide(
         channel,
         "within contact rules" if channel else "no channel the client accepts; service shown anyway",
     )
+
+
+def tolerance_refusal(touches: Sequence[date], tolerance: Tolerance, on: date) -> str | None:
+    """Why one more marketing touch on `on` would break the client's frequency tolerance (None: it keeps it).
+
+    An automatic message cannot move later inside a window the way a follow-up does: it is sent on its day or
+    not at all, so the gate's answer is refused, with the rule, never a silent drop."""
+    broken = _broken_rules(touches, tolerance, on)
+    return f"Frequency limit ({'; '.join(broken)}): nothing was sent." if broken else None

@@ -112,6 +112,10 @@ class StoreLocale:
         already on the store's clock."""
         return f"{format_date(at, 'medium', locale=_locale(self.locale))}, {format_time(at, 'short', locale=_locale(self.locale))}"
 
+    def time(self, at: datetime) -> str:
+        """A wall time the store's way ("2:30 PM" / "14:30"); `at` is already on the store's clock."""
+        return format_time(at, "short", locale=_locale(self.locale))
+
     def parse_money(self, text: str, field: str = "price") -> Decimal:
         """An amount typed or exported the store's way; ValueError says what to write instead."""
         return parse_money(text, self.locale, field)

@@ -8,7 +8,7 @@ from .day_list import DayList, DayListCard
 from .extras import Appointment, ConsentEvent, Referral, TradeUpCredit, WishItem
 from .follow_up import FollowUp, Outreach, OutreachFollowUp, StoreEvent
 from .loyalty import *  # noqa: E402,F403
-from .messages import Message
+from .messages import Message, MessageTemplate
 from .purchase import Purchase, PurchaseItem
 from .push import AuditEvent, Notification, PushSubscription
 from .repairs import *  # noqa: E402,F403
@@ -26,6 +26,7 @@ __all__ = [
     "FollowUp",
     "ImportantDate",
     "Message",
+    "MessageTemplate",
     "Notification",
     "Outreach",
     "OutreachFollowUp",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.messages import auto_label
 from ..extensions import Model
 from ._types import StoreScoped, UTCDateTime, created_at_column
 
@@ -36,6 +37,9 @@ class Message(StoreScoped, Model):
         # A campaign sends each recipient exactly once, whatever happens to its job (NULLs are distinct: a
         # message from the card has no campaign). Also the campaign page's per-recipient read.
         Index("ix_messages_campaign_client", "campaign_id", "client_id", unique=True),
+        # An automatic message exists once per store (auto:thank_you:purchase:123): a job run twice, two
+        # schedulers or a catch-up insert nothing twice. NULL (a message an associate wrote) never collides.
+        Index("uq_messages_store_auto_key", "store_id", "auto_key", unique=True),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
@@ -61,3 +65,30 @@ class Message(StoreScoped, Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = created_at_column()
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set on automatic messages only: which kind, from which row (domain.messages.auto_key).
+    auto_key: Mapped[str | None] = mapped_column(String(80))
+
+    @property
+    def automatic_label(self) -> str | None:
+        """"Thank you" for an automatic thank-you; None for a message an associate wrote."""
+        return auto_label(self.auto_key)
+
+
+class MessageTemplate(StoreScoped, Model):
+    """A store's own copy of one template: an automatic message's (with its on/off and delay) or a compose one's.
+    A store without a row for a key uses the default (domain.messages); saving the settings writes the row."""
+
+    __tablename__ = "message_templates"
+    store_id_index = False  # led by store_id: the unique key
+    __table_args__ = (
+        UniqueConstraint("store_id", "key"),
+        CheckConstraint("delay_days IS NULL OR delay_days BETWEEN 1 AND 2", name="delay_valid"),
+    )
+
+    key: Mapped[str] = mapped_column(String(40), nullable=False)
+    label: Mapped[str] = mapped_column(String(80), nullable=False)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    delay_days: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = created_at_column()

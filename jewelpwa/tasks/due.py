@@ -28,6 +28,10 @@ def _local(store, now: datetime) -> datetime:
     return now.astimezone(ZoneInfo(store.timezone))
 
 
+def store_ids() -> list[int]:
+    return [store.id for store in _stores()]
+
+
 def plan_target(local_now: datetime, morning_hour: int) -> date:
     """The last store day that should be planned by now: today from the morning hour on, else yesterday."""
     today = local_now.date()

@@ -15,6 +15,7 @@ from flask import current_app
 from ..clock import utcnow
 from ..services.engine.day_lists import build_day_lists
 from ..services.engine.planner import catch_up
+from ..services.messages.automatic import queue_due as queue_automatic
 from ..services.messages.campaigns import campaigns_sending, send_batch
 from ..services.messages.delivery import deliver_messages as send_messages
 from ..services.messages.delivery import pending_due as messages_due
@@ -24,7 +25,7 @@ from ..services.push.messages import queue_due_follow_ups, queue_evening_nudges,
 from ..services.push.outbox import pending_due
 from . import queues
 from .context import app_context
-from .due import stores_for_digest, stores_for_evening, stores_to_plan
+from .due import store_ids, stores_for_digest, stores_for_evening, stores_to_plan
 
 
 def _redis():  # noqa: ANN202 - a redis.Redis
@@ -71,6 +72,14 @@ def send_campaign(campaign_id: int) -> dict[str, int]:
         if not batch.done and batch.made:
             queues.enqueue_campaign(_redis(), campaign_id, batch.rows)
         return {"made": batch.made, "going": batch.going, "rows": batch.rows, "done": int(batch.done)}
+def automatic_messages() -> int:
+    """Each store's automatic messages due today (thank-you, reminder, greetings), queued once and put on the
+    delivery queue. Safe twice: each message is unique per store on its key, so a rerun or catch-up adds nothing."""
+    with app_context():
+        ids: list[int] = []
+        for store_id in store_ids():
+            ids += queue_automatic(store_id, utcnow())
+        return queues.enqueue_deliveries(_redis(), [(i, 0) for i in ids], queues.DELIVER_MESSAGES, "message")
 
 
 # --- planning and what follows it ---------------------------------------------------------------------

@@ -28,5 +28,7 @@ PERIODIC_JOBS: tuple[Periodic, ...] = (
     # Digest and high-priority "due today" pushes, once the store's day is planned.
     Periodic("morning_digests", "jewelpwa.tasks.jobs.morning_digests", every=60),
     Periodic("appointment_reminders", "jewelpwa.tasks.jobs.appointment_reminders", every=60, queue=queues.PUSH),
+    # Thank-yous, appointment reminders and greetings due today in each store's time zone (docs/messages.md).
+    Periodic("automatic_messages", "jewelpwa.tasks.jobs.automatic_messages", every=300),
     Periodic("evening_nudges", "jewelpwa.tasks.jobs.evening_nudges", every=300),
 )

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, make_response, redirect, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.reasons import month_day
 from ..services.engine.client_filter import CHOICES, ClientFilter, parse_id
 from ..services.errors import Invalid
+from ..services.messages import templates as message_templates
 from ..services.owner import assignment, store_events, store_settings, team_board
 from ..services.owner import staff as staff_service
 from ..web.clock import local_now, local_today
 from ..web.locale import current_locale
-from ..web.render import after_mutation, render, wants_fragment
+from ..web.render import after_mutation, render, toast_trigger, wants_fragment
 from .pages import manager_required
 
 bp = Blueprint("admin", __name__, url_prefix="/owner")
@@ -237,6 +238,46 @@ def settings_reset():
     section = request.form.get("section", "")
     store_settings.reset_section(current_user, section)
     return _settings_saved(f"{section}_form", "Back to the defaults.")
+
+
+# ------------------------------------------------------------------------------------------------ messages
+
+@bp.route("/settings/messages", methods=["GET", "POST"])
+@manager_required
+def settings_messages():
+    """Automatic messages (on/off, wording, the thank-you's delay) and the compose sheet's templates; a POST saves
+    or previews the one template named by the form's `key`, and htmx gets that template's section back."""
+    if request.method == "GET":
+        return render_template("admin/messages.html", rows=message_templates.templates_view(current_user),
+                               errors={}, form=None, opened_key=request.args.get("open"))
+    key, form, preview = request.form.get("key", ""), request.form, None
+    try:
+        if form.get("action") == "preview":
+            preview = message_templates.preview_template(current_user, key, form)
+        else:
+            saved = message_templates.update_template(current_user, key, form)
+            return _message_saved(saved)
+    except Invalid as exc:
+        return _message_section(key, form, exc.errors, None), 422
+    return _message_section(key, form, {}, preview)
+
+
+def _message_section(key: str, form, errors: dict, preview: dict | None) -> str:  # noqa: ANN001
+    rows = message_templates.templates_view(current_user)
+    if wants_fragment():
+        return render_template("admin/_message_template.html", row=next(r for r in rows if r.key == key),
+                               errors=errors, form=form, preview=preview)
+    return render_template("admin/messages.html", rows=rows, errors=errors, form=form, error_key=key,
+                           preview_key=key, preview=preview)
+
+
+def _message_saved(row) -> BaseResponse:  # noqa: ANN001 - a StoreTemplate
+    message = f"“{row.template.label}” saved."
+    if wants_fragment():
+        body = render_template("admin/_message_template.html", row=row, errors={}, form=None, opened=True)
+        return Response(body, 200, toast_trigger(message))
+    flash(message, "success")
+    return redirect(url_for("admin.settings_messages", open=row.key) + f"#tpl-{row.key}", 303)
 
 
 # -------------------------------------------------------------------------------------------- store events

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from jewelpwa.domain.messages import AUTOMATIC, DEFAULT_TEMPLATES
 from jewelpwa.extensions import db
 from jewelpwa.models import (
     Appointment,
@@ -36,6 +37,7 @@ from jewelpwa.models import (
     LoyaltyPolicy,
     LoyaltyTier,
     Message,
+    MessageTemplate,
     Notification,
     Outreach,
     Person,
@@ -164,11 +166,16 @@ COVERED: dict[str, str] = {
     "messages.body": "the card's Messages, the development outbox",
     "messages.reason": "the card's Messages (a provider's words on failure)",
     "messages.provider_id": "kept for the status callback, shown nowhere",
+    "message_templates.label": "Settings > Messages, the compose sheet's template buttons",
+    "message_templates.subject": "Settings > Messages",
+    "message_templates.body": "Settings > Messages, the compose sheet once chosen",
     "stores.postal_address": "the settings form; the foot of marketing emails",
     "audit_events.target": "audit trail (failed sign-ins carry the typed email)",
     "audit_events.address": "audit trail (from the request)",
     "user_sessions.user_agent": "sent by the browser",
 }
+
+TEMPLATE_KEYS = tuple(a.key for a in AUTOMATIC) + tuple(t.key for t in DEFAULT_TEMPLATES)
 
 # Columns the corpus leaves alone, and why no user text can reach them.
 EXEMPT: dict[str, str] = {
@@ -236,6 +243,8 @@ EXEMPT: dict[str, str] = {
     "messages.status": "a sending status (check constraint)",
     "messages.transport": "app-made: smtp, twilio or dev",
     "messages.base_url": "the app's own address (request.url_root), made into links by url_for",
+    "messages.auto_key": "app-made: auto:<kind>:<table>:<id>",
+    "message_templates.key": "one of the app's template keys (domain.messages); the form's key is checked",
 }
 
 
@@ -336,6 +345,9 @@ def seed(owner: User, associate: User, today: date, plan: bool = True) -> Seeded
                          url=fitting(k, "notifications", "url"), tag="t", last_error=p))
         add(Message(store_id=sid, client_id=c.id, user_id=associate.id, channel="email", to_address=p[:254],
                     subject=p[:200], body=p, status="failed", reason=p, provider_id=p[:200], transport="dev"))
+        if k < len(TEMPLATE_KEYS):  # one row per key and store
+            add(MessageTemplate(store_id=sid, key=TEMPLATE_KEYS[k], label=p[:80], subject=p[:200], body=p,
+                                enabled=False, delay_days=1 if TEMPLATE_KEYS[k] == "thank_you" else None))
         add(AuditEvent(store_id=sid, user_id=owner.id, action="sign_in_failed", target=p,
                        address=fitting(k, "audit_events", "address")))
         add(UserSession(store_id=sid, user_id=owner.id, token_hash=f"{k:064d}", user_agent=p))

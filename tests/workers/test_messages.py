@@ -4,14 +4,19 @@ sent once, also when the worker is killed with SIGKILL in the middle of a send."
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from rq import Queue
 from sqlalchemy import select
 
+from jewelpwa.domain.messages import AUTOMATIC_BY_KEY
 from jewelpwa.extensions import db
-from jewelpwa.models import Message
+from jewelpwa.models import Message, Purchase, PurchaseItem
 from jewelpwa.services.messages.compose import send_message
+from jewelpwa.services.messages.templates import update_template
 from jewelpwa.tasks import queues
 from tests.endpoints import SmtpServer
 
@@ -75,3 +80,36 @@ def test_a_worker_killed_mid_send_sends_the_email_once_after_restart(app, procs,
     assert len(smtp.messages) == 1
     assert smtp.messages[0]["Subject"] == "Saturday"
     assert db.session.scalar(select(Message.attempts)) == 2
+
+
+def test_automatic_thank_you_goes_once_with_two_schedulers_two_workers_and_a_duplicate_job(app, procs, redis_conn,
+                                                                                            smtp):
+    owner = make_user(role="owner", name="Maya Ortiz")
+    owner.store.postal_address = "12 Jewel Row, Springfield"
+    owner.store.morning_hour = 0  # due whatever the hour this test runs at
+    db.session.commit()
+    default = AUTOMATIC_BY_KEY["thank_you"].template
+    update_template(owner, "thank_you", {"label": default.label, "body": default.body, "subject": default.subject,
+                                         "enabled": "1", "delay_days": "1"})
+    client = make_client(owner, first_name="Ava", preferred_channel="email")
+    yesterday = datetime.now(ZoneInfo(owner.store.timezone)).date() - timedelta(days=1)
+    purchase = Purchase(store_id=owner.store_id, client_id=client.id, associate_id=owner.id, purchased_on=yesterday,
+                        total=Decimal("900"))
+    purchase.items.append(PurchaseItem(store_id=owner.store_id, price=Decimal("900"), category="ring",
+                                       description="emerald ring"))
+    db.session.add(purchase)
+    db.session.commit()
+    # The same periodic job three ways at once: enqueued twice by hand, and by two schedulers.
+    queue = Queue(queues.DEFAULT, connection=redis_conn)
+    for _ in range(2):
+        queue.enqueue("jewelpwa.tasks.jobs.automatic_messages")
+    procs.worker()
+    procs.worker()
+    for _ in range(2):
+        procs.scheduler("--only", "automatic_messages", "--only", "sweep_outbox", "--every", "0.5")
+    wait_for(lambda: smtp.messages and statuses() == ["sent"], timeout=30, what="the thank-you to be sent")
+    time.sleep(3)  # several more runs of the job: nothing may be queued or sent a second time
+    assert statuses() == ["sent"] and len(smtp.messages) == 1
+    assert smtp.messages[0].get_content().startswith("Hi Ava, thank you for choosing Gem Store. I hope you love your "
+                                                     "emerald ring.")
+    assert db.session.scalar(select(Message.auto_key)) == f"auto:thank_you:purchase:{purchase.id}"

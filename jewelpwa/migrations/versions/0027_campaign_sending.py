@@ -2,13 +2,13 @@
 message per (campaign, client), and the store's sending pace
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0027'
-down_revision = '0025'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 

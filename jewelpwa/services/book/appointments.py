@@ -21,6 +21,7 @@ from ..engine.follow_ups import insert_new, row_for
 from ..engine.gating import LIVE
 from ..engine.planner import engine_settings
 from ..errors import Invalid
+from ..messages import automatic
 from ..push import appointment_reminders as reminders
 from .outreach import log_outreach
 
@@ -168,6 +169,8 @@ def stage_appointment(actor: User, client_id: int, form: BookingInput, now: date
             execution_options={"synchronize_session": False})
     db.session.flush()  # the reminders' key names the appointment's id
     reminders.queue_reminders(appt, now)
+    # The client's confirmation (when the store has it on) is stored with the booking; the sweeper sends it.
+    automatic.stage_confirmation(actor, appt, now)
     return appt
 
 

@@ -21,6 +21,7 @@ from ..engine.follow_ups import insert_new, row_for
 from ..engine.gating import LIVE
 from ..engine.planner import engine_settings
 from ..errors import Invalid
+from ..messages import automatic
 
 # One tap moves a repair one step along; cancelling is possible until it is picked up.
 NEXT: dict[str, RepairStatus] = {
@@ -131,6 +132,7 @@ def move_repair(actor: User, repair_id: int, status: str, now: datetime | None =
     setattr(repair, f"{wanted}_at", now)
     if wanted == RepairStatus.READY:
         _pickup_follow_up(actor, repair, now)
+        automatic.stage_repair_ready(actor, repair, now)  # "your ring is ready", when the store has it on
     elif wanted in (RepairStatus.PICKED_UP, RepairStatus.CANCELLED):
         done = wanted == RepairStatus.PICKED_UP
         db.session.execute(

@@ -20,7 +20,7 @@ from ...clock import utcnow
 from ...database import commit_keeping_loaded
 from ...domain.client_columns import phone_e164
 from ...domain.emails import is_email
-from ...domain.messages import BODY_MAX, DEFAULT_TEMPLATES, SUBJECT_MAX, Template, fill, refusal
+from ...domain.messages import BODY_MAX, SUBJECT_MAX, Template, fill, refusal
 from ...extensions import db
 from ...models import Client, Message, Purchase, PurchaseItem, Store, User
 from ...tasks import queues
@@ -28,6 +28,7 @@ from ..access import get_client
 from ..book.outreach import stage_outreach
 from ..errors import Invalid
 from .delivery import text_waits_until
+from .templates import compose_templates
 
 CHANNELS = ("text", "email")
 
@@ -73,8 +74,8 @@ def compose(actor: User, client_id: int, channel: str, occasion: str | None = No
     if channel not in CHANNELS:
         raise Invalid("Choose text or email", {"channel": "Choose text or email."})
     address = address_of(client, channel, actor.store.country)
-    return Compose(client, channel, address, refusal_of(client, channel, address, actor.store), DEFAULT_TEMPLATES,
-                   merge_values(actor, client, occasion))
+    return Compose(client, channel, address, refusal_of(client, channel, address, actor.store),
+                   compose_templates(actor.store_id), merge_values(actor, client, occasion))
 
 
 def send_message(actor: User, client_id: int, channel: str, body: str, subject: str | None = None,
