@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -33,6 +33,10 @@ class Message(StoreScoped, Model):
         Index("ix_messages_store_client", "store_id", "client_id", "created_at"),
         # The status callback finds its row by the provider's id.
         Index("ix_messages_provider_id", "provider_id"),
+        # One stored reply per provider message (Twilio's MessageSid, the email's Message-Id): two deliveries of
+        # the same webhook racing each other store it once, whatever the check before the insert saw. Migration 0028.
+        Index("uq_messages_inbound_provider_id", "channel", "provider_id", unique=True,
+              postgresql_where=text("direction = 'in'"), sqlite_where=text("direction = 'in'")),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
