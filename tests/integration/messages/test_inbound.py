@@ -146,7 +146,7 @@ def test_stop_refuses_the_next_text_and_start_reopens_it(app, auth, clock, sms):
     client = texted(app, auth, sms, user, first_name="Ana", phone="(212) 555-0164")
     assert len(sms.sends) == 1
 
-    assert inbound(app, sms, "+12125550164", "  stop ").status_code == 200
+    assert inbound(app, sms, "+12125550164", "  Stop. ").status_code == 200  # a phone's keyboard adds the period
     assert db.session.get(Client, client.id).opted_out == ["text"]
     assert ledger(client) == [("opt_out", "text", "keyword")]
     assert pushes(user) == [] and db.session.query(Outreach).filter_by(outcome="replied").count() == 0
