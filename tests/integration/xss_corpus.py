@@ -196,6 +196,8 @@ EXEMPT: dict[str, str] = {
     "audit_events.action": "the app's action names",
     "clients.phone_digits": "digits only, derived from the phone",
     "clients.country": "two characters",
+    "clients.time_zone": "an IANA zone name, checked against the tz database (domain.time_zones.is_zone)",
+    "clients.email_bounced_to": "a copy of a bounced message's to_address, compared, never shown",
     "clients.tier": "CHECK: A/B/C",
     "clients.ring_size": "ten characters: too short for any payload that runs",
     "clients.preferred_channel": "CHECK: a channel",
