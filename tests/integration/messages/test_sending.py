@@ -226,7 +226,7 @@ def test_the_client_time_zone_is_chosen_on_the_card_else_read_from_the_mobile(ap
     clock.set_day(DAY)
     user = make_user()  # the store is in New York
     auth.login(user.email)
-    form = auth.client.get("/clients/{}/edit/communication".format(make_client(user).id)).get_data(as_text=True)
+    form = auth.client.get(f"/clients/{make_client(user).id}/edit/communication").get_data(as_text=True)
     assert '<optgroup label="In the store’s country">' in form and 'value="America/Los_Angeles"' in form
     assert form.index("America/New_York") < form.index("Europe/London")
 
