@@ -196,6 +196,7 @@ EXEMPT: dict[str, str] = {
     "audit_events.action": "the app's action names",
     "clients.phone_digits": "digits only, derived from the phone",
     "clients.country": "two characters",
+    "stores.sms_from": "E.164 as phonenumbers wrote it (+ and digits), checked in Owner → Settings",
     "clients.time_zone": "an IANA zone name, checked against the tz database (domain.time_zones.is_zone)",
     "clients.email_bounced_to": "a copy of a bounced message's to_address, compared, never shown",
     "clients.tier": "CHECK: A/B/C",

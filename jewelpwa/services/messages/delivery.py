@@ -132,7 +132,7 @@ def _outgoing(message: Message, store: Store) -> Outgoing:
     return Outgoing(id=message.id, channel=message.channel, to=message.to_address, body=message.body,
                     subject=message.subject, sender_name=store.name, unsubscribe_url=unsubscribe,
                     postal_address=store.postal_address or "", status_callback=callback,
-                    reply_to=reply_to)
+                    sms_from=store.sms_from if message.channel == "text" else None, reply_to=reply_to)
 
 
 def _record(message_id: int, answer: Answer, transport: str) -> Delivery:

@@ -2,9 +2,12 @@
 to (an outreach "replied") and pushes the client's associate: `attach_reply`, the one place that knows what a reply
 does, whichever channel brought it. The SMS keywords change the text channel's consent, in the ledger.
 
-Which client, by text. Every store sends from the one number the app is configured with (`TWILIO_FROM`, or the
-messaging service's pool), so the `To` names no store: the sender's number (`From`, E.164) is looked up in every
-store's book (`clients.phone_digits`, the E.164 digits). A keyword applies to every client with that number, in every
+Which client, by text. A store with a number of its own (`stores.sms_from`) is named by the reply's `To`: the
+sender's number is looked up in that store's book only, and a keyword changes that book only (the provider stops
+texts from that number alone). The other stores send from the one number the app is configured with
+(`TWILIO_FROM`, or the messaging service's pool), so a `To` that is no store's names none: the sender's number
+(`From`, E.164) is looked up in the book of every store without a number of its own (`clients.phone_digits`, the
+E.164 digits). A keyword applies to every client with that number, in every
 store: the provider itself stops texts from our number to theirs after STOP, so every book must say so. A reply is
 attached to one of them: the one the app texted most recently, else the only client with that number. Otherwise
 (no client has the number, or several do and none was ever texted) it is logged and not stored: a message row
@@ -28,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...clock import utcnow
-from ...domain.client_columns import phone_digits
+from ...domain.client_columns import phone_digits, phone_e164
 from ...domain.email_replies import dsn_severity, reply_text
 from ...domain.messages import BODY_MAX, SUBJECT_MAX, keyword
 from ...extensions import db
@@ -58,7 +61,7 @@ def receive(form: Mapping[str, str], now: datetime | None = None) -> Received:
     sender = form.get("From") or ""
     if _seen("text", sid):
         return Received(None, None, None, [])  # the provider retried a webhook already taken
-    clients = _clients_with(sender)
+    clients = _clients_with(sender, _store_numbered(form.get("To") or ""))
     word = keyword(body)
     if word in ("stop", "start"):
         for each in clients:
@@ -171,12 +174,20 @@ def _one_of(clients: list[Client], latest: Message | None) -> Client | None:
     return chosen or (clients[0] if len(clients) == 1 else None)
 
 
-def _clients_with(number: str) -> list[Client]:
+def _store_numbered(to: str) -> int | None:
+    """The store whose own sending number the text was sent to, if any."""
+    number = phone_e164(to) if to else None
+    return db.session.scalar(select(Store.id).where(Store.sms_from == number)) if number else None
+
+
+def _clients_with(number: str, store_id: int | None = None) -> list[Client]:
     digits = phone_digits(number)
     if not digits:
         return []
-    # Every store's book: the composite (store_id, phone_digits) index serves an IN list of the stores.
-    stores = list(db.session.scalars(select(Store.id)))
+    # That store's book, else the book of every store that sends from the shared number (a store with its own never
+    # does): the composite (store_id, phone_digits) index serves an IN list of the stores.
+    stores = [store_id] if store_id is not None else \
+        list(db.session.scalars(select(Store.id).where(Store.sms_from.is_(None))))
     return list(db.session.scalars(select(Client).where(Client.store_id.in_(stores), Client.phone_digits == digits,
                                                         Client.erased_at.is_(None)).order_by(Client.id)))
 
