@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from ...clock import utcnow
 from ...domain.client_columns import phone_digits, phone_e164
 from ...domain.email_replies import dsn_severity, reply_text
+from ...domain.inputs import storable
 from ...domain.messages import BODY_MAX, SUBJECT_MAX, keyword
 from ...extensions import db
 from ...models import Client, ConsentEvent, Message, Outreach, Store, User
@@ -82,6 +83,9 @@ def receive_email(form: Mapping[str, str], now: datetime | None = None) -> Recei
     """Take one inbound email (Mailgun's parsed form: recipient, from, subject, body-plain, stripped-text,
     message-headers); commit once. A delivery status notification sent to a reply address is a bounce, not a reply."""
     now = now or utcnow()
+    # Only the fields read here, cleaned of what cannot be stored (the edge's 422 does not apply to a provider).
+    form = {k: storable(form.get(k) or "") for k in ("recipient", "sender", "from", "subject", "body-plain",
+                                                     "stripped-text", "message-headers", "Message-Id", "token")}
     headers = _headers(form.get("message-headers"))
     message_id = (headers.get("message-id") or form.get("Message-Id") or form.get("token") or "").strip()[:200]
     if _seen("email", message_id):

@@ -245,3 +245,24 @@ def test_one_provider_message_is_stored_once_even_when_two_deliveries_race(app, 
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_reply_with_a_photo_a_long_html_part_and_a_stray_control_character_is_kept(app, auth, clock, smtp):
+    """Mailgun's post is not a person's form: larger than a form may be, and nothing in it to retype."""
+    import io
+
+    clock.set_day(DAY)
+    configure(app, smtp)
+    user = make_user()
+    with_address(user)
+    client = make_client(user, first_name="Ana", email="ana@example.com")
+    emailed(app, auth, smtp, user, client)
+    reply_to = parseaddr(smtp.messages[-1]["Reply-To"])[1]
+    answer = inbound_email(app, reply_to, "ana@example.com", "Here it is\x00, the clasp is loose.",
+                           message_id="<photo@mail.example>", **{"body-html": "<p>x</p>" * 40_000,
+                                                                 "attachment-count": "1",
+                                                                 "attachment-1": (io.BytesIO(b"\xff" * 2_000_000),
+                                                                                  "clasp.jpg", "image/jpeg")})
+    assert answer.status_code == 200
+    [reply] = [m for m in messages() if m.direction == "in"]
+    assert reply.body == "Here it is, the clasp is loose."
