@@ -94,10 +94,12 @@ def init_web(app: Flask) -> None:
     init_errors(app)
     init_locale(app)
     from .domain.client_columns import dial_number, phone_e164
+    from .domain.time_zones import zone_choices
     from .domain.vocab import SPEND_BANDS
 
     # tel: links dial E.164 in the store's country; a number that does not read there is flagged where shown.
     app.jinja_env.globals.update(dial_number=dial_number, phone_e164=phone_e164)
+    app.jinja_env.globals["zone_choices"] = zone_choices  # the client's time zone select: the store's country first
 
     # Filters and book health name the engine's value band in these words (see domain.vocab.SPEND_BANDS).
     app.jinja_env.globals["spend_bands"] = {tier.value: label for tier, label in SPEND_BANDS.items()}

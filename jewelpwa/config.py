@@ -38,6 +38,10 @@ class Config:
     TWILIO_FROM: str | None = os.environ.get("TWILIO_FROM")
     TWILIO_MESSAGING_SERVICE_SID: str | None = os.environ.get("TWILIO_MESSAGING_SERVICE_SID")
     TWILIO_API_BASE: str | None = os.environ.get("TWILIO_API_BASE")
+    # Replies by email (docs/messages.md): the domain Mailgun receives for (its route forwards reply+...@ to
+    # /messages/inbound/email) and the domain's HTTP webhook signing key. Unset: no Reply-To, webhooks 404.
+    INBOUND_EMAIL_DOMAIN: str | None = os.environ.get("INBOUND_EMAIL_DOMAIN")
+    MAILGUN_SIGNING_KEY: str | None = os.environ.get("MAILGUN_SIGNING_KEY")
 
     SESSION_COOKIE_SECURE = os.environ.get("JEWELPWA_INSECURE_COOKIES") != "1"
     SESSION_COOKIE_HTTPONLY = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-LEFT_OUT_ORDER = ("do_not_contact", "opted_out", "no_address", "no_postal_address", "frequency")
+LEFT_OUT_ORDER = ("do_not_contact", "opted_out", "no_address", "bounced", "no_postal_address", "frequency")
 
 
 def left_out_key(channel: str, *, do_not_contact: bool, opted_out: set[str] | frozenset[str], address: str | None,
@@ -33,6 +33,7 @@ def left_out_label(key: str, channel: str) -> str:
         "do_not_contact": "do not contact",
         "opted_out": "opted out of email" if email else "opted out of texts",
         "no_address": "no email address" if email else "no mobile number that can receive texts",
+        "bounced": "email bounced at that address",
         "no_postal_address": "no store postal address for email (Owner → Settings)",
         "frequency": "over their contact limit (frequency tolerance)",
     }[key]

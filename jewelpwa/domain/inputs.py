@@ -68,6 +68,11 @@ def date_problem(day: date) -> str | None:
     return None
 
 
+def storable(text: str) -> str:
+    """The text without the characters `text_problem` refuses: for text a provider sent, which nobody can retype."""
+    return _FORBIDDEN.sub("", text)
+
+
 def text_problem(text: str, max_length: int | None = None) -> str | None:
     """What is wrong with a piece of text for storing, in words a person can act on, or None."""
     bad = _FORBIDDEN.search(text)

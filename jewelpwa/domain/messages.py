@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from jewelpwa.domain.occasions import ordinal
 
@@ -116,9 +117,10 @@ def fill(template: str, values: Mapping[str, str | None]) -> str:
 
 
 def refusal(channel: str, *, do_not_contact: bool, opted_out: frozenset[str] | set[str], address: str | None,
-            marketing_email_ok: bool = True) -> str | None:
+            marketing_email_ok: bool = True, bounced_on: date | None = None) -> str | None:
     """Why a message to this client on this channel must not go, or None when it may. `marketing_email_ok` is
-    False for a marketing email from a store without a postal address (CAN-SPAM asks for one in every email)."""
+    False for a marketing email from a store without a postal address (CAN-SPAM asks for one in every email);
+    `bounced_on` is the day a hard bounce condemned this very address (editing the address lifts it)."""
     if do_not_contact:
         return "Do not contact: nothing was sent."
     if channel in opted_out:
@@ -126,6 +128,8 @@ def refusal(channel: str, *, do_not_contact: bool, opted_out: frozenset[str] | s
     if not address:
         what = "mobile number that can receive texts" if channel == "text" else "email address"
         return f"No {what} on file: nothing was sent."
+    if channel == "email" and bounced_on is not None:
+        return f"Email bounced on {bounced_on:%b} {bounced_on.day}, {bounced_on.year}: check the address."
     if channel == "email" and not marketing_email_ok:
         return "The store's postal address is not set (Owner → Settings): no marketing email is sent without it."
     return None
@@ -137,7 +141,8 @@ def email_footer(unsubscribe_url: str, postal_address: str) -> str:
 
 
 # The carriers' standard SMS keywords (CTIA; the words Twilio's own opt-out handling answers). The whole trimmed
-# body must be the word, in any case: "Stop by Saturday?" is a reply, not an opt-out.
+# body must be the word, in any case, give or take the punctuation a phone's keyboard adds ("Stop.", "STOP!"):
+# "Stop by Saturday?" is a reply, not an opt-out.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP", "YES"})
 HELP_WORDS = frozenset({"HELP"})
@@ -145,7 +150,7 @@ HELP_WORDS = frozenset({"HELP"})
 
 def keyword(body: str | None) -> str | None:
     """"stop", "start" or "help" when the text is one of the SMS keywords, else None (an ordinary reply)."""
-    word = (body or "").strip().upper()
+    word = (body or "").strip().rstrip(".!?,;: ").strip().upper()
     if word in STOP_WORDS:
         return "stop"
     if word in START_WORDS:

@@ -85,6 +85,12 @@ class Client(StoreScoped, Model):
     region: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str | None] = mapped_column(String(20))
     country: Mapped[str | None] = mapped_column(String(2))
+    # The client's own IANA zone (quiet hours for texts: docs/messages.md); None means the store's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # The address a hard bounce condemned, and when: the next email to that same address is refused until the
+    # address is edited (services/messages/bounces.py). Migration 0028.
+    email_bounced_to: Mapped[str | None] = mapped_column(String(254))
+    email_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     tier: Mapped[str] = mapped_column(String(1), nullable=False, default=Tier.C)

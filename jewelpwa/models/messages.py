@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.messages import auto_label
@@ -40,6 +50,10 @@ class Message(StoreScoped, Model):
         # An automatic message exists once per store (auto:thank_you:purchase:123): a job run twice, two
         # schedulers or a catch-up insert nothing twice. NULL (a message an associate wrote) never collides.
         Index("uq_messages_store_auto_key", "store_id", "auto_key", unique=True),
+        # One stored reply per provider message (Twilio's MessageSid, the email's Message-Id): two deliveries of
+        # the same webhook racing each other store it once, whatever the check before the insert saw. Migration 0028.
+        Index("uq_messages_inbound_provider_id", "channel", "provider_id", unique=True,
+              postgresql_where=text("direction = 'in'"), sqlite_where=text("direction = 'in'")),
     )
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)

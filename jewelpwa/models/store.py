@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, Integer, String
+from sqlalchemy import JSON, CheckConstraint, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.locales import StoreLocale
@@ -19,6 +19,7 @@ class Store(Model):
         CheckConstraint("morning_hour BETWEEN 0 AND 23", name="morning_hour_valid"),
         CheckConstraint("team_figures IN ('private', 'shared')", name="team_figures_valid"),
         CheckConstraint("messages_per_minute BETWEEN 1 AND 600", name="messages_per_minute_valid"),
+        Index("uq_stores_sms_from", "sms_from", unique=True),  # one store per sending number
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -32,6 +33,9 @@ class Store(Model):
     currency: Mapped[str | None] = mapped_column(String(3))
     # The store's postal address, printed at the foot of every marketing email (CAN-SPAM asks for one).
     postal_address: Mapped[str | None] = mapped_column(String(300))
+    # The store's own texting number (E.164), when it has one: texts go from it, and a reply's `To` names the store
+    # (docs/messages.md). None: the app's TWILIO_FROM / messaging service. One store per number. Migration 0028.
+    sms_from: Mapped[str | None] = mapped_column(String(20))
     morning_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=8)
     # Engine overrides as EngineSettings.to_dict() stores them; empty means the defaults of DESIGN.md.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)

@@ -42,6 +42,7 @@ class Destinations:
 
     hosts: tuple[str, ...]
     local_ok: bool = False  # tests only: http, IP literals and loopback/private addresses pass too
+    what: str = "push service"  # what the allowed hosts are, for the refusal's words ("not a known SMS provider")
 
     def allows_host(self, host: str) -> bool:
         for pattern in self.hosts:
@@ -87,9 +88,9 @@ def check_url(url: str, allowed: Destinations, resolver: Resolver | None = syste
         raise Refused("only the standard https port is called")
     literal = _ip_literal(host)
     if literal is not None and not allowed.local_ok:
-        raise Refused("the address is an IP number, not a push service's name")
+        raise Refused(f"the address is an IP number, not the host name of any {allowed.what}")
     if not allowed.allows_host(host):
-        raise Refused(f"{host} is not a known push service")
+        raise Refused(f"{host} is not a known {allowed.what}")
     if resolver is None or allowed.local_ok:
         return host
     try:
@@ -128,4 +129,5 @@ def sms_destinations(config: Mapping[str, Any]) -> Destinations:
     hosts = config.get("SMS_PROVIDER_HOSTS") or SMS_PROVIDER_HOSTS
     if isinstance(hosts, str):
         hosts = [h for h in hosts.replace(" ", ",").split(",") if h]
-    return Destinations(tuple(h.strip().lower() for h in hosts), bool(config.get("OUTBOUND_TEST_LOCAL")))
+    return Destinations(tuple(h.strip().lower() for h in hosts), bool(config.get("OUTBOUND_TEST_LOCAL")),
+                        "SMS provider")

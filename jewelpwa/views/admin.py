@@ -185,7 +185,7 @@ def settings():
     try:
         store_settings.update_store(current_user, f.get("name", ""), f.get("timezone", ""), f.get("country", ""),
                                     f.get("morning_hour", ""), f.get("locale", ""), f.get("currency", ""),
-                                    f.get("postal_address"))
+                                    f.get("postal_address"), f.get("sms_from"))
     except Invalid as exc:
         return _settings_page(exc.errors, f, 422, "store_form")
     return _settings_saved("store_form", "Store details saved.")

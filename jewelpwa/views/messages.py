@@ -1,5 +1,6 @@
 """Messages to clients: compose and send from the card, the development outbox page, the public unsubscribe
-link (one-click, RFC 8058) and the SMS provider's signed webhooks: status callbacks and inbound texts."""
+link (one-click, RFC 8058) and the providers' signed webhooks: the SMS provider's status callbacks and inbound
+texts, the email provider's (Mailgun's) inbound email and delivery events."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from ..models import Client, Message, Store
 from ..services.access import get_client
 from ..services.book.card import client_card
 from ..services.errors import Invalid
-from ..services.messages.callbacks import record_status, valid_signature
+from ..services.messages.bounces import record_email_event
+from ..services.messages.callbacks import record_status, valid_mailgun_signature, valid_signature
 from ..services.messages.compose import compose, send_message
-from ..services.messages.inbound import receive
+from ..services.messages.inbound import receive, receive_email
 from ..services.messages.unsubscribe import read_token
 from ..services.messages.unsubscribe import unsubscribe as record_unsubscribe
 from ..tasks.deliveries import deliver_soon as push_soon
@@ -124,3 +126,37 @@ def inbound_sms():
     received = receive(request.form.to_dict())
     push_soon(received.notifications)  # saved rows: with the queue down, the sweeper sends them later
     return "<Response/>", 200, {"Content-Type": "text/xml"}
+
+
+def _mailgun_key() -> str:
+    """The signing key, or a 404: without inbound email configured the webhooks are not there."""
+    key = current_app.config.get("MAILGUN_SIGNING_KEY")
+    if not key or not current_app.config.get("INBOUND_EMAIL_DOMAIN"):
+        abort(404)
+    return key
+
+
+@bp.post("/messages/inbound/email")
+@csrf.exempt  # the provider's route: its signature is the check
+def inbound_email():
+    """A client's email to a reply address (Mailgun's route, forward() with the parsed message): kept on the card."""
+    form = request.form
+    if not valid_mailgun_signature(_mailgun_key(), form.get("timestamp"), form.get("token"), form.get("signature")):
+        abort(403)
+    received = receive_email(form.to_dict())
+    push_soon(received.notifications)
+    return "", 200  # 200 even when not attached: any other answer makes Mailgun post it again for 8 hours
+
+
+@bp.post("/messages/events/email")
+@csrf.exempt  # the provider's webhook: its signature is the check
+def email_event():
+    """Mailgun's delivery events (JSON): "delivered", and "failed" permanent marks the email bounced."""
+    key = _mailgun_key()
+    payload = request.get_json(silent=True)
+    signed = payload.get("signature") if isinstance(payload, dict) else None
+    if not isinstance(signed, dict) or not valid_mailgun_signature(key, signed.get("timestamp"), signed.get("token"),
+                                                                   signed.get("signature")):
+        abort(403)
+    record_email_event(payload)
+    return "", 204

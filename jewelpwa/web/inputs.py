@@ -21,8 +21,12 @@ from werkzeug.routing import BaseConverter, ValidationError
 from ..domain.inputs import row_id, text_problem, whole_number
 from .errors import error_page
 
-# Endpoints whose body may be larger than MAX_CONTENT_LENGTH: the CSV import's upload.
-LARGE_UPLOADS = {"data.upload"}
+# Endpoints whose body may be larger than MAX_CONTENT_LENGTH: the CSV import's upload, and the email provider's
+# inbound post (a client's reply with a photo attached; a refusal would only make Mailgun post it again for hours).
+LARGE_UPLOADS = {"data.upload", "messages.inbound_email"}
+# A provider's post, not a person's form: a long HTML part or a stray control character in someone's email is not
+# theirs to fix, so no 422 page; the service keeps what it can store (services/messages/inbound.py).
+PROVIDER_POSTS = {"messages.inbound_email"}
 # A request value longer than this is refused at the edge whatever field it is (the longest column is shorter).
 VALUE_MAX = 100_000
 # Repeated rows (sale items, gift list names, loyalty tiers) are numbered below this; htmx adds them one by one.
@@ -98,6 +102,8 @@ def field_label(name: str) -> str:
 
 def unstorable() -> tuple[str, int] | None:
     """A 422 page naming the first field whose text cannot be stored, or None when every value is fine."""
+    if request.endpoint in PROVIDER_POSTS:
+        return None
     for name, value in request_texts():
         problem = text_problem(value, VALUE_MAX)
         if problem:
@@ -111,6 +117,8 @@ def init_inputs(app: Flask) -> None:
     def _upload_size() -> None:
         if request.endpoint in LARGE_UPLOADS:
             request.max_content_length = app.config["UPLOAD_MAX_CONTENT_LENGTH"]
+        if request.endpoint in PROVIDER_POSTS:  # an email's HTML part may be one large field
+            request.max_form_memory_size = app.config["UPLOAD_MAX_CONTENT_LENGTH"]
 
     # First of all hooks: the CSRF check reads the form, and must read it under the upload's bound.
     app.before_request_funcs.setdefault(None, []).insert(0, _upload_size)

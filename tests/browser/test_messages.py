@@ -112,3 +112,87 @@ def test_a_clients_reply_shows_in_the_cards_conversation(live_app, live_server, 
     no_sideways_scroll(phone)
     reply.scroll_into_view_if_needed()
     phone.screenshot(path=str(ARTIFACTS / SHOTS / "card-reply-390.png"), full_page=False)
+
+
+def test_an_email_reply_and_a_bounced_email_on_the_card(live_app, live_server, live_clock, phone):
+    """Mailgun's signed inbound route and its signed "failed" event, sent to the served app; the card at 390×844
+    shows the reply (its own words, the quote trimmed) and the bounced email with the server's reason."""
+    import hashlib
+    import hmac
+    import json
+    import secrets
+
+    import requests
+
+    from jewelpwa.extensions import db
+    from jewelpwa.models import Client, Store, User
+    from jewelpwa.services.messages.compose import send_message
+    from jewelpwa.services.messages.reply_to import reply_address
+
+    ARTIFACTS.joinpath(SHOTS).mkdir(parents=True, exist_ok=True)
+    live_clock.set_day(DAY, at=time(11))
+    made = desk(live_app, "emailer", names=(("Clara", "Weiss"),))
+    address = f"clara.{secrets.token_hex(4)}@example.com"
+
+    def two_emails() -> list[int]:
+        user = db.session.get(User, made.user_id)
+        db.session.get(Store, made.store_id).postal_address = "12 Jewel Row, Springfield, IL 62701"
+        db.session.get(Client, made.client_ids[0]).email = address
+        db.session.commit()
+        ids = [send_message(user, made.client_ids[0], "email", body, subject="From the store").id
+               for body in ("Hi {first_name}, your pearls are restrung.", "Hi {first_name}, the earrings are in.")]
+        deliver_messages(ids)
+        return ids
+
+    key = "browser-signing-key"
+    live_app.config.update(INBOUND_EMAIL_DOMAIN="in.desk.test", MAILGUN_SIGNING_KEY=key)
+    try:
+        bounced_id, answered_id = in_db(live_app, two_emails)
+
+        def sign() -> dict[str, str]:
+            token, stamp = secrets.token_hex(25), "1804680000"
+            return {"timestamp": stamp, "token": token,
+                    "signature": hmac.new(key.encode(), f"{stamp}{token}".encode(), hashlib.sha256).hexdigest()}
+
+        failed = {"event": "failed", "severity": "permanent", "reason": "bounce",
+                  "message": {"headers": {"message-id": f"dev-{bounced_id}"}},
+                  "delivery-status": {"code": 550, "message": "5.1.1 No such user here"}}
+        answer = requests.post(f"{live_server}/messages/events/email", json={"signature": sign(),
+                               "event-data": failed}, timeout=10)
+        assert answer.status_code == 204
+        to = in_db(live_app, lambda: reply_address(live_app.config, made.store_id, answered_id))
+        body = ("Lovely, thank you! I'll pick them up Friday after work <3\n\nClara\n\n"
+                "On Wed, Mar 10, 2027 at 11:00 AM Emailer Store <store@desk.test> wrote:\n> Hi Clara, the earrings are in.")
+        form = {"recipient": to, "sender": address, "from": f"Clara Weiss <{address}>", "subject": "Re: From the store",
+                "body-plain": body, "message-headers": json.dumps([["Message-Id", f"<{secrets.token_hex(8)}@mail>"]]),
+                **sign()}
+        assert requests.post(f"{live_server}/messages/inbound/email", data=form, timeout=10).status_code == 200
+    finally:
+        live_app.config.update(INBOUND_EMAIL_DOMAIN=None, MAILGUN_SIGNING_KEY=None)
+
+    sign_in(phone, live_server, made.email, made.password)
+    phone.wait_for_url("**/today")
+    phone.goto(f"{live_server}/clients/{made.client_ids[0]}")
+    messages = phone.locator("#card-messages")
+    reply = messages.locator(".message-reply")
+    expect(reply).to_contain_text("Clara replied by email")
+    expect(reply).to_contain_text("I'll pick them up Friday after work <3")
+    expect(reply).not_to_contain_text("wrote:")
+    bounced = messages.locator(".message-bounced")
+    expect(bounced.locator(".message-status")).to_have_text("Bounced")
+    expect(bounced).to_contain_text("The address bounced (SMTP 550): 5.1.1 No such user here")
+    expect(messages.get_by_role("link", name="Send an email")).to_be_visible()
+    no_sideways_scroll(phone)
+    messages.scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / SHOTS / "card-email-reply-bounced-390.png"), full_page=False)
+
+    # The client's own time zone, for quiet hours: the store's country's zones first.
+    phone.goto(f"{live_server}/clients/{made.client_ids[0]}/edit/communication")
+    zone = phone.get_by_label("Time zone")
+    assert zone.bounding_box()["height"] >= 44
+    zone.select_option("America/Los_Angeles")
+    no_sideways_scroll(phone)
+    zone.scroll_into_view_if_needed()
+    phone.screenshot(path=str(ARTIFACTS / SHOTS / "client-time-zone-390.png"), full_page=False)
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.locator("#card-communication")).to_contain_text("America/Los Angeles")

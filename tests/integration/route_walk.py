@@ -36,10 +36,15 @@ ALLOWED_PUBLIC = {
                                   "too), without an account: the signed token is the key"),
     "messages.status_callback": (403, "the SMS provider reports delivered/failed: its request signature is the key"),
     "messages.inbound_sms": (403, "the SMS provider hands over a client's reply: its request signature is the key"),
+    "messages.inbound_email": (404, "the email provider hands over a client's emailed reply: its signature is the key "
+                                    "(403 without); absent (404) until inbound email is configured"),
+    "messages.email_event": (404, "the email provider reports delivered/bounced: its signature is the key (403 "
+                                  "without); absent (404) until inbound email is configured"),
 }
 # Public endpoints that take writes without a session (no CSRF token: their key is in the URL or a signature),
 # with what a visitor without that key gets.
-PUBLIC_WRITES = {"messages.unsubscribe": 404, "messages.status_callback": 403, "messages.inbound_sms": 403}
+PUBLIC_WRITES = {"messages.unsubscribe": 404, "messages.status_callback": 403, "messages.inbound_sms": 403,
+                 "messages.inbound_email": 404, "messages.email_event": 404}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from jewelpwa.services.outbound import PUSH_SERVICE_HOSTS, Destinations, Refused, check_url, push_destinations
+from jewelpwa.services.outbound import (
+    PUSH_SERVICE_HOSTS,
+    Destinations,
+    Refused,
+    check_url,
+    push_destinations,
+    sms_destinations,
+)
 
 PUSH = Destinations(PUSH_SERVICE_HOSTS)
 
@@ -75,3 +82,13 @@ def test_the_allow_list_is_configurable_and_the_test_switch_is_explicit():
         check_url("http://127.0.0.1:8080/push", push_destinations({"PUSH_SERVICE_HOSTS": "127.0.0.1"}))
     local = push_destinations({"PUSH_SERVICE_HOSTS": "127.0.0.1", "OUTBOUND_TEST_LOCAL": True})
     assert check_url("http://127.0.0.1:8080/push", local) == "127.0.0.1"
+
+
+def test_a_refused_sms_host_is_named_as_an_sms_provider_not_a_push_service():
+    sms = sms_destinations({})
+    with pytest.raises(Refused) as refused:
+        check_url("https://evil.example/2010-04-01/Accounts/AC1/Messages.json", sms, public)
+    assert str(refused.value) == "evil.example is not a known SMS provider"
+    with pytest.raises(Refused, match="IP number, not the host name of any SMS provider"):
+        check_url("https://203.0.113.9/x", sms, public)
+    assert check_url("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json", sms, public) == "api.twilio.com"

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import update
 
 from ...clock import store_today, utcnow
-from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
+from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits, phone_e164
 from ...domain.emails import is_email
 from ...domain.line_rules import is_no_pitch, with_no_pitch
+from ...domain.time_zones import implied_zone, is_zone
 from ...domain.vocab import SERVICE_KINDS, Channel, Frequency, Status
 from ...extensions import db
 from ...models import Client, ConsentEvent, FollowUp, User
@@ -105,6 +106,8 @@ def _contact(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
     for column, derived in client_columns(client.first_name, client.last_name, client.phone,
                                           actor.store.country).items():
         setattr(client, column, derived)
+    if not client.time_zone:  # a zone someone chose stays; else the mobile's own, when it names one
+        client.time_zone = implied_zone(phone_e164(client.phone, actor.store.country), actor.store.timezone)
 
 
 def _preferences(actor: User, client: Client, fields: Mapping[str, Any]) -> None:
@@ -129,6 +132,7 @@ def _communication(actor: User, client: Client, fields: Mapping[str, Any]) -> No
     preferred = _text(fields, "preferred_channel")
     frequency = _text(fields, "frequency") or client.frequency
     opted_out = _values(fields, "opted_out")
+    time_zone = _text(fields, "time_zone")
     errors = {}
     if preferred and preferred not in {c.value for c in PREFERRED_CHANNELS}:
         errors["preferred_channel"] = "Choose call, text, email, mail or visit, or no preference."
@@ -136,6 +140,8 @@ def _communication(actor: User, client: Client, fields: Mapping[str, Any]) -> No
         errors["frequency"] = "Choose low, normal or high."
     if any(c not in {ch.value for ch in OPT_OUT_CHANNELS} for c in opted_out):
         errors["opted_out"] = "Tick only call, text, email or mail."
+    if time_zone and not is_zone(time_zone):
+        errors["time_zone"] = "Choose a time zone from the list, or the store's."
     if errors:
         raise Invalid("Communication preferences not saved", errors)
     do_not_contact = _checked(fields, "do_not_contact")
@@ -166,6 +172,8 @@ def _communication(actor: User, client: Client, fields: Mapping[str, Any]) -> No
     client.do_not_contact = do_not_contact
     client.frequency = frequency
     client.preferred_channel = preferred or None
+    # Empty: the store's zone again. Not a consent change, so not in the ledger.
+    client.time_zone = time_zone or None
     db.session.add_all(events)
 
 
@@ -215,7 +223,8 @@ def form_values(client: Client, section: str, submitted: Mapping[str, Any] | Non
         values["ring_size"] = client.ring_size or ""
     elif section == "communication":
         values = {"preferred_channel": client.preferred_channel or "", "frequency": client.frequency,
-                  "opted_out": list(client.opted_out or []), "do_not_contact": bool(client.do_not_contact)}
+                  "opted_out": list(client.opted_out or []), "do_not_contact": bool(client.do_not_contact),
+                  "time_zone": client.time_zone or ""}
     else:
         values = {"notes": client.notes or "", "no_pitch": is_no_pitch(client.tags)}
     if submitted is not None:

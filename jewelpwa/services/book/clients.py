@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import ColumnElement, false, func, or_, select
 
 from ...clock import store_today
-from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits
+from ...domain.client_columns import MAX_PHONE_DIGITS, client_columns, phone_digits, phone_e164
 from ...domain.emails import is_email
+from ...domain.time_zones import implied_zone
 from ...domain.vocab import DateKind, Role
 from ...extensions import db
 from ...models import Client, User
@@ -117,7 +118,8 @@ def create_client(actor: User, first_name: str, last_name: str = "", phone: str 
     today = today or store_today(actor.store)
     client = Client(store_id=actor.store_id, first_name=first_name, last_name=last_name, phone=phone or None,
                     email=email or None, assigned_to_id=assignee_id, first_seen_on=today, source="counter",
-                    frequency="normal", **client_columns(first_name, last_name, phone, actor.store.country))
+                    frequency="normal", **client_columns(first_name, last_name, phone, actor.store.country),
+                    time_zone=implied_zone(phone_e164(phone, actor.store.country), actor.store.timezone))
     db.session.add(client)
     db.session.flush()
     if parsed is not None:

@@ -44,7 +44,8 @@ ERASED_NAME = "Erased client"
 ERASED_NOTE = "client erased"
 # Contact and profile columns of clients emptied on erasure (names are replaced, lists emptied).
 _PERSONAL = ("email", "phone", "phone_digits", "phone2", "address_line1", "address_line2", "city", "region",
-             "postal_code", "country", "notes", "ring_size", "preferred_channel", "source", "referred_by_id")
+             "postal_code", "country", "notes", "ring_size", "preferred_channel", "source", "referred_by_id",
+             "time_zone", "email_bounced_to", "email_bounced_at")
 _LISTS = ("metals", "stones", "brands", "styles", "tags", "opted_out")
 
 

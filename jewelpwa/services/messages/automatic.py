@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...clock import utcnow
 from ...domain.gate import ContactPrefs, reachable, tolerance_refusal
-from ...domain.messages import BODY_MAX, SUBJECT_MAX, anniversary_occasion, auto_key, fill, refusal
+from ...domain.messages import BODY_MAX, SUBJECT_MAX, anniversary_occasion, auto_key, fill
 from ...domain.occasions import anniversary_years, is_milestone, month_days_between, ordinal
 from ...domain.vocab import AppointmentStatus, Channel, DateKind, Frequency
 from ...extensions import db
@@ -32,7 +32,7 @@ from ..book.outreach import stage_outreach
 from ..engine.gating import touches_by_client
 from ..engine.planner import engine_settings
 from .compose import address_of, merge_values
-from .delivery import text_waits_until
+from .delivery import quiet_zone, refusal_for, text_waits_until
 from .templates import StoreTemplate, store_templates
 
 # A thank-you the job could not send on its day (the worker was down) still goes this many days late; after that
@@ -85,8 +85,7 @@ def stage_automatic(store: Store, kind: str, source: str, client: Client, sender
                       kind="transactional" if transactional else "marketing", to_address=address or "",
                       subject=subject if channel == "email" else None, body=text, attempts=0, created_at=now,
                       auto_key=key)
-    why = refusal(channel, do_not_contact=client.do_not_contact, opted_out=set(client.opted_out or []),
-                  address=address, marketing_email_ok=transactional or bool(store.postal_address))
+    why = refusal_for(client, store, channel, address, "transactional" if transactional else "marketing")
     on = now.astimezone(ZoneInfo(store.timezone)).date()
     if why is None and not transactional:
         why = _frequency_refusal(store, client, on)
@@ -99,7 +98,7 @@ def stage_automatic(store: Store, kind: str, source: str, client: Client, sender
                 label = chosen.automatic.label
                 logged = stage_outreach(sender, client.id, channel, "voicemail",
                                         note=f"Automatic {'text' if channel == 'text' else 'email'}: {label}", now=now)
-                waits = text_waits_until(store.timezone, now) if channel == "text" else None
+                waits = text_waits_until(quiet_zone(client, store), now) if channel == "text" else None
                 message.status, message.next_try_at = "queued", waits or now
                 db.session.flush()
                 message.outreach_id = logged.outreach.id

@@ -1,12 +1,16 @@
-"""The SMS provider's status callbacks: delivered or failed, for a message it took.
+"""The providers' signed webhooks: the SMS provider's status callbacks (delivered or failed, for a message it
+took), and the one check of the email provider's signature (its inbound email and its events).
 
 Only a request signed with the account's auth token counts (Twilio's X-Twilio-Signature: HMAC-SHA1 of the URL it
-called and its form fields; the `twilio` package's RequestValidator checks it). A status only moves forward: a late
-"sent" never turns a delivered message back.
+called and its form fields; the `twilio` package's RequestValidator checks it). Mailgun signs inside the body: a
+hex HMAC-SHA256 of `timestamp + token` with the domain's HTTP webhook signing key. A status only moves forward: a
+late "sent" never turns a delivered message back.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 from typing import cast
 
@@ -23,6 +27,14 @@ def valid_signature(auth_token: str | None, url: str, form: Mapping[str, str], s
     if not auth_token or not signature:
         return False
     return bool(RequestValidator(auth_token).validate(url, dict(form), signature))
+
+
+def valid_mailgun_signature(signing_key: str | None, timestamp: object, token: object, signature: object) -> bool:
+    """Mailgun's webhook signature: hex HMAC-SHA256 of the timestamp followed by the token, with the signing key."""
+    if not signing_key or not all(isinstance(v, str | int) and str(v) for v in (timestamp, token, signature)):
+        return False
+    expected = hmac.new(signing_key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, str(signature).lower())
 
 
 def record_status(form: Mapping[str, str]) -> int:

@@ -30,7 +30,7 @@ from ...domain.attribution import ATTRIBUTION_DAYS
 from ...domain.campaigns import LEFT_OUT_ORDER, left_out_key, left_out_label, spread
 from ...domain.client_columns import display_name, phone_e164
 from ...domain.gate import decide
-from ...domain.messages import BODY_MAX, SUBJECT_MAX, fill, refusal
+from ...domain.messages import BODY_MAX, SUBJECT_MAX, fill
 from ...domain.vocab import Kind
 from ...domain.windows import Window
 from ...extensions import db
@@ -46,7 +46,7 @@ from ..owner.segments import filter_of, get_segment
 from ..owner.team_report import attributed_sales
 from ..push.outbox import setting
 from .compose import address_of, deliver_soon, merge_values
-from .delivery import text_waits_until
+from .delivery import refusal_for, text_waits_until
 from .transports import Outgoing, transport_for
 
 CHANNELS = (("email", "Email"), ("text", "Text"))
@@ -193,8 +193,9 @@ def _decide(store: Store, campaign: Campaign, clients: list[Client], on: date) -
         opted = set(client.opted_out or [])
         key = left_out_key(channel, do_not_contact=client.do_not_contact, opted_out=opted, address=address,
                            postal_address_set=bool(store.postal_address))
-        reason = refusal(channel, do_not_contact=client.do_not_contact, opted_out=opted, address=address,
-                         marketing_email_ok=bool(store.postal_address)) if key else None
+        reason = refusal_for(client, store, channel, address)
+        if key is None and reason is not None:
+            key = "bounced"  # the one refusal beyond left_out_key's: a hard bounce at this very address
         if key is None:
             prefs = prefs_of(client)
             gate = decide(Kind.STORE_EVENT, today, prefs, touches.get(client.id, []),

@@ -20,14 +20,14 @@ from ...clock import utcnow
 from ...database import commit_keeping_loaded
 from ...domain.client_columns import phone_e164
 from ...domain.emails import is_email
-from ...domain.messages import BODY_MAX, SUBJECT_MAX, Template, fill, refusal
+from ...domain.messages import BODY_MAX, SUBJECT_MAX, Template, fill
 from ...extensions import db
 from ...models import Client, Message, Purchase, PurchaseItem, Store, User
 from ...tasks import queues
 from ..access import get_client
 from ..book.outreach import stage_outreach
 from ..errors import Invalid
-from .delivery import text_waits_until
+from .delivery import quiet_zone, refusal_for, text_waits_until
 from .templates import compose_templates
 
 CHANNELS = ("text", "email")
@@ -54,8 +54,7 @@ def address_of(client: Client, channel: str, country: str) -> str | None:
 
 def refusal_of(client: Client, channel: str, address: str | None, store: Store) -> str | None:
     """Why a marketing message on `channel` must not go to this client (None: it may)."""
-    return refusal(channel, do_not_contact=client.do_not_contact, opted_out=set(client.opted_out or []),
-                   address=address, marketing_email_ok=bool(store.postal_address))
+    return refusal_for(client, store, channel, address)
 
 
 def merge_values(actor: User, client: Client, occasion: str | None = None) -> dict[str, str]:
@@ -104,7 +103,7 @@ def send_message(actor: User, client_id: int, channel: str, body: str, subject: 
         return message
     logged = stage_outreach(actor, sheet.client.id, channel, "voicemail",
                             note=f"{'Text' if channel == 'text' else 'Email'} sent from the app", now=now)
-    waits = text_waits_until(actor.store.timezone, now) if channel == "text" else None
+    waits = text_waits_until(quiet_zone(sheet.client, actor.store), now) if channel == "text" else None
     message.status, message.next_try_at = "queued", waits or now
     db.session.flush()
     message.outreach_id = logged.outreach.id

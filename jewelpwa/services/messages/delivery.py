@@ -4,7 +4,8 @@ A worker killed mid-send leaves a 'sending' row that the sweeper re-claims once 
 the outbox only when a transport answered. 429, 5xx, timeouts and dropped connections are tried again with
 backoff (the provider's Retry-After when it gives one); a refusal for good (a 4xx from the REST provider, an SMTP
 5xx) fails the message with the provider's reason. Consent and quiet hours are checked again at the claim: an
-opt-out recorded while the message waited stops it, and a text never leaves outside 8:00-21:00 store time.
+opt-out recorded while the message waited stops it, and a text never leaves outside 8:00-21:00 in the client's
+time zone (else the store's).
 """
 
 from __future__ import annotations
@@ -12,22 +13,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
 from ...clock import utcnow
 from ...domain.messages import refusal
+from ...domain.time_zones import is_zone
 from ...extensions import db
 from ...models import Client, Message, Store
 from ..push.delivery import backoff_seconds, retry_after_seconds
 from ..push.outbox import quiet_until, setting
+from .reply_to import reply_address
 from .transports import Answer, Outgoing, transport_for
 from .unsubscribe import unsubscribe_token
 
 MAX_ATTEMPTS = 8
 CLAIM_STALE_S = 300  # a 'sending' claim older than this belongs to a worker that died (sends time out at 10 s)
-# Texts only between 8:00 and 21:00 where the store is (TCPA-style quiet hours; docs/messages.md).
+# Texts only between 8:00 and 21:00 where the client is, else where the store is (TCPA-style quiet hours;
+# docs/messages.md).
 TEXT_QUIET = (time(21), time(8))
 SWEEP_BATCH = 1000
 
@@ -39,8 +44,23 @@ class Delivery:
 
 
 def text_waits_until(timezone: str, now: datetime) -> datetime | None:
-    """When a text may go, if `now` is inside the store's quiet hours; None when it may go now."""
+    """When a text may go, if `now` is inside the quiet hours of `timezone`; None when it may go now."""
     return quiet_until(TEXT_QUIET[0], TEXT_QUIET[1], timezone, now)
+
+
+def quiet_zone(client: Client, store: Store) -> str:
+    """Whose clock the quiet hours follow: the client's own time zone when the card has one, else the store's."""
+    return client.time_zone if client.time_zone and is_zone(client.time_zone) else store.timezone
+
+
+def refusal_for(client: Client, store: Store, channel: str, address: str | None, kind: str = "marketing") -> str | None:
+    """Why a message on `channel` must not go to this client at `address` (None: it may). Checked at compose and
+    again at the claim. An email to the very address a hard bounce condemned is refused until it is edited."""
+    bounced = client.email_bounced_at if channel == "email" and address and client.email_bounced_to and \
+        address.strip().lower() == client.email_bounced_to else None
+    return refusal(channel, do_not_contact=client.do_not_contact, opted_out=set(client.opted_out or []),
+                   address=address, marketing_email_ok=kind != "marketing" or bool(store.postal_address),
+                   bounced_on=bounced.astimezone(ZoneInfo(store.timezone)).date() if bounced else None)
 
 
 def claimable(now: datetime) -> ColumnElement[bool]:
@@ -80,15 +100,13 @@ def _claim(message_id: int, now: datetime) -> Outgoing | Delivery:
         return Delivery(message_id, "skipped")
     message, client, store = row
     still = claimable(now)
-    why = refusal(message.channel, do_not_contact=client.do_not_contact, opted_out=set(client.opted_out or []),
-                  address=message.to_address,
-                  marketing_email_ok=message.kind != "marketing" or bool(store.postal_address))
+    why = refusal_for(client, store, message.channel, message.to_address, message.kind)
     if why is not None:
         db.session.execute(update(Message).where(Message.id == message_id, still)
                            .values(status="refused", reason=why, claimed_at=now))
         db.session.commit()
         return Delivery(message_id, "refused")
-    if message.channel == "text" and (later := text_waits_until(store.timezone, now)) is not None:
+    if message.channel == "text" and (later := text_waits_until(quiet_zone(client, store), now)) is not None:
         db.session.execute(update(Message).where(Message.id == message_id, still)
                            .values(status="queued", next_try_at=later, claimed_at=None))
         db.session.commit()
@@ -101,7 +119,7 @@ def _claim(message_id: int, now: datetime) -> Outgoing | Delivery:
 
 
 def _outgoing(message: Message, store: Store) -> Outgoing:
-    unsubscribe = callback = None
+    unsubscribe = callback = reply_to = None
     base = message.base_url or current_app.config.get("PUBLIC_URL") or "http://localhost/"
     with current_app.test_request_context(base_url=base):
         if message.channel == "email" and message.kind == "marketing":
@@ -109,9 +127,12 @@ def _outgoing(message: Message, store: Store) -> Outgoing:
                                   _external=True)
         if message.channel == "text":
             callback = url_for("messages.status_callback", _external=True)
+    if message.channel == "email":
+        reply_to = reply_address(current_app.config, message.store_id, message.id)
     return Outgoing(id=message.id, channel=message.channel, to=message.to_address, body=message.body,
                     subject=message.subject, sender_name=store.name, unsubscribe_url=unsubscribe,
-                    postal_address=store.postal_address or "", status_callback=callback)
+                    postal_address=store.postal_address or "", status_callback=callback,
+                    sms_from=store.sms_from if message.channel == "text" else None, reply_to=reply_to)
 
 
 def _record(message_id: int, answer: Answer, transport: str) -> Delivery:

@@ -9,6 +9,9 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from sqlalchemy import select
+
+from ...domain.client_columns import phone_e164
 from ...domain.inputs import whole_number
 from ...domain.locales import COUNTRIES, COUNTRY_CODES, LOCALES, currencies, locale_label
 from ...domain.settings import DEFAULT_WINDOWS, FREQUENCY_PRESETS, EngineSettings
@@ -70,9 +73,10 @@ def locale_choices() -> LocaleChoices:
 
 
 def update_store(actor: User, name: str, timezone: str, country: str, morning_hour: str, locale: str = "",
-                 currency: str = "", postal_address: str | None = None) -> Store:
-    """Save the store's name, timezone, country, locale, currency, morning hour and postal address (None: left as
-    it is); nothing is saved when one is wrong. An empty locale or currency follows the country."""
+                 currency: str = "", postal_address: str | None = None, sms_from: str | None = None) -> Store:
+    """Save the store's name, timezone, country, locale, currency, morning hour, postal address and texting number
+    (those two None: left as they are); nothing is saved when one is wrong. An empty locale or currency follows the
+    country."""
     require_manager(actor)
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -98,11 +102,18 @@ def update_store(actor: User, name: str, timezone: str, country: str, morning_ho
     address = " ".join((postal_address or "").split())  # one line: it is the foot of an email
     if len(address) > 300:
         errors["postal_address"] = "Keep the postal address under 300 characters."
+    number = phone_e164(sms_from, country if country in COUNTRY_CODES else "US") if sms_from else None
+    if sms_from and sms_from.strip() and number is None:
+        errors["sms_from"] = "Enter the texting number as the provider shows it, e.g. +1 212 555 0100."
+    elif number and db.session.scalar(select(Store.id).where(Store.sms_from == number, Store.id != actor.store_id)):
+        errors["sms_from"] = "Another store already sends from this number."
     if errors:
         raise Invalid("Store settings not saved", errors)
     store = db.session.get_one(Store, actor.store_id)
     if postal_address is not None:
         store.postal_address = address or None
+    if sms_from is not None:
+        store.sms_from = number
     store.name, store.timezone, store.country, store.morning_hour = name, timezone, country, hour_number or 0
     store.locale, store.currency = locale or None, currency or None
     # The country lives on the store; an old override inside the engine settings would shadow it.

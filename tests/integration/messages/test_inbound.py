@@ -11,7 +11,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from jewelpwa.extensions import db
-from jewelpwa.models import Client, ConsentEvent, FollowUp, Notification, Outreach, PushSubscription
+from jewelpwa.models import Client, ConsentEvent, FollowUp, Notification, Outreach, PushSubscription, Store
 from jewelpwa.services.messages.delivery import deliver_messages
 
 from ..conftest import make_user
@@ -146,7 +146,7 @@ def test_stop_refuses_the_next_text_and_start_reopens_it(app, auth, clock, sms):
     client = texted(app, auth, sms, user, first_name="Ana", phone="(212) 555-0164")
     assert len(sms.sends) == 1
 
-    assert inbound(app, sms, "+12125550164", "  stop ").status_code == 200
+    assert inbound(app, sms, "+12125550164", "  Stop. ").status_code == 200  # a phone's keyboard adds the period
     assert db.session.get(Client, client.id).opted_out == ["text"]
     assert ledger(client) == [("opt_out", "text", "keyword")]
     assert pushes(user) == [] and db.session.query(Outreach).filter_by(outcome="replied").count() == 0
@@ -204,3 +204,43 @@ def test_stop_covers_every_store_with_the_number_and_a_reply_goes_to_the_one_las
     auth.client.post("/logout", data={"csrf_token": auth.csrf("/me")})
     auth.login(theirs.email)
     assert "Thanks!" not in card(auth, quiet.id)
+
+
+def test_a_store_with_its_own_number_sends_from_it_and_a_reply_to_it_attaches_there(app, auth, clock, sms):
+    clock.set_day(DAY)
+    app.config.update(sms.config())
+    shared, own = make_user(), make_user(store="Uptown Store")
+    owner = make_user(store="Uptown Store", role="owner")
+    # The owner sets the store's texting number in Owner → Settings (checked, one store per number).
+    auth.login(owner.email)
+    store = {"name": "Uptown Store", "timezone": "America/New_York", "country": "US", "morning_hour": "8"}
+    bad = auth.post("/owner/settings", {**store, "sms_from": "call us"})
+    assert bad.status_code == 422 and "Enter the texting number as the provider shows it" in bad.get_data(as_text=True)
+    assert auth.post("/owner/settings", {**store, "sms_from": "(212) 555-0100"}).status_code in (200, 303)
+    db.session.rollback()
+    assert db.session.get(Store, own.store_id).sms_from == "+12125550100"
+    db.session.get(Store, shared.store_id).sms_from = None
+    db.session.commit()
+    auth.client.post("/logout", data={"csrf_token": auth.csrf("/me")})
+
+    # The same person in both stores; our store (own number) texts first, the shared-number store last.
+    ours = texted(app, auth, sms, own, first_name="Ana", phone="(212) 555-0171")
+    assert sms.sends[-1]["From"] == "+12125550100"
+    auth.client.post("/logout", data={"csrf_token": auth.csrf("/me")})
+    theirs = texted(app, auth, sms, shared, first_name="Ana", phone="(212) 555-0171")
+    assert sms.sends[-1]["From"] == OURS
+
+    # A reply to our number attaches here, though the other store texted her more recently.
+    form = {"From": "+12125550171", "To": "+12125550100", "Body": "Yes please", "MessageSid": "SMown1"}
+    signature = RequestValidator(sms.config()["TWILIO_AUTH_TOKEN"]).compute_signature(URL, form)
+    app.test_client().post("/messages/inbound/sms", data=form, headers={"X-Twilio-Signature": signature})
+    [reply] = [m for m in messages() if m.direction == "in"]
+    assert (reply.store_id, reply.client_id) == (own.store_id, ours.id)
+    # STOP to our number stops our texts only: the provider still sends from the shared number.
+    form = {**form, "Body": "STOP", "MessageSid": "SMown2"}
+    signature = RequestValidator(sms.config()["TWILIO_AUTH_TOKEN"]).compute_signature(URL, form)
+    app.test_client().post("/messages/inbound/sms", data=form, headers={"X-Twilio-Signature": signature})
+    assert ledger(ours) == [("opt_out", "text", "keyword")] and ledger(theirs) == []
+    # A reply to the shared number goes to the shared-number store's client.
+    inbound(app, sms, "+12125550171", "Thanks!", sid="SMshared1")
+    assert [m.client_id for m in messages() if m.direction == "in"][-1] == theirs.id

@@ -198,6 +198,62 @@ def test_a_text_at_2230_store_time_waits_until_8(app, auth, clock, sms):
     assert len(sms.sends) == 1
 
 
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def test_quiet_hours_follow_the_clients_own_time_zone(app, auth, clock, sms):
+    # 22:30 in Los Angeles is 01:30 the next day in New York, where the store is: the text waits for 8:00 in LA.
+    clock.set(datetime.combine(DAY, time(22, 30), LA))
+    app.config.update(sms.config())
+    user = make_user()
+    client = make_client(user, time_zone="America/Los_Angeles")
+    auth.login(user.email)
+    send(auth, client.id, body="Hi {first_name}")
+    [message] = messages()
+    assert message.status == "queued"
+    assert message.next_try_at == datetime.combine(date(2026, 6, 11), time(8), LA).astimezone(UTC)
+    # 8:00 in New York (5:00 in LA): the store is open, the client is asleep; the worker postpones it again.
+    clock.set(datetime.combine(date(2026, 6, 11), time(8), NY))
+    assert deliver_messages([message.id])[0].outcome == "skipped"
+    message.next_try_at = datetime.combine(date(2026, 6, 11), time(8), NY).astimezone(UTC)
+    db.session.commit()
+    assert deliver_messages([message.id])[0].outcome == "postponed" and sms.answers == []
+    clock.set(datetime.combine(date(2026, 6, 11), time(8), LA))
+    assert deliver_messages([message.id])[0].outcome == "sent" and len(sms.sends) == 1
+
+
+def test_the_client_time_zone_is_chosen_on_the_card_else_read_from_the_mobile(app, auth, clock):
+    clock.set_day(DAY)
+    user = make_user()  # the store is in New York
+    auth.login(user.email)
+    form = auth.client.get(f"/clients/{make_client(user).id}/edit/communication").get_data(as_text=True)
+    assert '<optgroup label="In the store’s country">' in form and 'value="America/Los_Angeles"' in form
+    assert form.index("America/New_York") < form.index("Europe/London")
+
+    client = make_client(user)
+    path = f"/clients/{client.id}/communication"
+    base = {"frequency": "normal"}
+    bad = auth.post(path, {**base, "time_zone": "Mars/Olympus_Mons"}, token_from=f"/clients/{client.id}")
+    assert bad.status_code == 422 and "Choose a time zone from the list" in bad.get_data(as_text=True)
+    assert db.session.get(Client, client.id).time_zone is None
+    auth.post(path, {**base, "time_zone": "America/Denver"}, token_from=f"/clients/{client.id}")
+    db.session.rollback()
+    assert db.session.get(Client, client.id).time_zone == "America/Denver"
+    assert "America/Denver" in card(auth, client.id)
+    auth.post(path, {**base, "time_zone": ""}, token_from=f"/clients/{client.id}")
+    db.session.rollback()
+    assert db.session.get(Client, client.id).time_zone is None
+
+    # A Los Angeles mobile (area code 213) names its zone when the contact details are saved; a New York one is
+    # the store's own zone and leaves it empty.
+    for phone, zone in (("(213) 555-0142", "America/Los_Angeles"), ("(212) 555-0143", None)):
+        other = make_client(user, first_name="Lou")
+        auth.post(f"/clients/{other.id}/contact", {"first_name": "Lou", "phone": phone},
+                  token_from=f"/clients/{other.id}")
+        db.session.rollback()
+        assert db.session.get(Client, other.id).time_zone == zone
+
+
 def test_development_transport_keeps_each_message_for_the_sender_and_the_owner(app, auth, clock):
     clock.set_day(DAY)
     user = make_user()

@@ -19,6 +19,8 @@ class Outgoing:
     unsubscribe_url: str | None = None  # marketing email: List-Unsubscribe and the footer's link
     postal_address: str = ""  # marketing email: the store's, in the footer
     status_callback: str | None = None  # texts: where the provider reports delivered/failed
+    sms_from: str | None = None  # texts: the store's own number, instead of the app's TWILIO_FROM / service
+    reply_to: str | None = None  # email: the store's reply address naming this message (INBOUND_EMAIL_DOMAIN)
 
 
 @dataclass(frozen=True)

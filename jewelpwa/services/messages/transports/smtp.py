@@ -55,6 +55,8 @@ class SmtpTransport:
         mail["Subject"] = message.subject or message.sender_name
         mail["Date"] = formatdate(localtime=False)
         mail["Message-ID"] = make_msgid(idstring=f"m{message.id}", domain=self.sender.rpartition("@")[2] or None)
+        if message.reply_to:
+            mail["Reply-To"] = formataddr((message.sender_name, message.reply_to))
         body = message.body
         if message.unsubscribe_url:
             # RFC 8058: a mail client's "unsubscribe" button POSTs List-Unsubscribe=One-Click to this URL.

@@ -57,7 +57,9 @@ class TwilioTransport:
         except outbound.Refused as e:
             return Answer("failed", error=f"provider address refused: {e}")
         form = {"To": message.to, "Body": message.body}
-        if self.messaging_service:
+        if message.sms_from:  # the store's own number (stores.sms_from): replies to it name the store
+            form["From"] = message.sms_from
+        elif self.messaging_service:
             form["MessagingServiceSid"] = self.messaging_service
         else:
             form["From"] = self.sender or ""
