@@ -42,6 +42,7 @@ def _client_defaults(store_id: int, first_name: str, last_name: str, phone: str 
         "loyalty_tier": None, "notes": None, "metals": [], "stones": [], "brands": [], "styles": [], "tags": [],
         "ring_size": None, "preferred_channel": None, "frequency": _FREQUENCY, "opted_out": [],
         "do_not_contact": False, "referred_by_id": None, "source": None, "first_seen_on": first_seen_on,
+        "time_zone": None, "email_bounced_to": None, "email_bounced_at": None,
         "last_reached_on": None, "last_touch_on": None, "erased_at": None, "created_at": created_at,
         "updated_at": updated_at,
     }
