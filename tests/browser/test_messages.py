@@ -196,3 +196,101 @@ def test_an_email_reply_and_a_bounced_email_on_the_card(live_app, live_server, l
     phone.screenshot(path=str(ARTIFACTS / SHOTS / "client-time-zone-390.png"), full_page=False)
     phone.get_by_role("button", name="Save").click()
     expect(phone.locator("#card-communication")).to_contain_text("America/Los Angeles")
+
+
+def test_a_text_from_today_its_reply_and_the_push_that_tells_the_associate(live_app, live_server, live_clock, phone):
+    """The whole conversation at 390×844: compose a text from a Today row, the worker sends it, the client's
+    signed reply comes in by the provider's webhook, the associate's push goes out as real encrypted Web Push to a
+    local push service that decrypts it, and that very payload, handed to Chromium's service worker, shows the
+    notification; opening it lands on the card's conversation with the reply.
+
+    Headless Chromium cannot subscribe at a real push service, so the device is a local one (tests/workers/
+    support.py) and the payload it decrypted is delivered to the page's service worker over DevTools, as
+    test_push_notification.py does."""
+    import json
+    import secrets
+
+    import requests
+    from twilio.request_validator import RequestValidator
+
+    from jewelpwa.domain.client_columns import client_columns
+    from jewelpwa.extensions import db
+    from jewelpwa.models import Client, User
+    from jewelpwa.services.push import devices
+    from jewelpwa.services.push.delivery import deliver_many
+    from jewelpwa.services.push.outbox import pending_due as pushes_due
+    from jewelpwa.services.push.vapid import init_keys
+    from tests.workers.support import LOCAL_PUSH_CONFIG, PushEndpoint
+
+    from .test_push_notification import registration_id, shown
+
+    ARTIFACTS.joinpath(SHOTS).mkdir(parents=True, exist_ok=True)
+    live_clock.set_day(DAY, at=time(11))
+    made = desk(live_app, "talker", names=(("Lena", "Okafor"),))
+    client_id = made.client_ids[0]
+    number = f"+1646{secrets.randbelow(10**7):07d}"  # no other client of the shared live app has it
+    service = PushEndpoint()
+    saved = {k: live_app.config.get(k) for k in (*LOCAL_PUSH_CONFIG, "TWILIO_AUTH_TOKEN")}
+    live_app.config.update(LOCAL_PUSH_CONFIG)
+    try:
+        def prepare() -> None:
+            init_keys(live_app.instance_path)
+            client = db.session.get(Client, client_id)
+            client.phone = number
+            client.phone_digits = client_columns(client.first_name, client.last_name, number)["phone_digits"]
+            db.session.commit()
+            user = db.session.scalar(db.select(User).where(User.email == made.email))
+            devices.subscribe(user, service.device("lena-phone").subscription(), label="Phone")
+
+        in_db(live_app, prepare)
+        phone.context.grant_permissions(["notifications"], origin=live_server)
+        sign_in(phone, live_server, made.email, made.password)
+        phone.wait_for_url("**/today")
+
+        phone.locator(f"#row-{client_id}").get_by_role("link", name="Send text").click()
+        phone.wait_for_url("**/messages/new?channel=text")
+        phone.get_by_label("Message").fill("Hi {first_name}, the pearls you liked are back. Saturday?")
+        phone.get_by_role("button", name="Send text").click()
+        expect(phone.locator(".compose-sent")).to_contain_text("Text to Lena queued")
+        sent = in_db(live_app, lambda: [d.outcome for d in deliver_messages([i for i, _ in pending_due()])])
+        assert sent == ["sent"]
+
+        url = f"{live_server}/messages/inbound/sms"
+        form = {"From": number, "To": "+15005550006", "Body": "Saturday at 11 works, thank you!",
+                "MessageSid": f"SM{secrets.token_hex(16)}"}
+        live_app.config["TWILIO_AUTH_TOKEN"] = "browser-token"
+        signature = RequestValidator("browser-token").compute_signature(url, form)
+        assert requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=10).status_code == 200
+
+        pushed = in_db(live_app, lambda: [d.outcome for d in deliver_many([i for i, _ in pushes_due()])])
+        assert pushed == ["sent"], service.errors
+        [received] = service.devices["lena-phone"].accepted
+        assert received.payload["title"] == "New reply"
+        assert received.payload["body"] == "Reply from Lena: Saturday at 11 works, thank you!"
+
+        phone.goto(live_server + "/me/devices")  # app.js registers /sw.js; its push handler shows notifications
+        phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+        cdp = phone.context.new_cdp_session(phone)
+        reg_id = registration_id(phone, cdp, live_server)
+        cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server + "/", "registrationId": reg_id,
+                                                      "data": json.dumps(received.payload)})
+        [note] = [n for n in shown(phone, 1) if n["title"] == "New reply"]
+        assert note["body"] == "Reply from Lena: Saturday at 11 works, thank you!"
+
+        context = phone.context
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        with phone.expect_navigation(url=f"**/clients/{client_id}*", timeout=15000):
+            worker.evaluate("""async () => {
+              const [n] = await self.registration.getNotifications();
+              n.close();
+              await openTarget(n.data);
+            }""")
+        messages = phone.locator("#card-messages")
+        expect(messages.locator(".message-reply")).to_contain_text("Saturday at 11 works, thank you!")
+        expect(messages).to_contain_text("the pearls you liked are back")
+        no_sideways_scroll(phone)
+        messages.scroll_into_view_if_needed()
+        phone.screenshot(path=str(ARTIFACTS / SHOTS / "conversation-after-push-390.png"), full_page=False)
+    finally:
+        live_app.config.update(saved)
+        service.stop()
