@@ -3,13 +3,16 @@ round trips to the database, connections checked out and the app's CPU time. Iss
 
 The mixed workload's loop (bench/mixed_load.py) in process, on the app gunicorn serves: an associate signs in,
 then again and again opens Today (made fresh: the outcome before it wrote), a card from a row of it, and logs an
-outcome on that row as its one-tap form sends it. Each request is counted by listening to the engine:
+outcome on that row as its one-tap form sends it; between the first two it opens Today again with nothing written
+(the kept page), and last it searches (htmx, the queries of counter_app.SEARCHES in turn). Each request is counted
+by listening to the engine:
 
 - **sql**: statements the app ran (SQLAlchemy's `before_cursor_execute`; on SQLite the BEGIN is one of them);
 - **trips**: round trips to PostgreSQL: the statements, plus the BEGIN psycopg sends before a transaction's first
   statement, each COMMIT and each ROLLBACK of an open transaction (a ping on checkout would be one more);
 - **conns**: connections checked out of the pool;
-- **cpu**: this process's CPU time for the request (the test client's share included, the same for every version).
+- **cpu**: this process's CPU time for the request (the test client's share included, the same for every version);
+- **ms**: the request's wall time (the database server's work included; a busy machine moves it).
 
     .venv/bin/python bench/route_cost.py --pg jewelpwa_bench_routes      # the store is made and kept on first use
     .venv/bin/python bench/route_cost.py --sqlite /tmp/routes50k.db
@@ -33,12 +36,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
+from counter_app import SEARCHES  # noqa: E402
 from mixed_load import build_store  # noqa: E402
 from psycopg.pq import TransactionStatus  # noqa: E402
 from sqlalchemy import event  # noqa: E402
@@ -116,7 +121,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
     token = csrf_of(client.get("/today").get_data(as_text=True))
     rng = random.Random(7)
     names, weights = zip(*OUTCOMES, strict=True)
-    samples: dict[str, list[dict]] = {"today_made": [], "card": [], "outcome": []}
+    samples: dict[str, list[dict]] = {"today_made": [], "card": [], "outcome": [], "today_kept": [], "search": []}
     shown: list[tuple[str, object]] = []
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not the waits for the server
 
@@ -124,14 +129,16 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
         counter.take()
         counter.statements.clear()
         profiling = profiler is not None and route == show
-        cpu = time.process_time()
+        cpu, wall = time.process_time(), time.perf_counter()
         if profiling:
             profiler.enable()
         response = client.open(path, method=method, **kw)
         text = response.get_data(as_text=True)
         if profiling:
             profiler.disable()
-        cost = {**counter.take(), "cpu_ms": (time.process_time() - cpu) * 1000, "status": response.status_code}
+        cost = {**counter.take(), "cpu_ms": (time.process_time() - cpu) * 1000,
+                "ms": (time.perf_counter() - wall) * 1000, "status": response.status_code,
+                "path": path}
         samples[route].append(cost)
         if route == show:
             shown[:] = counter.statements
@@ -140,11 +147,14 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
     for _ in range(loops):
         rows = ROW.findall(call("today_made", "GET", "/today"))
         client_id = int(rng.choice(rows)) if rows else rng.choice(user["own_ids"])
+        call("today_kept", "GET", "/today")  # nothing written since: the kept page
         call("card", "GET", f"/clients/{client_id}")
         call("outcome", "POST", f"/clients/{client_id}/outreach",
              data={"channel": "call", "outcome": rng.choices(names, weights)[0], "view": "today", "next": "/today",
                    "csrf_token": token},
              headers={"HX-Request": "true", "HX-Target": f"row-{client_id}", "X-CSRFToken": token})
+        call("search", "GET", "/clients?" + urlencode({"q": SEARCHES[len(samples["search"]) % len(SEARCHES)]}),
+             headers={"HX-Request": "true"})
     result = {}
     for route, rows in samples.items():
         rows = rows[2:]  # warm-up: the first requests fill caches
@@ -155,7 +165,16 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
                                                                           "commits", "rollbacks")},
             "sql_max": max(r["sql"] for r in rows),
             "cpu_ms_median": round(statistics.median(r["cpu_ms"] for r in rows), 2),
+            "ms_median": round(statistics.median(r["ms"] for r in rows), 2),
         }
+    by_query: dict[str, list[dict]] = {}
+    for row in samples["search"][2:]:
+        by_query.setdefault(row["path"], []).append(row)
+    result["search_by_query"] = {path: {"sql": statistics.mean(r["sql"] for r in rows),
+                                        "trips": statistics.mean(r["trips"] for r in rows),
+                                        "cpu_ms_median": round(statistics.median(r["cpu_ms"] for r in rows), 2),
+                                        "ms_median": round(statistics.median(r["ms"] for r in rows), 2)}
+                                 for path, rows in by_query.items()}
     if profiler is not None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
     if show:
@@ -197,7 +216,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50_000)
     parser.add_argument("--associates", type=int, default=6)
     parser.add_argument("--loops", type=int, default=40)
-    parser.add_argument("--show", choices=("today_made", "card", "outcome"))
+    parser.add_argument("--show", choices=("today_made", "card", "outcome", "today_kept", "search"))
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the shown route's requests")
     args = parser.parse_args()
@@ -222,10 +241,13 @@ def main() -> None:
     result = measure(clone(url), facts, args.loops, args.show, args.explain, args.profile)
     print(f"\n{url.split('://')[0]} · {args.clients:,} clients · {args.loops} loops (first 2 dropped)")
     print(f"{'route':<12}{'sql':>7}{'max':>5}{'trips':>7}{'conns':>7}{'begin':>7}{'commit':>7}{'rollbk':>7}"
-          f"{'cpu ms':>8}  statuses")
+          f"{'cpu ms':>8}{'ms':>8}  statuses")
+    by_query = result.pop("search_by_query")
     for route, r in result.items():
         print(f"{route:<12}{r['sql']:>7}{r['sql_max']:>5}{r['trips']:>7}{r['conns']:>7}{r['begins']:>7}"
-              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}  {r['statuses']}")
+              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}{r['ms_median']:>8}  {r['statuses']}")
+    for path, r in by_query.items():
+        print(f"  {path:<26}{r['sql']:>7.2f}{'':>5}{r['trips']:>7.2f}{'':>35}{r['cpu_ms_median']:>8}{r['ms_median']:>8}")
 
 
 if __name__ == "__main__":
