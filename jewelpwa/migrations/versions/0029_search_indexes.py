@@ -39,6 +39,12 @@ def upgrade():
     else:
         op.create_index(TOUCH, 'clients', ['store_id', 'assigned_to_id', 'last_touch_on', 'id'],
                         sqlite_where=sa.text('erased_at IS NULL'))
+        # A database analyzed before this index has statistics for every index but it, and SQLite then takes the
+        # unknown partial index for a small one: a name search walked it and sorted the store (130-250 ms at
+        # 50,000 clients). Measured, the index is one like the others. (Never analyzed, SQLite's defaults choose
+        # well, and are left alone.)
+        if bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is not None:
+            op.execute('ANALYZE clients')
 
 
 def downgrade():
