@@ -176,7 +176,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
                                         "ms_median": round(statistics.median(r["ms"] for r in rows), 2)}
                                  for path, rows in by_query.items()}
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler).sort_stats("tottime" if "--tottime" in sys.argv else "cumulative").print_stats(60)
     if show:
         print(f"\n--- statements of the last {show} request")
         for i, (statement, params) in enumerate(shown, 1):
@@ -219,6 +219,7 @@ def main() -> None:
     parser.add_argument("--show", choices=("today_made", "card", "outcome", "today_kept", "search"))
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the shown route's requests")
+    parser.add_argument("--tottime", action="store_true", help="the profile by each function's own time")
     args = parser.parse_args()
     if args.sqlite:
         url, facts_file = f"sqlite:///{args.sqlite}", Path(f"{args.sqlite}.json")
