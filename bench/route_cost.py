@@ -12,7 +12,8 @@ by listening to the engine:
   statement, each COMMIT and each ROLLBACK of an open transaction (a ping on checkout would be one more);
 - **conns**: connections checked out of the pool;
 - **cpu**: this process's CPU time for the request (the test client's share included, the same for every version);
-- **ms**: the request's wall time (the database server's work included; a busy machine moves it).
+- **ms**: the request's wall time (the database server's work included; a busy machine moves it);
+- **db cpu**: PostgreSQL's CPU time for the request (its server processes, read from /proc: a mean, in 10 ms ticks).
 
     .venv/bin/python bench/route_cost.py --pg jewelpwa_bench_routes      # the store is made and kept on first use
     .venv/bin/python bench/route_cost.py --sqlite /tmp/routes50k.db
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
 import re
@@ -52,6 +54,7 @@ from jewelpwa import create_app  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 
 IDLE = TransactionStatus.IDLE
+TICKS = os.sysconf("SC_CLK_TCK")
 ROW = re.compile(r'id="row-(\d+)"')
 OUTCOMES = [("reached", 0.45), ("voicemail", 0.35), ("no_answer", 0.20)]
 
@@ -63,6 +66,8 @@ class Counter:
         self.pg = engine.dialect.name == "postgresql"
         self.reset()
         self.statements: list[tuple[str, object]] = []
+        self.distinct: set[str] = set()  # psycopg keeps the plans of the last 100 (prepared_max) per connection
+        self.backends: set[int] = set()  # the server processes of the connections used (PostgreSQL)
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", self._rollback)
@@ -77,7 +82,10 @@ class Counter:
     def _statement(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, PLR0913
         self.counts["sql"] += 1
         self.statements.append((statement, parameters))
+        self.distinct.add(statement)
         raw = cursor.connection
+        if self.pg:
+            self.backends.add(raw.info.backend_pid)
         if self.pg and not raw.autocommit and raw.info.transaction_status == IDLE:
             self.counts["begins"] += 1  # psycopg sends BEGIN before the transaction's first statement
 
@@ -92,6 +100,18 @@ class Counter:
 
     def _rollback(self, conn) -> None:  # noqa: ANN001
         self.counts["rollbacks"] += self._in_transaction(conn)
+
+    def server_cpu_ms(self) -> float:
+        """CPU time the server processes of the connections used so far have spent (this machine's PostgreSQL;
+        /proc counts in ticks of 10 ms, so only a mean over many requests means anything)."""
+        total = 0
+        for pid in self.backends:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total * 1000 / TICKS
 
     def take(self) -> dict:
         out = dict(self.counts)
@@ -129,7 +149,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
         counter.take()
         counter.statements.clear()
         profiling = profiler is not None and route == show
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, wall, server = time.process_time(), time.perf_counter(), counter.server_cpu_ms()
         if profiling:
             profiler.enable()
         response = client.open(path, method=method, **kw)
@@ -137,7 +157,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
         if profiling:
             profiler.disable()
         cost = {**counter.take(), "cpu_ms": (time.process_time() - cpu) * 1000,
-                "ms": (time.perf_counter() - wall) * 1000, "status": response.status_code,
+                "ms": (time.perf_counter() - wall) * 1000, "db_cpu_ms": counter.server_cpu_ms() - server, "status": response.status_code,
                 "path": path}
         samples[route].append(cost)
         if route == show:
@@ -155,7 +175,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
              headers={"HX-Request": "true", "HX-Target": f"row-{client_id}", "X-CSRFToken": token})
         call("search", "GET", "/clients?" + urlencode({"q": SEARCHES[len(samples["search"]) % len(SEARCHES)]}),
              headers={"HX-Request": "true"})
-    result = {}
+    result: dict = {"distinct_statements": len(counter.distinct)}
     for route, rows in samples.items():
         rows = rows[2:]  # warm-up: the first requests fill caches
         result[route] = {
@@ -166,6 +186,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
             "sql_max": max(r["sql"] for r in rows),
             "cpu_ms_median": round(statistics.median(r["cpu_ms"] for r in rows), 2),
             "ms_median": round(statistics.median(r["ms"] for r in rows), 2),
+            "db_cpu_ms_mean": round(statistics.mean(r["db_cpu_ms"] for r in rows), 2),
         }
     by_query: dict[str, list[dict]] = {}
     for row in samples["search"][2:]:
@@ -173,7 +194,8 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
     result["search_by_query"] = {path: {"sql": statistics.mean(r["sql"] for r in rows),
                                         "trips": statistics.mean(r["trips"] for r in rows),
                                         "cpu_ms_median": round(statistics.median(r["cpu_ms"] for r in rows), 2),
-                                        "ms_median": round(statistics.median(r["ms"] for r in rows), 2)}
+                                        "ms_median": round(statistics.median(r["ms"] for r in rows), 2),
+                                        "db_cpu_ms_mean": round(statistics.mean(r["db_cpu_ms"] for r in rows), 2)}
                                  for path, rows in by_query.items()}
     if profiler is not None:
         pstats.Stats(profiler).sort_stats("tottime" if "--tottime" in sys.argv else "cumulative").print_stats(60)
@@ -242,13 +264,14 @@ def main() -> None:
     result = measure(clone(url), facts, args.loops, args.show, args.explain, args.profile)
     print(f"\n{url.split('://')[0]} · {args.clients:,} clients · {args.loops} loops (first 2 dropped)")
     print(f"{'route':<12}{'sql':>7}{'max':>5}{'trips':>7}{'conns':>7}{'begin':>7}{'commit':>7}{'rollbk':>7}"
-          f"{'cpu ms':>8}{'ms':>8}  statuses")
+          f"{'cpu ms':>8}{'ms':>8}{'db cpu':>8}  statuses")
     by_query = result.pop("search_by_query")
+    print(f"distinct statements in the run: {result.pop('distinct_statements')}")
     for route, r in result.items():
         print(f"{route:<12}{r['sql']:>7}{r['sql_max']:>5}{r['trips']:>7}{r['conns']:>7}{r['begins']:>7}"
-              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}{r['ms_median']:>8}  {r['statuses']}")
+              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}{r['ms_median']:>8}{r['db_cpu_ms_mean']:>8}  {r['statuses']}")
     for path, r in by_query.items():
-        print(f"  {path:<26}{r['sql']:>7.2f}{'':>5}{r['trips']:>7.2f}{'':>35}{r['cpu_ms_median']:>8}{r['ms_median']:>8}")
+        print(f"  {path:<26}{r['sql']:>7.2f}{'':>5}{r['trips']:>7.2f}{'':>35}{r['cpu_ms_median']:>8}{r['ms_median']:>8}{r['db_cpu_ms_mean']:>8}")
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ def install_pg_autocommit_reads(engine: Engine) -> None:
     docstring)."""
     if engine.dialect.name != "postgresql":
         return
-    _AUTOCOMMIT_POOLS.add(engine.pool)
+    _AUTOCOMMIT_DIALECTS.add(engine.dialect)
     event.listen(Session, "after_begin", _on_session_begin)  # once for every engine (a second listen is ignored)
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -112,12 +112,13 @@ def install_pg_autocommit_reads(engine: Engine) -> None:
             dbapi_connection.autocommit = False
 
 
-# The pools of the engines install_pg_autocommit_reads was given (an engine made with other options shares its pool).
-_AUTOCOMMIT_POOLS: WeakSet = WeakSet()
+# The dialects of the engines install_pg_autocommit_reads was given: an engine made from one with other options shares
+# its dialect, and keeps it when its pool is disposed of and made again.
+_AUTOCOMMIT_DIALECTS: WeakSet = WeakSet()
 
 
 def _on_session_begin(_session, _transaction, connection) -> None:  # noqa: ANN001 - SQLAlchemy hook
-    if not _read_only.get() or connection.engine.pool not in _AUTOCOMMIT_POOLS:
+    if not _read_only.get() or connection.dialect not in _AUTOCOMMIT_DIALECTS:
         return
     raw = connection.connection.dbapi_connection
     # Only a connection nothing ran on yet (psycopg has not sent its BEGIN), and not one already in autocommit.

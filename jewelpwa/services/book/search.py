@@ -35,7 +35,7 @@ from ...domain.client_columns import display_name, fold, phone_digits
 from ...domain.vocab import Tier
 from ...extensions import db
 from ...models import Client, User
-from ..pg_settings import plan_for_these_values
+from ..pg_settings import done_with_these_values, plan_for_these_values
 
 MIN_DIGITS = 3
 COUNT_CAP = 1000  # counting stops here: "1,000+ clients" is as useful as 31,402 and costs a bounded scan
@@ -239,4 +239,5 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
         capped = (select(Client.id).where(*conditions, *groups[-1:]).order_by(*count_order).limit(COUNT_CAP + 1)
                   .subquery())
         result.count = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    done_with_these_values()
     return result

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Blueprint, request
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, select, text
 
 from jewelpwa.extensions import db
@@ -110,3 +111,32 @@ def test_a_setting_for_the_transaction_holds_for_the_rest_of_a_read_only_request
     with db.engine.connect() as conn:
         assert conn.scalar(text("SELECT current_setting('plan_cache_mode')")) == "auto"
         assert not conn.connection.dbapi_connection.autocommit
+
+
+def test_a_search_ends_its_transaction_of_settings_with_a_commit_not_a_rollback(auth):
+    """psycopg forgets every statement it prepared on a connection at a rollback: a search ending so made every
+    next request plan its statements afresh."""
+    on_postgresql()
+    user = make_user(store="Autocommit Store")
+    make_client(user, first_name="Annabel")
+    auth.login(user.email)
+    ended: list[str] = []
+
+    def open_transaction(conn) -> bool:  # noqa: ANN001
+        return conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE
+
+    def on_commit(conn) -> None:  # noqa: ANN001
+        ended.append("commit" if open_transaction(conn) else "nothing")
+
+    def on_rollback(conn) -> None:  # noqa: ANN001
+        ended.append("rollback" if open_transaction(conn) else "nothing")
+
+    event.listen(db.engine, "commit", on_commit)
+    event.listen(db.engine, "rollback", on_rollback)
+    try:
+        page = auth.client.get("/clients?q=anna", headers={"HX-Request": "true"}).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "commit", on_commit)
+        event.remove(db.engine, "rollback", on_rollback)
+    assert "Annabel" in page
+    assert "commit" in ended and "rollback" not in ended, ended
