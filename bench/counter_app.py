@@ -131,6 +131,7 @@ def build_store(url: str, clients: int, seed: int, reuse: bool = False, associat
         t = time.perf_counter()
         build_day_lists(store.id, on)
         lists_s = time.perf_counter() - t
+        generate.as_maintained()
         lists = {}
         for uid in gen.user_ids:
             user = db.session.get(User, uid)

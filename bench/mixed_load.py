@@ -90,6 +90,7 @@ def build_store(url: str, clients: int, seed: int, associates: int) -> dict:
         plan_store_day(store, on)
         build_day_lists(store.id, on)
         plan_s = time.perf_counter() - t
+        generate.as_maintained()
         users = []
         for uid in gen.user_ids:
             user = db.session.get(User, uid)

@@ -3,13 +3,17 @@ round trips to the database, connections checked out and the app's CPU time. Iss
 
 The mixed workload's loop (bench/mixed_load.py) in process, on the app gunicorn serves: an associate signs in,
 then again and again opens Today (made fresh: the outcome before it wrote), a card from a row of it, and logs an
-outcome on that row as its one-tap form sends it. Each request is counted by listening to the engine:
+outcome on that row as its one-tap form sends it; between the first two it opens Today again with nothing written
+(the kept page), and last it searches (htmx, the queries of counter_app.SEARCHES in turn). Each request is counted
+by listening to the engine:
 
 - **sql**: statements the app ran (SQLAlchemy's `before_cursor_execute`; on SQLite the BEGIN is one of them);
 - **trips**: round trips to PostgreSQL: the statements, plus the BEGIN psycopg sends before a transaction's first
   statement, each COMMIT and each ROLLBACK of an open transaction (a ping on checkout would be one more);
 - **conns**: connections checked out of the pool;
-- **cpu**: this process's CPU time for the request (the test client's share included, the same for every version).
+- **cpu**: this process's CPU time for the request (the test client's share included, the same for every version);
+- **ms**: the request's wall time (the database server's work included; a busy machine moves it);
+- **db cpu**: PostgreSQL's CPU time for the request (its server processes, read from /proc: a mean, in 10 ms ticks).
 
     .venv/bin/python bench/route_cost.py --pg jewelpwa_bench_routes      # the store is made and kept on first use
     .venv/bin/python bench/route_cost.py --sqlite /tmp/routes50k.db
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
 import re
@@ -33,12 +38,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
+from counter_app import SEARCHES  # noqa: E402
 from mixed_load import build_store  # noqa: E402
 from psycopg.pq import TransactionStatus  # noqa: E402
 from sqlalchemy import event  # noqa: E402
@@ -47,6 +54,7 @@ from jewelpwa import create_app  # noqa: E402
 from jewelpwa.extensions import db  # noqa: E402
 
 IDLE = TransactionStatus.IDLE
+TICKS = os.sysconf("SC_CLK_TCK")
 ROW = re.compile(r'id="row-(\d+)"')
 OUTCOMES = [("reached", 0.45), ("voicemail", 0.35), ("no_answer", 0.20)]
 
@@ -58,6 +66,8 @@ class Counter:
         self.pg = engine.dialect.name == "postgresql"
         self.reset()
         self.statements: list[tuple[str, object]] = []
+        self.distinct: set[str] = set()  # psycopg keeps the plans of the last 100 (prepared_max) per connection
+        self.backends: set[int] = set()  # the server processes of the connections used (PostgreSQL)
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", self._rollback)
@@ -72,7 +82,10 @@ class Counter:
     def _statement(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, PLR0913
         self.counts["sql"] += 1
         self.statements.append((statement, parameters))
+        self.distinct.add(statement)
         raw = cursor.connection
+        if self.pg:
+            self.backends.add(raw.info.backend_pid)
         if self.pg and not raw.autocommit and raw.info.transaction_status == IDLE:
             self.counts["begins"] += 1  # psycopg sends BEGIN before the transaction's first statement
 
@@ -87,6 +100,18 @@ class Counter:
 
     def _rollback(self, conn) -> None:  # noqa: ANN001
         self.counts["rollbacks"] += self._in_transaction(conn)
+
+    def server_cpu_ms(self) -> float:
+        """CPU time the server processes of the connections used so far have spent (this machine's PostgreSQL;
+        /proc counts in ticks of 10 ms, so only a mean over many requests means anything)."""
+        total = 0
+        for pid in self.backends:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total * 1000 / TICKS
 
     def take(self) -> dict:
         out = dict(self.counts)
@@ -116,7 +141,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
     token = csrf_of(client.get("/today").get_data(as_text=True))
     rng = random.Random(7)
     names, weights = zip(*OUTCOMES, strict=True)
-    samples: dict[str, list[dict]] = {"today_made": [], "card": [], "outcome": []}
+    samples: dict[str, list[dict]] = {"today_made": [], "card": [], "outcome": [], "today_kept": [], "search": []}
     shown: list[tuple[str, object]] = []
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not the waits for the server
 
@@ -124,14 +149,16 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
         counter.take()
         counter.statements.clear()
         profiling = profiler is not None and route == show
-        cpu = time.process_time()
+        cpu, wall, server = time.process_time(), time.perf_counter(), counter.server_cpu_ms()
         if profiling:
             profiler.enable()
         response = client.open(path, method=method, **kw)
         text = response.get_data(as_text=True)
         if profiling:
             profiler.disable()
-        cost = {**counter.take(), "cpu_ms": (time.process_time() - cpu) * 1000, "status": response.status_code}
+        cost = {**counter.take(), "cpu_ms": (time.process_time() - cpu) * 1000,
+                "ms": (time.perf_counter() - wall) * 1000, "db_cpu_ms": counter.server_cpu_ms() - server, "status": response.status_code,
+                "path": path}
         samples[route].append(cost)
         if route == show:
             shown[:] = counter.statements
@@ -140,12 +167,15 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
     for _ in range(loops):
         rows = ROW.findall(call("today_made", "GET", "/today"))
         client_id = int(rng.choice(rows)) if rows else rng.choice(user["own_ids"])
+        call("today_kept", "GET", "/today")  # nothing written since: the kept page
         call("card", "GET", f"/clients/{client_id}")
         call("outcome", "POST", f"/clients/{client_id}/outreach",
              data={"channel": "call", "outcome": rng.choices(names, weights)[0], "view": "today", "next": "/today",
                    "csrf_token": token},
              headers={"HX-Request": "true", "HX-Target": f"row-{client_id}", "X-CSRFToken": token})
-    result = {}
+        call("search", "GET", "/clients?" + urlencode({"q": SEARCHES[len(samples["search"]) % len(SEARCHES)]}),
+             headers={"HX-Request": "true"})
+    result: dict = {"distinct_statements": len(counter.distinct)}
     for route, rows in samples.items():
         rows = rows[2:]  # warm-up: the first requests fill caches
         result[route] = {
@@ -155,9 +185,20 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
                                                                           "commits", "rollbacks")},
             "sql_max": max(r["sql"] for r in rows),
             "cpu_ms_median": round(statistics.median(r["cpu_ms"] for r in rows), 2),
+            "ms_median": round(statistics.median(r["ms"] for r in rows), 2),
+            "db_cpu_ms_mean": round(statistics.mean(r["db_cpu_ms"] for r in rows), 2),
         }
+    by_query: dict[str, list[dict]] = {}
+    for row in samples["search"][2:]:
+        by_query.setdefault(row["path"], []).append(row)
+    result["search_by_query"] = {path: {"sql": statistics.mean(r["sql"] for r in rows),
+                                        "trips": statistics.mean(r["trips"] for r in rows),
+                                        "cpu_ms_median": round(statistics.median(r["cpu_ms"] for r in rows), 2),
+                                        "ms_median": round(statistics.median(r["ms"] for r in rows), 2),
+                                        "db_cpu_ms_mean": round(statistics.mean(r["db_cpu_ms"] for r in rows), 2)}
+                                 for path, rows in by_query.items()}
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler).sort_stats("tottime" if "--tottime" in sys.argv else "cumulative").print_stats(60)
     if show:
         print(f"\n--- statements of the last {show} request")
         for i, (statement, params) in enumerate(shown, 1):
@@ -197,9 +238,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50_000)
     parser.add_argument("--associates", type=int, default=6)
     parser.add_argument("--loops", type=int, default=40)
-    parser.add_argument("--show", choices=("today_made", "card", "outcome"))
+    parser.add_argument("--show", choices=("today_made", "card", "outcome", "today_kept", "search"))
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the shown route's requests")
+    parser.add_argument("--tottime", action="store_true", help="the profile by each function's own time")
     args = parser.parse_args()
     if args.sqlite:
         url, facts_file = f"sqlite:///{args.sqlite}", Path(f"{args.sqlite}.json")
@@ -222,10 +264,14 @@ def main() -> None:
     result = measure(clone(url), facts, args.loops, args.show, args.explain, args.profile)
     print(f"\n{url.split('://')[0]} · {args.clients:,} clients · {args.loops} loops (first 2 dropped)")
     print(f"{'route':<12}{'sql':>7}{'max':>5}{'trips':>7}{'conns':>7}{'begin':>7}{'commit':>7}{'rollbk':>7}"
-          f"{'cpu ms':>8}  statuses")
+          f"{'cpu ms':>8}{'ms':>8}{'db cpu':>8}  statuses")
+    by_query = result.pop("search_by_query")
+    print(f"distinct statements in the run: {result.pop('distinct_statements')}")
     for route, r in result.items():
         print(f"{route:<12}{r['sql']:>7}{r['sql_max']:>5}{r['trips']:>7}{r['conns']:>7}{r['begins']:>7}"
-              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}  {r['statuses']}")
+              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}{r['ms_median']:>8}{r['db_cpu_ms_mean']:>8}  {r['statuses']}")
+    for path, r in by_query.items():
+        print(f"  {path:<26}{r['sql']:>7.2f}{'':>5}{r['trips']:>7.2f}{'':>35}{r['cpu_ms_median']:>8}{r['ms_median']:>8}{r['db_cpu_ms_mean']:>8}")
 
 
 if __name__ == "__main__":

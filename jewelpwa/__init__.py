@@ -54,7 +54,12 @@ def init_config(app: Flask, config_name: str, overrides: dict[str, Any]) -> None
 
 def init_database(app: Flask) -> None:
     from . import data_version, models  # noqa: F401 - models registers the tables on the metadata
-    from .database import engine_options, install_pg_liveness, install_sqlite_hooks
+    from .database import (
+        engine_options,
+        install_pg_autocommit_reads,
+        install_pg_liveness,
+        install_sqlite_hooks,
+    )
     from .extensions import db, migrate
     from .services import stored_text
 
@@ -67,6 +72,7 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         install_sqlite_hooks(db.engine)
         install_pg_liveness(db.engine)
+        install_pg_autocommit_reads(db.engine)
 
 
 def init_auth(app: Flask) -> None:

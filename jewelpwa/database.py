@@ -6,6 +6,15 @@ lock, and in WAL mode that upgrade fails at once with "database is locked" (busy
 So every transaction that may write starts with BEGIN IMMEDIATE and waits its turn in busy_timeout;
 only requests known to be read-only (GET/HEAD) start a deferred BEGIN, so readers never queue.
 
+PostgreSQL, reads: a request known to be read-only (the same GET/HEAD flag) runs its statements in autocommit
+(`install_pg_autocommit_reads`). At READ COMMITTED, the server's default and ours, every statement of a transaction
+takes its own snapshot anyway, so each read sees what it would have seen; what goes is the BEGIN and ROLLBACK round
+trips a transaction of reads costs (a kept Today: three round trips become one). A read-only request may still
+write (the first Today of a day builds the associate's list; a card records its view): the first statement that
+is not a plain read turns the connection back to transactions before it runs, so that statement and everything
+after it, up to the commit, is one transaction as before. A write that is one statement anyway may say so
+(`ONE_STATEMENT`) and run in autocommit too.
+
 PostgreSQL: a pooled connection can die while it waits in the pool (the server restarted, an administrator ended
 the backend, a proxy dropped it). SQLAlchemy's pool_pre_ping finds out with a round trip on every checkout, and at
 the counter every request checks one out (a card's audit row, two), so it paid for one `SELECT 1` a request.
@@ -16,17 +25,22 @@ without a word), does it ping, and a failed ping replaces every pooled connectio
 
 from __future__ import annotations
 
+import re
 import select
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
+from weakref import WeakSet
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 _read_only: ContextVar[bool] = ContextVar("jewelpwa_read_only", default=False)
+_IDLE = TransactionStatus.IDLE
 
 BUSY_TIMEOUT_MS = 30_000
 # A connection idle in the pool this long is pinged on checkout: a link dropped silently (no FIN reached us)
@@ -64,6 +78,68 @@ def install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy hook
         conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+
+# A statement that only reads, so it may run in autocommit: a SELECT that locks nothing and sets nothing (SET LOCAL
+# through set_config, or a lock held to the end of a transaction, would end with the statement).
+_PLAIN_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_NOT_PLAIN = re.compile(r"\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY|KEY\s+SHARE)\b|set_config|nextval|setval|pg_advisory",
+                        re.IGNORECASE)
+_AUTOCOMMIT_READS = "jewelpwa_autocommit_reads"
+# Execution option of a write that is a single statement (atomic on its own): it may run in autocommit.
+ONE_STATEMENT = "jewelpwa_one_statement"
+
+
+def install_pg_autocommit_reads(engine: Engine) -> None:
+    """PostgreSQL: the statements of a read-only request in autocommit, until one is not a plain read (module
+    docstring)."""
+    if engine.dialect.name != "postgresql":
+        return
+    _AUTOCOMMIT_DIALECTS.add(engine.dialect)
+    event.listen(Session, "after_begin", _on_session_begin)  # once for every engine (a second listen is ignored)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_statement(conn, _cursor, statement, _parameters, context, _executemany) -> None:  # noqa: ANN001, PLR0913
+        if not conn.info.get(_AUTOCOMMIT_READS) or _is_plain_read(statement):
+            return
+        if context is not None and context.execution_options.get(ONE_STATEMENT):
+            return
+        in_a_transaction_from_here(conn)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, record) -> None:  # noqa: ANN001 - pool hook
+        # The pool rolled back whatever was open before this; the next checkout starts with transactions.
+        if record.info.pop(_AUTOCOMMIT_READS, None) and dbapi_connection is not None and not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
+
+
+# The dialects of the engines install_pg_autocommit_reads was given: an engine made from one with other options shares
+# its dialect, and keeps it when its pool is disposed of and made again.
+_AUTOCOMMIT_DIALECTS: WeakSet = WeakSet()
+
+
+def _on_session_begin(_session, _transaction, connection) -> None:  # noqa: ANN001 - SQLAlchemy hook
+    if not _read_only.get() or connection.dialect not in _AUTOCOMMIT_DIALECTS:
+        return
+    raw = connection.connection.dbapi_connection
+    # Only a connection nothing ran on yet (psycopg has not sent its BEGIN), and not one already in autocommit.
+    if raw is not None and not raw.autocommit and raw.info.transaction_status == _IDLE:
+        raw.autocommit = True
+        connection.info[_AUTOCOMMIT_READS] = True
+
+
+@lru_cache(maxsize=2048)
+def _is_plain_read(statement: str) -> bool:
+    # Cached: the statements come from SQLAlchemy's compiled cache, the same strings again and again, and
+    # searching each one's text took half a millisecond of a card's CPU.
+    return _PLAIN_READ.match(statement) is not None and _NOT_PLAIN.search(statement) is None
+
+
+def in_a_transaction_from_here(conn) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
+    """A connection of a read-only request runs what follows in a transaction (the next statement's BEGIN), as
+    every other request does: before a write, or a setting for the rest of the transaction. Nothing otherwise."""
+    if conn.info.pop(_AUTOCOMMIT_READS, None):
+        conn.connection.dbapi_connection.autocommit = False
 
 
 def install_pg_liveness(engine: Engine) -> None:
@@ -111,17 +187,13 @@ def commit_keeping_loaded(session: Session) -> None:
         session.expire_on_commit = True
 
 
-def only_reads_from_now(session: Session) -> None:
+def only_reads_from_now(_session: Session) -> None:
     """The request's write is committed and the rest of it only reads (an outcome's answer renders the row).
 
     SQLite's next transaction is then a deferred read, so the writer lock is not held while the answer renders.
-    PostgreSQL runs the reads in autocommit: at READ COMMITTED, the server's default and ours, every statement of
-    a transaction takes its own snapshot anyway, so the reads see what they would have seen, minus the BEGIN
-    and ROLLBACK round trips a transaction of reads costs."""
+    PostgreSQL runs the reads in autocommit, as a read-only request's (install_pg_autocommit_reads). A replayed
+    outcome wrote and committed nothing: its transaction of reads simply goes on."""
     set_read_only(True)
-    # A replayed outcome wrote and committed nothing: its transaction of reads simply goes on.
-    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 @contextmanager

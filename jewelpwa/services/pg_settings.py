@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from ..database import commit_keeping_loaded
 from ..extensions import db
 
 
@@ -36,3 +37,13 @@ def plan_for_these_values() -> None:
         # One round trip for both (set_config(..., true) is SET LOCAL).
         db.session.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
                                 "set_config('random_page_cost', '1.1', true)"))
+
+
+def done_with_these_values() -> None:
+    """End the transaction plan_for_these_values began for a read with a COMMIT (it wrote nothing), so the settings
+    end with it. Not a ROLLBACK: psycopg forgets every statement prepared on the connection at a rollback, and the
+    next request would plan each of its statements afresh. The rest of the request reads in autocommit again
+    (database.py)."""
+    session = db.session()
+    if session.get_bind().dialect.name == "postgresql" and session.in_transaction():
+        commit_keeping_loaded(session)

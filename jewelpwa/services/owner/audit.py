@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, and_, insert, literal, or_, select
 
 from ...clock import utcnow
-from ...database import commit_keeping_loaded, reset_read_only, set_read_only
+from ...database import ONE_STATEMENT, commit_keeping_loaded, reset_read_only, set_read_only
 from ...domain.client_columns import display_name
 from ...domain.inputs import iso_date, row_id
 from ...extensions import db
@@ -64,9 +64,10 @@ def record_client_view(actor: User, client_id: int, address: str | None, now: da
     """Record that `actor` opened a client's record, at most once per client and VIEW_EVERY; True when written.
 
     Called by read-only requests after the client was found in the actor's store, with what they read already
-    loaded. One statement writes the row only when none of the last VIEW_EVERY is there. On PostgreSQL it runs in
-    the request's own transaction, committed without expiring what the request loaded (the card would otherwise
-    read every section again): no second connection, no second BEGIN and COMMIT. On SQLite a GET's transaction is
+    loaded. One statement writes the row only when none of the last VIEW_EVERY is there. On PostgreSQL it runs on
+    the request's own connection, in autocommit like the request's reads (database.py; in the request's
+    transaction when it has one), committed without expiring what the request loaded (the card would otherwise
+    read every section again): no second connection, no BEGIN and COMMIT of its own. On SQLite a GET's transaction is
     a deferred read, and upgrading it to a write fails at once when another writer committed meanwhile (see
     database.py): there the look for a recent row stays in the read, and only a missing row is written, on a
     connection of its own in a short BEGIN IMMEDIATE transaction that waits its turn. Not for writing requests:
@@ -82,9 +83,10 @@ def record_client_view(actor: User, client_id: int, address: str | None, now: da
     table = cast(Table, AuditEvent.__table__)
     session = db.session()
     if session.get_bind().dialect.name != "sqlite":
+        # One statement, atomic on its own: a read-only request's autocommit may run it (database.py).
         written = session.execute(insert(table).from_select(
             list(row), select(*(literal(value, table.c[name].type) for name, value in row.items()))
-            .where(~recent.exists())))
+            .where(~recent.exists())), execution_options={ONE_STATEMENT: True})
         commit_keeping_loaded(session)
         return bool(written.rowcount)  # type: ignore[attr-defined]
     if session.scalar(recent.limit(1)) is not None:
