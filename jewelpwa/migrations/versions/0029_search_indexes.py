@@ -11,7 +11,7 @@ PostgreSQL has had since 0022, walked backwards: SQLite's NULLs sort first, so l
 query asks for (and an index of plain columns is one Alembic can compare with the model).
 
 Revision ID: 0029
-Revises: 0025
+Revises: 0028
 """
 import logging
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0029'
-down_revision = '0025'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
