@@ -2,10 +2,13 @@
 the preview with its counts, confirm, and read each recipient's status. The job's batches run in the test (the
 worker's part is tests/workers/test_campaigns.py); the app's development transport keeps what is sent.
 
-Only clients this test makes (tagged with a word no demo client has) are matched, so nobody else's day changes.
+The campaign runs in a store of its own: every browser test shares the live app, and the demo store's team and
+book stay as the other tests expect them.
 """
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -19,18 +22,23 @@ from .conftest import PHONE, TABLET, in_db, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-OWNER = "owner@harborvine.demo"
+PASSWORD = "correct horse battery"
 
 
-def _segment(live_app, tag: str) -> int:
-    """A new associate with three tagged clients (one opted out of email) and a tagged do-not-contact one."""
+def _segment(live_app, tag: str) -> tuple[int, str]:
+    """A store of its own (every browser test shares the live app: the demo store's team and book stay as other
+    tests expect them), its owner, and an associate with three tagged clients (one opted out of email) and a
+    tagged do-not-contact one. Returns the segment's id and the owner's email."""
     from tests.integration.factories import make_client
 
+    unique = uuid.uuid4().hex[:8]
+    owner_email = f"owner-{tag}-{unique}@campaigns.test"
+
     def make():
-        store = db.session.get(Store, live_app.demo.store_id)
-        store.postal_address = store.postal_address or "12 Harbor Street, Portland, ME 04101"
-        user = create_user(f"robin-{tag}@harborvine.demo", "Robin Sender", "associate", store.name,
-                           "correct horse battery")
+        owner = create_user(owner_email, "Olive Owner", "owner", f"Campaign Store {unique}", PASSWORD)
+        store = db.session.get(Store, owner.store_id)
+        store.postal_address = "12 Harbor Street, Portland, ME 04101"
+        user = create_user(f"robin-{tag}-{unique}@campaigns.test", "Robin Sender", "associate", store.name, PASSWORD)
         for i, name in enumerate(("Alma Reyes", "Bea Novak", "Cora Lindqvist")):
             first, last = name.split()
             make_client(user, first_name=first, last_name=last, email=f"{tag}{i}@example.com", tags=[tag],
@@ -39,7 +47,7 @@ def _segment(live_app, tag: str) -> int:
         segment = Segment(store_id=store.id, name=f"Sapphire buyers {tag}", filter={"tags": tag})
         db.session.add(segment)
         db.session.commit()
-        return segment.id
+        return segment.id, owner_email
 
     return in_db(live_app, make)
 
@@ -49,9 +57,9 @@ def test_owner_writes_previews_sends_and_reads_each_recipient(browser, live_app,
     from jewelpwa.services.messages.campaigns import send_batch
 
     size = "phone" if viewport == PHONE else "tablet"
-    segment_id = _segment(live_app, f"camp{size}")
+    segment_id, owner = _segment(live_app, f"camp{size}")
     with axe_page(browser, viewport) as page:
-        sign_in(page, live_server, OWNER, live_app.demo.password)
+        sign_in(page, live_server, owner, PASSWORD)
         page.goto(f"{live_server}/owner/segments/{segment_id}")
         page.get_by_role("link", name="Send an email or text").click()
         page.get_by_label("Campaign name").fill("Sapphire week")
