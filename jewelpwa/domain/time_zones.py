@@ -52,6 +52,7 @@ def all_zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
 
 
+@cache  # every card renders the select: the ~400 zones are sorted and split once per country, not per card
 def zone_choices(country: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the country's zones, every other zone) for a select: the ones a store's clients mostly have, first."""
     first = country_zones(country)
