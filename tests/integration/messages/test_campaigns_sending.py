@@ -157,6 +157,10 @@ def test_send_reaches_exactly_the_eligible_once_with_one_click_headers_and_the_p
     assert "4</strong>" not in page and "4 recipients" in page
     assert page.count('class="camp-recipient" data-status="sent"') == 2
     assert "Emails opted out: nothing was sent." in page and "Do not contact: nothing was sent." in page
+    # A left-out client's card says nothing of the campaign (nothing was written to them); a recipient's shows it.
+    left_out = next(m.client_id for m in rows if m.status == "refused")
+    assert "nothing was sent" not in auth.client.get(f"/clients/{left_out}").get_data(as_text=True)
+    assert "sapphires are in" in auth.client.get(f"/clients/{ava.id}").get_data(as_text=True)
 
 
 def test_text_campaign_goes_to_the_sms_provider_only_to_those_who_can_get_texts(app, auth, clock, sms):
