@@ -146,7 +146,7 @@ def stage_repair_ready(actor: User, repair: Repair, now: datetime) -> Message | 
     sender = _sender(store.id, client.assigned_to_id, repair.taken_by_id, actor.id)
     if sender is None:
         return None
-    values = merge_values(sender, client) | {"piece": repair.item}
+    values = merge_values(sender, client, piece=repair.item)
     return stage_automatic(store, "repair_ready", f"repair:{repair.id}", client, sender, values, now)
 
 
@@ -187,9 +187,8 @@ def _thank_yous(store: Store, today: date, now: datetime, templates: dict[str, S
         item = db.session.execute(select(PurchaseItem.description, PurchaseItem.category)
                                   .where(PurchaseItem.purchase_id == purchase.id).order_by(PurchaseItem.id)
                                   .limit(1)).first()
-        values = merge_values(sender, client, purchase.occasion)
-        if item is not None:
-            values["piece"] = item.description or item.category or "piece"
+        values = merge_values(sender, client, purchase.occasion,
+                              piece=(item.description or item.category or "piece") if item is not None else None)
         if (staged := stage_automatic(store, "thank_you", f"purchase:{purchase.id}", client, sender, values, now,
                                       templates)) is not None:
             yield staged

@@ -29,10 +29,8 @@ from ...clock import store_today, utcnow
 from ...domain.attribution import ATTRIBUTION_DAYS
 from ...domain.campaigns import LEFT_OUT_ORDER, left_out_key, left_out_label, spread
 from ...domain.client_columns import display_name, phone_e164
-from ...domain.gate import decide
+from ...domain.gate import tolerance_refusal
 from ...domain.messages import BODY_MAX, SUBJECT_MAX, fill
-from ...domain.vocab import Kind
-from ...domain.windows import Window
 from ...extensions import db
 from ...models import AuditEvent, Campaign, Client, Message, Store, User
 from ...tasks import queues
@@ -180,13 +178,12 @@ def save_draft(actor: User, campaign_id: int, form) -> Campaign:  # noqa: ANN001
 
 def _decide(store: Store, campaign: Campaign, clients: list[Client], on: date) -> list[Decided]:
     """Each client through the one consent rule (domain.messages.refusal) and the contact gate's frequency
-    tolerance (domain.gate.decide, as a store-made reason of one day: today)."""
+    tolerance (domain.gate.tolerance_refusal: a message goes on its day or not at all)."""
     channel = campaign.send_channel or "email"
     settings = engine_settings(store)
     lookback = max(t.per_days + t.min_gap_days for t in settings.frequency.values())
     touches = touches_by_client(store.id, [c.id for c in clients], on - timedelta(days=lookback), on) \
         if len(clients) <= 1000 else touches_by_client(store.id, None, on - timedelta(days=lookback), on)
-    today = Window(on, on, on)
     decided = []
     for client in clients:
         address = address_of(client, channel, store.country)
@@ -197,11 +194,10 @@ def _decide(store: Store, campaign: Campaign, clients: list[Client], on: date) -
         if key is None and reason is not None:
             key = "bounced"  # the one refusal beyond left_out_key's: a hard bounce at this very address
         if key is None:
-            prefs = prefs_of(client)
-            gate = decide(Kind.STORE_EVENT, today, prefs, touches.get(client.id, []),
-                          settings.tolerance_for(prefs.frequency), on)
-            if gate.action != "show":
-                key, reason = "frequency", f"Over their contact limit ({gate.reason}): nothing was sent."
+            # The gate's rule for a message sent on its day or not at all, the one automatic messages use.
+            reason = tolerance_refusal(touches.get(client.id, []), settings.tolerance_for(prefs_of(client).frequency),
+                                       on)
+            key = "frequency" if reason else None
         decided.append(Decided(client, address, key, reason))
     return decided
 

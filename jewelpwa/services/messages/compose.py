@@ -22,7 +22,7 @@ from ...domain.client_columns import phone_e164
 from ...domain.emails import is_email
 from ...domain.messages import BODY_MAX, SUBJECT_MAX, Template, fill
 from ...extensions import db
-from ...models import Client, Message, Purchase, PurchaseItem, Store, User
+from ...models import Client, Message, Purchase, PurchaseItem, User
 from ...tasks import queues
 from ..access import get_client
 from ..book.outreach import stage_outreach
@@ -52,18 +52,17 @@ def address_of(client: Client, channel: str, country: str) -> str | None:
     return client.email if client.email and is_email(client.email) else None
 
 
-def refusal_of(client: Client, channel: str, address: str | None, store: Store) -> str | None:
-    """Why a marketing message on `channel` must not go to this client (None: it may)."""
-    return refusal_for(client, store, channel, address)
 
-
-def merge_values(actor: User, client: Client, occasion: str | None = None) -> dict[str, str]:
-    # {piece}: the latest thing they bought, as the counter described it, else its category ("ring").
-    latest = db.session.execute(
-        select(PurchaseItem.description, PurchaseItem.category).join(Purchase, Purchase.id == PurchaseItem.purchase_id)
-        .where(Purchase.store_id == client.store_id, Purchase.client_id == client.id)
-        .order_by(Purchase.purchased_on.desc(), PurchaseItem.id.desc()).limit(1)).first()
-    piece = (latest.description or latest.category) if latest else None
+def merge_values(actor: User, client: Client, occasion: str | None = None, piece: str | None = None) -> dict[str, str]:
+    """The merge fields' values. {piece}: the one given (a thank-you's sale, a repair), else the latest thing they
+    bought, as the counter described it, else its category ("ring")."""
+    if piece is None:
+        latest = db.session.execute(
+            select(PurchaseItem.description, PurchaseItem.category)
+            .join(Purchase, Purchase.id == PurchaseItem.purchase_id)
+            .where(Purchase.store_id == client.store_id, Purchase.client_id == client.id)
+            .order_by(Purchase.purchased_on.desc(), PurchaseItem.id.desc()).limit(1)).first()
+        piece = (latest.description or latest.category) if latest else None
     return {"first_name": client.first_name, "associate": (actor.name or "").split(" ")[0],
             "store": actor.store.name, "occasion": occasion or "", "piece": piece or "piece"}
 
@@ -73,7 +72,7 @@ def compose(actor: User, client_id: int, channel: str, occasion: str | None = No
     if channel not in CHANNELS:
         raise Invalid("Choose text or email", {"channel": "Choose text or email."})
     address = address_of(client, channel, actor.store.country)
-    return Compose(client, channel, address, refusal_of(client, channel, address, actor.store),
+    return Compose(client, channel, address, refusal_for(client, actor.store, channel, address),
                    compose_templates(actor.store_id), merge_values(actor, client, occasion))
 
 

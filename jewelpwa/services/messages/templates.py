@@ -1,7 +1,7 @@
 """A store's own templates: each automatic message's text, on/off and delay, and the compose sheet's templates.
 
-A store starts from the defaults in domain/messages.py: a key the store never saved reads as its default (greetings
-off, the rest on), and saving writes the store's row. Reading never writes, so a page view changes nothing.
+A store starts from the defaults in domain/messages.py: a key the store never saved reads as its default (every
+automatic message off until the owner turns it on), and saving writes the store's row. Reading never writes, so a page view changes nothing.
 """
 
 from __future__ import annotations
