@@ -269,7 +269,7 @@ def test_a_text_from_today_its_reply_and_the_push_that_tells_the_associate(live_
         assert received.payload["body"] == "Reply from Lena: Saturday at 11 works, thank you!"
 
         phone.goto(live_server + "/me/devices")  # app.js registers /sw.js; its push handler shows notifications
-        phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+        phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
         cdp = phone.context.new_cdp_session(phone)
         reg_id = registration_id(phone, cdp, live_server)
         cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server + "/", "registrationId": reg_id,

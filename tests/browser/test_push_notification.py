@@ -97,7 +97,7 @@ def test_push_shows_a_tagged_notification_and_a_click_opens_the_client_card(brow
         page.wait_for_url("**/today")
         page.goto(live_server + "/me/devices")
         # app.js registers /sw.js on load; clients.claim() makes this page controlled without a reload.
-        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
         assert page.get_by_role("button", name="Enable notifications").is_visible()
         screenshot(page, "phone-notifications-devices")
 
