@@ -148,7 +148,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
     def call(route: str, method: str, path: str, **kw) -> str:
         counter.take()
         counter.statements.clear()
-        profiling = profiler is not None and route == show
+        profiling = profiler is not None and route == show and len(samples[route]) >= 2  # past the warm-up
         cpu, wall, server = time.process_time(), time.perf_counter(), counter.server_cpu_ms()
         if profiling:
             profiler.enable()
@@ -198,6 +198,8 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
                                         "db_cpu_ms_mean": round(statistics.mean(r["db_cpu_ms"] for r in rows), 2)}
                                  for path, rows in by_query.items()}
     if profiler is not None:
+        if os.environ.get("ROUTE_COST_PROFILE"):  # a file to read again with pstats (callers, callees)
+            profiler.dump_stats(os.environ["ROUTE_COST_PROFILE"])
         pstats.Stats(profiler).sort_stats("tottime" if "--tottime" in sys.argv else "cumulative").print_stats(60)
     if show:
         print(f"\n--- statements of the last {show} request")
