@@ -58,6 +58,7 @@ def init_database(app: Flask) -> None:
         engine_options,
         install_pg_autocommit_reads,
         install_pg_liveness,
+        install_pg_prepared_plans,
         install_sqlite_hooks,
     )
     from .extensions import db, migrate
@@ -72,6 +73,7 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         install_sqlite_hooks(db.engine)
         install_pg_liveness(db.engine)
+        install_pg_prepared_plans(db.engine)
         install_pg_autocommit_reads(db.engine)
 
 
@@ -90,6 +92,7 @@ def init_web(app: Flask) -> None:
     from .web.locale import init_locale
     from .web.log_privacy import init_app as init_log_privacy
     from .web.timing import init_timing
+    from .web.urls import init_urls
 
     init_log_privacy(app)
     csrf.init_app(app)
@@ -99,6 +102,7 @@ def init_web(app: Flask) -> None:
     init_headers(app)
     init_errors(app)
     init_locale(app)
+    init_urls(app)
     from .domain.client_columns import dial_number, phone_e164
     from .domain.time_zones import zone_choices
     from .domain.vocab import SPEND_BANDS

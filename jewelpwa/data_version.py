@@ -29,6 +29,7 @@ from typing import cast
 
 from sqlalchemy import Table, event, inspect, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import NO_VALUE
 
 from .models import Store, User
 
@@ -74,11 +75,38 @@ def _store_of(obj: object, table: str | None) -> int | None:
     return store_id
 
 
+def changed_columns(obj: object) -> set[str]:
+    """The column attributes of a loaded row whose value differs from the one loaded: its net change.
+
+    What `session.is_modified(obj, include_collections=False)` answers, read from the few attributes the object
+    recorded a change of (its committed state) instead of the history of every attribute (a client has 60): this
+    runs for every row of every flush. A value set to what it was is no change; one not loaded before is."""
+    state = inspect(obj)
+    committed = state.committed_state
+    if not committed:
+        return set()
+    columns = _column_keys(type(obj))
+    current = state.dict
+    return {key for key, old in committed.items()
+            if key in columns and (old is NO_VALUE or key not in current or current[key] != old)}
+
+
+_COLUMN_KEYS: dict[type, frozenset[str]] = {}
+
+
+def _column_keys(cls: type) -> frozenset[str]:
+    found = _COLUMN_KEYS.get(cls)
+    if found is None:
+        found = _COLUMN_KEYS[cls] = frozenset(attr.key for attr in inspect(cls).column_attrs)
+    return found
+
+
 def _after_flush(session: Session, _flush_context) -> None:  # noqa: ANN001 - SQLAlchemy hook
     changed = _changed(session)
     # session.dirty builds a new set on each access: read it once (a seed or import flushes thousands of rows).
-    modified = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)
-                and not _only_quiet_columns(obj, getattr(obj, "__tablename__", None))]
+    modified = [obj for obj in session.dirty
+                if (columns := changed_columns(obj))
+                and not _only_quiet_columns(columns, getattr(obj, "__tablename__", None))]
     for obj in chain(session.new, session.deleted, modified):
         table = getattr(obj, "__tablename__", None)
         if table in QUIET_TABLES:
@@ -87,12 +115,9 @@ def _after_flush(session: Session, _flush_context) -> None:  # noqa: ANN001 - SQ
         changed.add((store_id if store_id is not None else EVERY_STORE, table))
 
 
-def _only_quiet_columns(obj: object, table: str | None) -> bool:
+def _only_quiet_columns(changed: set[str], table: str | None) -> bool:
     quiet = QUIET_COLUMNS.get(table or "")
-    if not quiet:
-        return False
-    changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
-    return bool(changed) and changed <= quiet
+    return bool(quiet) and changed <= quiet
 
 
 def _on_statement(state) -> None:  # noqa: ANN001 - ORMExecuteState

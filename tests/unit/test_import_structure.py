@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "jewelpwa"
 ENGINE = "jewelpwa.services.engine"
 ENGINE_MAY_IMPORT = ("jewelpwa.domain", "jewelpwa.models", "jewelpwa.extensions", "jewelpwa.clock",
                      "jewelpwa.database", "jewelpwa.services.access", "jewelpwa.services.batching",
-                     "jewelpwa.services.errors", "jewelpwa.services.pg_settings", ENGINE)
+                     "jewelpwa.services.errors", "jewelpwa.services.pg_settings", "jewelpwa.services.rows", ENGINE)
 # The app factory binds the parts when it is called (nothing runs at import time); its init_* steps import
 # inside create_app by design, so they are not read as dodging a circle.
 FACTORY = "jewelpwa"

@@ -27,6 +27,7 @@ from ...models import (
     WishItem,
 )
 from ..engine.client_value import LoyaltyStanding, standing
+from ..rows import read_rows
 from .trade_up import LedgerLine, ledger
 
 
@@ -140,7 +141,7 @@ _SUMMARY = select(
 def _summary(client: Client):  # noqa: ANN202
     """Referrals made (how many, how many bought, their spend), the store's policy and the client's credit count:
     one statement of scalar subqueries, so the card pays for the ledger only when there is one."""
-    return db.session.execute(_SUMMARY, {"client_id": client.id, "store_id": client.store_id}).one()
+    return read_rows(_SUMMARY, {"client_id": client.id, "store_id": client.store_id}).one()
 
 
 def card_part(actor: User, client: Client, on: date) -> RelationsPart:

@@ -20,7 +20,6 @@ from ...domain.settings import EngineSettings
 from ...domain.share import WishListFacts
 from ...domain.talking import ClientFacts, Gift, HolidayGift
 from ...domain.vocab import Channel, DateKind, Kind, Relation, Status
-from ...extensions import db
 from ...models import (
     Client,
     FollowUp,
@@ -35,6 +34,7 @@ from ...models import (
     WishItem,
 )
 from ..batching import chunks
+from ..rows import read_rows
 
 OPENING_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
 # Gifts are read this far back: a cleaning offer follows a piece for five years (domain.cleaning).
@@ -132,25 +132,25 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
     facts: dict[int, ClientFacts] = {}
     for ids in chunks(sorted(set(client_ids))):
         chunk = {"store_id": store_id, "ids": ids}
-        clients = db.session.execute(_CLIENTS, chunk).all()
+        clients = read_rows(_CLIENTS, chunk).all()
         if not clients:
             continue
         day = on or store_today_in(clients[0].timezone)  # one store, one timezone
-        people = db.session.execute(_PEOPLE, {**chunk, "holiday_from": day,
+        people = read_rows(_PEOPLE, {**chunk, "holiday_from": day,
                                               "holiday_to": day + timedelta(days=HOLIDAY_AHEAD_DAYS)}).all()
-        purchases = db.session.execute(_PURCHASES, {
+        purchases = read_rows(_PURCHASES, {
             **chunk, "gifts_since": day.replace(year=day.year - GIFT_YEARS, day=min(day.day, 28))}).all()
         latest = [row for row in purchases if row.n == 1]
         items: dict[int, list[ItemFacts]] = defaultdict(list)
         purchase_ids = [row.id for row in purchases]
         if purchase_ids:
-            for row in db.session.execute(_ITEMS, {"purchase_ids": purchase_ids}):
+            for row in read_rows(_ITEMS, {"purchase_ids": purchase_ids}):
                 items[row.purchase_id].append(ItemFacts(row.category, row.metal, row.stone, row.description))
         wishes: dict[int, list[str]] = defaultdict(list)
         person_wish: dict[int, str] = {}  # the newest open wish on each person's list
         # (client, person or None) -> [open items, newest live share link]
         lists: dict[tuple[int, int | None], list] = {}
-        for client_id, description, person_id, shared_at in db.session.execute(_WISHES, chunk):
+        for client_id, description, person_id, shared_at in read_rows(_WISHES, chunk):
             wishes[client_id].append(description)
             if person_id is not None:
                 person_wish.setdefault(person_id, description)

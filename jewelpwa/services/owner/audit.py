@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, insert, literal, or_, select
+from sqlalchemy import Table, and_, bindparam, insert, literal, or_, select
 
 from ...clock import utcnow
 from ...database import ONE_STATEMENT, commit_keeping_loaded, reset_read_only, set_read_only
@@ -60,6 +60,21 @@ _USER = re.compile(r"user:(\d+)")
 _CLIENT = re.compile(r"client:(\d+)")
 
 
+# Built once with bound parameters (every card runs them; building them per call cost more than running them):
+# the look for a recent view, and on PostgreSQL the one statement that writes a view only when there is none.
+_RECENT_VIEW = (select(AuditEvent.id).where(
+    AuditEvent.store_id == bindparam("store_id"), AuditEvent.created_at > bindparam("since"),
+    AuditEvent.user_id == bindparam("user_id"), AuditEvent.action == "client_viewed",
+    AuditEvent.target == bindparam("target")).limit(1))
+_VIEW_COLUMNS = ("store_id", "user_id", "action", "target", "address", "created_at")
+_AUDIT = cast(Table, AuditEvent.__table__)
+_VIEW_UNLESS_RECENT = insert(_AUDIT).from_select(
+    list(_VIEW_COLUMNS),
+    select(*(literal("client_viewed", _AUDIT.c.action.type) if name == "action"
+             else bindparam(name, type_=_AUDIT.c[name].type) for name in _VIEW_COLUMNS))
+    .where(~_RECENT_VIEW.exists()))
+
+
 def record_client_view(actor: User, client_id: int, address: str | None, now: datetime | None = None) -> bool:
     """Record that `actor` opened a client's record, at most once per client and VIEW_EVERY; True when written.
 
@@ -75,26 +90,21 @@ def record_client_view(actor: User, client_id: int, address: str | None, now: da
     """
     now = now or utcnow()
     target = f"client:{client_id}"
-    recent = (select(AuditEvent.id).where(
-        AuditEvent.store_id == actor.store_id, AuditEvent.created_at > now - VIEW_EVERY,
-        AuditEvent.user_id == actor.id, AuditEvent.action == "client_viewed", AuditEvent.target == target))
     row = {"store_id": actor.store_id, "user_id": actor.id, "action": "client_viewed", "target": target,
            "address": address, "created_at": now}
-    table = cast(Table, AuditEvent.__table__)
     session = db.session()
     if session.get_bind().dialect.name != "sqlite":
         # One statement, atomic on its own: a read-only request's autocommit may run it (database.py).
-        written = session.execute(insert(table).from_select(
-            list(row), select(*(literal(value, table.c[name].type) for name, value in row.items()))
-            .where(~recent.exists())), execution_options={ONE_STATEMENT: True})
+        written = session.execute(_VIEW_UNLESS_RECENT, {**row, "since": now - VIEW_EVERY},
+                                  execution_options={ONE_STATEMENT: True})
         commit_keeping_loaded(session)
         return bool(written.rowcount)  # type: ignore[attr-defined]
-    if session.scalar(recent.limit(1)) is not None:
+    if session.scalar(_RECENT_VIEW, {**row, "since": now - VIEW_EVERY}) is not None:
         return False
     token = set_read_only(False)  # a writer: SQLite's BEGIN IMMEDIATE waits its turn instead of failing
     try:
         with db.engine.begin() as connection:
-            connection.execute(insert(table).values(**row))
+            connection.execute(insert(_AUDIT).values(**row))
     finally:
         reset_read_only(token)
     return True
