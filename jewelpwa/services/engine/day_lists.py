@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from ...domain.gate import retry_channel
 from ...domain.ranking import Candidate, Card, rank_day
@@ -30,6 +30,7 @@ from ...domain.windows import Window
 from ...extensions import db
 from ...models import Client, DayList, DayListCard, FollowUp, Outreach, Store, User
 from ..batching import chunks
+from ..rows import read_rows, read_scalar
 from .gating import LIVE, SHOWING_COLUMNS, prefs_of, showing, shows
 from .planner import engine_settings
 
@@ -97,6 +98,33 @@ RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens
                    FollowUp.expires_on, FollowUp.occasion_on, FollowUp.detail)
 
 
+# Today's statements, built once with bound parameters: building them (and their cache keys) on every request
+# cost a fresh Today more CPU than running them. Column reads run on the session's connection (services/rows.py).
+_IDS = bindparam("ids", expanding=True)
+_LIVE_OF_CLIENTS = (select(*RANKED_COLUMNS, FollowUp.store_id, FollowUp.assignee_id, *SHOWING_COLUMNS)
+                    .where(FollowUp.client_id.in_(bindparam("client_ids", expanding=True)),
+                           FollowUp.status.in_(LIVE)))
+_CLIENTS = select(Client).where(Client.id.in_(_IDS))
+_TRIES = (select(Outreach.client_id, Outreach.channel, Outreach.outcome)
+          .where(Outreach.client_id.in_(_IDS), Outreach.occurred_on > bindparam("since"),
+                 Outreach.occurred_on <= bindparam("on"))
+          .order_by(Outreach.client_id, Outreach.occurred_at, Outreach.id))
+_LAST_PLANNED = select(Store.last_planned_on).where(Store.id == bindparam("store_id"))
+_DONE = select(func.count(func.distinct(Outreach.client_id))).where(
+    Outreach.user_id == bindparam("user_id"), Outreach.occurred_on == bindparam("on"))
+_LISTING = select(DayList).where(DayList.user_id == bindparam("user_id"), DayList.listed_on == bindparam("on"))
+_LOGGED_TODAY = select(Outreach.client_id).distinct().where(Outreach.user_id == bindparam("user_id"),
+                                                            Outreach.occurred_on == bindparam("on"))
+_IN_LIST = select(func.count()).select_from(DayListCard).where(
+    DayListCard.day_list_id == bindparam("day_list_id"), DayListCard.client_id.in_(_IDS))
+_KEPT = (select(DayListCard.client_id)
+         .where(DayListCard.day_list_id == bindparam("day_list_id"),
+                DayListCard.client_id.not_in(bindparam("skip", expanding=True)))
+         .order_by(DayListCard.position).limit(bindparam("limit")))
+_NEWER = (select(FollowUp.client_id, FollowUp.store_id, FollowUp.assignee_id, FollowUp.planned_on, *SHOWING_COLUMNS)
+          .where(FollowUp.id > bindparam("after")))
+
+
 def candidate(row: Any, tier: str) -> Candidate:  # a FollowUp, or a row of RANKED_COLUMNS
     window = Window(row.opens_on, row.due_on, row.expires_on)
     return Candidate(row.id, row.client_id, Kind(row.kind), window, row.occasion_on, Tier(tier), row.detail or {})
@@ -116,14 +144,12 @@ def ranked(store_id: int, on: date, assignee_id: int, client_id: int | None = No
     else:
         # A page of known clients: read their live follow-ups by client (an index probe each) and check the
         # window here; with the window in SQL the databases scan the store's whole window index instead.
-        query = (select(*RANKED_COLUMNS, FollowUp.store_id, FollowUp.assignee_id, *SHOWING_COLUMNS)
-                 .where(FollowUp.client_id.in_(client_ids), FollowUp.status.in_(LIVE)))
-        rows = [row for row in db.session.execute(query)
+        rows = [row for row in read_rows(_LIVE_OF_CLIENTS, {"client_ids": client_ids})
                 if row.store_id == store_id and row.assignee_id == assignee_id and shows(row, on)]
     # Clients apart from their follow-ups: joined, each client's row (and its six JSON columns) came back,
     # and was decoded, once per follow-up: about five times over on a holiday-season list.
     clients = {client.id: client for ids in chunks(sorted({row.client_id for row in rows}))
-               for client in db.session.scalars(select(Client).where(Client.id.in_(ids)))}
+               for client in db.session.scalars(_CLIENTS, {"ids": ids})}
     candidates = [candidate(row, clients[row.client_id].tier) for row in rows]
     cards = rank_day(candidates, on)
     after = _switch_after(store_id)
@@ -147,11 +173,7 @@ def unanswered_tries(client_ids: list[int], on: date) -> dict[int, list[Channel]
     oldest first, within RETRY_LOOKBACK_DAYS: what decides whether the next try switches channel."""
     found: dict[int, list[Channel]] = {}
     for ids in chunks(sorted(set(client_ids))):
-        rows = db.session.execute(
-            select(Outreach.client_id, Outreach.channel, Outreach.outcome)
-            .where(Outreach.client_id.in_(ids), Outreach.occurred_on > on - timedelta(days=RETRY_LOOKBACK_DAYS),
-                   Outreach.occurred_on <= on)
-            .order_by(Outreach.client_id, Outreach.occurred_at, Outreach.id))
+        rows = read_rows(_TRIES, {"ids": ids, "since": on - timedelta(days=RETRY_LOOKBACK_DAYS), "on": on})
         for client_id, channel, outcome in rows:
             if Outcome(outcome) in RETRY_OUTCOMES and channel in SWITCHABLE:
                 found.setdefault(client_id, []).append(Channel(channel))
@@ -162,7 +184,7 @@ def unanswered_tries(client_ids: list[int], on: date) -> dict[int, list[Channel]
 
 def planned_for(store_id: int, on: date) -> bool:
     """Whether the planner has laid out the store's days from `on` (its last plan is `on` or later)."""
-    last = db.session.scalar(select(Store.last_planned_on).where(Store.id == store_id))
+    last = read_scalar(_LAST_PLANNED, {"store_id": store_id})
     return last is not None and last >= on
 
 
@@ -186,8 +208,7 @@ def day_cards(user: User, on: date) -> list[TodayCard]:
 
 def done_count(user: User, on: date) -> int:
     """Clients this associate has contacted on `on` (any outcome: a ring that went unanswered was still work)."""
-    return db.session.scalar(select(func.count(func.distinct(Outreach.client_id))).where(
-        Outreach.user_id == user.id, Outreach.occurred_on == on)) or 0
+    return read_scalar(_DONE, {"user_id": user.id, "on": on}) or 0
 
 
 def call_list(user: User, on: date, rows: int | None = None, done: int | None = None) -> CallList:
@@ -234,7 +255,7 @@ def build_day_lists(store_id: int, on: date) -> int:
 
 
 def _listing(user: User, on: date) -> DayList:
-    listing = db.session.scalar(select(DayList).where(DayList.user_id == user.id, DayList.listed_on == on))
+    listing = db.session.scalar(_LISTING, {"user_id": user.id, "on": on})
     # The first Today of a day the worker has not planned yet (or a brand-new associate) builds it here.
     return listing if listing is not None else build_day_list(user, on)
 
@@ -242,27 +263,21 @@ def _listing(user: User, on: date) -> DayList:
 def top_client_ids(user: User, on: date, rows: int) -> tuple[list[int], int]:
     """Clients whose cards may be among the first `rows` today, and about how many clients the list holds."""
     listing = _listing(user, on)
-    in_list = select(DayListCard.client_id).where(DayListCard.day_list_id == listing.id)
     # Clients this associate already logged today have left the list (or moved down): skip them in SQL, so a
     # busy afternoon (hundreds logged) still ranks a page of clients, not every one logged so far.
     # A day's contacts are tens, the list thousands: read the contacts, then probe the list for them (an
     # IN over the whole list made SQLite build a temporary index of every card first, 5 ms per request).
-    logged_today = list(db.session.scalars(select(Outreach.client_id).distinct().where(
-        Outreach.user_id == user.id, Outreach.occurred_on == on)))
-    logged = db.session.scalar(select(func.count()).select_from(DayListCard).where(
-        DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(logged_today))) or 0 if logged_today else 0
-    kept = list(db.session.scalars(in_list.where(DayListCard.client_id.not_in(logged_today))
-                                   .order_by(DayListCard.position).limit(rows + SLACK)))
+    logged_today = list(read_rows(_LOGGED_TODAY, {"user_id": user.id, "on": on}).scalars())
+    logged = (read_scalar(_IN_LIST, {"day_list_id": listing.id, "ids": logged_today}) or 0) if logged_today else 0
+    kept = list(read_rows(_KEPT, {"day_list_id": listing.id, "skip": logged_today, "limit": rows + SLACK}).scalars())
     # Only the id range in SQL: with the window conditions too, both databases prefer a window index and
     # read every follow-up of the store; the rows made since the build are few, so the rest is checked here.
     # On a planned day only a new row that carries today joins (a reason made during the day); rows a bulk
     # maker left for the next plan wait for it.
     planned = planned_for(user.store_id, on)
-    newer = {row.client_id for row in db.session.execute(
-        select(FollowUp.client_id, FollowUp.store_id, FollowUp.assignee_id, FollowUp.planned_on, *SHOWING_COLUMNS)
-        .where(FollowUp.id > listing.max_follow_up_id))
+    newer = {row.client_id for row in read_rows(_NEWER, {"after": listing.max_follow_up_id})
         if row.store_id == user.store_id and row.assignee_id == user.id and shows(row, on)
         and (not planned or row.planned_on == on)}
-    newer_elsewhere = len(newer) - (db.session.scalar(select(func.count()).select_from(DayListCard).where(
-        DayListCard.day_list_id == listing.id, DayListCard.client_id.in_(newer))) or 0 if newer else 0)
+    newer_elsewhere = len(newer) - ((read_scalar(_IN_LIST, {"day_list_id": listing.id, "ids": sorted(newer)}) or 0)
+                                    if newer else 0)
     return list(dict.fromkeys([*kept, *newer])), max(listing.cards + newer_elsewhere - logged, 0)
