@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ...clock import store_now, utcnow
 from ...data_version import only_pages_of
@@ -103,6 +103,9 @@ def check_touch(channel: str, outcome: str, note: str | None, idempotency_key: s
     return errors
 
 
+_LIVE_FOLLOW_UPS = select(FollowUp).where(FollowUp.client_id == bindparam("client_id"), FollowUp.status.in_(LIVE))
+
+
 def stage_outreach(actor: User, client_id: int, channel: str, outcome: str, note: str | None = None,
                    now: datetime | None = None, idempotency_key: str | None = None,
                    snooze_until: date | None = None, tapped_at: datetime | None = None) -> Logged:
@@ -124,12 +127,15 @@ def stage_outreach(actor: User, client_id: int, channel: str, outcome: str, note
     if result is Outcome.NOT_NOW and (snooze_until is None or snooze_until <= on):
         raise Invalid("Pick a later day", {"snooze_until": "Pick a day after today for “not now”."})
 
-    outreach = Outreach(store_id=store.id, client_id=client.id, user_id=actor.id, channel=channel, outcome=outcome,
-                        note=(note or "").strip() or None, occurred_at=local.astimezone(UTC), occurred_on=on,
-                        idempotency_key=idempotency_key)
+    # The client's live follow-ups are read before the touch is added: added first, the read's autoflush wrote the
+    # touch, and appending to the now-persistent touch's `covered` then read that (empty) collection back.
+    live = {f.id: f for f in db.session.scalars(_LIVE_FOLLOW_UPS, {"client_id": client.id})}
+    # With its client object (not only the id): the answer's row reads `outreach.client`, which would otherwise be
+    # loaded again once the request let go of this one.
+    outreach = Outreach(store_id=store.id, client=client, client_id=client.id, user_id=actor.id, channel=channel,
+                        outcome=outcome, note=(note or "").strip() or None, occurred_at=local.astimezone(UTC),
+                        occurred_on=on, idempotency_key=idempotency_key)
     db.session.add(outreach)
-    live = {f.id: f for f in db.session.scalars(
-        select(FollowUp).where(FollowUp.client_id == client.id, FollowUp.status.in_(LIVE)))}
     changes = apply_outcome(result, [_state(f) for f in live.values()], on, engine_settings(store),
                             snooze_until=snooze_until)
     for change in changes:
