@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, event, inspect, update
 from sqlalchemy.orm import Session
@@ -97,7 +97,8 @@ _COLUMN_KEYS: dict[type, frozenset[str]] = {}
 def _column_keys(cls: type) -> frozenset[str]:
     found = _COLUMN_KEYS.get(cls)
     if found is None:
-        found = _COLUMN_KEYS[cls] = frozenset(attr.key for attr in inspect(cls).column_attrs)
+        mapper: Any = inspect(cls)
+        found = _COLUMN_KEYS[cls] = frozenset(attr.key for attr in mapper.column_attrs)
     return found
 
 
@@ -117,7 +118,7 @@ def _after_flush(session: Session, _flush_context) -> None:  # noqa: ANN001 - SQ
 
 def _only_quiet_columns(changed: set[str], table: str | None) -> bool:
     quiet = QUIET_COLUMNS.get(table or "")
-    return bool(quiet) and changed <= quiet
+    return quiet is not None and changed <= quiet
 
 
 def _on_statement(state) -> None:  # noqa: ANN001 - ORMExecuteState

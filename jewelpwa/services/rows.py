@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult, Executable
 from ..extensions import db
 
 
-def read_rows(statement: Executable, params: Mapping[str, Any] | None = None) -> CursorResult[Any]:
+def read_rows(statement: Executable, params: Mapping[str, Any] | None = None) -> CursorResult[*tuple[Any, ...]]:
     """Run a column SELECT on the session's connection, after flushing what is pending."""
     session = db.session()
     if session.autoflush:

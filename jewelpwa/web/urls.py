@@ -9,6 +9,8 @@ anchor, `_external`) goes straight to Flask's url_for as before. The set is boun
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, has_request_context, request
 
 
@@ -16,7 +18,7 @@ def init_urls(app: Flask) -> None:
     build = app.url_for  # what Flask puts in the templates' globals
     known: dict[tuple[str, str, str | None], str] = {}
 
-    def url_for(endpoint: str, /, **values: object) -> str:
+    def url_for(endpoint: str, /, **values: Any) -> str:  # noqa: ANN401 - url_for's own values
         filename = values.get("filename")
         if (values and (len(values) != 1 or not isinstance(filename, str))) or not has_request_context():
             return build(endpoint, **values)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import BindParameter, bindparam, delete, func, insert, select
 
 from ...domain.gate import retry_channel
 from ...domain.ranking import Candidate, Card, rank_day
@@ -100,7 +100,7 @@ RANKED_COLUMNS = (FollowUp.id, FollowUp.client_id, FollowUp.kind, FollowUp.opens
 
 # Today's statements, built once with bound parameters: building them (and their cache keys) on every request
 # cost a fresh Today more CPU than running them. Column reads run on the session's connection (services/rows.py).
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _LIVE_OF_CLIENTS = (select(*RANKED_COLUMNS, FollowUp.store_id, FollowUp.assignee_id, *SHOWING_COLUMNS)
                     .where(FollowUp.client_id.in_(bindparam("client_ids", expanding=True)),
                            FollowUp.status.in_(LIVE)))
