@@ -128,7 +128,7 @@ def csrf_of(html: str) -> str:
 
 
 def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool,  # noqa: C901, PLR0915
-            profile: bool = False) -> dict:
+            profile: bool = False, calls: bool = False) -> dict:
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "route-cost",
                                      "RATELIMIT_STORAGE_URI": "memory://"})
     with app.app_context():
@@ -144,16 +144,24 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
     samples: dict[str, list[dict]] = {"today_made": [], "card": [], "outcome": [], "today_kept": [], "search": []}
     shown: list[tuple[str, object]] = []
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not the waits for the server
+    # --calls: Python function calls per request, one profiler per route. Unlike CPU time, which a virtual machine's
+    # neighbours move by half between two runs of the same code here, the count is the same run after run.
+    counters = {route: cProfile.Profile() for route in samples} if calls else {}
 
     def call(route: str, method: str, path: str, **kw) -> str:
         counter.take()
         counter.statements.clear()
         profiling = profiler is not None and route == show and len(samples[route]) >= 2  # past the warm-up
         cpu, wall, server = time.process_time(), time.perf_counter(), counter.server_cpu_ms()
+        counting = counters.get(route) if len(samples[route]) >= 2 else None
         if profiling:
             profiler.enable()
+        if counting is not None:
+            counting.enable()
         response = client.open(path, method=method, **kw)
         text = response.get_data(as_text=True)
+        if counting is not None:
+            counting.disable()
         if profiling:
             profiler.disable()
         cost = {**counter.take(), "cpu_ms": (time.process_time() - cpu) * 1000,
@@ -187,6 +195,7 @@ def measure(url: str, facts: dict, loops: int, show: str | None, explain: bool, 
             "cpu_ms_median": round(statistics.median(r["cpu_ms"] for r in rows), 2),
             "ms_median": round(statistics.median(r["ms"] for r in rows), 2),
             "db_cpu_ms_mean": round(statistics.mean(r["db_cpu_ms"] for r in rows), 2),
+            **({"calls": round(pstats.Stats(counters[route]).total_calls / len(rows))} if counters else {}),
         }
     by_query: dict[str, list[dict]] = {}
     for row in samples["search"][2:]:
@@ -244,6 +253,8 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the shown route's requests")
     parser.add_argument("--tottime", action="store_true", help="the profile by each function's own time")
+    parser.add_argument("--calls", action="store_true",
+                        help="also count Python function calls per request (steady where CPU time is not; slower)")
     args = parser.parse_args()
     if args.sqlite:
         url, facts_file = f"sqlite:///{args.sqlite}", Path(f"{args.sqlite}.json")
@@ -263,15 +274,16 @@ def main() -> None:
                 conn.execute(f'CREATE DATABASE "{args.pg}"')
         facts = build_store(url, args.clients, 7, args.associates)
         facts_file.write_text(json.dumps(facts))
-    result = measure(clone(url), facts, args.loops, args.show, args.explain, args.profile)
+    result = measure(clone(url), facts, args.loops, args.show, args.explain, args.profile, args.calls)
     print(f"\n{url.split('://')[0]} · {args.clients:,} clients · {args.loops} loops (first 2 dropped)")
     print(f"{'route':<12}{'sql':>7}{'max':>5}{'trips':>7}{'conns':>7}{'begin':>7}{'commit':>7}{'rollbk':>7}"
-          f"{'cpu ms':>8}{'ms':>8}{'db cpu':>8}  statuses")
+          f"{'cpu ms':>8}{'ms':>8}{'db cpu':>8}{'calls':>8}  statuses")
     by_query = result.pop("search_by_query")
     print(f"distinct statements in the run: {result.pop('distinct_statements')}")
     for route, r in result.items():
         print(f"{route:<12}{r['sql']:>7}{r['sql_max']:>5}{r['trips']:>7}{r['conns']:>7}{r['begins']:>7}"
-              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}{r['ms_median']:>8}{r['db_cpu_ms_mean']:>8}  {r['statuses']}")
+              f"{r['commits']:>7}{r['rollbacks']:>7}{r['cpu_ms_median']:>8}{r['ms_median']:>8}{r['db_cpu_ms_mean']:>8}"
+              f"{r.get('calls', ''):>8}  {r['statuses']}")
     for path, r in by_query.items():
         print(f"  {path:<26}{r['sql']:>7.2f}{'':>5}{r['trips']:>7.2f}{'':>35}{r['cpu_ms_median']:>8}{r['ms_median']:>8}{r['db_cpu_ms_mean']:>8}")
 
