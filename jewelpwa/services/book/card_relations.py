@@ -144,9 +144,10 @@ def _summary(client: Client):  # noqa: ANN202
     return read_rows(_SUMMARY, {"client_id": client.id, "store_id": client.store_id}).one()
 
 
-def card_part(actor: User, client: Client, on: date) -> RelationsPart:
-    """Read for the card of a client the caller already scoped to the actor's store."""
+def card_part(actor: User, client: Client, on: date, wishes: bool = True) -> RelationsPart:
+    """Read for the card of a client the caller already scoped to the actor's store (`wishes` False: the caller
+    knows the client has no open wish item, and the lists are not read)."""
     referred, bought, spend, trade_up_on, credits, tiers = _summary(client)
-    lists, nudges = _wish_lists(client, on)
+    lists, nudges = _wish_lists(client, on) if wishes else ([], [])
     return RelationsPart(standing(client) if tiers else None, bool(trade_up_on), ledger(client) if credits else [], lists, nudges,
                          referred or 0, bought or 0, Decimal(spend or 0))

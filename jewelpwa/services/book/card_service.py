@@ -36,12 +36,15 @@ _APPOINTMENTS = (select(Appointment, Client, User.name).join(Client, Client.id =
                  .order_by(Appointment.starts_at, Appointment.id))
 
 
-def card_part(actor: User, client: Client, on: date, now: datetime | None = None) -> ServicePart:
-    """What the card shows about this client's appointments and repairs."""
+def card_part(actor: User, client: Client, on: date, now: datetime | None = None, appointments: bool = True,
+              repairs: bool = True) -> ServicePart:
+    """What the card shows about this client's appointments and repairs (`appointments`/`repairs` False: the
+    caller knows the client has none, and nothing is read)."""
     now = now or utcnow()
     start, _ = day_bounds(actor, on)
-    rows = db.session.execute(_APPOINTMENTS, {"client_id": client.id, "since": start - timedelta(days=30)})
-    part = ServicePart(repairs=client_repairs(actor, client, on, now))
+    rows = (db.session.execute(_APPOINTMENTS, {"client_id": client.id, "since": start - timedelta(days=30)}).all()
+            if appointments else [])
+    part = ServicePart(repairs=client_repairs(actor, client, on, now) if repairs else [])
     for line in appointment_lines(actor, rows):
         # Booked and already started: waiting for its outcome (done, no-show); otherwise still ahead.
         (part.to_close if line.starts <= now else part.upcoming).append(line)
