@@ -66,7 +66,7 @@ class Counter:
         self.pg = engine.dialect.name == "postgresql"
         self.reset()
         self.statements: list[tuple[str, object]] = []
-        self.distinct: set[str] = set()  # psycopg keeps the plans of the last 100 (prepared_max) per connection
+        self.distinct: set[str] = set()  # psycopg keeps the plans of the last database.PREPARED_MAX per connection
         self.backends: set[int] = set()  # the server processes of the connections used (PostgreSQL)
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
