@@ -28,7 +28,6 @@ An empty search (my clients, latest touch first) walks ix_clients_store_assignee
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -213,10 +212,11 @@ def _from_terms(ids: Select, conditions: list[ColumnElement[bool]], filtered: bo
     if filtered:
         capped = select(Client.id).where(*conditions, Client.id.in_(ids)).limit(COUNT_CAP + 1).subquery()
         return db.session.scalar(select(func.count()).select_from(capped)) or 0, Client.id.in_(ids)
-    # One JSON array, not up to 1,001 rows: a row costs SQLAlchemy far more than SQLite (1 ms for "smi").
+    # The ids travel as one JSON array, back into the page's query as one parameter: up to 1,001 rows, or values
+    # of an IN list, cost SQLAlchemy far more than SQLite (1-2 ms for "smi").
     capped = select(ids.subquery().c.client_id).distinct().limit(COUNT_CAP + 1).subquery()
-    found = json.loads(db.session.scalar(select(func.json_group_array(capped.c.client_id))) or "[]")
-    return len(found), Client.id.in_(found)
+    counted, listed = db.session.execute(select(func.count(), func.json_group_array(capped.c.client_id))).one()
+    return counted, Client.id.in_(select(func.json_each(listed).table_valued("value").c.value))
 
 
 def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool = False,
@@ -283,6 +283,10 @@ def search_clients(actor: User, q: str = "", tier: str | None = None, mine: bool
             counted, found = _from_terms(ids, conditions, filtered=bool(tier or mine))
             if counted <= COUNT_CAP:
                 group = found
+            elif mode == "phone":
+                # The walk starts past the clients without a number, which sort first (0.6 ms against 0.13 for
+                # "555" at 50,000 clients, 3,500 of them without one).
+                group = and_(Client.phone_digits > "", group)
         query = (select(*columns, *extra).outerjoin(User, User.id == Client.assigned_to_id)
                  .where(*conditions, group).order_by(*group_order).limit(limit))
         for row in db.session.execute(query):
