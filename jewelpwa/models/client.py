@@ -155,8 +155,11 @@ class ClientSearchTerm(Model):
     leaves this table empty (services/book/search.py decides, in `_terms_indexed`).
 
     Kept by SQLite triggers on clients (migration 0030), so every path that writes a name or a phone keeps its
-    terms, bulk Core inserts included; an erased client has none. No foreign keys: a delete would look this table
-    up by client_id, which no index leads with; the delete trigger removes a client's terms by their full key.
+    terms, bulk Core inserts included; an erased client has none. A migration that rebuilds clients on SQLite
+    (batch_alter_table copies the table) drops them with the old table and must create them again
+    (tests/integration/book/test_search_terms.py checks they are there). No foreign keys: a delete would look
+    this table up by client_id, which no index leads with; the delete trigger removes a client's terms by their
+    full key.
     """
 
     __tablename__ = "client_search_terms"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from jewelpwa.demo.seed import seed_demo_store
 from jewelpwa.domain.client_columns import client_columns
@@ -62,6 +62,16 @@ def client_row(store_id: int, first: str, last: str, phone: str | None) -> dict:
     """A client as bulk writers insert it (Core executemany: no ORM event runs)."""
     return {"store_id": store_id, "first_name": first, "last_name": last, "phone": phone, "tier": "C",
             "frequency": "normal", "first_seen_on": TODAY, **client_columns(first, last, phone)}
+
+
+def test_the_triggers_that_keep_the_terms_are_there_after_every_migration(app):
+    """A later migration that rebuilds clients on SQLite (batch_alter_table copies the table) drops its triggers
+    with the old table: it must create them again (0030's TRIGGERS), or the terms go stale unnoticed."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads trigram indexes: no terms, no triggers")
+    triggers = set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                           "AND tbl_name = 'clients'")))
+    assert triggers == {"client_search_terms_insert", "client_search_terms_update", "client_search_terms_delete"}
 
 
 @pytest.fixture
