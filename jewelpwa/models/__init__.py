@@ -2,7 +2,7 @@
 
 # One module per later area; each lists its own tables in its __all__.
 from . import data_io, loyalty, repairs, segments  # noqa: E402
-from .client import Client, ImportantDate, Person
+from .client import Client, ClientSearchTerm, ImportantDate, Person
 from .data_io import *  # noqa: E402,F403
 from .day_list import DayList, DayListCard
 from .extras import Appointment, ConsentEvent, Referral, TradeUpCredit, WishItem
@@ -20,6 +20,7 @@ __all__ = [
     "Appointment",
     "AuditEvent",
     "Client",
+    "ClientSearchTerm",
     "ConsentEvent",
     "DayList",
     "DayListCard",

@@ -40,13 +40,13 @@ class Client(StoreScoped, Model):
         Index("ix_clients_store_search_name", "store_id", "search_name"),
         # A typed word may start any word of the name ("dube" finds "renee dube"): `LIKE '% dube%'` is a trigram
         # index lookup on PostgreSQL instead of a scan of the store's rows (0.2 ms against 35 ms at 50,000
-        # clients). SQLite tests the same LIKE on the (store_id, search_name) index alone. Migration 0018.
+        # clients). Migration 0018. SQLite reads client_search_terms instead (ClientSearchTerm, migration 0030).
         only_on("postgresql", Index("ix_clients_search_name_trgm", "search_name", postgresql_using="gin",
                                     postgresql_ops={"search_name": "gin_trgm_ops"})),
         Index("ix_clients_store_phone_digits", "store_id", "phone_digits"),
         # A phone search also finds numbers ending with the typed digits (`LIKE '%0042'`): a trigram index
-        # lookup on PostgreSQL (0.2 ms against a 19-35 ms read of every row at 50,000 clients). SQLite tests
-        # it on the (store_id, phone_digits) index alone. Migration 0029.
+        # lookup on PostgreSQL (0.2 ms against a 19-35 ms read of every row at 50,000 clients). Migration 0029.
+        # SQLite reads client_search_terms instead (migration 0030).
         only_on("postgresql", Index("ix_clients_phone_digits_trgm", "phone_digits", postgresql_using="gin",
                                     postgresql_ops={"phone_digits": "gin_trgm_ops"})),
         Index("ix_clients_store_email", "store_id", "email"),
@@ -142,6 +142,38 @@ class Client(StoreScoped, Model):
     @property
     def display_name(self) -> str:
         return client_columns.display_name(self.first_name, self.last_name)
+
+
+class ClientSearchTerm(Model):
+    """What SQLite's client search looks a client up by: each word of the folded name (`search_name` split on its
+    spaces), the phone digits after PHONE_TERM and the same digits backwards after PHONE_BACKWARDS_TERM.
+
+    A typed word that starts a later word of the name, and a phone's last digits, are no prefix of an index of
+    clients: SQLite tested every name or number of the store for them (10-22 ms at 50,000 clients). Here each is
+    a range of this table's one index, its primary key ("wal", "~2400" for a number ending in 0042), and the
+    matches are counted without reading a client row. PostgreSQL answers both from its trigram indexes and
+    leaves this table empty (services/book/search.py decides, in `_terms_indexed`).
+
+    Kept by SQLite triggers on clients (migration 0030), so every path that writes a name or a phone keeps its
+    terms, bulk Core inserts included; an erased client has none. A migration that rebuilds clients on SQLite
+    (batch_alter_table copies the table) drops them with the old table and must create them again
+    (tests/integration/book/test_search_terms.py checks they are there). No foreign keys: a delete would look
+    this table up by client_id, which no index leads with; the delete trigger removes a client's terms by their
+    full key.
+    """
+
+    __tablename__ = "client_search_terms"
+    __table_args__ = {"sqlite_with_rowid": False}  # the primary key is the table: no second copy of each row
+
+    store_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    term: Mapped[str] = mapped_column(String(170).with_variant(String(170, collation="C"), "postgresql"),
+                                      primary_key=True)
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+# Marks of a phone's terms; a name's words are word characters only (client_columns.fold), so never start so.
+PHONE_TERM = "+"
+PHONE_BACKWARDS_TERM = "~"
 
 
 class Person(StoreScoped, Model):

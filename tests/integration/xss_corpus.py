@@ -204,6 +204,7 @@ EXEMPT: dict[str, str] = {
     "user_sessions.token_hash": "a hash",
     "audit_events.action": "the app's action names",
     "clients.phone_digits": "digits only, derived from the phone",
+    "client_search_terms.term": "SQLite's search index (words of search_name, digits): read by search, never shown",
     "clients.country": "two characters",
     "stores.sms_from": "E.164 as phonenumbers wrote it (+ and digits), checked in Owner → Settings",
     "clients.time_zone": "an IANA zone name, checked against the tz database (domain.time_zones.is_zone)",

@@ -35,7 +35,8 @@ OUTREACH_COLUMNS = ("occurred_at", "client_number", "client_name", "associate_em
 KINDS = ("clients", "purchases", "outreach")
 # Never leave the building: sign-in secrets, device push keys, the outbox, uploaded files. Tables of other
 # areas holding a secret column are filtered by name below.
-_SKIP_TABLES = {"user_sessions", "push_subscriptions", "notifications", "import_runs"}
+# client_search_terms is derived from the clients' names and numbers (SQLite's search index), not data of its own.
+_SKIP_TABLES = {"user_sessions", "push_subscriptions", "notifications", "import_runs", "client_search_terms"}
 _SECRET_WORDS = ("password", "secret", "token", "hash", "p256dh")
 
 
