@@ -99,9 +99,7 @@ class StoreLocale:
         "Mar 14" / "14 Mar" / "14. März"; "month_year" is "Mar 2026"; "weekday" is "Sat, Mar 14"
         and "weekday_year" "Sat, Mar 14, 2026", "long_month_day" "March 14" (CLDR skeletons, which Babel orders the locale's way); any other
         is a Babel size ("long", "full": "Saturday, March 14, 2026") or a single-field pattern ("MMMM": March)."""
-        if form in _SKELETONS:
-            return _skeleton(self.locale, _SKELETONS[form], on)
-        return format_date(on, form, locale=_locale(self.locale))
+        return _day(self.locale, form, on)
 
     def moment(self, at: datetime) -> str:
         """A day and a wall time the store's way ("Mar 14, 2026, 8:00 AM" / "14 Mar 2026, 08:00"), to the minute; `at` is
@@ -133,8 +131,10 @@ def _money(code: str, currency: str, value: Decimal, whole: bool) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _skeleton(code: str, skeleton: str, on: date) -> str:
-    return format_skeleton(skeleton, on, locale=_locale(code))
+def _day(code: str, form: str, on: date) -> str:
+    if form in _SKELETONS:
+        return format_skeleton(_SKELETONS[form], on, locale=_locale(code))
+    return format_date(on, form, locale=_locale(code))
 
 
 # A store that never said otherwise: the app's first market. Pure code's default where no store is at hand.
