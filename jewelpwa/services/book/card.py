@@ -242,10 +242,10 @@ _CONSENT = (select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEv
             .order_by(ConsentEvent.created_at.desc(), ConsentEvent.id.desc()))
 
 
-# Which of the card's rarer sections have anything to show, in one statement of EXISTS lookups (an index probe each):
-# most clients have no consent changes, messages, repairs, appointments, referrals or open wishes, and reading each
-# of them to find nothing cost the card six statements (six round trips on PostgreSQL). A section with rows is then
-# read as before: one statement more for a client who has them all.
+# Which of the card's rarer sections have anything to show, in one statement of EXISTS lookups (an index probe each),
+# with the relations part's summary: most clients have no consent changes, messages, repairs, appointments,
+# referrals or open wishes, and reading each of them to find nothing cost the card six statements (six round trips
+# on PostgreSQL). A section with rows is then read as before.
 _MESSAGES_SHOWN = (Message.client_id == _CLIENT) & ~((Message.campaign_id.is_not(None)) & (Message.status == "refused"))
 _PRESENT = select(
     exists().where(ConsentEvent.client_id == _CLIENT).label("consent"),
@@ -254,6 +254,7 @@ _PRESENT = select(
     exists().where(Appointment.client_id == _CLIENT).label("appointments"),
     exists().where(or_(Referral.referrer_id == _CLIENT, Referral.referred_id == _CLIENT)).label("referrals"),
     exists().where(WishItem.client_id == _CLIENT, WishItem.status == "open").label("wishes"),
+    *card_relations.SUMMARY_COLUMNS,
 )
 
 
@@ -269,8 +270,9 @@ def _referrals(client: Client, present: bool = True) -> tuple[Client | None, lis
 def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -> ClientCard:
     """The card's read model: why now, coming up, talking points, people, timeline, wishes, referrals, consent."""
     client = get_client(actor, client_id)
+    present = read_rows(_PRESENT, {"client_id": client.id, "store_id": client.store_id}).one()
     today, coming = _follow_ups(client, on)
-    facts = client_facts(client.store_id, [client.id], on).get(client.id)
+    facts = client_facts(client.store_id, [client.id], on, read_wishes=present.wishes).get(client.id)
     points = talking_points(facts, on) if facts else []
     reasons = today.reasons if today else []
     suggested = suggest_channel(prefs_of(client))
@@ -278,9 +280,8 @@ def client_card(actor: User, client_id: int, on: date, show_all: bool = False) -
                           actor.store.country)
     own, people = _people(client, on)
     timeline, total, spend = _timeline(client, show_all)
-    present = read_rows(_PRESENT, {"client_id": client.id}).one()
     referred_by, referred = _referrals(client, present.referrals)
-    relations = card_relations.card_part(actor, client, on, wishes=present.wishes)
+    relations = card_relations.card_part(actor, client, on, wishes=present.wishes, summary=present)
     # The open wish items are the wish lists' items (read once, there), newest first.
     wishes = sorted((item for wish_list in relations.wish_lists for item in wish_list.items),
                     key=lambda item: (item.created_at, item.id), reverse=True)

@@ -126,28 +126,31 @@ def _wish_lists(client: Client, on: date) -> tuple[list[WishList], list[WishList
 
 _REFERRED = aliased(Client)
 _MINE = Referral.referrer_id == _CLIENT
-_SUMMARY = select(
-    select(func.count(Referral.id)).where(_MINE).scalar_subquery(),
+# Referrals made (how many, how many bought, their spend), the store's policy and the client's credit count, as
+# scalar subqueries of the client ("client_id") and store ("store_id"): the card selects them in its one statement
+# of what it has to show (book.card._PRESENT), so the card pays for the ledger only when there is one.
+SUMMARY_COLUMNS = (
+    select(func.count(Referral.id)).where(_MINE).scalar_subquery().label("referred"),
     select(func.count(Referral.id)).where(_MINE, exists().where(Purchase.client_id == Referral.referred_id))
-    .scalar_subquery(),
+    .scalar_subquery().label("referred_bought"),
     select(func.coalesce(func.sum(_REFERRED.lifetime_spend), 0)).join(Referral, Referral.referred_id == _REFERRED.id)
-    .where(_MINE).scalar_subquery(),
-    select(LoyaltyPolicy.trade_up_enabled).where(LoyaltyPolicy.store_id == _STORE).scalar_subquery(),
-    select(func.count(TradeUpCredit.id)).where(TradeUpCredit.client_id == _CLIENT).scalar_subquery(),
-    select(func.count(LoyaltyTier.id)).where(LoyaltyTier.store_id == _STORE).scalar_subquery(),
+    .where(_MINE).scalar_subquery().label("referred_spend"),
+    select(LoyaltyPolicy.trade_up_enabled).where(LoyaltyPolicy.store_id == _STORE).scalar_subquery()
+    .label("trade_up_on"),
+    select(func.count(TradeUpCredit.id)).where(TradeUpCredit.client_id == _CLIENT).scalar_subquery().label("credits"),
+    select(func.count(LoyaltyTier.id)).where(LoyaltyTier.store_id == _STORE).scalar_subquery().label("tiers"),
 )
+_SUMMARY = select(*SUMMARY_COLUMNS)
 
 
-def _summary(client: Client):  # noqa: ANN202
-    """Referrals made (how many, how many bought, their spend), the store's policy and the client's credit count:
-    one statement of scalar subqueries, so the card pays for the ledger only when there is one."""
-    return read_rows(_SUMMARY, {"client_id": client.id, "store_id": client.store_id}).one()
-
-
-def card_part(actor: User, client: Client, on: date, wishes: bool = True) -> RelationsPart:
-    """Read for the card of a client the caller already scoped to the actor's store (`wishes` False: the caller
-    knows the client has no open wish item, and the lists are not read)."""
-    referred, bought, spend, trade_up_on, credits, tiers = _summary(client)
+def card_part(actor: User, client: Client, on: date, wishes: bool = True, summary: Any = None) -> RelationsPart:  # noqa: ANN401
+    """Read for the card of a client the caller already scoped to the actor's store. `summary`: a row holding
+    SUMMARY_COLUMNS the caller read already; `wishes` False: the caller knows the client has no open wish item,
+    and the lists are not read."""
+    if summary is None:
+        summary = read_rows(_SUMMARY, {"client_id": client.id, "store_id": client.store_id}).one()
+    referred, bought, spend = summary.referred, summary.referred_bought, summary.referred_spend
+    trade_up_on, credits, tiers = summary.trade_up_on, summary.credits, summary.tiers
     lists, nudges = _wish_lists(client, on) if wishes else ([], [])
     return RelationsPart(standing(client) if tiers else None, bool(trade_up_on), ledger(client) if credits else [], lists, nudges,
                          referred or 0, bought or 0, Decimal(spend or 0))

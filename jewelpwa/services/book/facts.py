@@ -124,11 +124,13 @@ _WISHES = (select(WishItem.client_id, WishItem.description, WishItem.person_id, 
            .order_by(WishItem.created_at.desc(), WishItem.id.desc()))
 
 
-def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -> dict[int, ClientFacts]:
+def client_facts(store_id: int, client_ids: list[int], on: date | None = None,
+                 read_wishes: bool = True) -> dict[int, ClientFacts]:
     """ClientFacts for each client of the store in client_ids (others are left out): five queries per 2,000 ids.
 
     Dates, trade-up credit and share links ride along as scalar subqueries, so the count stays at five.
-    `on` (the store's today when left out) dates the facts for opening lines that do not get a day."""
+    `on` (the store's today when left out) dates the facts for opening lines that do not get a day. `read_wishes`
+    False: the caller knows none of these clients has an open wish item (the card asked), and they are not read."""
     facts: dict[int, ClientFacts] = {}
     for ids in chunks(sorted(set(client_ids))):
         chunk = {"store_id": store_id, "ids": ids}
@@ -150,7 +152,7 @@ def client_facts(store_id: int, client_ids: list[int], on: date | None = None) -
         person_wish: dict[int, str] = {}  # the newest open wish on each person's list
         # (client, person or None) -> [open items, newest live share link]
         lists: dict[tuple[int, int | None], list] = {}
-        for client_id, description, person_id, shared_at in read_rows(_WISHES, chunk):
+        for client_id, description, person_id, shared_at in (read_rows(_WISHES, chunk) if read_wishes else ()):
             wishes[client_id].append(description)
             if person_id is not None:
                 person_wish.setdefault(person_id, description)
