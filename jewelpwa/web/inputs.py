@@ -74,8 +74,9 @@ def request_texts() -> list[tuple[str, str]]:
             found.extend((name, value) for value in values)
     if request.method != "GET" and request.is_json:
         found.extend(_values(request.get_json(silent=True), ""))
-    for name, upload in request.files.items(multi=True):
-        found.append((name, upload.filename or ""))
+    if request.method != "GET":  # a GET carries no files (reading request.files would parse an empty form)
+        for name, upload in request.files.items(multi=True):
+            found.append((name, upload.filename or ""))
     return found
 
 
