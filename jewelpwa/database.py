@@ -68,7 +68,7 @@ class LeanDescriptionCursor(psycopg.Cursor):
         res = self.pgresult
         if res is None or not (res.nfields or res.status in _ROWS):
             return None
-        encoding = self._pgconn._encoding
+        encoding = self.connection.info.encoding
         return [((res.fname(i) or b"").decode(encoding) or f"column_{i + 1}", res.ftype(i), None, None, None, None,
                  None) for i in range(res.nfields)]
 

@@ -36,7 +36,7 @@ from ...models import (
 from ..access import get_client
 from ..engine.day_lists import candidate
 from ..engine.gating import LIVE, prefs_of
-from ..messages.conversation import recent_messages
+from ..messages.conversation import ON_THE_CARD, recent_messages
 from ..rows import read_rows
 from . import card_relations, card_service
 from .contact import ContactLink, contact_links
@@ -246,10 +246,9 @@ _CONSENT = (select(ConsentEvent, User.name).outerjoin(User, User.id == ConsentEv
 # with the relations part's summary: most clients have no consent changes, messages, repairs, appointments,
 # referrals or open wishes, and reading each of them to find nothing cost the card six statements (six round trips
 # on PostgreSQL). A section with rows is then read as before.
-_MESSAGES_SHOWN = (Message.client_id == _CLIENT) & ~((Message.campaign_id.is_not(None)) & (Message.status == "refused"))
 _PRESENT = select(
     exists().where(ConsentEvent.client_id == _CLIENT).label("consent"),
-    exists().where(_MESSAGES_SHOWN).label("messages"),
+    exists().where(Message.client_id == _CLIENT, ON_THE_CARD).label("messages"),
     exists().where(Repair.client_id == _CLIENT).label("repairs"),
     exists().where(Appointment.client_id == _CLIENT).label("appointments"),
     exists().where(or_(Referral.referrer_id == _CLIENT, Referral.referred_id == _CLIENT)).label("referrals"),

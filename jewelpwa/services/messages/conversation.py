@@ -7,11 +7,13 @@ from sqlalchemy import bindparam, select
 from ...extensions import db
 from ...models import Client, Message
 
+# The messages the card shows: all but a campaign's refusals (see recent_messages). The card's one look at which
+# sections have rows (book.card) asks the same.
+ON_THE_CARD = ~((Message.campaign_id.is_not(None)) & (Message.status == "refused"))
 # Built once with bound parameters: the card reads it on every request, and building it (and its cache key) each
 # time cost more than running it.
-_LEFT_OUT = (Message.campaign_id.is_not(None)) & (Message.status == "refused")
 _RECENT = (select(Message).where(Message.store_id == bindparam("store_id"), Message.client_id == bindparam("client_id"),
-                                 ~_LEFT_OUT)
+                                 ON_THE_CARD)
            .order_by(Message.created_at.desc(), Message.id.desc()).limit(bindparam("limit")))
 
 
