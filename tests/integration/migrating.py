@@ -3,10 +3,37 @@ from today's models)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from jewelpwa import create_app
+from jewelpwa.extensions import db
+
+
+@contextmanager
+def app_at(revision: str, url: str, redis_url: str) -> Iterator[Flask]:
+    """An app on a fresh database migrated up to `revision` only, inside its app context; its session and engine
+    are let go afterwards, whatever the test did."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis_url})
+    with app.app_context():
+        try:
+            upgrade(revision=revision)
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def insert_store(conn) -> int:
+    """A store row as the stores table stands at this revision."""
+    return insert_row(conn, "stores", {"name": "Old", "slug": f"old-{uuid.uuid4().hex[:6]}", "settings": {}})
 
 
 def plain(column: sa.Column):

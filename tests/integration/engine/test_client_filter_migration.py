@@ -3,7 +3,6 @@ in its keys and words, on SQLite and PostgreSQL, pick the same clients, and go b
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -11,11 +10,10 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from jewelpwa import create_app
 from jewelpwa.extensions import db
 from jewelpwa.services.engine.client_filter import ClientFilter
 from jewelpwa.services.errors import Invalid
-from tests.integration.migrating import insert_row
+from tests.integration.migrating import app_at, insert_row, insert_store
 
 BEFORE = "0015"
 
@@ -52,7 +50,7 @@ def _filters(conn, name: str, column: str) -> list:
 
 
 def _book(conn) -> int:
-    store = insert_row(conn, "stores", {"name": "Old", "slug": f"old-{uuid.uuid4().hex[:6]}", "settings": {}})
+    store = insert_store(conn)
     day = date(2026, 3, 1)
     for old, _ in EVENTS:
         insert_row(conn, "store_events", {"store_id": store, "name": "Show", "invite_on": day, "event_on": day,
@@ -66,45 +64,40 @@ def _book(conn) -> int:
 
 
 def test_stored_filters_come_out_in_the_one_filters_keys_and_go_back(fresh_url, redis_url):
-    old = create_app("testing", {"SQLALCHEMY_DATABASE_URI": fresh_url, "REDIS_URL": redis_url})
-    with old.app_context():
-        try:
-            upgrade(revision=BEFORE)
-            with db.engine.begin() as conn:
-                store = _book(conn)
-            upgrade()
-            with db.engine.connect() as conn:
-                assert _filters(conn, "store_events", "client_filter") == [new for _, new in EVENTS]
-                assert _filters(conn, "segments", "filter") == [new for _, new in SEGMENTS]
-                assert _filters(conn, "campaigns", "filter") == [new for _, new in CAMPAIGNS]
-            # Every one reads as the one filter, meaning what the old reader meant.
-            assert ClientFilter.from_dict(EVENTS[0][1]) == ClientFilter(
-                tiers=("A", "B"), assigned_to_id=7, category="ring", stone="sapphire", spend_min=Decimal(2500))
-            assert ClientFilter.from_dict(SEGMENTS[0][1]).spend_max == Decimal("2000.99")
-            for _, new in EVENTS[1:-1] + SEGMENTS + CAMPAIGNS:
-                ClientFilter.from_dict(new)
-            with pytest.raises(Invalid):
-                ClientFilter.from_dict(EVENTS[-1][1])
+    with app_at(BEFORE, fresh_url, redis_url):
+        with db.engine.begin() as conn:
+            store = _book(conn)
+        upgrade()
+        with db.engine.connect() as conn:
+            assert _filters(conn, "store_events", "client_filter") == [new for _, new in EVENTS]
+            assert _filters(conn, "segments", "filter") == [new for _, new in SEGMENTS]
+            assert _filters(conn, "campaigns", "filter") == [new for _, new in CAMPAIGNS]
+        # Every one reads as the one filter, meaning what the old reader meant.
+        assert ClientFilter.from_dict(EVENTS[0][1]) == ClientFilter(
+            tiers=("A", "B"), assigned_to_id=7, category="ring", stone="sapphire", spend_min=Decimal(2500))
+        assert ClientFilter.from_dict(SEGMENTS[0][1]).spend_max == Decimal("2000.99")
+        for _, new in EVENTS[1:-1] + SEGMENTS + CAMPAIGNS:
+            ClientFilter.from_dict(new)
+        with pytest.raises(Invalid):
+            ClientFilter.from_dict(EVENTS[-1][1])
 
-            # Down again: store events get their old names back (the values stay in the new words).
+        # Down again: store events get their old names back (the values stay in the new words).
+        downgrade(revision=BEFORE)
+        with db.engine.connect() as conn:
+            back = _filters(conn, "store_events", "client_filter")
+        assert back[0] == {"tiers": ["A", "B"], "assigned_to_id": 7, "category": "ring", "stone": "sapphire",
+                           "min_spend": "2500"}
+        assert back[1:] == [{"min_spend": "1000"}, {"min_spend": "100"}, {"min_spend": "0"}, {}, {},
+                            {"category": "gala"}]
+
+        # An event filtering by what the old events form could not say stops the downgrade, which changes
+        # nothing: the old code would ignore that field and invite more clients than the owner chose.
+        upgrade()
+        with db.engine.begin() as conn:
+            insert_row(conn, "store_events", {"store_id": store, "name": "Modest", "invite_on": date(2026, 3, 1),
+                                           "event_on": date(2026, 3, 1), "client_filter": {"spend_max": "100"}})
+        with pytest.raises(SystemExit):  # Flask-Migrate prints the migration's message and exits 1
             downgrade(revision=BEFORE)
-            with db.engine.connect() as conn:
-                back = _filters(conn, "store_events", "client_filter")
-            assert back[0] == {"tiers": ["A", "B"], "assigned_to_id": 7, "category": "ring", "stone": "sapphire",
-                               "min_spend": "2500"}
-            assert back[1:] == [{"min_spend": "1000"}, {"min_spend": "100"}, {"min_spend": "0"}, {}, {},
-                                {"category": "gala"}]
-
-            # An event filtering by what the old events form could not say stops the downgrade, which changes
-            # nothing: the old code would ignore that field and invite more clients than the owner chose.
-            upgrade()
-            with db.engine.begin() as conn:
-                insert_row(conn, "store_events", {"store_id": store, "name": "Modest", "invite_on": date(2026, 3, 1),
-                                               "event_on": date(2026, 3, 1), "client_filter": {"spend_max": "100"}})
-            with pytest.raises(SystemExit):  # Flask-Migrate prints the migration's message and exits 1
-                downgrade(revision=BEFORE)
-            with db.engine.connect() as conn:
-                assert _filters(conn, "store_events", "client_filter")[-1] == {"spend_max": "100"}
-                assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() != BEFORE
-        finally:
-            db.engine.dispose()
+        with db.engine.connect() as conn:
+            assert _filters(conn, "store_events", "client_filter")[-1] == {"spend_max": "100"}
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() != BEFORE
